@@ -1,0 +1,57 @@
+// Shared helpers for the end-to-end tests: where the app is, and a WebDriver session on it
+// with a fresh wallet directory.
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { remote } from 'webdriverio';
+
+export const DRIVER_PORT = Number(process.env.MCX_E2E_PORT ?? 4444);
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repo = path.resolve(here, '..');
+export const artifacts = path.join(here, 'artifacts');
+
+/** The built desktop app (debug build unless MCX_APP says otherwise). */
+export function appBinary() {
+  if (process.env.MCX_APP) return process.env.MCX_APP;
+  const target = process.env.CARGO_TARGET_DIR ?? path.join(repo, 'target');
+  return path.join(target, 'debug', 'microcredx-wallet');
+}
+
+/**
+ * Start the real app on a fresh (or given) wallet directory and return the browser session.
+ * Call `close()` when done: it ends the session (and with it the app) and removes the wallet.
+ */
+export async function openApp({ wallet } = {}) {
+  const dir = wallet ?? mkdtempSync(path.join(os.tmpdir(), 'mcx-e2e-'));
+  const browser = await remote({
+    hostname: '127.0.0.1',
+    port: DRIVER_PORT,
+    logLevel: 'warn',
+    capabilities: {
+      'wdio:enforceWebDriverClassic': true,
+      'tauri:options': { application: appBinary(), args: ['--wallet', dir] },
+    },
+  });
+  const close = async () => {
+    try { await browser.deleteSession(); } catch { /* the app may already be gone */ }
+    if (!wallet) rmSync(dir, { recursive: true, force: true });
+  };
+  return { browser, dir, close };
+}
+
+/** Find an element by its data-testid. */
+export function byTestId(browser, id) {
+  return browser.$(`[data-testid="${id}"]`);
+}
+
+/** Save a screenshot to e2e/artifacts/NAME.png (and docs/screenshots when MCX_SCREENSHOTS=1). */
+export async function screenshot(browser, name) {
+  mkdirSync(artifacts, { recursive: true });
+  await browser.saveScreenshot(path.join(artifacts, `${name}.png`));
+  if (process.env.MCX_SCREENSHOTS === '1') {
+    const docs = path.join(repo, 'docs', 'screenshots');
+    mkdirSync(docs, { recursive: true });
+    await browser.saveScreenshot(path.join(docs, `${name}.png`));
+  }
+}

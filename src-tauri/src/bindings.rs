@@ -1,0 +1,48 @@
+//! TypeScript bindings for every type that crosses IPC, generated from the Rust types with
+//! ts-rs into `ui/src/lib/api/bindings/` and committed. The test fails when the committed
+//! files drift from the Rust types; `UPDATE_BINDINGS=1 cargo test -p microcredx-app bindings`
+//! rewrites them.
+
+use std::path::PathBuf;
+use ts_rs::TS;
+
+/// Every generated file: its name and content (or why it could not be generated).
+fn files() -> Vec<(String, Result<String, ts_rs::ExportError>)> {
+    let cfg = ts_rs::Config::default();
+    macro_rules! ts {
+        ($($t:ty),* $(,)?) => {
+            vec![$((format!("{}.ts", <$t as TS>::name(&cfg)), <$t as TS>::export_to_string(&cfg))),*]
+        };
+    }
+    ts![
+        crate::ipc::IpcError,
+        microcredx::ErrorCode,
+        microcredx::About,
+        microcredx::store::WalletSummary,
+    ]
+}
+
+#[test]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+fn typescript_bindings_match_the_rust_types() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/api/bindings");
+    let update = std::env::var_os("UPDATE_BINDINGS").is_some();
+    let mut drift = Vec::new();
+    for (name, content) in files() {
+        let content = content.unwrap();
+        let path = dir.join(&name);
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        if committed != content {
+            if update {
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::write(&path, &content).unwrap();
+            } else {
+                drift.push(name);
+            }
+        }
+    }
+    assert!(
+        drift.is_empty(),
+        "TypeScript bindings out of date: {drift:?}; run UPDATE_BINDINGS=1 cargo test -p microcredx-app bindings"
+    );
+}

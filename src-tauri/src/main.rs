@@ -1,0 +1,25 @@
+//! The MicroCredX Wallet desktop shell: opens the window and adapts core functions to IPC.
+//! No domain logic lives here; every command is a few lines over the `microcredx` library.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod ipc;
+mod state;
+
+#[cfg(test)]
+mod bindings;
+
+fn main() {
+    let state = state::AppState::open(state::wallet_arg(std::env::args_os()));
+    let result = tauri::Builder::default()
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::about,
+            commands::wallet_summary,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("microcredx-wallet: could not start the window: {e}");
+        std::process::exit(1);
+    }
+}

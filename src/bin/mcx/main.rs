@@ -1,0 +1,351 @@
+//! `mcx`: the MicroCredX Wallet command line. A thin layer over the `microcredx` library:
+//! it parses arguments, calls library functions and prints their results.
+
+mod verify_cmd;
+mod wallet_cmd;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use microcredx::proof::{contexts::ContextLoader, di, keys::KeyPair};
+use microcredx::store::SortKey;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "mcx",
+    version,
+    about = "MicroCredX Wallet: keep, verify, stack and share micro-credentials, offline",
+    long_about = None
+)]
+struct Cli {
+    /// The wallet directory (default: the OS data directory; also MCX_WALLET).
+    #[arg(long, global = true, env = "MCX_WALLET", value_name = "DIR")]
+    wallet: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Show where the wallet lives and what it holds.
+    Info {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Verify credentials offline and explain every step.
+    ///
+    /// Exit status: 0 all valid, 1 any invalid, 2 any unverifiable (and none invalid),
+    /// 3 a file unreadable or not a credential.
+    Verify(verify_cmd::VerifyArgs),
+    /// Import credentials: files, folders (recursively), baked badge images, or `-` for pasted text.
+    Import {
+        /// Keep credentials that do not verify (they stay marked "not verified").
+        #[arg(long)]
+        force: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Files or folders.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+    /// List the credentials in the wallet.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Only credentials whose issuer name or id contains this text.
+        #[arg(long)]
+        issuer: Option<String>,
+        /// Only credentials with this verdict: valid, invalid or unverifiable.
+        #[arg(long)]
+        status: Option<String>,
+        /// Sort order.
+        #[arg(long, value_enum, default_value_t = SortArg::Date)]
+        sort: SortArg,
+    },
+    /// Show one credential: its view, verification steps and the signed original.
+    Show {
+        /// The wallet id (or a unique prefix of it, or the credential's own id).
+        id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a credential from the wallet.
+    Remove {
+        /// The wallet id (or a unique prefix).
+        id: String,
+    },
+    /// Write an encrypted backup of everything (passphrase: MCX_BACKUP_PASSPHRASE or a prompt).
+    Backup {
+        /// The backup file.
+        file: PathBuf,
+    },
+    /// Restore a backup into an empty wallet, or merge it into this one.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// Add the backup's credentials to a wallet that is not empty.
+        #[arg(long)]
+        merge: bool,
+    },
+    /// Encrypt the wallet with a passphrase (MCX_PASSPHRASE or a prompt).
+    Lock,
+    /// Remove the wallet's passphrase (store it unencrypted).
+    Unlock,
+    /// Change the wallet's passphrase (new one: MCX_NEW_PASSPHRASE or a prompt).
+    Passwd,
+    /// The trust registry of the recognition network.
+    #[command(subcommand)]
+    Registry(RegistryCommand),
+    /// Cached status lists (revocation).
+    #[command(subcommand)]
+    Status(StatusCommand),
+    /// Cached DID documents (did:web issuers), for offline checks.
+    #[command(subcommand)]
+    Did(DidCommand),
+    /// Re-check every credential (after a registry or status update).
+    Reverify {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rebuild the wallet index from the stored originals.
+    Repair {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Manage signing keys.
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Sign a credential with a key file (for institutions and tests).
+    Issue {
+        /// The key file (from `mcx key new`).
+        #[arg(long, value_name = "KEYFILE")]
+        key: PathBuf,
+        /// The cryptosuite.
+        #[arg(long, value_enum, default_value_t = SuiteArg::Rdfc)]
+        suite: SuiteArg,
+        /// Write the signed credential here instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// The unsigned credential (JSON).
+        unsigned: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum RegistryCommand {
+    /// Import a signed registry file.
+    Import {
+        /// The registry file.
+        file: PathBuf,
+    },
+    /// Show the imported registry.
+    Show {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum StatusCommand {
+    /// Cache status list credentials (files or folders).
+    Import {
+        /// The URL credentials use for this list, if not its `id`.
+        #[arg(long)]
+        url: Option<String>,
+        /// Files or folders.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum DidCommand {
+    /// Cache a DID document.
+    Import {
+        /// The DID document (JSON).
+        file: PathBuf,
+    },
+}
+
+/// Sort orders for `mcx list`.
+#[derive(Clone, Copy, ValueEnum)]
+enum SortArg {
+    /// Newest first.
+    Date,
+    /// By issuer.
+    Issuer,
+    /// Most ECTS first.
+    Ects,
+}
+
+#[derive(Subcommand)]
+enum KeyCommand {
+    /// Make a new Ed25519 key and print its did:key.
+    New {
+        /// Where to write the key file (it holds the private key: keep it safe).
+        #[arg(long, short, value_name = "FILE", default_value = "mcx-key.json")]
+        out: PathBuf,
+    },
+}
+
+/// Signature suites `mcx issue` offers.
+#[derive(Clone, Copy, ValueEnum)]
+enum SuiteArg {
+    /// eddsa-rdfc-2022 (RDF Dataset Canonicalization; the Open Badges 3.0 conformance suite).
+    Rdfc,
+    /// eddsa-jcs-2022 (JSON Canonicalization Scheme).
+    Jcs,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("mcx: {e:#}");
+            ExitCode::from(3)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Info { json } => {
+            let wallet = wallet_cmd::open(cli.wallet.as_deref())?;
+            let summary = wallet.summary()?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&summary)?);
+            } else {
+                println!("wallet:      {}", summary.path);
+                println!("credentials: {}", summary.credentials);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Verify(args) => verify_cmd::run(&args, cli.wallet.as_deref()),
+        Command::Import { force, json, paths } => {
+            wallet_cmd::import(cli.wallet.as_deref(), &paths, force, json)
+        }
+        Command::List {
+            json,
+            issuer,
+            status,
+            sort,
+        } => wallet_cmd::list(
+            cli.wallet.as_deref(),
+            json,
+            issuer.as_deref(),
+            status.as_deref(),
+            match sort {
+                SortArg::Date => SortKey::Date,
+                SortArg::Issuer => SortKey::Issuer,
+                SortArg::Ects => SortKey::Ects,
+            },
+        ),
+        Command::Show { id, json } => wallet_cmd::show(cli.wallet.as_deref(), &id, json),
+        Command::Remove { id } => wallet_cmd::remove(cli.wallet.as_deref(), &id),
+        Command::Backup { file } => wallet_cmd::backup(cli.wallet.as_deref(), &file),
+        Command::Restore { file, merge } => wallet_cmd::restore(cli.wallet.as_deref(), &file, merge),
+        Command::Lock => wallet_cmd::lock(cli.wallet.as_deref()),
+        Command::Unlock => wallet_cmd::unlock(cli.wallet.as_deref()),
+        Command::Passwd => wallet_cmd::passwd(cli.wallet.as_deref()),
+        Command::Registry(RegistryCommand::Import { file }) => {
+            wallet_cmd::registry_import(cli.wallet.as_deref(), &file)
+        }
+        Command::Registry(RegistryCommand::Show { json }) => {
+            wallet_cmd::registry_show(cli.wallet.as_deref(), json)
+        }
+        Command::Status(StatusCommand::Import { url, files }) => {
+            wallet_cmd::status_import(cli.wallet.as_deref(), &files, url.as_deref())
+        }
+        Command::Did(DidCommand::Import { file }) => wallet_cmd::did_import(cli.wallet.as_deref(), &file),
+        Command::Reverify { json } => wallet_cmd::reverify(cli.wallet.as_deref(), json),
+        Command::Repair { json } => wallet_cmd::repair(cli.wallet.as_deref(), json),
+        Command::Key(KeyCommand::New { out }) => {
+            let pair = KeyPair::generate();
+            let text = serde_json::to_string_pretty(&pair.to_file())?;
+            write_private(&out, text.as_bytes())?;
+            println!("{}", pair.did());
+            eprintln!("wrote the key to {} (keep it private)", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Issue {
+            key,
+            suite,
+            out,
+            unsigned,
+        } => {
+            let pair = KeyPair::from_json(
+                &std::fs::read(&key).with_context(|| format!("reading {}", key.display()))?,
+            )?;
+            let bytes = std::fs::read(&unsigned)
+                .with_context(|| format!("reading {}", unsigned.display()))?;
+            let mut doc: serde_json::Value = serde_json::from_slice(&bytes)
+                .with_context(|| format!("{} is not JSON", unsigned.display()))?;
+            set_issuer(&mut doc, &pair.did())?;
+            let opts = di::SignOptions {
+                suite: match suite {
+                    SuiteArg::Rdfc => di::Suite::EddsaRdfc2022,
+                    SuiteArg::Jcs => di::Suite::EddsaJcs2022,
+                },
+                purpose: "assertionMethod".into(),
+                created: chrono::Utc::now(),
+                challenge: None,
+                domain: None,
+                expires: None,
+            };
+            let signed = di::sign(&doc, &pair, &opts, &ContextLoader::bundled())?;
+            let text = serde_json::to_string_pretty(&signed)?;
+            match out {
+                Some(path) => std::fs::write(&path, text + "\n")
+                    .with_context(|| format!("writing {}", path.display()))?,
+                None => println!("{text}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// The signer must be the issuer: fill in a missing issuer, refuse a different one.
+fn set_issuer(doc: &mut serde_json::Value, did: &str) -> Result<()> {
+    let Some(obj) = doc.as_object_mut() else {
+        bail!("the unsigned credential must be a JSON object");
+    };
+    match obj.get_mut("issuer") {
+        None => {
+            obj.insert("issuer".into(), did.into());
+        }
+        Some(serde_json::Value::Object(issuer)) => match issuer.get("id").and_then(|v| v.as_str()) {
+            None => {
+                issuer.insert("id".into(), did.into());
+            }
+            Some(id) if id == did => {}
+            Some(id) => bail!("the credential's issuer is {id}, but the key belongs to {did}; a credential must be signed by its issuer"),
+        },
+        Some(serde_json::Value::String(id)) if id == did => {}
+        Some(other) => bail!("the credential's issuer is {other}, but the key belongs to {did}; a credential must be signed by its issuer"),
+    }
+    Ok(())
+}
+
+/// Write a file only its owner can read.
+fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let mut f = opts
+        .open(path)
+        .with_context(|| format!("creating {} (it must not exist yet)", path.display()))?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    Ok(())
+}

@@ -1,0 +1,163 @@
+//! `mcx verify`: verify files and print the verdict, steps and view (text or JSON lines).
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use microcredx::model::{StepStatus, Verdict};
+use microcredx::verify::{self, Env, Verification};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Arguments of `mcx verify`.
+#[derive(clap::Args)]
+pub struct VerifyArgs {
+    /// Print one JSON object per file instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Verify as of this time (RFC 3339), instead of now.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
+    at: Option<DateTime<Utc>>,
+    /// The files (.json, .jsonld, .jwt).
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+}
+
+fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|d| d.with_timezone(&Utc))
+        .or_else(|_| {
+            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
+        })
+        .map_err(|_| format!("{s} is not an RFC 3339 date-time (e.g. 2026-01-31T12:00:00Z) or a date"))
+}
+
+/// Largest file `mcx verify` reads.
+const MAX_FILE: u64 = 16 * 1024 * 1024;
+
+fn read_limited(path: &PathBuf) -> Result<Vec<u8>, microcredx::Error> {
+    let meta = std::fs::metadata(path).map_err(|e| microcredx::Error::io(path, e))?;
+    if meta.len() > MAX_FILE {
+        return Err(microcredx::Error::BadInput(format!(
+            "{} is {} MB, larger than the 16 MiB limit for one credential",
+            path.display(),
+            meta.len() / 1_000_000
+        )));
+    }
+    std::fs::read(path).map_err(|e| microcredx::Error::io(path, e))
+}
+
+/// Run the command.
+pub fn run(args: &VerifyArgs, wallet: Option<&std::path::Path>) -> Result<ExitCode> {
+    let now = args.at.unwrap_or_else(Utc::now);
+    let env = wallet_env(wallet);
+    let (mut unreadable, mut invalid, mut unverifiable) = (false, false, false);
+    for file in &args.files {
+        let result = read_limited(file).and_then(|b| verify::verify_bytes(&b, &env, now));
+        match result {
+            Ok(v) => {
+                match v.verdict {
+                    Verdict::Valid => {}
+                    Verdict::Invalid => invalid = true,
+                    Verdict::Unverifiable => unverifiable = true,
+                }
+                if args.json {
+                    print_json(file, &v)?;
+                } else {
+                    print_text(file, &v);
+                }
+            }
+            Err(e) => {
+                unreadable = true;
+                if args.json {
+                    let out = serde_json::json!({
+                        "file": file.display().to_string(),
+                        "error": {"code": e.code(), "message": e.to_string()},
+                    });
+                    println!("{out}");
+                } else {
+                    println!("{}: ERROR: {e}", file.display());
+                }
+            }
+        }
+    }
+    Ok(ExitCode::from(if unreadable {
+        3
+    } else if invalid {
+        1
+    } else if unverifiable {
+        2
+    } else {
+        0
+    }))
+}
+
+fn print_json(file: &std::path::Path, v: &Verification) -> Result<()> {
+    let mut out = serde_json::to_value(v)?;
+    if let Some(o) = out.as_object_mut() {
+        o.insert("file".into(), file.display().to_string().into());
+    }
+    println!("{}", serde_json::to_string(&out)?);
+    Ok(())
+}
+
+pub fn print_text(file: &std::path::Path, v: &Verification) {
+    let verdict = match v.verdict {
+        Verdict::Valid => "VALID",
+        Verdict::Invalid => "INVALID",
+        Verdict::Unverifiable => "UNVERIFIABLE",
+    };
+    println!("{}: {verdict} ({})", file.display(), v.format.label());
+    for s in &v.steps {
+        let mark = match s.status {
+            StepStatus::Pass => "ok  ",
+            StepStatus::Fail => "FAIL",
+            StepStatus::Warn => "warn",
+            StepStatus::Skip => "skip",
+        };
+        let name = serde_json::to_value(s.step)
+            .ok()
+            .and_then(|n| n.as_str().map(str::to_string))
+            .unwrap_or_default();
+        println!("  [{mark}] {name:<16} {}", s.message);
+    }
+    let c = &v.credential;
+    let field = |label: &str, value: Option<String>| {
+        if let Some(value) = value {
+            println!("  {label:<22} {value}");
+        }
+    };
+    field("title", c.title.clone());
+    field(
+        "issuer",
+        c.issuer.name.clone().or_else(|| c.issuer.id.clone()),
+    );
+    field("learner", c.learner.name.clone().or_else(|| c.learner.id.clone()));
+    field("issued", c.issued.clone());
+    field("ECTS", c.ects.map(|e| e.to_string()));
+    field("EQF level", c.eqf_level.map(|e| e.to_string()));
+    if !c.learning_outcomes.is_empty() {
+        println!("  learning outcomes:");
+        for o in &c.learning_outcomes {
+            println!("    - {o}");
+        }
+    }
+}
+
+/// The caches of the learner's wallet (registry, status lists, DID documents) when it can be
+/// opened without a prompt; otherwise only the bundled data.
+fn wallet_env(dir: Option<&std::path::Path>) -> Env {
+    let Ok(dir) = microcredx::store::resolve_dir(dir) else {
+        return Env::default();
+    };
+    if !dir.join("index.sled").exists() {
+        return Env::default();
+    }
+    let pass = std::env::var("MCX_PASSPHRASE").ok();
+    match microcredx::store::Wallet::open_with(&dir, pass.as_deref()).and_then(|w| w.env()) {
+        Ok(env) => env,
+        Err(e) => {
+            eprintln!("note: verifying without the wallet's cached registry and status lists ({e})");
+            Env::default()
+        }
+    }
+}

@@ -1,0 +1,344 @@
+//! `mcx` commands over the learner's wallet: import, list, show, remove, backup, restore,
+//! lock/unlock/passwd, registry/status/did caches, reverify and repair.
+
+use anyhow::{bail, Context, Result};
+use chrono::Utc;
+use microcredx::model::Verdict;
+use microcredx::store::{self, crypto::KdfCost, ImportItem, ImportOutcome, SortKey, Wallet};
+use std::io::{IsTerminal, Read};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// The passphrase: `MCX_PASSPHRASE`, else a prompt on the terminal.
+pub fn passphrase(prompt: &str) -> Result<String> {
+    if let Ok(p) = std::env::var("MCX_PASSPHRASE") {
+        return Ok(p);
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!("a passphrase is needed: set MCX_PASSPHRASE or run in a terminal");
+    }
+    Ok(rpassword::prompt_password(prompt)?)
+}
+
+/// A new passphrase: `MCX_NEW_PASSPHRASE` (or `MCX_PASSPHRASE` when locking), else asked twice.
+fn new_passphrase(env_first: &str) -> Result<String> {
+    if let Ok(p) = std::env::var(env_first) {
+        return Ok(p);
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!("a new passphrase is needed: set {env_first} or run in a terminal");
+    }
+    let a = rpassword::prompt_password("New passphrase: ")?;
+    let b = rpassword::prompt_password("Repeat it: ")?;
+    if a != b {
+        bail!("the two passphrases differ; nothing was changed");
+    }
+    Ok(a)
+}
+
+/// Open the wallet, asking for the passphrase if it is encrypted.
+pub fn open(dir: Option<&Path>) -> Result<Wallet> {
+    let dir = store::resolve_dir(dir)?;
+    if store::is_encrypted(&dir) {
+        let p = passphrase("Wallet passphrase: ")?;
+        Ok(Wallet::open_with(&dir, Some(&p))?)
+    } else {
+        Ok(Wallet::open(&dir)?)
+    }
+}
+
+/// `mcx import PATH... [--force] [--json]` (`-` reads pasted text from standard input).
+pub fn import(dir: Option<&Path>, paths: &[PathBuf], force: bool, json: bool) -> Result<ExitCode> {
+    let wallet = open(dir)?;
+    let mut files = Vec::new();
+    let mut items = Vec::new();
+    for p in paths {
+        if p.as_os_str() == "-" {
+            let mut buf = Vec::new();
+            std::io::stdin().read_to_end(&mut buf)?;
+            items.push(ImportItem { bytes: buf, source: "pasted text".into() });
+        } else {
+            files.push(p.clone());
+        }
+    }
+    let (found, mut reports) = store::collect(&files);
+    items.extend(found);
+    let bar = (!json && std::io::stderr().is_terminal() && items.len() > 1).then(|| {
+        let b = indicatif::ProgressBar::new(items.len() as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} imported and verified ({eta} left)") {
+            b.set_style(style);
+        }
+        b
+    });
+    let mut progress = |done: usize, _total: usize| {
+        if let Some(b) = &bar {
+            b.set_position(done as u64);
+        }
+    };
+    reports.extend(wallet.import(items, force, Utc::now(), &mut progress)?);
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let (mut imported, mut duplicate, mut rejected) = (0, 0, 0);
+    for r in &reports {
+        match &r.outcome {
+            ImportOutcome::Imported { id, title, verdict } => {
+                imported += 1;
+                if !json {
+                    let flag = if *verdict == Verdict::Valid { "" } else { "  [NOT VERIFIED]" };
+                    println!("imported   {}  {}  {}{flag}", &id[..12.min(id.len())], title.as_deref().unwrap_or("(untitled)"), r.source);
+                }
+            }
+            ImportOutcome::Duplicate { id, reason } => {
+                duplicate += 1;
+                if !json {
+                    println!("duplicate  {}  {}: {reason}", &id[..12.min(id.len())], r.source);
+                }
+            }
+            ImportOutcome::Rejected { reason } => {
+                rejected += 1;
+                if !json {
+                    println!("rejected   {}: {reason}", r.source);
+                }
+            }
+        }
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&reports)?);
+    } else {
+        println!("{imported} imported, {duplicate} duplicate, {rejected} rejected");
+    }
+    Ok(if rejected > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// `mcx list`.
+pub fn list(dir: Option<&Path>, json: bool, issuer: Option<&str>, status: Option<&str>, sort: SortKey) -> Result<ExitCode> {
+    let wallet = open(dir)?;
+    let mut rows = wallet.list(sort)?;
+    if let Some(i) = issuer {
+        let i = i.to_lowercase();
+        rows.retain(|r| {
+            r.issuer.as_deref().is_some_and(|n| n.to_lowercase().contains(&i))
+                || r.issuer_id.as_deref().is_some_and(|n| n.to_lowercase().contains(&i))
+        });
+    }
+    if let Some(s) = status {
+        let want = match s {
+            "valid" | "verified" => Verdict::Valid,
+            "invalid" => Verdict::Invalid,
+            "unverifiable" => Verdict::Unverifiable,
+            other => bail!("--status takes valid, invalid or unverifiable, not {other}"),
+        };
+        rows.retain(|r| r.verdict == want);
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if rows.is_empty() {
+        println!("No credentials. Import some with `mcx import FILE_OR_FOLDER`.");
+    }
+    for r in &rows {
+        let verdict = match (r.verdict, r.forced) {
+            (Verdict::Valid, _) => "verified",
+            (Verdict::Invalid, _) => "INVALID",
+            (Verdict::Unverifiable, _) => "unverified",
+        };
+        println!(
+            "{}  {:<10} {:>5}  EQF {:<2} {:<10} {}  — {}",
+            &r.id[..12.min(r.id.len())],
+            verdict,
+            r.ects.map(|e| format!("{e}")).unwrap_or_else(|| "-".into()),
+            r.eqf_level.map(|e| e.to_string()).unwrap_or_else(|| "-".into()),
+            r.issued.as_deref().map(|d| &d[..10.min(d.len())]).unwrap_or("-"),
+            r.title.as_deref().unwrap_or("(untitled)"),
+            r.issuer.as_deref().unwrap_or("(unknown issuer)")
+        );
+    }
+    let ects: f64 = rows.iter().filter(|r| r.verdict == Verdict::Valid).filter_map(|r| r.ects).sum();
+    println!("{} credentials, {ects} verified ECTS", rows.len());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `mcx show ID`.
+pub fn show(dir: Option<&Path>, id: &str, json: bool) -> Result<ExitCode> {
+    let wallet = open(dir)?;
+    let rec = wallet.get(id)?;
+    let original = wallet.original(&rec.id)?;
+    if json {
+        let mut v = serde_json::to_value(&rec)?;
+        if let Some(o) = v.as_object_mut() {
+            o.insert("original".into(), String::from_utf8_lossy(&original).into());
+        }
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        crate::verify_cmd::print_text(Path::new(&rec.id), &rec.verification);
+        println!("  imported {} from {}{}", rec.imported_at, rec.source.as_deref().unwrap_or("?"), if rec.forced { " (forced: NOT VERIFIED)" } else { "" });
+        println!("  last checked {}", rec.verification.checked_at);
+        println!("--- original ---\n{}", String::from_utf8_lossy(&original));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `mcx remove ID`.
+pub fn remove(dir: Option<&Path>, id: &str) -> Result<ExitCode> {
+    let wallet = open(dir)?;
+    let rec = wallet.remove(id)?;
+    println!("removed {} ({})", rec.id, rec.verification.credential.title.as_deref().unwrap_or("untitled"));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `mcx backup FILE`.
+pub fn backup(dir: Option<&Path>, file: &Path) -> Result<ExitCode> {
+    let wallet = open(dir)?;
+    let pass = match std::env::var("MCX_BACKUP_PASSPHRASE") {
+        Ok(p) => p,
+        Err(_) => passphrase("Backup passphrase: ")?,
+    };
+    let n = wallet.backup(file, &pass, KdfCost::default())?;
+    println!("backed up {n} credentials, keys, settings and caches to {}", file.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `mcx restore FILE [--merge]`.
+pub fn restore(dir: Option<&Path>, file: &Path, merge: bool) -> Result<ExitCode> {
+    let wallet = open(dir)?;
+    let pass = match std::env::var("MCX_BACKUP_PASSPHRASE") {
+        Ok(p) => p,
+        Err(_) => passphrase("Backup passphrase: ")?,
+    };
+    let r = wallet.restore(file, &pass, merge, Utc::now())?;
+    println!("restored {} credentials ({} already present) and {} cached items", r.restored, r.already_present, r.caches);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `mcx lock`: encrypt with a new passphrase.
+pub fn lock(dir: Option<&Path>) -> Result<ExitCode> {
+    let path = store::resolve_dir(dir)?;
+    if store::is_encrypted(&path) {
+        bail!("the wallet is already locked with a passphrase; use `mcx passwd` to change it");
+    }
+    let mut wallet = Wallet::open(&path)?;
+    let pass = new_passphrase("MCX_PASSPHRASE")?;
+    wallet.set_passphrase(&pass, KdfCost::default())?;
+    println!("the wallet is now encrypted; every command will ask for the passphrase (or read MCX_PASSPHRASE)");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `mcx unlock`: remove the passphrase.
+pub fn unlock(dir: Option<&Path>) -> Result<ExitCode> {
+    let mut wallet = open(dir)?;
+    wallet.remove_passphrase()?;
+    println!("the wallet is no longer encrypted");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `mcx passwd`: change the passphrase.
+pub fn passwd(dir: Option<&Path>) -> Result<ExitCode> {
+    let mut wallet = open(dir)?;
+    if !wallet.is_encrypted() {
+        bail!("the wallet has no passphrase; use `mcx lock` to set one");
+    }
+    let pass = new_passphrase("MCX_NEW_PASSPHRASE")?;
+    wallet.set_passphrase(&pass, KdfCost::default())?;
+    println!("passphrase changed");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read(file: &Path) -> Result<Vec<u8>> {
+    std::fs::read(file).with_context(|| format!("reading {}", file.display()))
+}
+
+/// `mcx registry import FILE`.
+pub fn registry_import(dir: Option<&Path>, file: &Path) -> Result<ExitCode> {
+    let wallet = open(dir)?;
+    let r = wallet.import_registry(&read(file)?)?;
+    println!("trust registry \"{}\" signed by {}: {} member institutions", r.name, r.issuer, r.members.len());
+    println!("run `mcx reverify` to re-check your credentials against it");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `mcx registry show`.
+pub fn registry_show(dir: Option<&Path>, json: bool) -> Result<ExitCode> {
+    let wallet = open(dir)?;
+    match wallet.registry()? {
+        None => println!("no trust registry imported; use `mcx registry import FILE`"),
+        Some(r) if json => println!("{}", serde_json::to_string_pretty(&r)?),
+        Some(r) => {
+            println!("{} (signed by {})", r.name, r.issuer);
+            for m in r.members {
+                println!("  {}  {}  {}", m.country.as_deref().unwrap_or("--"), m.name, m.id);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `mcx status import FILE... [--url URL]` (files or folders).
+pub fn status_import(dir: Option<&Path>, files: &[PathBuf], url: Option<&str>) -> Result<ExitCode> {
+    let wallet = open(dir)?;
+    let mut paths = Vec::new();
+    for f in files {
+        if f.is_dir() {
+            for e in std::fs::read_dir(f)? {
+                paths.push(e?.path());
+            }
+        } else {
+            paths.push(f.clone());
+        }
+    }
+    paths.sort();
+    let mut failed = false;
+    for p in paths {
+        match wallet.import_status_list(&read(&p)?, url) {
+            Ok(key) => println!("cached status list {key} from {}", p.display()),
+            Err(e) => {
+                failed = true;
+                println!("rejected {}: {e}", p.display());
+            }
+        }
+    }
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// `mcx did import FILE`.
+pub fn did_import(dir: Option<&Path>, file: &Path) -> Result<ExitCode> {
+    let wallet = open(dir)?;
+    let id = wallet.import_did_document(&read(file)?)?;
+    println!("cached the DID document of {id}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `mcx reverify`.
+pub fn reverify(dir: Option<&Path>, json: bool) -> Result<ExitCode> {
+    let wallet = open(dir)?;
+    let recs = wallet.reverify(Utc::now())?;
+    if json {
+        let rows: Vec<_> = recs.iter().map(|r| r.summary()).collect();
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+    } else {
+        for r in &recs {
+            println!("{:<12}  {:?}  {}", &r.id[..12.min(r.id.len())], r.verification.verdict, r.verification.credential.title.as_deref().unwrap_or("(untitled)"));
+        }
+        println!("re-checked {} credentials", recs.len());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `mcx repair`.
+pub fn repair(dir: Option<&Path>, json: bool) -> Result<ExitCode> {
+    let wallet = open(dir)?;
+    let r = wallet.repair(Utc::now())?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&r)?);
+    } else {
+        println!("rebuilt the index from {} stored originals", r.restored);
+        if r.removed_temporaries > 0 {
+            println!("removed {} interrupted temporary files", r.removed_temporaries);
+        }
+        for u in &r.unreadable {
+            println!("could not read {u} (the file is kept)");
+        }
+    }
+    Ok(if r.unreadable.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}

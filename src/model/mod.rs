@@ -1,0 +1,288 @@
+//! The normalised micro-credential view and the verification outcome types.
+//!
+//! The view is *derived* data: it is computed from the signed original, shown to people and
+//! counted by the stacking engine, but it never replaces the original, which is kept byte for
+//! byte. Field names follow the EU standard elements of micro-credentials (Council
+//! Recommendation 2022/C 243/02, Annex I); `docs/mapping.md` says where each one comes from in
+//! every supported format.
+//!
+//! This module owns no logic beyond small helpers: mapping lives in [`crate::formats`],
+//! verification in [`crate::verify`].
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// The wire format a document arrived in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// W3C Verifiable Credentials Data Model 2.0 (JSON-LD), not one of the profiles below.
+    Vc2,
+    /// W3C Verifiable Credentials Data Model 1.1 (JSON-LD), not one of the profiles below.
+    Vc1,
+    /// 1EdTech Open Badges 3.0 (`OpenBadgeCredential` / `AchievementCredential`).
+    OpenBadges3,
+    /// 1EdTech Comprehensive Learner Record 2.0 (`ClrCredential`).
+    Clr2,
+    /// European Digital Credentials for Learning (ELM v3).
+    Edc,
+    /// A VC secured as a compact JWS (VC-JWT, including the OB 3.0 JWT form).
+    VcJwt,
+    /// A W3C Verifiable Presentation.
+    Presentation,
+    /// Open Badges 2.0 assertion.
+    OpenBadges2,
+}
+
+impl Format {
+    /// A short human label ("Open Badges 3.0").
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Vc2 => "W3C VC 2.0",
+            Format::Vc1 => "W3C VC 1.1",
+            Format::OpenBadges3 => "Open Badges 3.0",
+            Format::Clr2 => "CLR 2.0",
+            Format::Edc => "European Digital Credential",
+            Format::VcJwt => "VC-JWT",
+            Format::Presentation => "Verifiable Presentation",
+            Format::OpenBadges2 => "Open Badges 2.0",
+        }
+    }
+}
+
+/// A person or organisation named in a credential.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Party {
+    /// Identifier (a DID or URL), if any.
+    pub id: Option<String>,
+    /// Display name.
+    pub name: Option<String>,
+    /// Country or region (ISO 3166 code or name as given).
+    pub country: Option<String>,
+}
+
+/// A skill or competence the credential aligns to (ESCO where present).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Skill {
+    /// The skill's label.
+    pub name: String,
+    /// Its URI (an ESCO concept URI, for example).
+    pub uri: Option<String>,
+    /// The framework it comes from ("ESCO", ...).
+    pub framework: Option<String>,
+}
+
+/// One of the EU standard elements of Annex I.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum AnnexElement {
+    /// (a) Identification of the learner.
+    Learner,
+    /// (b) Title of the micro-credential.
+    Title,
+    /// (c) Country(ies)/region(s) of the issuer.
+    IssuerCountry,
+    /// (d) Awarding body(ies).
+    AwardingBody,
+    /// (e) Date of issuing.
+    IssueDate,
+    /// (f) Learning outcomes.
+    LearningOutcomes,
+    /// (g) Notional workload (ECTS wherever possible).
+    Workload,
+    /// (h) Level (EQF, and QF-EHEA cycle if applicable).
+    Level,
+    /// (i) Type of assessment.
+    AssessmentType,
+    /// (j) Form of participation in the learning activity.
+    ParticipationForm,
+    /// (k) Type of quality assurance used.
+    QualityAssurance,
+}
+
+impl AnnexElement {
+    /// Every mandatory element, in Annex I order.
+    pub const MANDATORY: [AnnexElement; 11] = [
+        AnnexElement::Learner,
+        AnnexElement::Title,
+        AnnexElement::IssuerCountry,
+        AnnexElement::AwardingBody,
+        AnnexElement::IssueDate,
+        AnnexElement::LearningOutcomes,
+        AnnexElement::Workload,
+        AnnexElement::Level,
+        AnnexElement::AssessmentType,
+        AnnexElement::ParticipationForm,
+        AnnexElement::QualityAssurance,
+    ];
+
+    /// The element's name as a learner reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            AnnexElement::Learner => "identification of the learner",
+            AnnexElement::Title => "title",
+            AnnexElement::IssuerCountry => "country or region of the issuer",
+            AnnexElement::AwardingBody => "awarding body",
+            AnnexElement::IssueDate => "date of issuing",
+            AnnexElement::LearningOutcomes => "learning outcomes",
+            AnnexElement::Workload => "notional workload (ECTS)",
+            AnnexElement::Level => "level (EQF)",
+            AnnexElement::AssessmentType => "type of assessment",
+            AnnexElement::ParticipationForm => "form of participation",
+            AnnexElement::QualityAssurance => "type of quality assurance",
+        }
+    }
+}
+
+/// The normalised view of one credential. Every field is optional or possibly empty:
+/// credentials in the wild carry very different subsets.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MicroCredential {
+    /// The credential's own `id`, if it has one.
+    pub id: Option<String>,
+    /// Its `type` values.
+    pub types: Vec<String>,
+    /// (a) The learner (credential subject).
+    pub learner: Party,
+    /// (b) Title (the achievement's name, or the credential's).
+    pub title: Option<String>,
+    /// A description of the achievement.
+    pub description: Option<String>,
+    /// The issuer (who signed): DID or URL, name, country.
+    pub issuer: Party,
+    /// (d) Awarding bodies; (c) their countries come from here and from the issuer.
+    pub awarding_bodies: Vec<Party>,
+    /// (e) Date of issuing (RFC 3339 as given).
+    pub issued: Option<String>,
+    /// Start of validity (RFC 3339 as given).
+    pub valid_from: Option<String>,
+    /// End of validity (RFC 3339 as given).
+    pub valid_until: Option<String>,
+    /// (f) Learning outcomes, as text.
+    pub learning_outcomes: Vec<String>,
+    /// (g) Notional workload in ECTS credits.
+    pub ects: Option<f64>,
+    /// (g) Notional workload in hours, where stated.
+    pub workload_hours: Option<f64>,
+    /// (h) EQF level, 1 to 8.
+    pub eqf_level: Option<u8>,
+    /// (h) QF-EHEA cycle ("short cycle", "first cycle", ...), if applicable.
+    pub qf_ehea_cycle: Option<String>,
+    /// (i) Type of assessment.
+    pub assessment_type: Option<String>,
+    /// (j) Form of participation (online, onsite, blended, volunteering, work experience).
+    pub participation_form: Option<String>,
+    /// (k) Type of quality assurance.
+    pub quality_assurance: Option<String>,
+    /// Optional: prerequisites needed to enrol.
+    pub prerequisites: Option<String>,
+    /// Optional: supervision and identity verification during assessment.
+    pub supervision: Option<String>,
+    /// Optional: grade achieved.
+    pub grade: Option<String>,
+    /// Optional: integration / stackability options.
+    pub stackability: Option<String>,
+    /// Optional: further information (a URL or text).
+    pub further_information: Option<String>,
+    /// Skills and alignments (ESCO where present).
+    pub skills: Vec<Skill>,
+    /// Fields of study and keywords.
+    pub keywords: Vec<String>,
+    /// Language(s) of the learning activity.
+    pub language: Option<String>,
+    /// Achievement type ("MicroCredential", "Course", ...).
+    pub achievement_type: Option<String>,
+    /// The achievement's identifier (for recognition rules and required modules).
+    pub achievement_id: Option<String>,
+    /// Annex I mandatory elements this credential does not carry.
+    pub annex_missing: Vec<AnnexElement>,
+}
+
+impl MicroCredential {
+    /// Recompute [`MicroCredential::annex_missing`] from the fields.
+    pub fn compute_annex_missing(&mut self) {
+        let has = |e: AnnexElement| -> bool {
+            match e {
+                AnnexElement::Learner => self.learner.id.is_some() || self.learner.name.is_some(),
+                AnnexElement::Title => self.title.is_some(),
+                AnnexElement::IssuerCountry => {
+                    self.issuer.country.is_some()
+                        || self.awarding_bodies.iter().any(|b| b.country.is_some())
+                }
+                AnnexElement::AwardingBody => {
+                    !self.awarding_bodies.is_empty() || self.issuer.name.is_some()
+                }
+                AnnexElement::IssueDate => self.issued.is_some() || self.valid_from.is_some(),
+                AnnexElement::LearningOutcomes => !self.learning_outcomes.is_empty(),
+                AnnexElement::Workload => self.ects.is_some() || self.workload_hours.is_some(),
+                AnnexElement::Level => self.eqf_level.is_some() || self.qf_ehea_cycle.is_some(),
+                AnnexElement::AssessmentType => self.assessment_type.is_some(),
+                AnnexElement::ParticipationForm => self.participation_form.is_some(),
+                AnnexElement::QualityAssurance => self.quality_assurance.is_some(),
+            }
+        };
+        self.annex_missing = AnnexElement::MANDATORY
+            .into_iter()
+            .filter(|e| !has(*e))
+            .collect();
+    }
+}
+
+/// The overall outcome of verifying a document. "Could not check" is never "invalid".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Every check that decides validity passed.
+    Valid,
+    /// Something could not be checked offline (unsupported suite, unknown key or context).
+    Unverifiable,
+    /// A check failed: tampered, wrong key, expired, revoked, malformed proof, ...
+    Invalid,
+}
+
+/// Which check a step reports on, in the order they run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum StepKind {
+    /// Recognising the document's format.
+    Format,
+    /// The cryptographic proof(s).
+    Proof,
+    /// Whether the signer is the issuer, and whether the issuer is known.
+    IssuerIdentity,
+    /// Issuance and validity dates.
+    Dates,
+    /// Revocation / suspension status.
+    Status,
+    /// The EU standard elements (Annex I completeness).
+    EuElements,
+}
+
+/// How a step went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum StepStatus {
+    /// The check passed.
+    Pass,
+    /// The check failed; the credential is invalid.
+    Fail,
+    /// Worth the reader's attention, but not a failure.
+    Warn,
+    /// Not checked (with the message saying why); may make the verdict unverifiable.
+    Skip,
+}
+
+/// One step of a verification, with a message a learner understands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Step {
+    /// Which check.
+    pub step: StepKind,
+    /// Its outcome.
+    pub status: StepStatus,
+    /// A plain-language explanation.
+    pub message: String,
+}

@@ -1,0 +1,339 @@
+//! W3C Data Integrity proofs with Ed25519: `eddsa-rdfc-2022` (and its old name `eddsa-2022`),
+//! `eddsa-jcs-2022` (vc-di-eddsa §3.2, §3.3) and `Ed25519Signature2020`; proof sets and
+//! proof chains (`previousProof`, VC Data Integrity §2.1.2).
+//!
+//! Signing and verifying share one function, [`hash_data`], so what we sign is exactly what
+//! we check. Outcomes distinguish *invalid* (the proof is wrong) from *unverifiable* (it
+//! cannot be checked offline); the verify module turns them into steps.
+
+use crate::did::{self, KeyCache, KeyError, KeySource};
+use crate::proof::contexts::ContextLoader;
+use crate::proof::keys::KeyPair;
+use crate::proof::{jcs, jsonld};
+use chrono::{DateTime, SecondsFormat, Utc};
+use ed25519_dalek::{Signature, Signer};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+/// The signature suites we implement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Suite {
+    /// `DataIntegrityProof` with `eddsa-rdfc-2022` (or the legacy `eddsa-2022`).
+    EddsaRdfc2022,
+    /// `DataIntegrityProof` with `eddsa-jcs-2022`.
+    EddsaJcs2022,
+    /// The legacy `Ed25519Signature2020` proof type.
+    Ed25519Signature2020,
+}
+
+impl Suite {
+    /// The name shown to people.
+    pub fn name(self) -> &'static str {
+        match self {
+            Suite::EddsaRdfc2022 => "eddsa-rdfc-2022",
+            Suite::EddsaJcs2022 => "eddsa-jcs-2022",
+            Suite::Ed25519Signature2020 => "Ed25519Signature2020",
+        }
+    }
+
+    /// Which suite a proof object uses, or the name of the unsupported one.
+    pub fn of(proof: &Value) -> Result<Suite, String> {
+        let ty = proof.get("type").and_then(Value::as_str).unwrap_or("");
+        let cs = proof.get("cryptosuite").and_then(Value::as_str);
+        match (ty, cs) {
+            ("DataIntegrityProof", Some("eddsa-rdfc-2022" | "eddsa-2022")) => {
+                Ok(Suite::EddsaRdfc2022)
+            }
+            ("DataIntegrityProof", Some("eddsa-jcs-2022")) => Ok(Suite::EddsaJcs2022),
+            ("Ed25519Signature2020", _) => Ok(Suite::Ed25519Signature2020),
+            ("DataIntegrityProof", Some(other)) => Err(format!("cryptosuite {other}")),
+            ("", _) => Err("a proof without a type".into()),
+            (other, _) => Err(format!("proof type {other}")),
+        }
+    }
+}
+
+/// Why a proof did not verify.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// The proof is wrong: tampered, wrong key, malformed.
+    Invalid(String),
+    /// The proof cannot be checked offline: unsupported suite, key or context not available.
+    Unverifiable(String),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Invalid(m) | Failure::Unverifiable(m) => f.write_str(m),
+        }
+    }
+}
+
+/// The outcome of checking one proof.
+#[derive(Debug, Clone)]
+pub struct ProofCheck {
+    /// The suite's name as written in the proof.
+    pub suite: String,
+    /// The verification method the proof names.
+    pub verification_method: String,
+    /// The proof purpose (`assertionMethod`, `authentication`, ...).
+    pub purpose: String,
+    /// Who controls the key, when it was resolved.
+    pub controller: Option<String>,
+    /// Where the key came from, when it was resolved.
+    pub key_source: Option<KeySource>,
+    /// `Ok` when the signature verified.
+    pub outcome: Result<(), Failure>,
+}
+
+/// What the verifier needs besides the document: contexts and cached keys.
+#[derive(Debug, Clone, Default)]
+pub struct ProofEnv {
+    /// JSON-LD contexts (bundled plus cached).
+    pub contexts: ContextLoader,
+    /// Cached DID and key documents.
+    pub keys: KeyCache,
+}
+
+/// Options for signing.
+#[derive(Debug, Clone)]
+pub struct SignOptions {
+    /// The suite to sign with.
+    pub suite: Suite,
+    /// `assertionMethod` for credentials, `authentication` for presentations.
+    pub purpose: String,
+    /// The proof's `created` time.
+    pub created: DateTime<Utc>,
+    /// Optional `challenge` (presentations).
+    pub challenge: Option<String>,
+    /// Optional `domain` (presentations).
+    pub domain: Option<String>,
+    /// Optional `expires`.
+    pub expires: Option<DateTime<Utc>>,
+}
+
+/// The proofs attached to a document (`proof` as an object or an array).
+pub fn proofs_of(doc: &Value) -> Vec<&Value> {
+    match doc.get("proof") {
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(p @ Value::Object(_)) => vec![p],
+        _ => Vec::new(),
+    }
+}
+
+/// The 64 bytes that are signed: hash(proof configuration) ‖ hash(document).
+pub fn hash_data(
+    suite: Suite,
+    unsecured: &Value,
+    proof_options: &Value,
+    contexts: &ContextLoader,
+) -> Result<Vec<u8>, Failure> {
+    let mut config = proof_options.clone();
+    if let (Some(ctx), Some(obj)) = (unsecured.get("@context"), config.as_object_mut()) {
+        obj.insert("@context".into(), ctx.clone());
+    }
+    let (doc_bytes, config_bytes) = match suite {
+        Suite::EddsaJcs2022 => (
+            jcs::canonicalize(unsecured).map_err(Failure::Invalid)?,
+            jcs::canonicalize(&config).map_err(Failure::Invalid)?,
+        ),
+        Suite::EddsaRdfc2022 | Suite::Ed25519Signature2020 => (
+            rdfc(unsecured, contexts)?.into_bytes(),
+            rdfc(&config, contexts)?.into_bytes(),
+        ),
+    };
+    let mut out = Sha256::digest(&config_bytes).to_vec();
+    out.extend_from_slice(&Sha256::digest(&doc_bytes));
+    Ok(out)
+}
+
+fn rdfc(doc: &Value, contexts: &ContextLoader) -> Result<String, Failure> {
+    jsonld::canonicalize(doc, contexts).map_err(|e| match e {
+        jsonld::JsonLdError::UnknownContext(url) => Failure::Unverifiable(format!(
+            "it uses the JSON-LD context {url}, which is not bundled or cached"
+        )),
+        other => Failure::Invalid(format!("it is not valid JSON-LD: {other}")),
+    })
+}
+
+/// Check every proof on `doc`.
+pub fn verify_proofs(doc: &Value, env: &ProofEnv) -> Vec<ProofCheck> {
+    let all = proofs_of(doc);
+    all.iter().map(|p| verify_one(doc, p, &all, env)).collect()
+}
+
+fn verify_one(doc: &Value, proof: &Value, all: &[&Value], env: &ProofEnv) -> ProofCheck {
+    let text = |k: &str| proof.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    let mut check = ProofCheck {
+        suite: proof
+            .get("cryptosuite")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .unwrap_or_else(|| text("type")),
+        verification_method: text("verificationMethod"),
+        purpose: text("proofPurpose"),
+        controller: None,
+        key_source: None,
+        outcome: Ok(()),
+    };
+    check.outcome = (|| {
+        let suite = Suite::of(proof)
+            .map_err(|s| Failure::Unverifiable(format!("{s} is not supported offline")))?;
+        if check.verification_method.is_empty() {
+            return Err(Failure::Invalid("the proof names no verification method".into()));
+        }
+        let key = did::resolve(&check.verification_method, &env.keys).map_err(|e| match e {
+            KeyError::Malformed(m) => Failure::Invalid(m),
+            KeyError::NotResolvable(m) => Failure::Unverifiable(m),
+        })?;
+        check.controller = Some(key.controller.clone());
+        check.key_source = Some(key.source);
+        let value = proof
+            .get("proofValue")
+            .and_then(Value::as_str)
+            .ok_or_else(|| Failure::Invalid("the proof has no proofValue".into()))?;
+        let sig = decode_signature(value)?;
+        let (unsecured, options) = unsecured_parts(doc, proof, all)?;
+        let data = hash_data(suite, &unsecured, &options, &env.contexts)?;
+        key.key.verify_strict(&data, &sig).map_err(|_| {
+            Failure::Invalid(
+                "the signature does not match: the credential was changed after signing, or signed with another key"
+                    .into(),
+            )
+        })
+    })();
+    check
+}
+
+fn decode_signature(value: &str) -> Result<Signature, Failure> {
+    let bytes = value
+        .strip_prefix('z')
+        .and_then(|b| bs58::decode(b).into_vec().ok())
+        .ok_or_else(|| Failure::Invalid("the proofValue is not multibase base58btc".into()))?;
+    let arr: [u8; 64] = bytes
+        .as_slice()
+        .try_into()
+        .map_err(|_| Failure::Invalid("the proofValue is not a 64-byte Ed25519 signature".into()))?;
+    Ok(Signature::from_bytes(&arr))
+}
+
+/// The document as it was when `proof` was made (other proofs removed, `previousProof`s
+/// put back), and the proof options (the proof without its value).
+fn unsecured_parts(doc: &Value, proof: &Value, all: &[&Value]) -> Result<(Value, Value), Failure> {
+    let mut unsecured = doc.clone();
+    let obj = unsecured
+        .as_object_mut()
+        .ok_or_else(|| Failure::Invalid("the document is not a JSON object".into()))?;
+    obj.remove("proof");
+    let previous: Vec<&str> = match proof.get("previousProof") {
+        Some(Value::String(s)) => vec![s.as_str()],
+        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    if !previous.is_empty() {
+        let mut found = Vec::new();
+        for id in previous {
+            let p = all
+                .iter()
+                .find(|p| p.get("id").and_then(Value::as_str) == Some(id))
+                .ok_or_else(|| {
+                    Failure::Invalid(format!("the previous proof {id} is missing from the proof set"))
+                })?;
+            found.push((*p).clone());
+        }
+        let value = if found.len() == 1 {
+            found.remove(0)
+        } else {
+            Value::Array(found)
+        };
+        obj.insert("proof".into(), value);
+    }
+    let mut options = proof.clone();
+    if let Some(o) = options.as_object_mut() {
+        o.remove("proofValue");
+        if let Some(ctx) = o.remove("@context") {
+            // vc-di-eddsa §3.3.2: the document's context must start with the proof's.
+            let doc_ctx = doc.get("@context").cloned().unwrap_or(Value::Null);
+            let as_list = |v: &Value| match v {
+                Value::Array(a) => a.clone(),
+                other => vec![other.clone()],
+            };
+            let (p, d) = (as_list(&ctx), as_list(&doc_ctx));
+            if d.len() < p.len() || d[..p.len()] != p[..] {
+                return Err(Failure::Invalid(
+                    "the proof's @context does not match the document's".into(),
+                ));
+            }
+            unsecured
+                .as_object_mut()
+                .map(|u| u.insert("@context".into(), ctx));
+        }
+    }
+    Ok((unsecured, options))
+}
+
+/// Sign `unsecured` (which must not already carry the proof being added) and return it with
+/// the new proof attached (appended to a proof set if one exists).
+pub fn sign(
+    unsecured: &Value,
+    key: &KeyPair,
+    opts: &SignOptions,
+    contexts: &ContextLoader,
+) -> Result<Value, crate::Error> {
+    let mut options = Map::new();
+    match opts.suite {
+        Suite::Ed25519Signature2020 => {
+            options.insert("type".into(), "Ed25519Signature2020".into());
+        }
+        suite => {
+            options.insert("type".into(), "DataIntegrityProof".into());
+            options.insert("cryptosuite".into(), suite.name().into());
+        }
+    }
+    options.insert(
+        "created".into(),
+        opts.created.to_rfc3339_opts(SecondsFormat::Secs, true).into(),
+    );
+    options.insert("verificationMethod".into(), key.verification_method().into());
+    options.insert("proofPurpose".into(), opts.purpose.clone().into());
+    if let Some(c) = &opts.challenge {
+        options.insert("challenge".into(), c.clone().into());
+    }
+    if let Some(d) = &opts.domain {
+        options.insert("domain".into(), d.clone().into());
+    }
+    if let Some(e) = opts.expires {
+        options.insert(
+            "expires".into(),
+            e.to_rfc3339_opts(SecondsFormat::Secs, true).into(),
+        );
+    }
+    let mut base = unsecured.clone();
+    let existing = base.as_object_mut().and_then(|o| o.remove("proof"));
+    let options = Value::Object(options);
+    let data = hash_data(opts.suite, &base, &options, contexts).map_err(|f| {
+        crate::Error::BadInput(format!("cannot sign this document: {f}"))
+    })?;
+    let sig = key.signing.sign(&data);
+    let mut proof = options;
+    if let Some(o) = proof.as_object_mut() {
+        o.insert(
+            "proofValue".into(),
+            format!("z{}", bs58::encode(sig.to_bytes()).into_string()).into(),
+        );
+    }
+    let out = base
+        .as_object_mut()
+        .ok_or_else(|| crate::Error::BadInput("only a JSON object can be signed".into()))?;
+    let proof = match existing {
+        None => proof,
+        Some(Value::Array(mut a)) => {
+            a.push(proof);
+            Value::Array(a)
+        }
+        Some(one) => Value::Array(vec![one, proof]),
+    };
+    out.insert("proof".into(), proof);
+    Ok(base)
+}

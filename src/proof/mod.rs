@@ -1,0 +1,11 @@
+//! Canonicalisation and signature suites: `eddsa-jcs-2022` (RFC 8785), `eddsa-rdfc-2022`
+//! and `Ed25519Signature2020` (JSON-LD → RDF → RDFC-1.0 with bundled contexts), VC-JWT.
+//! Nothing here fetches anything: contexts come from [`crate::proof`]'s bundled loader.
+
+pub mod di;
+pub mod jcs;
+pub mod keys;
+
+pub mod contexts;
+pub mod jsonld;
+pub mod rdfc;

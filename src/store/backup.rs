@@ -1,0 +1,137 @@
+//! Backup and restore: one encrypted file holding everything — originals (byte for byte,
+//! with their headers), the holder key, caches (trust registry, status lists, DID
+//! documents), settings and qualification rules. The file is sealed under its own
+//! passphrase with the same construction as the wallet ([`super::crypto`]).
+
+use super::crypto::{KdfCost, Sealer, WrappedKey};
+use super::originals::Header;
+use super::Wallet;
+use crate::{Error, Result};
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+const MAGIC: &[u8] = b"MCXBACKUP1\n";
+const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Bundle {
+    version: u32,
+    created: String,
+    originals: Vec<(Header, String)>,
+    holder: String,
+    caches: Vec<(String, String)>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Envelope {
+    key: WrappedKey,
+    sealed: String,
+}
+
+/// What a restore did.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RestoreReport {
+    /// Credentials added.
+    pub restored: usize,
+    /// Credentials already present (merge).
+    pub already_present: usize,
+    /// Cached items (registry, status lists, DID documents, rules) restored.
+    pub caches: usize,
+}
+
+impl Wallet {
+    /// Write a backup of everything to `path`, sealed under `passphrase`.
+    pub fn backup(&self, path: &std::path::Path, passphrase: &str, cost: KdfCost) -> Result<usize> {
+        if passphrase.is_empty() {
+            return Err(Error::BadInput("a backup needs a passphrase".into()));
+        }
+        let originals: Vec<(Header, String)> = self
+            .export_all()?
+            .into_iter()
+            .map(|(h, o)| (h, B64.encode(o)))
+            .collect();
+        let count = originals.len();
+        let holder = serde_json::to_string(&self.holder_key()?.to_file()).map_err(|e| Error::Internal(e.to_string()))?;
+        let mut caches = Vec::new();
+        for item in self.caches.iter() {
+            let (k, v) = item.map_err(|e| self.damaged(e))?;
+            let plain = self.unseal(&v, &k)?;
+            caches.push((String::from_utf8_lossy(&k).to_string(), B64.encode(plain)));
+        }
+        let bundle = Bundle { version: 1, created: Utc::now().to_rfc3339(), originals, holder, caches };
+        let plain = serde_json::to_vec(&bundle).map_err(|e| Error::Internal(e.to_string()))?;
+        let sealer = Sealer::generate();
+        let key = sealer.wrap(passphrase, cost).map_err(|e| Error::Internal(e.to_string()))?;
+        let env = Envelope { key, sealed: B64.encode(sealer.seal(&plain, MAGIC)) };
+        let mut out = MAGIC.to_vec();
+        out.extend(serde_json::to_vec(&env).map_err(|e| Error::Internal(e.to_string()))?);
+        let tmp = path.with_extension("mcxbackup.tmp");
+        std::fs::write(&tmp, &out)
+            .and_then(|_| std::fs::File::open(&tmp)?.sync_all())
+            .and_then(|_| std::fs::rename(&tmp, path))
+            .map_err(|e| Error::io(path, e))?;
+        Ok(count)
+    }
+
+    /// Restore a backup. Without `merge` the wallet must be empty; with it, credentials not
+    /// yet present are added and the holder key is kept.
+    pub fn restore(&self, path: &std::path::Path, passphrase: &str, merge: bool, now: DateTime<Utc>) -> Result<RestoreReport> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let body = bytes
+            .strip_prefix(MAGIC)
+            .ok_or_else(|| Error::BadInput(format!("{} is not a MicroCredX backup", path.display())))?;
+        let env: Envelope = serde_json::from_slice(body).map_err(|e| Error::BadInput(format!("the backup is damaged: {e}")))?;
+        let sealer = Sealer::unwrap(&env.key, passphrase).map_err(|e| match e {
+            super::crypto::CryptoError::WrongPassphrase => Error::WrongPassphrase(path.to_path_buf()),
+            other => Error::BadInput(format!("the backup is damaged: {other}")),
+        })?;
+        let sealed = B64.decode(&env.sealed).map_err(|_| Error::BadInput("the backup is damaged (base64)".into()))?;
+        let plain = sealer.open(&sealed, MAGIC).map_err(|_| Error::BadInput("the backup is damaged or was altered".into()))?;
+        let bundle: Bundle = serde_json::from_slice(&plain).map_err(|e| Error::BadInput(format!("the backup is damaged: {e}")))?;
+        if !merge && !self.credentials.is_empty() {
+            return Err(Error::BadInput("the wallet is not empty; restore with --merge to add the backup's credentials to it".into()));
+        }
+        let env_v = self.env()?;
+        let mut report = RestoreReport { restored: 0, already_present: 0, caches: 0 };
+        for (header, b64) in &bundle.originals {
+            let original = B64.decode(b64).map_err(|_| Error::BadInput("the backup is damaged (an original)".into()))?;
+            let name = self.name_of(&original);
+            if self.contains(&name)? {
+                report.already_present += 1;
+                continue;
+            }
+            let doc = crate::formats::parse_document(&original)?;
+            let verification = crate::verify::verify_document(&doc, &env_v, now);
+            let stored = self.store_original(&original, header)?;
+            self.put_record(&super::StoredCredential {
+                id: stored,
+                credential_id: verification.credential.id.clone(),
+                imported_at: header.imported_at.clone(),
+                source: header.source.clone(),
+                forced: header.forced,
+                verification,
+            })?;
+            report.restored += 1;
+        }
+        for (k, b64) in &bundle.caches {
+            let v = B64.decode(b64).map_err(|_| Error::BadInput("the backup is damaged (a cached item)".into()))?;
+            if merge && self.caches.contains_key(k.as_bytes()).map_err(|e| self.damaged(e))? {
+                continue;
+            }
+            self.caches.insert(k.as_bytes(), self.seal(&v, k.as_bytes())).map_err(|e| self.damaged(e))?;
+            report.caches += 1;
+        }
+        if !merge {
+            self.secrets
+                .insert("holder", self.seal(bundle.holder.as_bytes(), b"holder"))
+                .map_err(|e| self.damaged(e))?;
+        }
+        self.originals.sync_dir()?;
+        self.flush()?;
+        Ok(report)
+    }
+}

@@ -1,0 +1,378 @@
+//! The wallet on disk. This module alone knows sled.
+//!
+//! A wallet is a directory (by default in the OS data directory, found with `directories`;
+//! `--wallet DIR` or `MCX_WALLET` override it) holding:
+//!
+//! - `originals/`: each signed original as an immutable, content-addressed file
+//!   ([`originals`]), the source of truth;
+//! - `index.sled/`: the sled database: the derived views and verification results, the
+//!   learner's holder key, settings and caches (trust registry, status lists, DID documents);
+//! - `keyring.json`, only in a wallet locked with a passphrase: the wrapped data key
+//!   ([`crypto`]). Then every value in the index and every original is encrypted.
+//!
+//! Invariants: a credential is acknowledged only once its original file is durably on disk
+//! and its index entry flushed; the index can always be rebuilt from `originals/`
+//! ([`Wallet::repair`]); only one process holds a wallet open (sled's file lock).
+
+pub mod crypto;
+mod backup;
+mod import;
+mod index;
+mod trust;
+pub mod originals;
+
+pub use import::{collect, ImportItem, ImportOutcome, ImportReport, Progress, RepairReport};
+pub use index::{CredentialSummary, SortKey, StoredCredential};
+pub use trust::{check_signed_by_issuer, Registry};
+pub use backup::RestoreReport;
+
+use crate::proof::keys::KeyPair;
+use crate::{Error, Result};
+use crypto::{KdfCost, Sealer, WrappedKey};
+use originals::Originals;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use ts_rs::TS;
+
+/// The current on-disk schema version.
+pub const SCHEMA_VERSION: u32 = 1;
+
+const META_SCHEMA: &[u8] = b"schema_version";
+const KEYRING: &str = "keyring.json";
+
+/// An open wallet. Only one process may hold a wallet open at a time.
+pub struct Wallet {
+    dir: PathBuf,
+    db: sled::Db,
+    originals: Originals,
+    sealer: Option<Sealer>,
+    credentials: sled::Tree,
+    summaries: sled::Tree,
+    ids: sled::Tree,
+    secrets: sled::Tree,
+    caches: sled::Tree,
+}
+
+/// What the app shows about a wallet before anything else.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct WalletSummary {
+    /// Where the wallet lives.
+    pub path: String,
+    /// How many credentials it holds.
+    #[ts(type = "number")]
+    pub credentials: u64,
+    /// Whether the wallet is encrypted with a passphrase.
+    pub encrypted: bool,
+    /// The learner's holder DID (made on first run).
+    pub holder: Option<String>,
+}
+
+/// The wallet directory to use: `explicit` (from `--wallet`), else `MCX_WALLET`, else the
+/// OS data directory (`~/.local/share/microcredx-wallet` on Linux).
+pub fn resolve_dir(explicit: Option<&Path>) -> Result<PathBuf> {
+    if let Some(dir) = explicit {
+        return Ok(dir.to_path_buf());
+    }
+    if let Some(dir) = std::env::var_os("MCX_WALLET").filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    directories::ProjectDirs::from("eu", "MicroCredX", "microcredx-wallet")
+        .map(|d| d.data_dir().to_path_buf())
+        .ok_or_else(|| {
+            Error::Internal("no home directory found; set MCX_WALLET or pass --wallet".into())
+        })
+}
+
+/// Whether the wallet in `dir` is encrypted (needs a passphrase to open).
+pub fn is_encrypted(dir: &Path) -> bool {
+    dir.join(KEYRING).exists()
+}
+
+impl Wallet {
+    /// Open (creating if needed) an unencrypted wallet in `dir`, or fail with
+    /// [`Error::Locked`] if it has a passphrase.
+    pub fn open(dir: &Path) -> Result<Wallet> {
+        Wallet::open_with(dir, None)
+    }
+
+    /// Open (creating if needed) the wallet in `dir`, with its passphrase if it has one.
+    pub fn open_with(dir: &Path, passphrase: Option<&str>) -> Result<Wallet> {
+        std::fs::create_dir_all(dir.join("originals")).map_err(|e| Error::io(dir, e))?;
+        let db = sled::Config::new()
+            .path(dir.join("index.sled"))
+            .open()
+            .map_err(|e| map_sled_open_error(dir, e))?;
+        let sealer = match read_keyring(dir)? {
+            None => None,
+            Some(wrapped) => {
+                let pass = passphrase.ok_or_else(|| Error::Locked(dir.to_path_buf()))?;
+                Some(Sealer::unwrap(&wrapped, pass).map_err(|e| match e {
+                    crypto::CryptoError::WrongPassphrase => Error::WrongPassphrase(dir.to_path_buf()),
+                    other => Error::WalletDamaged { path: dir.to_path_buf(), detail: other.to_string() },
+                })?)
+            }
+        };
+        let tree = |name: &str| db.open_tree(name).map_err(|e| damaged(dir, e));
+        let wallet = Wallet {
+            dir: dir.to_path_buf(),
+            originals: Originals::new(dir.join("originals")),
+            credentials: tree("credentials")?,
+            summaries: tree("summaries")?,
+            ids: tree("ids")?,
+            secrets: tree("secrets")?,
+            caches: tree("caches")?,
+            sealer,
+            db,
+        };
+        wallet.check_schema()?;
+        wallet.ensure_holder_key()?;
+        Ok(wallet)
+    }
+
+    fn check_schema(&self) -> Result<()> {
+        match self.db.get(META_SCHEMA).map_err(|e| self.damaged(e))? {
+            None => {
+                self.db
+                    .insert(META_SCHEMA, &SCHEMA_VERSION.to_be_bytes())
+                    .map_err(|e| self.damaged(e))?;
+                self.flush()
+            }
+            Some(v) if v.as_ref() == SCHEMA_VERSION.to_be_bytes() => Ok(()),
+            Some(v) => Err(Error::WalletDamaged {
+                path: self.dir.clone(),
+                detail: format!(
+                    "schema version {:?} is newer than this program understands; update MicroCredX",
+                    v.as_ref()
+                ),
+            }),
+        }
+    }
+
+    pub(crate) fn damaged(&self, e: sled::Error) -> Error {
+        damaged(&self.dir, e)
+    }
+
+    pub(crate) fn flush(&self) -> Result<()> {
+        self.db.flush().map(|_| ()).map_err(|e| self.damaged(e))
+    }
+
+    /// Seal a value for the index (identity in an unencrypted wallet).
+    pub(crate) fn seal(&self, bytes: &[u8], aad: &[u8]) -> Vec<u8> {
+        match &self.sealer {
+            Some(s) => s.seal(bytes, aad),
+            None => bytes.to_vec(),
+        }
+    }
+
+    /// Open a sealed index value.
+    pub(crate) fn unseal(&self, bytes: &[u8], aad: &[u8]) -> Result<Vec<u8>> {
+        match &self.sealer {
+            Some(s) => s.open(bytes, aad).map_err(|e| Error::WalletDamaged {
+                path: self.dir.clone(),
+                detail: format!("an index entry {e}"),
+            }),
+            None => Ok(bytes.to_vec()),
+        }
+    }
+
+    /// The content name of some bytes (SHA-256, or a keyed hash in an encrypted wallet).
+    pub(crate) fn name_of(&self, bytes: &[u8]) -> String {
+        match &self.sealer {
+            Some(s) => s.name_of(bytes),
+            None => {
+                use sha2::Digest;
+                crypto::hex(&sha2::Sha256::digest(bytes))
+            }
+        }
+    }
+
+    /// The wallet directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Whether the wallet is encrypted.
+    pub fn is_encrypted(&self) -> bool {
+        self.sealer.is_some()
+    }
+
+    /// A summary for the first screen.
+    pub fn summary(&self) -> Result<WalletSummary> {
+        Ok(WalletSummary {
+            path: self.dir.display().to_string(),
+            credentials: self.credentials.len() as u64,
+            encrypted: self.is_encrypted(),
+            holder: self.holder_key().ok().map(|k| k.did()),
+        })
+    }
+
+    fn ensure_holder_key(&self) -> Result<()> {
+        if self.secrets.contains_key("holder").map_err(|e| self.damaged(e))? {
+            return Ok(());
+        }
+        let key = KeyPair::generate();
+        let text = serde_json::to_vec(&key.to_file()).map_err(|e| Error::Internal(e.to_string()))?;
+        self.secrets
+            .insert("holder", self.seal(&text, b"holder"))
+            .map_err(|e| self.damaged(e))?;
+        self.flush()
+    }
+
+    /// The learner's holder key (signs presentations).
+    pub fn holder_key(&self) -> Result<KeyPair> {
+        let raw = self
+            .secrets
+            .get("holder")
+            .map_err(|e| self.damaged(e))?
+            .ok_or_else(|| Error::NotFound("the holder key".into()))?;
+        KeyPair::from_json(&self.unseal(&raw, b"holder")?)
+    }
+
+    /// Encrypt the wallet with a passphrase (`mcx lock`) or change it (`mcx passwd`): the
+    /// data key is (re-)wrapped; on first locking every stored item is re-encrypted.
+    pub fn set_passphrase(&mut self, passphrase: &str, cost: KdfCost) -> Result<()> {
+        if passphrase.is_empty() {
+            return Err(Error::BadInput("the passphrase must not be empty".into()));
+        }
+        match &self.sealer {
+            Some(s) => write_keyring(&self.dir, &s.wrap(passphrase, cost).map_err(kdf)?),
+            None => {
+                let sealer = Sealer::generate();
+                let wrapped = sealer.wrap(passphrase, cost).map_err(kdf)?;
+                self.reencrypt(Some(sealer), Some(wrapped))
+            }
+        }
+    }
+
+    /// Remove the passphrase (`mcx unlock`): everything is stored unencrypted again.
+    pub fn remove_passphrase(&mut self) -> Result<()> {
+        if self.sealer.is_none() {
+            return Ok(());
+        }
+        self.reencrypt(None, None)
+    }
+
+    /// Re-encrypt every stored item under `next` (None = plain). Crash-safe order: new
+    /// files are written first, the index is rewritten and flushed, the keyring changes,
+    /// and only then are the old files removed; `repair` finishes an interrupted change.
+    fn reencrypt(&mut self, next: Option<Sealer>, wrapped: Option<WrappedKey>) -> Result<()> {
+        let stored = self.export_all()?;
+        let holder = self.holder_key()?;
+        let (names, _) = self.originals.scan()?;
+        let old_sealer = std::mem::replace(&mut self.sealer, next);
+        let result = (|| {
+            for tree in [&self.credentials, &self.summaries, &self.ids] {
+                tree.clear().map_err(|e| self.damaged(e))?;
+            }
+            for (header, original) in &stored {
+                self.store_original(original, header)?;
+            }
+            let text = serde_json::to_vec(&holder.to_file()).map_err(|e| Error::Internal(e.to_string()))?;
+            self.secrets
+                .insert("holder", self.seal(&text, b"holder"))
+                .map_err(|e| self.damaged(e))?;
+            self.reseal_caches(old_sealer.as_ref())?;
+            self.originals.sync_dir()?;
+            self.flush()?;
+            match &wrapped {
+                Some(w) => write_keyring(&self.dir, w),
+                None => remove_keyring(&self.dir),
+            }
+        })();
+        if let Err(e) = result {
+            self.sealer = old_sealer;
+            return Err(e);
+        }
+        for old in &names {
+            if !self.credentials.contains_key(old.as_bytes()).map_err(|e| self.damaged(e))? {
+                self.originals.remove(old)?;
+            }
+        }
+        self.originals.sync_dir()
+    }
+
+    fn reseal_caches(&self, old: Option<&Sealer>) -> Result<()> {
+        let entries: Vec<(sled::IVec, sled::IVec)> = self.caches.iter().collect::<std::result::Result<_, _>>().map_err(|e| self.damaged(e))?;
+        for (k, v) in entries {
+            let plain = match old {
+                Some(s) => s.open(&v, &k).map_err(|e| Error::WalletDamaged { path: self.dir.clone(), detail: e.to_string() })?,
+                None => v.to_vec(),
+            };
+            self.caches.insert(&k, self.seal(&plain, &k)).map_err(|e| self.damaged(e))?;
+        }
+        Ok(())
+    }
+
+    /// Every original with its header, read from the files (the source of truth).
+    pub fn export_all(&self) -> Result<Vec<(originals::Header, Vec<u8>)>> {
+        let mut out = Vec::new();
+        for item in self.credentials.iter() {
+            let (k, _) = item.map_err(|e| self.damaged(e))?;
+            let name = String::from_utf8_lossy(&k).to_string();
+            let bytes = self.originals.read(&name)?;
+            let decoded = Originals::decode(&name, &bytes, self.sealer.as_ref()).map_err(|detail| Error::WalletDamaged {
+                path: self.dir.clone(),
+                detail: format!("original {name}: {detail}"),
+            })?;
+            out.push(decoded);
+        }
+        Ok(out)
+    }
+}
+
+fn kdf(e: crypto::CryptoError) -> Error {
+    Error::Internal(e.to_string())
+}
+
+fn damaged(dir: &Path, e: sled::Error) -> Error {
+    Error::WalletDamaged {
+        path: dir.to_path_buf(),
+        detail: e.to_string(),
+    }
+}
+
+fn read_keyring(dir: &Path) -> Result<Option<WrappedKey>> {
+    let path = dir.join(KEYRING);
+    match std::fs::read(&path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| Error::WalletDamaged {
+            path: dir.to_path_buf(),
+            detail: format!("keyring.json is unreadable: {e}"),
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+fn write_keyring(dir: &Path, w: &WrappedKey) -> Result<()> {
+    let path = dir.join(KEYRING);
+    let tmp = dir.join(".keyring.json.tmp");
+    let bytes = serde_json::to_vec_pretty(w).map_err(|e| Error::Internal(e.to_string()))?;
+    std::fs::write(&tmp, bytes)
+        .and_then(|_| std::fs::File::open(&tmp)?.sync_all())
+        .and_then(|_| std::fs::rename(&tmp, &path))
+        .and_then(|_| std::fs::File::open(dir)?.sync_all())
+        .map_err(|e| Error::io(&path, e))
+}
+
+fn remove_keyring(dir: &Path) -> Result<()> {
+    let path = dir.join(KEYRING);
+    std::fs::remove_file(&path)
+        .and_then(|_| std::fs::File::open(dir)?.sync_all())
+        .map_err(|e| Error::io(&path, e))
+}
+
+fn map_sled_open_error(dir: &Path, e: sled::Error) -> Error {
+    match e {
+        sled::Error::Io(io)
+            if io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("lock") =>
+        {
+            Error::WalletInUse(dir.to_path_buf())
+        }
+        sled::Error::Io(io) => Error::io(dir.join("index.sled"), io),
+        other => Error::WalletDamaged {
+            path: dir.to_path_buf(),
+            detail: other.to_string(),
+        },
+    }
+}

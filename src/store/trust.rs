@@ -1,0 +1,145 @@
+//! The wallet's caches for offline checks: the trust registry of the recognition network,
+//! status lists and DID/key documents. All are imported files, each checked before it is
+//! kept; verification reads them from here and never from the network.
+
+use super::Wallet;
+use crate::proof::di::{self, ProofEnv};
+use crate::verify::{Env, KnownIssuer, StatusCache};
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::HashMap;
+use ts_rs::TS;
+
+const REGISTRY: &str = "registry";
+const STATUS_PREFIX: &str = "status:";
+const DID_PREFIX: &str = "did:";
+
+/// A signed registry of the recognition network's member institutions.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Registry {
+    /// The network's name.
+    pub name: String,
+    /// Who signed the registry (a DID).
+    pub issuer: String,
+    /// The members.
+    pub members: Vec<KnownIssuer>,
+}
+
+impl Wallet {
+    fn cache_put(&self, key: &str, value: &Value) -> Result<()> {
+        let bytes = serde_json::to_vec(value).map_err(|e| Error::Internal(e.to_string()))?;
+        self.caches
+            .insert(key.as_bytes(), self.seal(&bytes, key.as_bytes()))
+            .map_err(|e| self.damaged(e))?;
+        self.flush()
+    }
+
+    fn cache_scan(&self, prefix: &str) -> Result<Vec<(String, Value)>> {
+        let mut out = Vec::new();
+        for item in self.caches.scan_prefix(prefix.as_bytes()) {
+            let (k, v) = item.map_err(|e| self.damaged(e))?;
+            let plain = self.unseal(&v, &k)?;
+            let value = serde_json::from_slice(&plain).map_err(|e| Error::WalletDamaged {
+                path: self.dir.clone(),
+                detail: format!("cached item unreadable: {e}"),
+            })?;
+            out.push((String::from_utf8_lossy(&k).to_string(), value));
+        }
+        Ok(out)
+    }
+
+    /// Import a signed registry file; its proof must verify and be made by its issuer.
+    pub fn import_registry(&self, bytes: &[u8]) -> Result<Registry> {
+        let doc: Value = serde_json::from_slice(bytes)
+            .map_err(|e| Error::BadInput(format!("the registry is not JSON: {e}")))?;
+        check_signed_by_issuer(&doc, "registry")?;
+        let registry: Registry = serde_json::from_value(doc.clone())
+            .map_err(|e| Error::BadInput(format!("the registry is malformed: {e}")))?;
+        self.cache_put(REGISTRY, &doc)?;
+        Ok(registry)
+    }
+
+    /// The imported registry, if any.
+    pub fn registry(&self) -> Result<Option<Registry>> {
+        Ok(self
+            .cache_scan(REGISTRY)?
+            .into_iter()
+            .find(|(k, _)| k == REGISTRY)
+            .and_then(|(_, v)| serde_json::from_value(v).ok()))
+    }
+
+    /// Import a status list credential, cached under `url` (default: its `id`).
+    pub fn import_status_list(&self, bytes: &[u8], url: Option<&str>) -> Result<String> {
+        let doc: Value = serde_json::from_slice(bytes)
+            .map_err(|e| Error::BadInput(format!("the status list is not JSON: {e}")))?;
+        let mut probe = StatusCache::default();
+        let key = probe.insert(doc.clone(), url).map_err(Error::BadInput)?;
+        let checks = di::verify_proofs(&doc, &self.proof_env()?);
+        if checks.iter().any(|c| matches!(c.outcome, Err(di::Failure::Invalid(_)))) {
+            return Err(Error::BadInput("the status list's signature does not verify; it was not imported".into()));
+        }
+        self.cache_put(&format!("{STATUS_PREFIX}{key}"), &doc)?;
+        Ok(key)
+    }
+
+    /// Import a DID document or key document (e.g. an issuer's did:web document).
+    pub fn import_did_document(&self, bytes: &[u8]) -> Result<String> {
+        let doc: Value = serde_json::from_slice(bytes)
+            .map_err(|e| Error::BadInput(format!("the DID document is not JSON: {e}")))?;
+        let id = doc
+            .get("id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| Error::BadInput("the DID document has no id".into()))?
+            .to_string();
+        self.cache_put(&format!("{DID_PREFIX}{id}"), &doc)?;
+        Ok(id)
+    }
+
+    fn proof_env(&self) -> Result<ProofEnv> {
+        let mut env = ProofEnv::default();
+        for (_, doc) in self.cache_scan(DID_PREFIX)? {
+            let _ = env.keys.insert(doc);
+        }
+        Ok(env)
+    }
+
+    pub(crate) fn load_env(&self) -> Result<Env> {
+        let proof = self.proof_env()?;
+        let mut status = StatusCache::default();
+        for (k, doc) in self.cache_scan(STATUS_PREFIX)? {
+            let url = k.trim_start_matches(STATUS_PREFIX).to_string();
+            let _ = status.insert(doc, Some(&url));
+        }
+        let registry = self.registry()?.map(|r| {
+            r.members
+                .into_iter()
+                .map(|m| (m.id.clone(), m))
+                .collect::<HashMap<_, _>>()
+        });
+        Ok(Env { proof, status, registry })
+    }
+}
+
+/// A registry, catalogue or rules file must carry a valid proof by its own `issuer`.
+pub fn check_signed_by_issuer(doc: &Value, what: &str) -> Result<String> {
+    let issuer = doc
+        .get("issuer")
+        .and_then(|i| i.as_str().or_else(|| i.get("id").and_then(Value::as_str)))
+        .ok_or_else(|| Error::BadInput(format!("the {what} names no issuer")))?
+        .to_string();
+    let checks = di::verify_proofs(doc, &ProofEnv::default());
+    if checks.is_empty() {
+        return Err(Error::BadInput(format!("the {what} is not signed")));
+    }
+    for c in &checks {
+        if let Err(f) = &c.outcome {
+            return Err(Error::BadInput(format!("the {what}'s signature does not verify: {f}")));
+        }
+        if c.controller.as_deref() != Some(issuer.as_str()) {
+            return Err(Error::BadInput(format!("the {what} is signed by {}, not by its issuer {issuer}", c.controller.clone().unwrap_or_default())));
+        }
+    }
+    Ok(issuer)
+}

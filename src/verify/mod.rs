@@ -1,0 +1,339 @@
+//! Verification: the ordered steps (format, proof, issuer identity, dates, status, EU
+//! elements) and the resulting [`Verdict`]. The clock is injected, so tests and
+//! "verify as of" are deterministic; nothing here touches the network.
+//!
+//! How steps decide the verdict: any `fail` makes the credential **invalid**; otherwise a
+//! `skip` in the proof or issuer-identity step makes it **unverifiable** (something that
+//! decides validity could not be checked offline); otherwise it is **valid**. A status that
+//! could not be checked (no cached list) is shown as its own `skip` step but does not make
+//! a credential unverifiable, and an issuer missing from the trust registry is a `warn`.
+
+pub mod jws;
+pub mod status;
+
+use crate::did::KeySource;
+use crate::formats::{self, Document, Envelope};
+use crate::model::{Format, MicroCredential, Step, StepKind, StepStatus, Verdict};
+use crate::proof::di::{self, Failure, ProofEnv};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::HashMap;
+use ts_rs::TS;
+
+pub use status::{StatusCache, StatusOutcome};
+
+/// A member of the recognition network, as the trust registry lists it.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct KnownIssuer {
+    /// The issuer's DID or URL.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its country (ISO 3166-1 alpha-2).
+    pub country: Option<String>,
+}
+
+/// Everything verification consults besides the document: all of it local.
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    /// Contexts and cached keys.
+    pub proof: ProofEnv,
+    /// Cached status lists.
+    pub status: StatusCache,
+    /// The trust registry, by issuer id; `None` when no registry is loaded.
+    pub registry: Option<HashMap<String, KnownIssuer>>,
+}
+
+/// The result of verifying one document.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Verification {
+    /// The overall verdict.
+    pub verdict: Verdict,
+    /// The document's format.
+    pub format: Format,
+    /// The checks, in order.
+    pub steps: Vec<Step>,
+    /// The normalised view.
+    pub credential: MicroCredential,
+    /// When the check was made (RFC 3339), or the `--at` time.
+    pub checked_at: String,
+}
+
+/// Parse and verify untrusted bytes. `Err` means the bytes are not a credential at all.
+pub fn verify_bytes(bytes: &[u8], env: &Env, now: DateTime<Utc>) -> crate::Result<Verification> {
+    let doc = formats::parse_document(bytes)?;
+    Ok(verify_document(&doc, env, now))
+}
+
+/// Verify a parsed document.
+pub fn verify_document(doc: &Document, env: &Env, now: DateTime<Utc>) -> Verification {
+    let credential = formats::view(doc);
+    let mut steps = vec![Step {
+        step: StepKind::Format,
+        status: StepStatus::Pass,
+        message: format!("Recognised as {}.", doc.format.label()),
+    }];
+    let signers = proof_steps(doc, env, &mut steps);
+    issuer_steps(&credential, &signers, env, &mut steps);
+    date_steps(&doc.credential, now, &mut steps);
+    status_steps(&doc.credential, env, &mut steps);
+    eu_step(&credential, &mut steps);
+    Verification {
+        verdict: verdict_of(&steps),
+        format: doc.format,
+        steps,
+        credential,
+        checked_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    }
+}
+
+/// The verdict the steps add up to (see the module docs).
+pub fn verdict_of(steps: &[Step]) -> Verdict {
+    if steps.iter().any(|s| s.status == StepStatus::Fail) {
+        Verdict::Invalid
+    } else if steps.iter().any(|s| {
+        s.status == StepStatus::Skip && matches!(s.step, StepKind::Proof | StepKind::IssuerIdentity)
+    }) {
+        Verdict::Unverifiable
+    } else {
+        Verdict::Valid
+    }
+}
+
+fn step(steps: &mut Vec<Step>, step: StepKind, status: StepStatus, message: String) {
+    steps.push(Step {
+        step,
+        status,
+        message,
+    });
+}
+
+/// Who signed, for the issuer check: (controller, how the key was found).
+type Signer = (String, Option<KeySource>);
+
+fn proof_steps(doc: &Document, env: &Env, steps: &mut Vec<Step>) -> Vec<Signer> {
+    let mut signers = Vec::new();
+    match &doc.envelope {
+        Envelope::Jwt {
+            header,
+            signing_input,
+            signature,
+            ..
+        } => match jws::verify(header, signing_input.as_bytes(), signature, &env.proof.keys) {
+            Ok(c) => {
+                step(
+                    steps,
+                    StepKind::Proof,
+                    StepStatus::Pass,
+                    format!(
+                        "The token's {} signature matches {}: nothing was changed since it was signed.",
+                        c.alg, c.key_description
+                    ),
+                );
+                if let Some(ctrl) = c.controller {
+                    signers.push((ctrl, Some(KeySource::DidKey)));
+                } else {
+                    signers.push((String::new(), None));
+                }
+            }
+            Err(f) => failure_step(steps, &f),
+        },
+        _ => {
+            let checks = di::verify_proofs(&doc.credential, &env.proof);
+            if checks.is_empty() {
+                step(
+                    steps,
+                    StepKind::Proof,
+                    StepStatus::Skip,
+                    "The credential carries no proof, so nobody can check who issued it or whether it was changed.".into(),
+                );
+            }
+            let any_valid = checks.iter().any(|c| c.outcome.is_ok());
+            for c in checks {
+                match c.outcome {
+                    Ok(()) => {
+                        step(
+                            steps,
+                            StepKind::Proof,
+                            StepStatus::Pass,
+                            format!(
+                                "The {} signature by {} matches: nothing was changed since it was signed.",
+                                c.suite, c.verification_method
+                            ),
+                        );
+                        if let Some(ctrl) = c.controller {
+                            signers.push((ctrl, c.key_source));
+                        }
+                    }
+                    // An extra proof we cannot check does not undo one we could.
+                    Err(Failure::Unverifiable(m)) if any_valid => step(
+                        steps,
+                        StepKind::Proof,
+                        StepStatus::Warn,
+                        format!("Another proof could not be checked: {m}."),
+                    ),
+                    Err(f) => failure_step(steps, &f),
+                }
+            }
+        }
+    }
+    signers
+}
+
+fn failure_step(steps: &mut Vec<Step>, f: &Failure) {
+    let (status, text) = match f {
+        Failure::Invalid(m) => (StepStatus::Fail, format!("The proof is not valid: {m}.")),
+        Failure::Unverifiable(m) => (
+            StepStatus::Skip,
+            format!("The proof could not be checked offline: {m}."),
+        ),
+    };
+    step(steps, StepKind::Proof, status, text);
+}
+
+fn issuer_steps(cred: &MicroCredential, signers: &[Signer], env: &Env, steps: &mut Vec<Step>) {
+    let Some(issuer) = cred.issuer.id.as_deref() else {
+        step(
+            steps,
+            StepKind::IssuerIdentity,
+            StepStatus::Fail,
+            "The credential names no issuer.".into(),
+        );
+        return;
+    };
+    for (controller, source) in signers {
+        if controller.is_empty() {
+            step(
+                steps,
+                StepKind::IssuerIdentity,
+                StepStatus::Skip,
+                format!("The key that signed this token is not linked to {issuer} by anything that can be checked offline."),
+            );
+        } else if controller == issuer {
+            let (status, text) = if *source == Some(KeySource::UrlFragment) {
+                (StepStatus::Warn, format!("Signed with a key that {issuer} names in the proof itself; the issuer's own key list is not cached, so that link was not confirmed independently."))
+            } else {
+                (StepStatus::Pass, format!("Signed by the issuer itself ({issuer})."))
+            };
+            step(steps, StepKind::IssuerIdentity, status, text);
+        } else if issuer.starts_with("did:") {
+            step(
+                steps,
+                StepKind::IssuerIdentity,
+                StepStatus::Fail,
+                format!("Signed with a key of {controller}, not of the issuer {issuer}: someone else signed it."),
+            );
+        } else {
+            step(
+                steps,
+                StepKind::IssuerIdentity,
+                StepStatus::Skip,
+                format!("Signed with a key of {controller}; whether the issuer {issuer} uses that key cannot be confirmed offline (its profile is not cached)."),
+            );
+        }
+    }
+    match &env.registry {
+        None => step(
+            steps,
+            StepKind::IssuerIdentity,
+            StepStatus::Warn,
+            "No trust registry is loaded, so the issuer is not confirmed as a member of a recognition network.".into(),
+        ),
+        Some(reg) => match reg.get(issuer) {
+            Some(k) => step(
+                steps,
+                StepKind::IssuerIdentity,
+                StepStatus::Pass,
+                format!(
+                    "{} is a known member of the recognition network{}.",
+                    k.name,
+                    k.country.as_deref().map(|c| format!(" ({c})")).unwrap_or_default()
+                ),
+            ),
+            None => step(
+                steps,
+                StepKind::IssuerIdentity,
+                StepStatus::Warn,
+                format!("{issuer} is not in your trust registry: the signature is valid, but the issuer is unknown to your recognition network."),
+            ),
+        },
+    }
+}
+
+fn parse_date(v: &Value, field: &str) -> Result<Option<DateTime<Utc>>, String> {
+    match v.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => DateTime::parse_from_rfc3339(s)
+            .map(|d| Some(d.with_timezone(&Utc)))
+            .map_err(|_| format!("its {field} \"{s}\" is not a valid date-time")),
+        Some(_) => Err(format!("its {field} is not a date-time string")),
+    }
+}
+
+fn date_steps(cred: &Value, now: DateTime<Utc>, steps: &mut Vec<Step>) {
+    let read = |a: &str, b: &str| -> Result<Option<DateTime<Utc>>, String> {
+        Ok(parse_date(cred, a)?.or(parse_date(cred, b)?))
+    };
+    let (from, until) = match (read("validFrom", "issuanceDate"), read("validUntil", "expirationDate")) {
+        (Ok(f), Ok(u)) => (f, u),
+        (Err(e), _) | (_, Err(e)) => {
+            step(steps, StepKind::Dates, StepStatus::Fail, format!("The credential's dates are malformed: {e}."));
+            return;
+        }
+    };
+    let day = |d: DateTime<Utc>| d.format("%-d %B %Y").to_string();
+    if let Some(f) = from.filter(|f| *f > now) {
+        step(steps, StepKind::Dates, StepStatus::Fail, format!("Not yet valid: it becomes valid on {}.", day(f)));
+    } else if let Some(u) = until.filter(|u| *u < now) {
+        step(steps, StepKind::Dates, StepStatus::Fail, format!("Expired on {}.", day(u)));
+    } else {
+        let since = from.map(|f| format!("Valid since {}", day(f))).unwrap_or_else(|| "Valid".into());
+        let to = until.map(|u| format!(" until {}.", day(u))).unwrap_or_else(|| ", with no expiry date.".into());
+        step(steps, StepKind::Dates, StepStatus::Pass, format!("{since}{to}"));
+    }
+}
+
+fn status_steps(cred: &Value, env: &Env, steps: &mut Vec<Step>) {
+    let entries: Vec<&Value> = match cred.get("credentialStatus") {
+        None | Some(Value::Null) => {
+            step(steps, StepKind::Status, StepStatus::Pass, "The issuer did not attach a revocation list; it cannot be revoked.".into());
+            return;
+        }
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(one) => vec![one],
+    };
+    for e in entries {
+        let (status, text) = match env.status.check(e) {
+            StatusOutcome::Clear { purpose } => (StepStatus::Pass, format!("Not {} according to the cached status list.", past(&purpose))),
+            StatusOutcome::Set { purpose } => (StepStatus::Fail, format!("The issuer has {} this credential.", past(&purpose))),
+            StatusOutcome::NotChecked(m) => (StepStatus::Skip, format!("Revocation not checked: {m}.")),
+            StatusOutcome::Malformed(m) => (StepStatus::Fail, format!("The status entry is malformed: {m}.")),
+        };
+        step(steps, StepKind::Status, status, text);
+    }
+}
+
+fn past(purpose: &str) -> String {
+    match purpose {
+        "revocation" => "revoked".into(),
+        "suspension" => "suspended".into(),
+        other => format!("flagged for {other}"),
+    }
+}
+
+fn eu_step(cred: &MicroCredential, steps: &mut Vec<Step>) {
+    if cred.annex_missing.is_empty() {
+        step(steps, StepKind::EuElements, StepStatus::Pass, "Carries every mandatory EU standard element of a micro-credential.".into());
+    } else {
+        let missing: Vec<&str> = cred.annex_missing.iter().map(|e| e.label()).collect();
+        step(
+            steps,
+            StepKind::EuElements,
+            StepStatus::Warn,
+            format!("Missing {} of the 11 EU standard elements: {}.", missing.len(), missing.join(", ")),
+        );
+    }
+}

@@ -1,0 +1,135 @@
+//! Revocation and suspension status from cached status lists: W3C Bitstring Status List
+//! (`BitstringStatusListEntry`, VC Status List §2) and its predecessor StatusList2021.
+//! Lists are imported files keyed by their URL; nothing is fetched. A list that is not cached
+//! gives "not checked", its own outcome.
+
+use base64::Engine;
+use flate2::read::GzDecoder;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::io::Read;
+
+/// The largest decompressed list accepted (the spec's minimum is 16 KiB; 16 MiB is generous).
+const MAX_LIST_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Status list credentials the wallet has cached, by URL.
+#[derive(Debug, Clone, Default)]
+pub struct StatusCache {
+    lists: HashMap<String, Value>,
+}
+
+/// The outcome of one status entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StatusOutcome {
+    /// The bit is clear.
+    Clear {
+        /// The entry's purpose (`revocation`, `suspension`).
+        purpose: String,
+    },
+    /// The bit is set.
+    Set {
+        /// The entry's purpose (`revocation`, `suspension`).
+        purpose: String,
+    },
+    /// The list is not cached or the entry type is unknown.
+    NotChecked(String),
+    /// The entry or the list is malformed.
+    Malformed(String),
+}
+
+impl StatusCache {
+    /// Cache a status list credential under the URL credentials refer to it by: its `id`
+    /// (or `url` when given).
+    pub fn insert(&mut self, list: Value, url: Option<&str>) -> Result<String, String> {
+        let key = url
+            .map(str::to_string)
+            .or_else(|| list.get("id").and_then(Value::as_str).map(str::to_string))
+            .ok_or("a status list credential needs an id")?;
+        decode_list(&list)?;
+        self.lists.insert(key.clone(), list);
+        Ok(key)
+    }
+
+    /// The cached list credential for `url`.
+    pub fn get(&self, url: &str) -> Option<&Value> {
+        self.lists.get(url)
+    }
+
+    /// How many lists are cached.
+    pub fn len(&self) -> usize {
+        self.lists.len()
+    }
+
+    /// Whether no list is cached.
+    pub fn is_empty(&self) -> bool {
+        self.lists.is_empty()
+    }
+
+    /// Check one `credentialStatus` entry.
+    pub fn check(&self, entry: &Value) -> StatusOutcome {
+        let ty = entry.get("type").and_then(Value::as_str).unwrap_or("");
+        if !matches!(ty, "BitstringStatusListEntry" | "StatusList2021Entry") {
+            return StatusOutcome::NotChecked(format!(
+                "status of type {} cannot be checked offline",
+                if ty.is_empty() { "(none)" } else { ty }
+            ));
+        }
+        let purpose = entry
+            .get("statusPurpose")
+            .and_then(Value::as_str)
+            .unwrap_or("revocation")
+            .to_string();
+        let Some(url) = entry.get("statusListCredential").and_then(Value::as_str) else {
+            return StatusOutcome::Malformed("the status entry names no statusListCredential".into());
+        };
+        let index = match entry.get("statusListIndex") {
+            Some(Value::String(s)) => s.parse::<u64>().ok(),
+            Some(Value::Number(n)) => n.as_u64(),
+            _ => None,
+        };
+        let Some(index) = index else {
+            return StatusOutcome::Malformed("the status entry has no valid statusListIndex".into());
+        };
+        let Some(list) = self.lists.get(url) else {
+            return StatusOutcome::NotChecked(format!("no cached status list for {url}"));
+        };
+        let bits = match decode_list(list) {
+            Ok(b) => b,
+            Err(e) => return StatusOutcome::Malformed(e),
+        };
+        let byte = usize::try_from(index / 8).ok().and_then(|i| bits.get(i));
+        match byte {
+            None => StatusOutcome::Malformed(format!(
+                "index {index} is beyond the end of the status list {url}"
+            )),
+            Some(b) if b & (0x80 >> (index % 8)) != 0 => StatusOutcome::Set { purpose },
+            Some(_) => StatusOutcome::Clear { purpose },
+        }
+    }
+}
+
+/// The uncompressed bitstring of a status list credential.
+fn decode_list(list: &Value) -> Result<Vec<u8>, String> {
+    let encoded = list
+        .pointer("/credentialSubject/encodedList")
+        .and_then(Value::as_str)
+        .ok_or("the status list has no credentialSubject.encodedList")?;
+    let body = encoded.strip_prefix('u').unwrap_or(encoded);
+    let engines = [
+        base64::engine::general_purpose::URL_SAFE_NO_PAD,
+        base64::engine::general_purpose::STANDARD_NO_PAD,
+    ];
+    let gz = engines
+        .iter()
+        .find_map(|e| e.decode(body.trim_end_matches('=')).ok())
+        .ok_or("the status list's encodedList is not base64")?;
+    let mut out = Vec::new();
+    GzDecoder::new(gz.as_slice())
+        .take(MAX_LIST_BYTES + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| format!("the status list is not valid GZIP: {e}"))?;
+    if out.len() as u64 > MAX_LIST_BYTES {
+        return Err("the status list is larger than 16 MiB".into());
+    }
+    Ok(out)
+}

@@ -1,0 +1,55 @@
+//! The `mcx` command-line contract.
+
+use crate::util::{mcx, run};
+
+#[test]
+fn version_prints_the_crate_version() {
+    let out = mcx().arg("--version").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.trim(), format!("mcx {}", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn help_lists_the_commands() {
+    let out = mcx().arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Usage: mcx"), "{text}");
+    assert!(text.contains("info"), "{text}");
+}
+
+#[test]
+fn info_creates_and_reports_an_empty_wallet() {
+    let dir = tempfile::tempdir().unwrap();
+    let wallet = dir.path().join("w");
+    let out = run(&wallet, &["info", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["credentials"], 0);
+    assert!(wallet.join("index.sled").exists());
+    assert!(wallet.join("originals").is_dir());
+}
+
+#[test]
+fn mcx_wallet_env_selects_the_wallet() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = mcx()
+        .env("MCX_WALLET", dir.path())
+        .args(["info", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["path"], dir.path().display().to_string());
+}
+
+#[test]
+fn a_second_process_gets_wallet_in_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let _held = microcredx::store::Wallet::open(dir.path()).unwrap();
+    let out = run(dir.path(), &["info"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("in use"), "{err}");
+}

@@ -1,0 +1,6 @@
+//! Integration tests of the core library and the `mcx` CLI (one test binary, one module per
+//! area, as ripgrep does).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod cli;
+mod util;
