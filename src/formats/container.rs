@@ -24,7 +24,10 @@ pub fn unwrap_container(bytes: &[u8]) -> Result<Vec<u8>, Error> {
     let trimmed = head_text.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with('<') && (head_text.contains("<svg") || head_text.contains("<?xml")) {
         let text = std::str::from_utf8(bytes).map_err(|e| {
-            Error::BadInput(format!("an SVG image that is not UTF-8 at byte {}", e.valid_up_to()))
+            Error::BadInput(format!(
+                "an SVG image that is not UTF-8 at byte {}",
+                e.valid_up_to()
+            ))
         })?;
         return svg_credential(text);
     }
@@ -68,7 +71,9 @@ fn itxt(data: &[u8]) -> Result<Option<Vec<u8>>, Error> {
     }
     let rest = &data[k_end + 1..];
     let (Some(&compressed), Some(_method)) = (rest.first(), rest.get(1)) else {
-        return Err(Error::BadInput("a PNG badge with a truncated iTXt chunk".into()));
+        return Err(Error::BadInput(
+            "a PNG badge with a truncated iTXt chunk".into(),
+        ));
     };
     let rest = &rest[2..];
     let lang_end = rest.iter().position(|b| *b == 0).unwrap_or(rest.len());
@@ -80,7 +85,11 @@ fn itxt(data: &[u8]) -> Result<Option<Vec<u8>>, Error> {
         flate2::read::ZlibDecoder::new(text)
             .take(MAX_DOCUMENT_BYTES as u64 + 1)
             .read_to_end(&mut out)
-            .map_err(|e| Error::BadInput(format!("a PNG badge whose compressed credential is damaged: {e}")))?;
+            .map_err(|e| {
+                Error::BadInput(format!(
+                    "a PNG badge whose compressed credential is damaged: {e}"
+                ))
+            })?;
         return Ok(Some(out));
     }
     Ok(Some(text.to_vec()))
@@ -101,7 +110,9 @@ fn svg_credential(text: &str) -> Result<Vec<u8>, Error> {
             continue;
         }
         let body = &after[gt + 1..];
-        let Some(close) = body.find(&format!("</{tag}")) else { break };
+        let Some(close) = body.find(&format!("</{tag}")) else {
+            break;
+        };
         let mut inner = body[..close].trim();
         if let Some(cdata) = inner.strip_prefix("<![CDATA[") {
             inner = cdata.strip_suffix("]]>").unwrap_or(cdata).trim();

@@ -150,7 +150,10 @@ pub fn detect_format(v: &Value) -> Option<Format> {
     if has_type(v, &["EuropeanDigitalCredential"]) || has_context(v, is_edc_context) {
         return Some(Format::Edc);
     }
-    if has_context(v, is_clr_context) && v.pointer("/credentialSubject/verifiableCredential").is_some() {
+    if has_context(v, is_clr_context)
+        && v.pointer("/credentialSubject/verifiableCredential")
+            .is_some()
+    {
         return Some(Format::Clr2);
     }
     if has_context(v, is_ob3_context) {

@@ -24,7 +24,11 @@ fn main_claim(subject: &Value) -> Option<&Value> {
     claims
         .iter()
         .copied()
-        .find(|c| super::detect::types(c).iter().any(|t| t == "LearningAchievement"))
+        .find(|c| {
+            super::detect::types(c)
+                .iter()
+                .any(|t| t == "LearningAchievement")
+        })
         .or_else(|| claims.first().copied())
         .filter(|c| c.is_object())
 }
@@ -141,13 +145,16 @@ pub(crate) fn apply(c: &Value, mc: &mut MicroCredential) {
             .find_map(accreditation)
     });
     mc.prerequisites = label(spec.get("entryRequirement"));
-    mc.stackability = spec.get("isPartialQualification").and_then(Value::as_bool).map(|p| {
-        if p {
-            "Partial qualification: stackable towards a full qualification".to_string()
-        } else {
-            "Stand-alone: not a partial qualification".to_string()
-        }
-    });
+    mc.stackability = spec
+        .get("isPartialQualification")
+        .and_then(Value::as_bool)
+        .map(|p| {
+            if p {
+                "Partial qualification: stackable towards a full qualification".to_string()
+            } else {
+                "Stand-alone: not a partial qualification".to_string()
+            }
+        });
     mc.language = label(spec.get("language"))
         .or_else(|| label(activity_spec.get("language")))
         .or_else(|| label(claim.get("language")));

@@ -36,8 +36,12 @@ fn json_segment(seg: &str, what: &str) -> Result<Value, Error> {
             "a JWT whose {what} is not base64url: a JWT is three base64url parts separated by dots"
         ))
     })?;
-    let text = std::str::from_utf8(&bytes)
-        .map_err(|e| bad(format!("a JWT whose {what} is not UTF-8 at byte {}", e.valid_up_to())))?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        bad(format!(
+            "a JWT whose {what} is not UTF-8 at byte {}",
+            e.valid_up_to()
+        ))
+    })?;
     let v = parse_json(text).map_err(|e| match e {
         Error::BadInput(m) => bad(format!("a JWT whose {what} is malformed: {m}")),
         other => other,
@@ -61,8 +65,7 @@ fn check_alg(header: &Value, what: &str) -> Result<(), Error> {
 
 fn is_b64url_text(s: &str) -> bool {
     !s.is_empty()
-        && s
-            .bytes()
+        && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.' || b == b'=')
 }
 
@@ -203,16 +206,26 @@ pub(crate) fn parse_jades(v: &Value) -> Result<Document, Error> {
         .and_then(b64url)
         .filter(|s| !s.is_empty())
         .ok_or_else(|| bad("a JWS JSON signature whose `signature` is missing or not base64url"))?;
-    let b64 = protected.get("b64").and_then(Value::as_bool).unwrap_or(true);
+    let b64 = protected
+        .get("b64")
+        .and_then(Value::as_bool)
+        .unwrap_or(true);
     let credential_text = if b64 {
-        let bytes = b64url(payload).ok_or_else(|| bad("a JWS JSON payload that is not base64url"))?;
-        String::from_utf8(bytes)
-            .map_err(|e| bad(format!("a JWS JSON payload that is not UTF-8 at byte {}", e.utf8_error().valid_up_to())))?
+        let bytes =
+            b64url(payload).ok_or_else(|| bad("a JWS JSON payload that is not base64url"))?;
+        String::from_utf8(bytes).map_err(|e| {
+            bad(format!(
+                "a JWS JSON payload that is not UTF-8 at byte {}",
+                e.utf8_error().valid_up_to()
+            ))
+        })?
     } else {
         payload.to_string()
     };
     let credential = parse_json(&credential_text).map_err(|e| match e {
-        Error::BadInput(m) => bad(format!("a JWS JSON document whose payload is malformed: {m}")),
+        Error::BadInput(m) => bad(format!(
+            "a JWS JSON document whose payload is malformed: {m}"
+        )),
         other => other,
     })?;
     if !(is_credential_like(&credential) || is_presentation_like(&credential)) {

@@ -195,7 +195,10 @@ fn view_value(profile: Format, credential: &Value) -> MicroCredential {
         Format::Presentation => vc::apply_presentation(credential, &mut mc),
         Format::Vc2 | Format::Vc1 | Format::VcJwt => {
             // A generic VC may still carry an OB-style achievement or an ELM claim.
-            if credential.pointer("/credentialSubject/achievement").is_some() {
+            if credential
+                .pointer("/credentialSubject/achievement")
+                .is_some()
+            {
                 ob3::apply(credential, &mut mc);
             } else if credential.pointer("/credentialSubject/hasClaim").is_some() {
                 edc::apply(credential, &mut mc);

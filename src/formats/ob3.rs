@@ -32,23 +32,54 @@ pub const EXTENSIONS: &[(&str, &[&str])] = &[
     ),
     (
         "qualityAssurance",
-        &["qualityAssurance", "typeOfQualityAssurance", "accreditation"],
+        &[
+            "qualityAssurance",
+            "typeOfQualityAssurance",
+            "accreditation",
+        ],
     ),
     (
         "prerequisites",
-        &["prerequisites", "prerequisite", "entryRequirement", "entryRequirements"],
+        &[
+            "prerequisites",
+            "prerequisite",
+            "entryRequirement",
+            "entryRequirements",
+        ],
     ),
     (
         "supervision",
-        &["supervision", "supervisionAndIdentityVerification", "idVerification"],
+        &[
+            "supervision",
+            "supervisionAndIdentityVerification",
+            "idVerification",
+        ],
     ),
     (
         "stackability",
-        &["stackability", "integrationStackability", "integrationStackabilityOptions"],
+        &[
+            "stackability",
+            "integrationStackability",
+            "integrationStackabilityOptions",
+        ],
     ),
-    ("furtherInformation", &["furtherInformation", "additionalInformation"]),
-    ("workloadHours", &["workload", "notionalWorkload", "workloadHours", "volumeOfLearning"]),
-    ("eqfLevel", &["eqfLevel", "EQFLevel", "educationalLevel", "level"]),
+    (
+        "furtherInformation",
+        &["furtherInformation", "additionalInformation"],
+    ),
+    (
+        "workloadHours",
+        &[
+            "workload",
+            "notionalWorkload",
+            "workloadHours",
+            "volumeOfLearning",
+        ],
+    ),
+    (
+        "eqfLevel",
+        &["eqfLevel", "EQFLevel", "educationalLevel", "level"],
+    ),
     ("qfEheaCycle", &["qfEheaCycle", "qfEheaLevel"]),
 ];
 
@@ -99,9 +130,8 @@ pub(crate) fn apply(c: &Value, mc: &mut MicroCredential) {
     if let Some(d) = field(ach, "description") {
         mc.description = Some(d);
     }
-    mc.achievement_type = field(ach, "achievementType").map(|t| {
-        t.strip_prefix("ext:").map(str::to_string).unwrap_or(t)
-    });
+    mc.achievement_type = field(ach, "achievementType")
+        .map(|t| t.strip_prefix("ext:").map(str::to_string).unwrap_or(t));
     mc.achievement_id = field(ach, "id");
 
     if let Some(creator) = ach.get("creator") {
@@ -121,7 +151,9 @@ pub(crate) fn apply(c: &Value, mc: &mut MicroCredential) {
             continue;
         }
         let Some(name) = name else { continue };
-        let esco = url.as_deref().is_some_and(|u| u.contains("data.europa.eu/esco/"))
+        let esco = url
+            .as_deref()
+            .is_some_and(|u| u.contains("data.europa.eu/esco/"))
             || field(a, "targetFramework").is_some_and(|f| f.to_ascii_uppercase().contains("ESCO"));
         let skill = Skill {
             name: name.clone(),
@@ -174,8 +206,11 @@ pub(crate) fn apply(c: &Value, mc: &mut MicroCredential) {
     mc.prerequisites = ext_text(&nodes, "prerequisites");
     mc.supervision = ext_text(&nodes, "supervision");
     mc.stackability = ext_text(&nodes, "stackability");
-    mc.further_information = ext_text(&nodes, "furtherInformation")
-        .or_else(|| obj(ach, "criteria").and_then(|cr| field(cr, "id")).filter(|u| u.starts_with("http")));
+    mc.further_information = ext_text(&nodes, "furtherInformation").or_else(|| {
+        obj(ach, "criteria")
+            .and_then(|cr| field(cr, "id"))
+            .filter(|u| u.starts_with("http"))
+    });
 }
 
 /// An EQF level from an alignment (§B.1.2): `targetFramework` naming EQF (with the level in
@@ -189,7 +224,9 @@ fn alignment_eqf(a: &Value) -> Option<u8> {
     }) {
         return Some(level);
     }
-    let framework = field(a, "targetFramework").unwrap_or_default().to_ascii_uppercase();
+    let framework = field(a, "targetFramework")
+        .unwrap_or_default()
+        .to_ascii_uppercase();
     let name = field(a, "targetName").unwrap_or_default();
     let names_eqf = framework.contains("EQF")
         || framework.contains("EUROPEAN QUALIFICATIONS FRAMEWORK")
@@ -208,7 +245,10 @@ fn grade(subject: &Value, ach: &Value) -> Option<String> {
     let descriptions = list(ach.get("resultDescription"));
     let describe = |id: Option<String>| -> Option<&Value> {
         let id = id?;
-        descriptions.iter().copied().find(|d| field(d, "id").as_deref() == Some(id.as_str()))
+        descriptions
+            .iter()
+            .copied()
+            .find(|d| field(d, "id").as_deref() == Some(id.as_str()))
     };
     let mut parts: Vec<String> = Vec::new();
     for r in list(subject.get("result")) {
@@ -222,7 +262,10 @@ fn grade(subject: &Value, ach: &Value) -> Option<String> {
                 .find(|l| field(l, "id").as_deref() == Some(lvl.as_str()))
                 .and_then(|l| field_any(l, &["name", "level"]))
         });
-        let Some(value) = field(r, "value").or(level_name).or_else(|| field(r, "status")) else {
+        let Some(value) = field(r, "value")
+            .or(level_name)
+            .or_else(|| field(r, "status"))
+        else {
             continue;
         };
         let part = match rd.and_then(|d| field(d, "name")) {

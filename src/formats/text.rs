@@ -76,7 +76,11 @@ pub(crate) fn field_any(v: &Value, keys: &[&str]) -> Option<String> {
 pub(crate) fn label(v: Option<&Value>) -> Option<String> {
     let v = first(v)?;
     if v.is_object() {
-        field_any(v, &["prefLabel", "title", "name", "noteLiteral", "notation"])
+        field_any(
+            v,
+            &["prefLabel", "title", "name", "noteLiteral", "notation"],
+        )
+        .or_else(|| text(Some(v)))
     } else {
         text(Some(v))
     }

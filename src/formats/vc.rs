@@ -49,7 +49,10 @@ pub(crate) fn party(v: Option<&Value>) -> Party {
     }
     Party {
         id: field(v, "id"),
-        name: field_any(v, &["name", "legalName", "fullName", "prefLabel", "altLabel"]),
+        name: field_any(
+            v,
+            &["name", "legalName", "fullName", "prefLabel", "altLabel"],
+        ),
         country: country(v),
     }
 }

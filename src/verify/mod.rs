@@ -64,7 +64,7 @@ pub struct Verification {
 
 /// Parse and verify untrusted bytes. `Err` means the bytes are not a credential at all.
 pub fn verify_bytes(bytes: &[u8], env: &Env, now: DateTime<Utc>) -> crate::Result<Verification> {
-    let doc = formats::parse_document(bytes)?;
+    let doc = formats::parse_document(&formats::unwrap_container(bytes)?)?;
     Ok(verify_document(&doc, env, now))
 }
 
