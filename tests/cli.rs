@@ -24,7 +24,11 @@ fn info_creates_and_reports_an_empty_wallet() {
     let dir = tempfile::tempdir().unwrap();
     let wallet = dir.path().join("w");
     let out = run(&wallet, &["info", "--json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["credentials"], 0);
     assert!(wallet.join("index.sled").exists());

@@ -3,5 +3,5 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod cli;
-mod verify;
 mod util;
+mod verify;

@@ -10,11 +10,7 @@ pub fn mcx() -> Command {
 
 /// Run `mcx` with a fresh wallet directory and the given arguments.
 pub fn run(wallet: &std::path::Path, args: &[&str]) -> Output {
-    let out = mcx()
-        .arg("--wallet")
-        .arg(wallet)
-        .args(args)
-        .output();
+    let out = mcx().arg("--wallet").arg(wallet).args(args).output();
     match out {
         Ok(o) => o,
         Err(e) => panic!("could not run mcx: {e}"),

@@ -9,7 +9,9 @@ use microcredx::verify::{self, Env};
 use serde_json::Value;
 
 fn at(s: &str) -> chrono::DateTime<chrono::Utc> {
-    chrono::DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&chrono::Utc)
+    chrono::DateTime::parse_from_rfc3339(s)
+        .unwrap()
+        .with_timezone(&chrono::Utc)
 }
 
 fn verify_file(rel: &str) -> verify::Verification {
@@ -18,8 +20,14 @@ fn verify_file(rel: &str) -> verify::Verification {
 }
 
 fn proof_passed(v: &verify::Verification) -> bool {
-    let proofs: Vec<_> = v.steps.iter().filter(|s| s.step == StepKind::Proof).collect();
-    !proofs.is_empty() && proofs.iter().any(|s| s.status == StepStatus::Pass) && proofs.iter().all(|s| s.status != StepStatus::Fail)
+    let proofs: Vec<_> = v
+        .steps
+        .iter()
+        .filter(|s| s.step == StepKind::Proof)
+        .collect();
+    !proofs.is_empty()
+        && proofs.iter().any(|s| s.status == StepStatus::Pass)
+        && proofs.iter().all(|s| s.status != StepStatus::Fail)
 }
 
 #[test]
@@ -48,20 +56,42 @@ fn a_credential_signed_by_another_did_than_its_issuer_is_invalid() {
     let v = verify_file("w3c-vc-di-eddsa/eddsa-rdfc-2022/employ/signedDataInt.json");
     assert!(proof_passed(&v), "{:#?}", v.steps);
     assert_eq!(v.verdict, Verdict::Invalid);
-    let issuer = v.steps.iter().find(|s| s.step == StepKind::IssuerIdentity).unwrap();
+    let issuer = v
+        .steps
+        .iter()
+        .find(|s| s.step == StepKind::IssuerIdentity)
+        .unwrap();
     assert_eq!(issuer.status, StepStatus::Fail);
-    assert!(issuer.message.contains("someone else signed it"), "{}", issuer.message);
+    assert!(
+        issuer.message.contains("someone else signed it"),
+        "{}",
+        issuer.message
+    );
 }
 
 #[test]
 fn signing_reproduces_the_w3c_vectors_byte_for_byte() {
-    let key = KeyPair::from_json(&std::fs::read(shared_fixture("w3c-vc-di-eddsa/keyPair.json")).unwrap()).unwrap();
-    let unsigned: Value = serde_json::from_slice(&std::fs::read(shared_fixture("w3c-vc-di-eddsa/unsigned.json")).unwrap()).unwrap();
+    let key =
+        KeyPair::from_json(&std::fs::read(shared_fixture("w3c-vc-di-eddsa/keyPair.json")).unwrap())
+            .unwrap();
+    let unsigned: Value = serde_json::from_slice(
+        &std::fs::read(shared_fixture("w3c-vc-di-eddsa/unsigned.json")).unwrap(),
+    )
+    .unwrap();
     for (suite, signed, created) in [
-        (di::Suite::EddsaJcs2022, "w3c-vc-di-eddsa/eddsa-jcs-2022/signedJCS.json", "2023-02-24T23:36:38Z"),
-        (di::Suite::EddsaRdfc2022, "w3c-vc-di-eddsa/eddsa-rdfc-2022/signedDataInt.json", "2023-02-24T23:36:38Z"),
+        (
+            di::Suite::EddsaJcs2022,
+            "w3c-vc-di-eddsa/eddsa-jcs-2022/signedJCS.json",
+            "2023-02-24T23:36:38Z",
+        ),
+        (
+            di::Suite::EddsaRdfc2022,
+            "w3c-vc-di-eddsa/eddsa-rdfc-2022/signedDataInt.json",
+            "2023-02-24T23:36:38Z",
+        ),
     ] {
-        let expected: Value = serde_json::from_slice(&std::fs::read(shared_fixture(signed)).unwrap()).unwrap();
+        let expected: Value =
+            serde_json::from_slice(&std::fs::read(shared_fixture(signed)).unwrap()).unwrap();
         let opts = di::SignOptions {
             suite,
             purpose: "assertionMethod".into(),
@@ -71,7 +101,10 @@ fn signing_reproduces_the_w3c_vectors_byte_for_byte() {
             expires: None,
         };
         let ours = di::sign(&unsigned, &key, &opts, &ContextLoader::bundled()).unwrap();
-        assert_eq!(ours["proof"]["proofValue"], expected["proof"]["proofValue"], "{signed}");
+        assert_eq!(
+            ours["proof"]["proofValue"], expected["proof"]["proofValue"],
+            "{signed}"
+        );
     }
 }
 
@@ -82,41 +115,157 @@ const OB30: &[(&str, Verdict, &str)] = &[
     ("1edtech-ob30/simple.json", Verdict::Valid, ""),
     ("1edtech-ob30/simple.1ob", Verdict::Valid, ""),
     ("1edtech-ob30/simple_v1.json", Verdict::Valid, ""),
-    ("1edtech-ob30/simple-did-web-method.json", Verdict::Valid, ""),
-    ("1edtech-ob30/simple-multiple-proofs.json", Verdict::Valid, ""),
+    (
+        "1edtech-ob30/simple-did-web-method.json",
+        Verdict::Valid,
+        "",
+    ),
+    (
+        "1edtech-ob30/simple-multiple-proofs.json",
+        Verdict::Valid,
+        "",
+    ),
     ("1edtech-ob30/simple-context-alias.json", Verdict::Valid, ""),
-    ("1edtech-ob30/simple-context-version.json", Verdict::Valid, ""),
+    (
+        "1edtech-ob30/simple-context-version.json",
+        Verdict::Valid,
+        "",
+    ),
     ("1edtech-ob30/simple-eddsa-2022.json", Verdict::Valid, ""),
     ("1edtech-ob30/endorsement-valid.json", Verdict::Valid, ""),
     ("1edtech-ob30/simple-json.png", Verdict::Valid, ""),
     ("1edtech-ob30/simple-json.svg", Verdict::Valid, ""),
-    ("1edtech-ob30/simple-noproof.json", Verdict::Unverifiable, "carries no proof"),
-    ("1edtech-ob30/simple-did-key-method.json", Verdict::Unverifiable, "cannot be confirmed offline"),
-    ("1edtech-ob30/simple-err-proof-method-unknown-did-method.json", Verdict::Unverifiable, "did:example"),
-    ("1edtech-ob30/credential-status-revoked.json", Verdict::Unverifiable, "did:web"),
-    ("1edtech-ob30/sd/derivedcredential.json", Verdict::Unverifiable, "ecdsa-sd-2023"),
-    ("1edtech-ob30/simple-err-type.json", Verdict::Invalid, "JSON-LD"),
-    ("1edtech-ob30/simple-err-proof-method.json", Verdict::Invalid, "not an Ed25519 multikey"),
-    ("1edtech-ob30/simple-err-proof-method-no-scheme.json", Verdict::Invalid, "not a URL"),
-    ("1edtech-ob30/simple-err-proof-method-unknown-scheme.json", Verdict::Invalid, "unknown scheme"),
-    ("1edtech-ob30/simple-err-proof-value.json", Verdict::Invalid, "signature does not match"),
-    ("1edtech-ob30/simple-err-expired.json", Verdict::Invalid, "Expired on"),
-    ("1edtech-ob30/simple-err-issued.json", Verdict::Invalid, "Not yet valid"),
-    ("1edtech-ob30/simple-err-issuer.json", Verdict::Invalid, "names no issuer"),
-    ("1edtech-ob30/simple-err-context.json", Verdict::Invalid, "JSON-LD"),
-    ("1edtech-ob30/simple-err-credential-subject-type.json", Verdict::Invalid, "JSON-LD"),
-    ("1edtech-ob30/simple-err-credential-subject-identifier-type.json", Verdict::Invalid, "JSON-LD"),
-    ("1edtech-ob30/simple-err-credential-subject-result-type.json", Verdict::Invalid, "JSON-LD"),
-    ("1edtech-ob30/simple-err-credential-subject-achievement-result-description-type.json", Verdict::Invalid, "JSON-LD"),
-    ("1edtech-ob30/simple-err-credential-subject-profile-type.json", Verdict::Invalid, "JSON-LD"),
-    ("1edtech-ob30/simple-err-evidence-type.json", Verdict::Invalid, "JSON-LD"),
-    ("1edtech-ob30/simple-err-issuer-type.json", Verdict::Invalid, "JSON-LD"),
-    ("1edtech-ob30/simple-err-issuer-parentorg-type.json", Verdict::Invalid, "JSON-LD"),
-    ("1edtech-ob30/simple-err-issuer-otheridentifier-type.json", Verdict::Invalid, "JSON-LD"),
-    ("1edtech-ob30/endorsement-err-schema-status-refresh.json", Verdict::Invalid, "signature does not match"),
-    ("1edtech-ob30/complete_v1.json", Verdict::Invalid, "Expired on"),
+    (
+        "1edtech-ob30/simple-noproof.json",
+        Verdict::Unverifiable,
+        "carries no proof",
+    ),
+    (
+        "1edtech-ob30/simple-did-key-method.json",
+        Verdict::Unverifiable,
+        "cannot be confirmed offline",
+    ),
+    (
+        "1edtech-ob30/simple-err-proof-method-unknown-did-method.json",
+        Verdict::Unverifiable,
+        "did:example",
+    ),
+    (
+        "1edtech-ob30/credential-status-revoked.json",
+        Verdict::Unverifiable,
+        "did:web",
+    ),
+    (
+        "1edtech-ob30/sd/derivedcredential.json",
+        Verdict::Unverifiable,
+        "ecdsa-sd-2023",
+    ),
+    (
+        "1edtech-ob30/simple-err-type.json",
+        Verdict::Invalid,
+        "JSON-LD",
+    ),
+    (
+        "1edtech-ob30/simple-err-proof-method.json",
+        Verdict::Invalid,
+        "not an Ed25519 multikey",
+    ),
+    (
+        "1edtech-ob30/simple-err-proof-method-no-scheme.json",
+        Verdict::Invalid,
+        "not a URL",
+    ),
+    (
+        "1edtech-ob30/simple-err-proof-method-unknown-scheme.json",
+        Verdict::Invalid,
+        "unknown scheme",
+    ),
+    (
+        "1edtech-ob30/simple-err-proof-value.json",
+        Verdict::Invalid,
+        "signature does not match",
+    ),
+    (
+        "1edtech-ob30/simple-err-expired.json",
+        Verdict::Invalid,
+        "Expired on",
+    ),
+    (
+        "1edtech-ob30/simple-err-issued.json",
+        Verdict::Invalid,
+        "Not yet valid",
+    ),
+    (
+        "1edtech-ob30/simple-err-issuer.json",
+        Verdict::Invalid,
+        "names no issuer",
+    ),
+    (
+        "1edtech-ob30/simple-err-context.json",
+        Verdict::Invalid,
+        "JSON-LD",
+    ),
+    (
+        "1edtech-ob30/simple-err-credential-subject-type.json",
+        Verdict::Invalid,
+        "JSON-LD",
+    ),
+    (
+        "1edtech-ob30/simple-err-credential-subject-identifier-type.json",
+        Verdict::Invalid,
+        "JSON-LD",
+    ),
+    (
+        "1edtech-ob30/simple-err-credential-subject-result-type.json",
+        Verdict::Invalid,
+        "JSON-LD",
+    ),
+    (
+        "1edtech-ob30/simple-err-credential-subject-achievement-result-description-type.json",
+        Verdict::Invalid,
+        "JSON-LD",
+    ),
+    (
+        "1edtech-ob30/simple-err-credential-subject-profile-type.json",
+        Verdict::Invalid,
+        "JSON-LD",
+    ),
+    (
+        "1edtech-ob30/simple-err-evidence-type.json",
+        Verdict::Invalid,
+        "JSON-LD",
+    ),
+    (
+        "1edtech-ob30/simple-err-issuer-type.json",
+        Verdict::Invalid,
+        "JSON-LD",
+    ),
+    (
+        "1edtech-ob30/simple-err-issuer-parentorg-type.json",
+        Verdict::Invalid,
+        "JSON-LD",
+    ),
+    (
+        "1edtech-ob30/simple-err-issuer-otheridentifier-type.json",
+        Verdict::Invalid,
+        "JSON-LD",
+    ),
+    (
+        "1edtech-ob30/endorsement-err-schema-status-refresh.json",
+        Verdict::Invalid,
+        "signature does not match",
+    ),
+    (
+        "1edtech-ob30/complete_v1.json",
+        Verdict::Invalid,
+        "Expired on",
+    ),
     ("1edtech-clr20/simple.json", Verdict::Valid, ""),
-    ("1edtech-clr20/complex.json", Verdict::Unverifiable, "cannot be confirmed offline"),
+    (
+        "1edtech-clr20/complex.json",
+        Verdict::Unverifiable,
+        "cannot be confirmed offline",
+    ),
 ];
 
 #[test]
@@ -124,9 +273,17 @@ fn the_1edtech_samples_get_the_expected_verdicts_with_reasons() {
     let mut wrong = Vec::new();
     for (rel, expected, phrase) in OB30 {
         let v = verify_file(rel);
-        let text: String = v.steps.iter().map(|s| s.message.as_str()).collect::<Vec<_>>().join(" | ");
+        let text: String = v
+            .steps
+            .iter()
+            .map(|s| s.message.as_str())
+            .collect::<Vec<_>>()
+            .join(" | ");
         if v.verdict != *expected || !text.contains(phrase) {
-            wrong.push(format!("{rel}: expected {expected:?} with '{phrase}', got {:?}: {text}", v.verdict));
+            wrong.push(format!(
+                "{rel}: expected {expected:?} with '{phrase}', got {:?}: {text}",
+                v.verdict
+            ));
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
@@ -141,8 +298,21 @@ fn verifying_as_of_a_date_uses_the_injected_clock() {
     assert_eq!(now.verdict, Verdict::Invalid);
     let dir = tempfile::tempdir().unwrap();
     let path = shared_fixture("1edtech-ob30/simple-err-expired.json");
-    let out = run(dir.path(), &["verify", "--at", "2010-01-01T00:00:00Z", path.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let out = run(
+        dir.path(),
+        &[
+            "verify",
+            "--at",
+            "2010-01-01T00:00:00Z",
+            path.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 #[test]
@@ -152,16 +322,32 @@ fn a_cached_status_list_reveals_a_revoked_credential() {
     let before = run(dir.path(), &["verify", "--json", cred.to_str().unwrap()]);
     let v: Value = serde_json::from_slice(&before.stdout).unwrap();
     assert_eq!(v["verdict"], "valid");
-    assert!(v["steps"].to_string().contains("Revocation not checked: no cached status list"));
+    assert!(v["steps"]
+        .to_string()
+        .contains("Revocation not checked: no cached status list"));
     let list = shared_fixture("1edtech-ob30/bit-string-list/testlist");
     let url = "https://raw.githubusercontent.com/1EdTech/digital-credentials-public-validator/refs/heads/main/inspector-vc/src/test/resources/ob30/bit-string-list/testlist";
-    let imported = run(dir.path(), &["status", "import", "--url", url, list.to_str().unwrap()]);
-    assert!(imported.status.success(), "{}{}", String::from_utf8_lossy(&imported.stdout), String::from_utf8_lossy(&imported.stderr));
+    let imported = run(
+        dir.path(),
+        &["status", "import", "--url", url, list.to_str().unwrap()],
+    );
+    assert!(
+        imported.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&imported.stdout),
+        String::from_utf8_lossy(&imported.stderr)
+    );
     let after = run(dir.path(), &["verify", "--json", cred.to_str().unwrap()]);
     assert_eq!(after.status.code(), Some(1));
     let v: Value = serde_json::from_slice(&after.stdout).unwrap();
     assert_eq!(v["verdict"], "invalid");
-    assert!(v["steps"].to_string().contains("has revoked this credential"), "{}", v["steps"]);
+    assert!(
+        v["steps"]
+            .to_string()
+            .contains("has revoked this credential"),
+        "{}",
+        v["steps"]
+    );
 }
 
 #[test]
@@ -197,17 +383,26 @@ fn hostile_input_gets_a_clear_error_and_exit_3() {
     let cases: Vec<(String, &str)> = vec![
         (write(d, "big.json", &big), "larger than"),
         (write(d, "deep.json", deep.as_bytes()), "nest"),
-        (write(d, "bad-utf8.json", b"{\"name\": \"\xff\xfe\"}"), "UTF-8"),
+        (
+            write(d, "bad-utf8.json", b"{\"name\": \"\xff\xfe\"}"),
+            "UTF-8",
+        ),
         (write(d, "none.jwt", none_jwt.as_bytes()), "none"),
         (write(d, "malformed.json", b"{\"@context\": [}"), "not JSON"),
         (write(d, "numbers.json", b"[1,2,3]"), "not a credential"),
         (write(d, "empty.json", b""), ""),
-        (d.join("missing.json").display().to_string(), "could not access"),
+        (
+            d.join("missing.json").display().to_string(),
+            "could not access",
+        ),
     ];
     for (file, phrase) in cases {
         let out = run(d, &["verify", &file]);
         let text = String::from_utf8_lossy(&out.stdout).to_string();
         assert_eq!(out.status.code(), Some(3), "{file}: {text}");
-        assert!(text.contains("ERROR") && text.contains(phrase), "{file}: {text}");
+        assert!(
+            text.contains("ERROR") && text.contains(phrase),
+            "{file}: {text}"
+        );
     }
 }

@@ -19,6 +19,23 @@ fn files() -> Vec<(String, Result<String, ts_rs::ExportError>)> {
         microcredx::ErrorCode,
         microcredx::About,
         microcredx::store::WalletSummary,
+        microcredx::store::CredentialSummary,
+        microcredx::store::StoredCredential,
+        microcredx::store::SortKey,
+        microcredx::store::ImportReport,
+        microcredx::store::ImportOutcome,
+        microcredx::verify::Verification,
+        microcredx::model::MicroCredential,
+        microcredx::model::Party,
+        microcredx::model::Skill,
+        microcredx::model::AnnexElement,
+        microcredx::model::Format,
+        microcredx::model::Verdict,
+        microcredx::model::Step,
+        microcredx::model::StepKind,
+        microcredx::model::StepStatus,
+        crate::commands::CredentialDetail,
+        crate::commands::ImportProgress,
     ]
 }
 

@@ -16,6 +16,13 @@ fn main() {
         .invoke_handler(tauri::generate_handler![
             commands::about,
             commands::wallet_summary,
+            commands::list_credentials,
+            commands::get_credential,
+            commands::import_paths,
+            commands::import_text,
+            commands::remove_credential,
+            commands::reverify_all,
+            commands::unlock_wallet,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -1,4 +1,4 @@
-//! The app's state: the wallet it opened at start (or why it could not).
+//! The app's state: the wallet directory and the open wallet (or why it is not open).
 
 use microcredx::store::{self, Wallet};
 use std::ffi::OsString;
@@ -7,31 +7,54 @@ use std::sync::Mutex;
 
 /// Shared state behind every command.
 pub struct AppState {
+    dir: Result<PathBuf, String>,
     wallet: Mutex<Result<Wallet, microcredx::Error>>,
 }
 
 impl AppState {
-    /// Open the wallet in `explicit` (from `--wallet`), else `MCX_WALLET`, else the OS data dir.
+    /// Open the wallet in `explicit` (from `--wallet`), else `MCX_WALLET`, else the OS data
+    /// dir. An encrypted wallet stays closed until [`AppState::unlock`].
     pub fn open(explicit: Option<PathBuf>) -> AppState {
-        let wallet = store::resolve_dir(explicit.as_deref()).and_then(|dir| Wallet::open(&dir));
+        let dir = store::resolve_dir(explicit.as_deref());
+        let wallet = match &dir {
+            Ok(d) => Wallet::open(d),
+            Err(e) => Err(microcredx::Error::Internal(e.to_string())),
+        };
         AppState {
+            dir: dir.map_err(|e| e.to_string()),
             wallet: Mutex::new(wallet),
         }
+    }
+
+    fn guard(
+        &self,
+    ) -> microcredx::Result<std::sync::MutexGuard<'_, Result<Wallet, microcredx::Error>>> {
+        self.wallet
+            .lock()
+            .map_err(|_| microcredx::Error::Internal("wallet state poisoned".into()))
     }
 
     /// Run `f` with the open wallet, or return why it is not open.
     pub fn with_wallet<T>(
         &self,
-        f: impl FnOnce(&Wallet) -> microcredx::Result<T>,
+        f: impl FnOnce(&mut Wallet) -> microcredx::Result<T>,
     ) -> microcredx::Result<T> {
-        let guard = self
-            .wallet
-            .lock()
-            .map_err(|_| microcredx::Error::Internal("wallet state poisoned".into()))?;
-        match &*guard {
+        let mut guard = self.guard()?;
+        match &mut *guard {
             Ok(w) => f(w),
             Err(e) => Err(reopen_error(e)),
         }
+    }
+
+    /// Open an encrypted wallet with its passphrase.
+    pub fn unlock(&self, passphrase: &str) -> microcredx::Result<()> {
+        let dir = self.dir.clone().map_err(microcredx::Error::Internal)?;
+        let mut guard = self.guard()?;
+        if guard.is_ok() {
+            return Ok(());
+        }
+        *guard = Ok(Wallet::open_with(&dir, Some(passphrase))?);
+        Ok(())
     }
 }
 
@@ -40,6 +63,7 @@ fn reopen_error(e: &microcredx::Error) -> microcredx::Error {
     use microcredx::Error as E;
     match e {
         E::WalletInUse(p) => E::WalletInUse(p.clone()),
+        E::Locked(p) => E::Locked(p.clone()),
         E::WalletDamaged { path, detail } => E::WalletDamaged {
             path: path.clone(),
             detail: detail.clone(),

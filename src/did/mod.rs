@@ -246,11 +246,26 @@ mod tests {
     #[test]
     fn unknown_methods_are_unresolvable_and_garbage_is_malformed() {
         let c = KeyCache::default();
-        assert!(matches!(resolve("did:example:123#k", &c), Err(KeyError::NotResolvable(_))));
-        assert!(matches!(resolve("did:web:x.eu#k", &c), Err(KeyError::NotResolvable(_))));
-        assert!(matches!(resolve("did:key:zBAD#zBAD", &c), Err(KeyError::Malformed(_))));
-        assert!(matches!(resolve("xxx:abc", &c), Err(KeyError::Malformed(_))));
-        assert!(matches!(resolve("no-scheme", &c), Err(KeyError::Malformed(_))));
+        assert!(matches!(
+            resolve("did:example:123#k", &c),
+            Err(KeyError::NotResolvable(_))
+        ));
+        assert!(matches!(
+            resolve("did:web:x.eu#k", &c),
+            Err(KeyError::NotResolvable(_))
+        ));
+        assert!(matches!(
+            resolve("did:key:zBAD#zBAD", &c),
+            Err(KeyError::Malformed(_))
+        ));
+        assert!(matches!(
+            resolve("xxx:abc", &c),
+            Err(KeyError::Malformed(_))
+        ));
+        assert!(matches!(
+            resolve("no-scheme", &c),
+            Err(KeyError::Malformed(_))
+        ));
     }
 
     #[test]

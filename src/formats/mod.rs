@@ -1,5 +1,5 @@
 //! Recognising a document's wire format and mapping it to the normalised
-//! [`MicroCredential`](crate::model::MicroCredential) view. Parsing the wire format is kept
+//! [`MicroCredential`] view. Parsing the wire format is kept
 //! apart from the meaning; nothing here checks signatures.
 //!
 //! This module owns:
@@ -160,10 +160,10 @@ pub fn parse_document(bytes: &[u8]) -> Result<Document, Error> {
     }
     if text.starts_with('{') || text.starts_with('[') {
         let value = detect::parse_json(text)?;
-        if value.get("payload").is_some() && value.get("signatures").is_some() {
-            return jws::parse_jades(&value);
-        }
-        if value.get("payload").is_some() && value.get("signature").is_some() {
+        // JWS JSON serialisation, general (`signatures`) or flattened (`signature`).
+        let is_jws_json = value.get("payload").is_some()
+            && (value.get("signatures").is_some() || value.get("signature").is_some());
+        if is_jws_json {
             return jws::parse_jades(&value);
         }
         return detect::document_from_json(value);

@@ -164,7 +164,13 @@ pub fn verify_proofs(doc: &Value, env: &ProofEnv) -> Vec<ProofCheck> {
 }
 
 fn verify_one(doc: &Value, proof: &Value, all: &[&Value], env: &ProofEnv) -> ProofCheck {
-    let text = |k: &str| proof.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    let text = |k: &str| {
+        proof
+            .get(k)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
     let mut check = ProofCheck {
         suite: proof
             .get("cryptosuite")
@@ -181,7 +187,9 @@ fn verify_one(doc: &Value, proof: &Value, all: &[&Value], env: &ProofEnv) -> Pro
         let suite = Suite::of(proof)
             .map_err(|s| Failure::Unverifiable(format!("{s} is not supported offline")))?;
         if check.verification_method.is_empty() {
-            return Err(Failure::Invalid("the proof names no verification method".into()));
+            return Err(Failure::Invalid(
+                "the proof names no verification method".into(),
+            ));
         }
         let key = did::resolve(&check.verification_method, &env.keys).map_err(|e| match e {
             KeyError::Malformed(m) => Failure::Invalid(m),
@@ -211,10 +219,9 @@ fn decode_signature(value: &str) -> Result<Signature, Failure> {
         .strip_prefix('z')
         .and_then(|b| bs58::decode(b).into_vec().ok())
         .ok_or_else(|| Failure::Invalid("the proofValue is not multibase base58btc".into()))?;
-    let arr: [u8; 64] = bytes
-        .as_slice()
-        .try_into()
-        .map_err(|_| Failure::Invalid("the proofValue is not a 64-byte Ed25519 signature".into()))?;
+    let arr: [u8; 64] = bytes.as_slice().try_into().map_err(|_| {
+        Failure::Invalid("the proofValue is not a 64-byte Ed25519 signature".into())
+    })?;
     Ok(Signature::from_bytes(&arr))
 }
 
@@ -238,7 +245,9 @@ fn unsecured_parts(doc: &Value, proof: &Value, all: &[&Value]) -> Result<(Value,
                 .iter()
                 .find(|p| p.get("id").and_then(Value::as_str) == Some(id))
                 .ok_or_else(|| {
-                    Failure::Invalid(format!("the previous proof {id} is missing from the proof set"))
+                    Failure::Invalid(format!(
+                        "the previous proof {id} is missing from the proof set"
+                    ))
                 })?;
             found.push((*p).clone());
         }
@@ -293,9 +302,14 @@ pub fn sign(
     }
     options.insert(
         "created".into(),
-        opts.created.to_rfc3339_opts(SecondsFormat::Secs, true).into(),
+        opts.created
+            .to_rfc3339_opts(SecondsFormat::Secs, true)
+            .into(),
     );
-    options.insert("verificationMethod".into(), key.verification_method().into());
+    options.insert(
+        "verificationMethod".into(),
+        key.verification_method().into(),
+    );
     options.insert("proofPurpose".into(), opts.purpose.clone().into());
     if let Some(c) = &opts.challenge {
         options.insert("challenge".into(), c.clone().into());
@@ -312,9 +326,8 @@ pub fn sign(
     let mut base = unsecured.clone();
     let existing = base.as_object_mut().and_then(|o| o.remove("proof"));
     let options = Value::Object(options);
-    let data = hash_data(opts.suite, &base, &options, contexts).map_err(|f| {
-        crate::Error::BadInput(format!("cannot sign this document: {f}"))
-    })?;
+    let data = hash_data(opts.suite, &base, &options, contexts)
+        .map_err(|f| crate::Error::BadInput(format!("cannot sign this document: {f}")))?;
     let sig = key.signing.sign(&data);
     let mut proof = options;
     if let Some(o) = proof.as_object_mut() {

@@ -55,18 +55,30 @@ impl Wallet {
             .map(|(h, o)| (h, B64.encode(o)))
             .collect();
         let count = originals.len();
-        let holder = serde_json::to_string(&self.holder_key()?.to_file()).map_err(|e| Error::Internal(e.to_string()))?;
+        let holder = serde_json::to_string(&self.holder_key()?.to_file())
+            .map_err(|e| Error::Internal(e.to_string()))?;
         let mut caches = Vec::new();
         for item in self.caches.iter() {
             let (k, v) = item.map_err(|e| self.damaged(e))?;
             let plain = self.unseal(&v, &k)?;
             caches.push((String::from_utf8_lossy(&k).to_string(), B64.encode(plain)));
         }
-        let bundle = Bundle { version: 1, created: Utc::now().to_rfc3339(), originals, holder, caches };
+        let bundle = Bundle {
+            version: 1,
+            created: Utc::now().to_rfc3339(),
+            originals,
+            holder,
+            caches,
+        };
         let plain = serde_json::to_vec(&bundle).map_err(|e| Error::Internal(e.to_string()))?;
         let sealer = Sealer::generate();
-        let key = sealer.wrap(passphrase, cost).map_err(|e| Error::Internal(e.to_string()))?;
-        let env = Envelope { key, sealed: B64.encode(sealer.seal(&plain, MAGIC)) };
+        let key = sealer
+            .wrap(passphrase, cost)
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        let env = Envelope {
+            key,
+            sealed: B64.encode(sealer.seal(&plain, MAGIC)),
+        };
         let mut out = MAGIC.to_vec();
         out.extend(serde_json::to_vec(&env).map_err(|e| Error::Internal(e.to_string()))?);
         let tmp = path.with_extension("mcxbackup.tmp");
@@ -79,26 +91,46 @@ impl Wallet {
 
     /// Restore a backup. Without `merge` the wallet must be empty; with it, credentials not
     /// yet present are added and the holder key is kept.
-    pub fn restore(&self, path: &std::path::Path, passphrase: &str, merge: bool, now: DateTime<Utc>) -> Result<RestoreReport> {
+    pub fn restore(
+        &self,
+        path: &std::path::Path,
+        passphrase: &str,
+        merge: bool,
+        now: DateTime<Utc>,
+    ) -> Result<RestoreReport> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let body = bytes
-            .strip_prefix(MAGIC)
-            .ok_or_else(|| Error::BadInput(format!("{} is not a MicroCredX backup", path.display())))?;
-        let env: Envelope = serde_json::from_slice(body).map_err(|e| Error::BadInput(format!("the backup is damaged: {e}")))?;
+        let body = bytes.strip_prefix(MAGIC).ok_or_else(|| {
+            Error::BadInput(format!("{} is not a MicroCredX backup", path.display()))
+        })?;
+        let env: Envelope = serde_json::from_slice(body)
+            .map_err(|e| Error::BadInput(format!("the backup is damaged: {e}")))?;
         let sealer = Sealer::unwrap(&env.key, passphrase).map_err(|e| match e {
-            super::crypto::CryptoError::WrongPassphrase => Error::WrongPassphrase(path.to_path_buf()),
+            super::crypto::CryptoError::WrongPassphrase => {
+                Error::WrongPassphrase(path.to_path_buf())
+            }
             other => Error::BadInput(format!("the backup is damaged: {other}")),
         })?;
-        let sealed = B64.decode(&env.sealed).map_err(|_| Error::BadInput("the backup is damaged (base64)".into()))?;
-        let plain = sealer.open(&sealed, MAGIC).map_err(|_| Error::BadInput("the backup is damaged or was altered".into()))?;
-        let bundle: Bundle = serde_json::from_slice(&plain).map_err(|e| Error::BadInput(format!("the backup is damaged: {e}")))?;
+        let sealed = B64
+            .decode(&env.sealed)
+            .map_err(|_| Error::BadInput("the backup is damaged (base64)".into()))?;
+        let plain = sealer
+            .open(&sealed, MAGIC)
+            .map_err(|_| Error::BadInput("the backup is damaged or was altered".into()))?;
+        let bundle: Bundle = serde_json::from_slice(&plain)
+            .map_err(|e| Error::BadInput(format!("the backup is damaged: {e}")))?;
         if !merge && !self.credentials.is_empty() {
             return Err(Error::BadInput("the wallet is not empty; restore with --merge to add the backup's credentials to it".into()));
         }
         let env_v = self.env()?;
-        let mut report = RestoreReport { restored: 0, already_present: 0, caches: 0 };
+        let mut report = RestoreReport {
+            restored: 0,
+            already_present: 0,
+            caches: 0,
+        };
         for (header, b64) in &bundle.originals {
-            let original = B64.decode(b64).map_err(|_| Error::BadInput("the backup is damaged (an original)".into()))?;
+            let original = B64
+                .decode(b64)
+                .map_err(|_| Error::BadInput("the backup is damaged (an original)".into()))?;
             let name = self.name_of(&original);
             if self.contains(&name)? {
                 report.already_present += 1;
@@ -118,11 +150,20 @@ impl Wallet {
             report.restored += 1;
         }
         for (k, b64) in &bundle.caches {
-            let v = B64.decode(b64).map_err(|_| Error::BadInput("the backup is damaged (a cached item)".into()))?;
-            if merge && self.caches.contains_key(k.as_bytes()).map_err(|e| self.damaged(e))? {
+            let v = B64
+                .decode(b64)
+                .map_err(|_| Error::BadInput("the backup is damaged (a cached item)".into()))?;
+            if merge
+                && self
+                    .caches
+                    .contains_key(k.as_bytes())
+                    .map_err(|e| self.damaged(e))?
+            {
                 continue;
             }
-            self.caches.insert(k.as_bytes(), self.seal(&v, k.as_bytes())).map_err(|e| self.damaged(e))?;
+            self.caches
+                .insert(k.as_bytes(), self.seal(&v, k.as_bytes()))
+                .map_err(|e| self.damaged(e))?;
             report.caches += 1;
         }
         if !merge {

@@ -73,7 +73,13 @@ impl Default for KdfCost {
     }
 }
 
-fn derive(passphrase: &str, salt: &[u8], m: u32, t: u32, p: u32) -> Result<Zeroizing<[u8; 32]>, CryptoError> {
+fn derive(
+    passphrase: &str,
+    salt: &[u8],
+    m: u32,
+    t: u32,
+    p: u32,
+) -> Result<Zeroizing<[u8; 32]>, CryptoError> {
     let params = Params::new(m, t, p, Some(32)).map_err(|e| CryptoError::Kdf(e.to_string()))?;
     let mut out = Zeroizing::new([0u8; 32]);
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
@@ -100,7 +106,10 @@ impl Sealer {
         OsRng.fill_bytes(&mut nonce);
         let mut out = nonce.to_vec();
         // Encryption with a valid key and nonce cannot fail for in-memory buffers.
-        if let Ok(ct) = self.cipher().encrypt(XNonce::from_slice(&nonce), Payload { msg: plain, aad }) {
+        if let Ok(ct) = self
+            .cipher()
+            .encrypt(XNonce::from_slice(&nonce), Payload { msg: plain, aad })
+        {
             out.extend_from_slice(&ct);
         }
         out
@@ -162,7 +171,13 @@ impl Sealer {
     pub fn unwrap(wrapped: &WrappedKey, passphrase: &str) -> Result<Sealer, CryptoError> {
         let salt = unhex(&wrapped.salt).ok_or(CryptoError::Damaged)?;
         let sealed = unhex(&wrapped.sealed).ok_or(CryptoError::Damaged)?;
-        let kek = derive(passphrase, &salt, wrapped.m_cost, wrapped.t_cost, wrapped.p_cost)?;
+        let kek = derive(
+            passphrase,
+            &salt,
+            wrapped.m_cost,
+            wrapped.t_cost,
+            wrapped.p_cost,
+        )?;
         let plain = Sealer { key: kek }
             .open(&sealed, b"microcredx/data-key")
             .map_err(|_| CryptoError::WrongPassphrase)?;
@@ -196,7 +211,10 @@ pub fn unhex(s: &str) -> Option<Vec<u8>> {
 mod tests {
     use super::*;
 
-    const FAST: KdfCost = KdfCost { m_cost: 1024, t_cost: 1 };
+    const FAST: KdfCost = KdfCost {
+        m_cost: 1024,
+        t_cost: 1,
+    };
 
     #[test]
     fn seal_open_round_trip_and_tamper_detection() {
@@ -215,7 +233,10 @@ mod tests {
         let s = Sealer::generate();
         let w = s.wrap("correct horse", FAST).unwrap();
         assert!(Sealer::unwrap(&w, "correct horse").is_ok());
-        assert_eq!(Sealer::unwrap(&w, "wrong").err(), Some(CryptoError::WrongPassphrase));
+        assert_eq!(
+            Sealer::unwrap(&w, "wrong").err(),
+            Some(CryptoError::WrongPassphrase)
+        );
         let again = Sealer::unwrap(&w, "correct horse").unwrap();
         assert_eq!(again.name_of(b"x"), s.name_of(b"x"));
     }

@@ -83,14 +83,24 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<ImportItem>, Vec<ImportReport>) {
 }
 
 fn importable(path: &Path) -> bool {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    matches!(ext.as_str(), "json" | "jsonld" | "jwt" | "png" | "svg" | "txt" | "1ob")
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    matches!(
+        ext.as_str(),
+        "json" | "jsonld" | "jwt" | "png" | "svg" | "txt" | "1ob"
+    )
 }
 
 fn walk(path: &Path, items: &mut Vec<ImportItem>, rejected: &mut Vec<ImportReport>, depth: usize) {
     let source = path.display().to_string();
     let reject = |rejected: &mut Vec<ImportReport>, reason: String| {
-        rejected.push(ImportReport { source: source.clone(), outcome: ImportOutcome::Rejected { reason } })
+        rejected.push(ImportReport {
+            source: source.clone(),
+            outcome: ImportOutcome::Rejected { reason },
+        })
     };
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
@@ -111,7 +121,13 @@ fn walk(path: &Path, items: &mut Vec<ImportItem>, rejected: &mut Vec<ImportRepor
             }
         }
     } else if meta.len() > MAX_FILE {
-        reject(rejected, format!("{} MB is larger than the 16 MiB limit for one credential", meta.len() / 1_000_000));
+        reject(
+            rejected,
+            format!(
+                "{} MB is larger than the 16 MiB limit for one credential",
+                meta.len() / 1_000_000
+            ),
+        );
     } else {
         match std::fs::read(path) {
             Ok(bytes) => items.push(ImportItem { bytes, source }),
@@ -143,7 +159,13 @@ impl Wallet {
 
     /// Import `items`; `force` keeps items that do not verify (flagged). Returns one report
     /// per item, in order.
-    pub fn import(&self, items: Vec<ImportItem>, force: bool, now: DateTime<Utc>, progress: Progress<'_>) -> Result<Vec<ImportReport>> {
+    pub fn import(
+        &self,
+        items: Vec<ImportItem>,
+        force: bool,
+        now: DateTime<Utc>,
+        progress: Progress<'_>,
+    ) -> Result<Vec<ImportReport>> {
         let env = self.env()?;
         let total = items.len();
         let mut reports = Vec::with_capacity(total);
@@ -153,8 +175,20 @@ impl Wallet {
         for chunk in items.chunks(BATCH) {
             let mut pending = Vec::new();
             for item in chunk {
-                let outcome = self.import_one(item, force, now, &env, &imported_at, &mut seen_names, &mut seen_ids, &mut pending)?;
-                reports.push(ImportReport { source: item.source.clone(), outcome });
+                let outcome = self.import_one(
+                    item,
+                    force,
+                    now,
+                    &env,
+                    &imported_at,
+                    &mut seen_names,
+                    &mut seen_ids,
+                    &mut pending,
+                )?;
+                reports.push(ImportReport {
+                    source: item.source.clone(),
+                    outcome,
+                });
             }
             if !pending.is_empty() {
                 self.originals.sync_dir()?;
@@ -182,38 +216,72 @@ impl Wallet {
     ) -> Result<ImportOutcome> {
         let bytes = match formats::unwrap_container(&item.bytes) {
             Ok(b) => b,
-            Err(e) => return Ok(ImportOutcome::Rejected { reason: e.to_string() }),
+            Err(e) => {
+                return Ok(ImportOutcome::Rejected {
+                    reason: e.to_string(),
+                })
+            }
         };
         let name = self.name_of(&bytes);
         if seen_names.contains(&name) || self.contains(&name)? {
-            return Ok(ImportOutcome::Duplicate { id: name, reason: "the same file is already in the wallet".into() });
+            return Ok(ImportOutcome::Duplicate {
+                id: name,
+                reason: "the same file is already in the wallet".into(),
+            });
         }
         let doc = match formats::parse_document(&bytes) {
             Ok(d) => d,
-            Err(e) => return Ok(ImportOutcome::Rejected { reason: e.to_string() }),
+            Err(e) => {
+                return Ok(ImportOutcome::Rejected {
+                    reason: e.to_string(),
+                })
+            }
         };
         let verification = verify::verify_document(&doc, env, now);
         let credential_id = verification.credential.id.clone();
         if let Some(cid) = &credential_id {
             if seen_ids.contains(cid) {
-                return Ok(ImportOutcome::Duplicate { id: cid.clone(), reason: format!("a credential with the id {cid} is in this import twice") });
+                return Ok(ImportOutcome::Duplicate {
+                    id: cid.clone(),
+                    reason: format!("a credential with the id {cid} is in this import twice"),
+                });
             }
             if let Some(existing) = self.id_for_credential_id(cid)? {
-                return Ok(ImportOutcome::Duplicate { id: existing, reason: format!("a credential with the id {cid} is already in the wallet") });
+                return Ok(ImportOutcome::Duplicate {
+                    id: existing,
+                    reason: format!("a credential with the id {cid} is already in the wallet"),
+                });
             }
         }
         let forced = verification.verdict != Verdict::Valid;
         if forced && !force {
-            return Ok(ImportOutcome::Rejected { reason: refusal(&verification) });
+            return Ok(ImportOutcome::Rejected {
+                reason: refusal(&verification),
+            });
         }
-        let header = Header { imported_at: imported_at.to_string(), source: Some(item.source.clone()), forced };
+        let header = Header {
+            imported_at: imported_at.to_string(),
+            source: Some(item.source.clone()),
+            forced,
+        };
         let stored = self.store_original(&bytes, &header)?;
         seen_names.insert(stored.clone());
         if let Some(cid) = &credential_id {
             seen_ids.insert(cid.clone());
         }
-        let outcome = ImportOutcome::Imported { id: stored.clone(), title: verification.credential.title.clone(), verdict: verification.verdict };
-        pending.push(StoredCredential { id: stored, credential_id, imported_at: imported_at.to_string(), source: Some(item.source.clone()), forced, verification });
+        let outcome = ImportOutcome::Imported {
+            id: stored.clone(),
+            title: verification.credential.title.clone(),
+            verdict: verification.verdict,
+        };
+        pending.push(StoredCredential {
+            id: stored,
+            credential_id,
+            imported_at: imported_at.to_string(),
+            source: Some(item.source.clone()),
+            forced,
+            verification,
+        });
         Ok(outcome)
     }
 
@@ -244,7 +312,11 @@ impl Wallet {
         for tree in [&self.credentials, &self.summaries, &self.ids] {
             tree.clear().map_err(|e| self.damaged(e))?;
         }
-        let mut report = RepairReport { restored: 0, unreadable: Vec::new(), removed_temporaries: strays.len() };
+        let mut report = RepairReport {
+            restored: 0,
+            unreadable: Vec::new(),
+            removed_temporaries: strays.len(),
+        };
         for name in names {
             let decoded = self
                 .originals
@@ -259,11 +331,15 @@ impl Wallet {
                 }
             };
             if self.name_of(&original) != name {
-                report.unreadable.push(format!("{name}: its content does not match its name (altered)"));
+                report.unreadable.push(format!(
+                    "{name}: its content does not match its name (altered)"
+                ));
                 continue;
             }
             let Ok(doc) = formats::parse_document(&original) else {
-                report.unreadable.push(format!("{name}: no longer parses as a credential"));
+                report
+                    .unreadable
+                    .push(format!("{name}: no longer parses as a credential"));
                 continue;
             };
             let verification = verify::verify_document(&doc, &env, now);

@@ -103,11 +103,17 @@ impl Wallet {
         let full = serde_json::to_vec(rec).map_err(|e| Error::Internal(e.to_string()))?;
         let row = serde_json::to_vec(&rec.summary()).map_err(|e| Error::Internal(e.to_string()))?;
         let key = rec.id.as_bytes();
-        self.credentials.insert(key, self.seal(&full, key)).map_err(|e| self.damaged(e))?;
-        self.summaries.insert(key, self.seal(&row, key)).map_err(|e| self.damaged(e))?;
+        self.credentials
+            .insert(key, self.seal(&full, key))
+            .map_err(|e| self.damaged(e))?;
+        self.summaries
+            .insert(key, self.seal(&row, key))
+            .map_err(|e| self.damaged(e))?;
         if let Some(cid) = &rec.credential_id {
             let k = self.name_of(cid.as_bytes());
-            self.ids.insert(k.as_bytes(), key).map_err(|e| self.damaged(e))?;
+            self.ids
+                .insert(k.as_bytes(), key)
+                .map_err(|e| self.damaged(e))?;
         }
         Ok(())
     }
@@ -124,7 +130,9 @@ impl Wallet {
 
     /// Whether a wallet id exists.
     pub fn contains(&self, id: &str) -> Result<bool> {
-        self.credentials.contains_key(id.as_bytes()).map_err(|e| self.damaged(e))
+        self.credentials
+            .contains_key(id.as_bytes())
+            .map_err(|e| self.damaged(e))
     }
 
     /// The summary rows of every credential, sorted.
@@ -133,16 +141,21 @@ impl Wallet {
         for item in self.summaries.iter() {
             let (k, v) = item.map_err(|e| self.damaged(e))?;
             let plain = self.unseal(&v, &k)?;
-            let row: CredentialSummary = serde_json::from_slice(&plain).map_err(|e| Error::WalletDamaged {
-                path: self.dir.clone(),
-                detail: format!("index row unreadable ({e}); run `mcx repair`"),
-            })?;
+            let row: CredentialSummary =
+                serde_json::from_slice(&plain).map_err(|e| Error::WalletDamaged {
+                    path: self.dir.clone(),
+                    detail: format!("index row unreadable ({e}); run `mcx repair`"),
+                })?;
             rows.push(row);
         }
         match sort {
             SortKey::Date => rows.sort_by(|a, b| b.issued.cmp(&a.issued)),
-            SortKey::Issuer => rows.sort_by(|a, b| a.issuer.cmp(&b.issuer).then(a.title.cmp(&b.title))),
-            SortKey::Ects => rows.sort_by(|a, b| b.ects.unwrap_or(0.0).total_cmp(&a.ects.unwrap_or(0.0))),
+            SortKey::Issuer => {
+                rows.sort_by(|a, b| a.issuer.cmp(&b.issuer).then(a.title.cmp(&b.title)))
+            }
+            SortKey::Ects => {
+                rows.sort_by(|a, b| b.ects.unwrap_or(0.0).total_cmp(&a.ects.unwrap_or(0.0)))
+            }
         }
         Ok(rows)
     }
@@ -190,7 +203,9 @@ impl Wallet {
             if let Some(first) = found.next() {
                 let first = first.map_err(|e| self.damaged(e))?;
                 if found.next().is_some() {
-                    return Err(Error::BadInput(format!("{id} matches more than one credential; give more characters")));
+                    return Err(Error::BadInput(format!(
+                        "{id} matches more than one credential; give more characters"
+                    )));
                 }
                 return Ok(String::from_utf8_lossy(&first).to_string());
             }

@@ -14,17 +14,17 @@
 //! and its index entry flushed; the index can always be rebuilt from `originals/`
 //! ([`Wallet::repair`]); only one process holds a wallet open (sled's file lock).
 
-pub mod crypto;
 mod backup;
+pub mod crypto;
 mod import;
 mod index;
-mod trust;
 pub mod originals;
+mod trust;
 
+pub use backup::RestoreReport;
 pub use import::{collect, ImportItem, ImportOutcome, ImportReport, Progress, RepairReport};
 pub use index::{CredentialSummary, SortKey, StoredCredential};
 pub use trust::{check_signed_by_issuer, Registry};
-pub use backup::RestoreReport;
 
 use crate::proof::keys::KeyPair;
 use crate::{Error, Result};
@@ -108,8 +108,13 @@ impl Wallet {
             Some(wrapped) => {
                 let pass = passphrase.ok_or_else(|| Error::Locked(dir.to_path_buf()))?;
                 Some(Sealer::unwrap(&wrapped, pass).map_err(|e| match e {
-                    crypto::CryptoError::WrongPassphrase => Error::WrongPassphrase(dir.to_path_buf()),
-                    other => Error::WalletDamaged { path: dir.to_path_buf(), detail: other.to_string() },
+                    crypto::CryptoError::WrongPassphrase => {
+                        Error::WrongPassphrase(dir.to_path_buf())
+                    }
+                    other => Error::WalletDamaged {
+                        path: dir.to_path_buf(),
+                        detail: other.to_string(),
+                    },
                 })?)
             }
         };
@@ -208,11 +213,16 @@ impl Wallet {
     }
 
     fn ensure_holder_key(&self) -> Result<()> {
-        if self.secrets.contains_key("holder").map_err(|e| self.damaged(e))? {
+        if self
+            .secrets
+            .contains_key("holder")
+            .map_err(|e| self.damaged(e))?
+        {
             return Ok(());
         }
         let key = KeyPair::generate();
-        let text = serde_json::to_vec(&key.to_file()).map_err(|e| Error::Internal(e.to_string()))?;
+        let text =
+            serde_json::to_vec(&key.to_file()).map_err(|e| Error::Internal(e.to_string()))?;
         self.secrets
             .insert("holder", self.seal(&text, b"holder"))
             .map_err(|e| self.damaged(e))?;
@@ -268,7 +278,8 @@ impl Wallet {
             for (header, original) in &stored {
                 self.store_original(original, header)?;
             }
-            let text = serde_json::to_vec(&holder.to_file()).map_err(|e| Error::Internal(e.to_string()))?;
+            let text = serde_json::to_vec(&holder.to_file())
+                .map_err(|e| Error::Internal(e.to_string()))?;
             self.secrets
                 .insert("holder", self.seal(&text, b"holder"))
                 .map_err(|e| self.damaged(e))?;
@@ -285,7 +296,11 @@ impl Wallet {
             return Err(e);
         }
         for old in &names {
-            if !self.credentials.contains_key(old.as_bytes()).map_err(|e| self.damaged(e))? {
+            if !self
+                .credentials
+                .contains_key(old.as_bytes())
+                .map_err(|e| self.damaged(e))?
+            {
                 self.originals.remove(old)?;
             }
         }
@@ -293,13 +308,22 @@ impl Wallet {
     }
 
     fn reseal_caches(&self, old: Option<&Sealer>) -> Result<()> {
-        let entries: Vec<(sled::IVec, sled::IVec)> = self.caches.iter().collect::<std::result::Result<_, _>>().map_err(|e| self.damaged(e))?;
+        let entries: Vec<(sled::IVec, sled::IVec)> = self
+            .caches
+            .iter()
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|e| self.damaged(e))?;
         for (k, v) in entries {
             let plain = match old {
-                Some(s) => s.open(&v, &k).map_err(|e| Error::WalletDamaged { path: self.dir.clone(), detail: e.to_string() })?,
+                Some(s) => s.open(&v, &k).map_err(|e| Error::WalletDamaged {
+                    path: self.dir.clone(),
+                    detail: e.to_string(),
+                })?,
                 None => v.to_vec(),
             };
-            self.caches.insert(&k, self.seal(&plain, &k)).map_err(|e| self.damaged(e))?;
+            self.caches
+                .insert(&k, self.seal(&plain, &k))
+                .map_err(|e| self.damaged(e))?;
         }
         Ok(())
     }
@@ -311,10 +335,13 @@ impl Wallet {
             let (k, _) = item.map_err(|e| self.damaged(e))?;
             let name = String::from_utf8_lossy(&k).to_string();
             let bytes = self.originals.read(&name)?;
-            let decoded = Originals::decode(&name, &bytes, self.sealer.as_ref()).map_err(|detail| Error::WalletDamaged {
-                path: self.dir.clone(),
-                detail: format!("original {name}: {detail}"),
-            })?;
+            let decoded =
+                Originals::decode(&name, &bytes, self.sealer.as_ref()).map_err(|detail| {
+                    Error::WalletDamaged {
+                        path: self.dir.clone(),
+                        detail: format!("original {name}: {detail}"),
+                    }
+                })?;
             out.push(decoded);
         }
         Ok(out)
@@ -335,10 +362,12 @@ fn damaged(dir: &Path, e: sled::Error) -> Error {
 fn read_keyring(dir: &Path) -> Result<Option<WrappedKey>> {
     let path = dir.join(KEYRING);
     match std::fs::read(&path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| Error::WalletDamaged {
-            path: dir.to_path_buf(),
-            detail: format!("keyring.json is unreadable: {e}"),
-        }),
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| Error::WalletDamaged {
+                path: dir.to_path_buf(),
+                detail: format!("keyring.json is unreadable: {e}"),
+            }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(Error::io(path, e)),
     }

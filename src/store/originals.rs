@@ -54,7 +54,12 @@ impl Originals {
     }
 
     /// Encode a file's bytes.
-    pub fn encode(name: &str, header: &Header, original: &[u8], sealer: Option<&Sealer>) -> Result<Vec<u8>> {
+    pub fn encode(
+        name: &str,
+        header: &Header,
+        original: &[u8],
+        sealer: Option<&Sealer>,
+    ) -> Result<Vec<u8>> {
         let mut frame = PLAIN_MAGIC.to_vec();
         frame.extend(serde_json::to_vec(header).map_err(|e| Error::Internal(e.to_string()))?);
         frame.push(b'\n');
@@ -70,16 +75,26 @@ impl Originals {
     }
 
     /// Decode a file's bytes into its header and original.
-    pub fn decode(name: &str, bytes: &[u8], sealer: Option<&Sealer>) -> std::result::Result<(Header, Vec<u8>), String> {
+    pub fn decode(
+        name: &str,
+        bytes: &[u8],
+        sealer: Option<&Sealer>,
+    ) -> std::result::Result<(Header, Vec<u8>), String> {
         let frame = if let Some(sealed) = bytes.strip_prefix(SEALED_MAGIC) {
             let s = sealer.ok_or("the file is encrypted and the wallet is not unlocked")?;
             s.open(sealed, name.as_bytes()).map_err(|e| e.to_string())?
         } else {
             bytes.to_vec()
         };
-        let rest = frame.strip_prefix(PLAIN_MAGIC).ok_or("not a wallet file (bad magic)")?;
-        let nl = rest.iter().position(|b| *b == b'\n').ok_or("the file's header is cut off")?;
-        let header: Header = serde_json::from_slice(&rest[..nl]).map_err(|e| format!("the file's header is damaged: {e}"))?;
+        let rest = frame
+            .strip_prefix(PLAIN_MAGIC)
+            .ok_or("not a wallet file (bad magic)")?;
+        let nl = rest
+            .iter()
+            .position(|b| *b == b'\n')
+            .ok_or("the file's header is cut off")?;
+        let header: Header = serde_json::from_slice(&rest[..nl])
+            .map_err(|e| format!("the file's header is damaged: {e}"))?;
         Ok((header, rest[nl + 1..].to_vec()))
     }
 

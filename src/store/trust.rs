@@ -77,8 +77,13 @@ impl Wallet {
         let mut probe = StatusCache::default();
         let key = probe.insert(doc.clone(), url).map_err(Error::BadInput)?;
         let checks = di::verify_proofs(&doc, &self.proof_env()?);
-        if checks.iter().any(|c| matches!(c.outcome, Err(di::Failure::Invalid(_)))) {
-            return Err(Error::BadInput("the status list's signature does not verify; it was not imported".into()));
+        if checks
+            .iter()
+            .any(|c| matches!(c.outcome, Err(di::Failure::Invalid(_))))
+        {
+            return Err(Error::BadInput(
+                "the status list's signature does not verify; it was not imported".into(),
+            ));
         }
         self.cache_put(&format!("{STATUS_PREFIX}{key}"), &doc)?;
         Ok(key)
@@ -118,7 +123,11 @@ impl Wallet {
                 .map(|m| (m.id.clone(), m))
                 .collect::<HashMap<_, _>>()
         });
-        Ok(Env { proof, status, registry })
+        Ok(Env {
+            proof,
+            status,
+            registry,
+        })
     }
 }
 
@@ -135,10 +144,15 @@ pub fn check_signed_by_issuer(doc: &Value, what: &str) -> Result<String> {
     }
     for c in &checks {
         if let Err(f) = &c.outcome {
-            return Err(Error::BadInput(format!("the {what}'s signature does not verify: {f}")));
+            return Err(Error::BadInput(format!(
+                "the {what}'s signature does not verify: {f}"
+            )));
         }
         if c.controller.as_deref() != Some(issuer.as_str()) {
-            return Err(Error::BadInput(format!("the {what} is signed by {}, not by its issuer {issuer}", c.controller.clone().unwrap_or_default())));
+            return Err(Error::BadInput(format!(
+                "the {what} is signed by {}, not by its issuer {issuer}",
+                c.controller.clone().unwrap_or_default()
+            )));
         }
     }
     Ok(issuer)

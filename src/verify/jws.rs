@@ -60,7 +60,8 @@ pub fn verify(
             };
             let sig = ed25519_dalek::Signature::from_slice(signature)
                 .map_err(|_| Failure::Invalid("the EdDSA signature is not 64 bytes".into()))?;
-            key.verify_strict(signing_input, &sig).map_err(|_| bad_sig())?;
+            key.verify_strict(signing_input, &sig)
+                .map_err(|_| bad_sig())?;
         }
         "ES256" => {
             use p256::ecdsa::signature::Verifier;
@@ -115,7 +116,9 @@ fn b64(v: Option<&Value>, what: &str) -> Result<Vec<u8>, Failure> {
 
 fn okp_key(j: &Value) -> Result<ed25519_dalek::VerifyingKey, Failure> {
     if j.get("crv").and_then(Value::as_str) != Some("Ed25519") {
-        return Err(Failure::Invalid("the header's jwk is not an Ed25519 key".into()));
+        return Err(Failure::Invalid(
+            "the header's jwk is not an Ed25519 key".into(),
+        ));
     }
     let x: [u8; 32] = b64(j.get("x"), "x")?
         .try_into()

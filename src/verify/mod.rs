@@ -216,7 +216,10 @@ fn issuer_steps(cred: &MicroCredential, signers: &[Signer], env: &Env, steps: &m
             let (status, text) = if *source == Some(KeySource::UrlFragment) {
                 (StepStatus::Warn, format!("Signed with a key that {issuer} names in the proof itself; the issuer's own key list is not cached, so that link was not confirmed independently."))
             } else {
-                (StepStatus::Pass, format!("Signed by the issuer itself ({issuer})."))
+                (
+                    StepStatus::Pass,
+                    format!("Signed by the issuer itself ({issuer})."),
+                )
             };
             step(steps, StepKind::IssuerIdentity, status, text);
         } else if issuer.starts_with("did:") {
@@ -277,29 +280,61 @@ fn date_steps(cred: &Value, now: DateTime<Utc>, steps: &mut Vec<Step>) {
     let read = |a: &str, b: &str| -> Result<Option<DateTime<Utc>>, String> {
         Ok(parse_date(cred, a)?.or(parse_date(cred, b)?))
     };
-    let (from, until) = match (read("validFrom", "issuanceDate"), read("validUntil", "expirationDate")) {
+    let (from, until) = match (
+        read("validFrom", "issuanceDate"),
+        read("validUntil", "expirationDate"),
+    ) {
         (Ok(f), Ok(u)) => (f, u),
         (Err(e), _) | (_, Err(e)) => {
-            step(steps, StepKind::Dates, StepStatus::Fail, format!("The credential's dates are malformed: {e}."));
+            step(
+                steps,
+                StepKind::Dates,
+                StepStatus::Fail,
+                format!("The credential's dates are malformed: {e}."),
+            );
             return;
         }
     };
     let day = |d: DateTime<Utc>| d.format("%-d %B %Y").to_string();
     if let Some(f) = from.filter(|f| *f > now) {
-        step(steps, StepKind::Dates, StepStatus::Fail, format!("Not yet valid: it becomes valid on {}.", day(f)));
+        step(
+            steps,
+            StepKind::Dates,
+            StepStatus::Fail,
+            format!("Not yet valid: it becomes valid on {}.", day(f)),
+        );
     } else if let Some(u) = until.filter(|u| *u < now) {
-        step(steps, StepKind::Dates, StepStatus::Fail, format!("Expired on {}.", day(u)));
+        step(
+            steps,
+            StepKind::Dates,
+            StepStatus::Fail,
+            format!("Expired on {}.", day(u)),
+        );
     } else {
-        let since = from.map(|f| format!("Valid since {}", day(f))).unwrap_or_else(|| "Valid".into());
-        let to = until.map(|u| format!(" until {}.", day(u))).unwrap_or_else(|| ", with no expiry date.".into());
-        step(steps, StepKind::Dates, StepStatus::Pass, format!("{since}{to}"));
+        let since = from
+            .map(|f| format!("Valid since {}", day(f)))
+            .unwrap_or_else(|| "Valid".into());
+        let to = until
+            .map(|u| format!(" until {}.", day(u)))
+            .unwrap_or_else(|| ", with no expiry date.".into());
+        step(
+            steps,
+            StepKind::Dates,
+            StepStatus::Pass,
+            format!("{since}{to}"),
+        );
     }
 }
 
 fn status_steps(cred: &Value, env: &Env, steps: &mut Vec<Step>) {
     let entries: Vec<&Value> = match cred.get("credentialStatus") {
         None | Some(Value::Null) => {
-            step(steps, StepKind::Status, StepStatus::Pass, "The issuer did not attach a revocation list; it cannot be revoked.".into());
+            step(
+                steps,
+                StepKind::Status,
+                StepStatus::Pass,
+                "The issuer did not attach a revocation list; it cannot be revoked.".into(),
+            );
             return;
         }
         Some(Value::Array(a)) => a.iter().collect(),
@@ -307,10 +342,24 @@ fn status_steps(cred: &Value, env: &Env, steps: &mut Vec<Step>) {
     };
     for e in entries {
         let (status, text) = match env.status.check(e) {
-            StatusOutcome::Clear { purpose } => (StepStatus::Pass, format!("Not {} according to the cached status list.", past(&purpose))),
-            StatusOutcome::Set { purpose } => (StepStatus::Fail, format!("The issuer has {} this credential.", past(&purpose))),
-            StatusOutcome::NotChecked(m) => (StepStatus::Skip, format!("Revocation not checked: {m}.")),
-            StatusOutcome::Malformed(m) => (StepStatus::Fail, format!("The status entry is malformed: {m}.")),
+            StatusOutcome::Clear { purpose } => (
+                StepStatus::Pass,
+                format!(
+                    "Not {} according to the cached status list.",
+                    past(&purpose)
+                ),
+            ),
+            StatusOutcome::Set { purpose } => (
+                StepStatus::Fail,
+                format!("The issuer has {} this credential.", past(&purpose)),
+            ),
+            StatusOutcome::NotChecked(m) => {
+                (StepStatus::Skip, format!("Revocation not checked: {m}."))
+            }
+            StatusOutcome::Malformed(m) => (
+                StepStatus::Fail,
+                format!("The status entry is malformed: {m}."),
+            ),
         };
         step(steps, StepKind::Status, status, text);
     }
@@ -326,14 +375,23 @@ fn past(purpose: &str) -> String {
 
 fn eu_step(cred: &MicroCredential, steps: &mut Vec<Step>) {
     if cred.annex_missing.is_empty() {
-        step(steps, StepKind::EuElements, StepStatus::Pass, "Carries every mandatory EU standard element of a micro-credential.".into());
+        step(
+            steps,
+            StepKind::EuElements,
+            StepStatus::Pass,
+            "Carries every mandatory EU standard element of a micro-credential.".into(),
+        );
     } else {
         let missing: Vec<&str> = cred.annex_missing.iter().map(|e| e.label()).collect();
         step(
             steps,
             StepKind::EuElements,
             StepStatus::Warn,
-            format!("Missing {} of the 11 EU standard elements: {}.", missing.len(), missing.join(", ")),
+            format!(
+                "Missing {} of the 11 EU standard elements: {}.",
+                missing.len(),
+                missing.join(", ")
+            ),
         );
     }
 }

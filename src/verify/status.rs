@@ -80,7 +80,9 @@ impl StatusCache {
             .unwrap_or("revocation")
             .to_string();
         let Some(url) = entry.get("statusListCredential").and_then(Value::as_str) else {
-            return StatusOutcome::Malformed("the status entry names no statusListCredential".into());
+            return StatusOutcome::Malformed(
+                "the status entry names no statusListCredential".into(),
+            );
         };
         let index = match entry.get("statusListIndex") {
             Some(Value::String(s)) => s.parse::<u64>().ok(),
@@ -88,7 +90,9 @@ impl StatusCache {
             _ => None,
         };
         let Some(index) = index else {
-            return StatusOutcome::Malformed("the status entry has no valid statusListIndex".into());
+            return StatusOutcome::Malformed(
+                "the status entry has no valid statusListIndex".into(),
+            );
         };
         let Some(list) = self.lists.get(url) else {
             return StatusOutcome::NotChecked(format!("no cached status list for {url}"));

@@ -1,5 +1,7 @@
 //! Tauri commands, grouped by domain. Each adapts one core function to IPC.
 
+mod credentials;
 mod wallet;
 
+pub use credentials::*;
 pub use wallet::*;

@@ -252,7 +252,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Show { id, json } => wallet_cmd::show(cli.wallet.as_deref(), &id, json),
         Command::Remove { id } => wallet_cmd::remove(cli.wallet.as_deref(), &id),
         Command::Backup { file } => wallet_cmd::backup(cli.wallet.as_deref(), &file),
-        Command::Restore { file, merge } => wallet_cmd::restore(cli.wallet.as_deref(), &file, merge),
+        Command::Restore { file, merge } => {
+            wallet_cmd::restore(cli.wallet.as_deref(), &file, merge)
+        }
         Command::Lock => wallet_cmd::lock(cli.wallet.as_deref()),
         Command::Unlock => wallet_cmd::unlock(cli.wallet.as_deref()),
         Command::Passwd => wallet_cmd::passwd(cli.wallet.as_deref()),
@@ -265,7 +267,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Status(StatusCommand::Import { url, files }) => {
             wallet_cmd::status_import(cli.wallet.as_deref(), &files, url.as_deref())
         }
-        Command::Did(DidCommand::Import { file }) => wallet_cmd::did_import(cli.wallet.as_deref(), &file),
+        Command::Did(DidCommand::Import { file }) => {
+            wallet_cmd::did_import(cli.wallet.as_deref(), &file)
+        }
         Command::Reverify { json } => wallet_cmd::reverify(cli.wallet.as_deref(), json),
         Command::Repair { json } => wallet_cmd::repair(cli.wallet.as_deref(), json),
         Command::Key(KeyCommand::New { out }) => {

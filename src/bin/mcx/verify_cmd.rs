@@ -28,7 +28,9 @@ fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
             chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
                 .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
         })
-        .map_err(|_| format!("{s} is not an RFC 3339 date-time (e.g. 2026-01-31T12:00:00Z) or a date"))
+        .map_err(|_| {
+            format!("{s} is not an RFC 3339 date-time (e.g. 2026-01-31T12:00:00Z) or a date")
+        })
 }
 
 /// Largest file `mcx verify` reads.
@@ -131,7 +133,10 @@ pub fn print_text(file: &std::path::Path, v: &Verification) {
         "issuer",
         c.issuer.name.clone().or_else(|| c.issuer.id.clone()),
     );
-    field("learner", c.learner.name.clone().or_else(|| c.learner.id.clone()));
+    field(
+        "learner",
+        c.learner.name.clone().or_else(|| c.learner.id.clone()),
+    );
     field("issued", c.issued.clone());
     field("ECTS", c.ects.map(|e| e.to_string()));
     field("EQF level", c.eqf_level.map(|e| e.to_string()));
@@ -156,7 +161,9 @@ fn wallet_env(dir: Option<&std::path::Path>) -> Env {
     match microcredx::store::Wallet::open_with(&dir, pass.as_deref()).and_then(|w| w.env()) {
         Ok(env) => env,
         Err(e) => {
-            eprintln!("note: verifying without the wallet's cached registry and status lists ({e})");
+            eprintln!(
+                "note: verifying without the wallet's cached registry and status lists ({e})"
+            );
             Env::default()
         }
     }

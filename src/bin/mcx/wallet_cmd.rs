@@ -56,7 +56,10 @@ pub fn import(dir: Option<&Path>, paths: &[PathBuf], force: bool, json: bool) ->
         if p.as_os_str() == "-" {
             let mut buf = Vec::new();
             std::io::stdin().read_to_end(&mut buf)?;
-            items.push(ImportItem { bytes: buf, source: "pasted text".into() });
+            items.push(ImportItem {
+                bytes: buf,
+                source: "pasted text".into(),
+            });
         } else {
             files.push(p.clone());
         }
@@ -65,7 +68,9 @@ pub fn import(dir: Option<&Path>, paths: &[PathBuf], force: bool, json: bool) ->
     items.extend(found);
     let bar = (!json && std::io::stderr().is_terminal() && items.len() > 1).then(|| {
         let b = indicatif::ProgressBar::new(items.len() as u64);
-        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} imported and verified ({eta} left)") {
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} imported and verified ({eta} left)",
+        ) {
             b.set_style(style);
         }
         b
@@ -85,14 +90,27 @@ pub fn import(dir: Option<&Path>, paths: &[PathBuf], force: bool, json: bool) ->
             ImportOutcome::Imported { id, title, verdict } => {
                 imported += 1;
                 if !json {
-                    let flag = if *verdict == Verdict::Valid { "" } else { "  [NOT VERIFIED]" };
-                    println!("imported   {}  {}  {}{flag}", &id[..12.min(id.len())], title.as_deref().unwrap_or("(untitled)"), r.source);
+                    let flag = if *verdict == Verdict::Valid {
+                        ""
+                    } else {
+                        "  [NOT VERIFIED]"
+                    };
+                    println!(
+                        "imported   {}  {}  {}{flag}",
+                        &id[..12.min(id.len())],
+                        title.as_deref().unwrap_or("(untitled)"),
+                        r.source
+                    );
                 }
             }
             ImportOutcome::Duplicate { id, reason } => {
                 duplicate += 1;
                 if !json {
-                    println!("duplicate  {}  {}: {reason}", &id[..12.min(id.len())], r.source);
+                    println!(
+                        "duplicate  {}  {}: {reason}",
+                        &id[..12.min(id.len())],
+                        r.source
+                    );
                 }
             }
             ImportOutcome::Rejected { reason } => {
@@ -108,18 +126,32 @@ pub fn import(dir: Option<&Path>, paths: &[PathBuf], force: bool, json: bool) ->
     } else {
         println!("{imported} imported, {duplicate} duplicate, {rejected} rejected");
     }
-    Ok(if rejected > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if rejected > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// `mcx list`.
-pub fn list(dir: Option<&Path>, json: bool, issuer: Option<&str>, status: Option<&str>, sort: SortKey) -> Result<ExitCode> {
+pub fn list(
+    dir: Option<&Path>,
+    json: bool,
+    issuer: Option<&str>,
+    status: Option<&str>,
+    sort: SortKey,
+) -> Result<ExitCode> {
     let wallet = open(dir)?;
     let mut rows = wallet.list(sort)?;
     if let Some(i) = issuer {
         let i = i.to_lowercase();
         rows.retain(|r| {
-            r.issuer.as_deref().is_some_and(|n| n.to_lowercase().contains(&i))
-                || r.issuer_id.as_deref().is_some_and(|n| n.to_lowercase().contains(&i))
+            r.issuer
+                .as_deref()
+                .is_some_and(|n| n.to_lowercase().contains(&i))
+                || r.issuer_id
+                    .as_deref()
+                    .is_some_and(|n| n.to_lowercase().contains(&i))
         });
     }
     if let Some(s) = status {
@@ -149,13 +181,22 @@ pub fn list(dir: Option<&Path>, json: bool, issuer: Option<&str>, status: Option
             &r.id[..12.min(r.id.len())],
             verdict,
             r.ects.map(|e| format!("{e}")).unwrap_or_else(|| "-".into()),
-            r.eqf_level.map(|e| e.to_string()).unwrap_or_else(|| "-".into()),
-            r.issued.as_deref().map(|d| &d[..10.min(d.len())]).unwrap_or("-"),
+            r.eqf_level
+                .map(|e| e.to_string())
+                .unwrap_or_else(|| "-".into()),
+            r.issued
+                .as_deref()
+                .map(|d| &d[..10.min(d.len())])
+                .unwrap_or("-"),
             r.title.as_deref().unwrap_or("(untitled)"),
             r.issuer.as_deref().unwrap_or("(unknown issuer)")
         );
     }
-    let ects: f64 = rows.iter().filter(|r| r.verdict == Verdict::Valid).filter_map(|r| r.ects).sum();
+    let ects: f64 = rows
+        .iter()
+        .filter(|r| r.verdict == Verdict::Valid)
+        .filter_map(|r| r.ects)
+        .sum();
     println!("{} credentials, {ects} verified ECTS", rows.len());
     Ok(ExitCode::SUCCESS)
 }
@@ -173,7 +214,16 @@ pub fn show(dir: Option<&Path>, id: &str, json: bool) -> Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
         crate::verify_cmd::print_text(Path::new(&rec.id), &rec.verification);
-        println!("  imported {} from {}{}", rec.imported_at, rec.source.as_deref().unwrap_or("?"), if rec.forced { " (forced: NOT VERIFIED)" } else { "" });
+        println!(
+            "  imported {} from {}{}",
+            rec.imported_at,
+            rec.source.as_deref().unwrap_or("?"),
+            if rec.forced {
+                " (forced: NOT VERIFIED)"
+            } else {
+                ""
+            }
+        );
         println!("  last checked {}", rec.verification.checked_at);
         println!("--- original ---\n{}", String::from_utf8_lossy(&original));
     }
@@ -184,7 +234,15 @@ pub fn show(dir: Option<&Path>, id: &str, json: bool) -> Result<ExitCode> {
 pub fn remove(dir: Option<&Path>, id: &str) -> Result<ExitCode> {
     let wallet = open(dir)?;
     let rec = wallet.remove(id)?;
-    println!("removed {} ({})", rec.id, rec.verification.credential.title.as_deref().unwrap_or("untitled"));
+    println!(
+        "removed {} ({})",
+        rec.id,
+        rec.verification
+            .credential
+            .title
+            .as_deref()
+            .unwrap_or("untitled")
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -196,7 +254,10 @@ pub fn backup(dir: Option<&Path>, file: &Path) -> Result<ExitCode> {
         Err(_) => passphrase("Backup passphrase: ")?,
     };
     let n = wallet.backup(file, &pass, KdfCost::default())?;
-    println!("backed up {n} credentials, keys, settings and caches to {}", file.display());
+    println!(
+        "backed up {n} credentials, keys, settings and caches to {}",
+        file.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -208,7 +269,10 @@ pub fn restore(dir: Option<&Path>, file: &Path, merge: bool) -> Result<ExitCode>
         Err(_) => passphrase("Backup passphrase: ")?,
     };
     let r = wallet.restore(file, &pass, merge, Utc::now())?;
-    println!("restored {} credentials ({} already present) and {} cached items", r.restored, r.already_present, r.caches);
+    println!(
+        "restored {} credentials ({} already present) and {} cached items",
+        r.restored, r.already_present, r.caches
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -253,7 +317,12 @@ fn read(file: &Path) -> Result<Vec<u8>> {
 pub fn registry_import(dir: Option<&Path>, file: &Path) -> Result<ExitCode> {
     let wallet = open(dir)?;
     let r = wallet.import_registry(&read(file)?)?;
-    println!("trust registry \"{}\" signed by {}: {} member institutions", r.name, r.issuer, r.members.len());
+    println!(
+        "trust registry \"{}\" signed by {}: {} member institutions",
+        r.name,
+        r.issuer,
+        r.members.len()
+    );
     println!("run `mcx reverify` to re-check your credentials against it");
     Ok(ExitCode::SUCCESS)
 }
@@ -267,7 +336,12 @@ pub fn registry_show(dir: Option<&Path>, json: bool) -> Result<ExitCode> {
         Some(r) => {
             println!("{} (signed by {})", r.name, r.issuer);
             for m in r.members {
-                println!("  {}  {}  {}", m.country.as_deref().unwrap_or("--"), m.name, m.id);
+                println!(
+                    "  {}  {}  {}",
+                    m.country.as_deref().unwrap_or("--"),
+                    m.name,
+                    m.id
+                );
             }
         }
     }
@@ -298,7 +372,11 @@ pub fn status_import(dir: Option<&Path>, files: &[PathBuf], url: Option<&str>) -
             }
         }
     }
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// `mcx did import FILE`.
@@ -318,7 +396,16 @@ pub fn reverify(dir: Option<&Path>, json: bool) -> Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&rows)?);
     } else {
         for r in &recs {
-            println!("{:<12}  {:?}  {}", &r.id[..12.min(r.id.len())], r.verification.verdict, r.verification.credential.title.as_deref().unwrap_or("(untitled)"));
+            println!(
+                "{:<12}  {:?}  {}",
+                &r.id[..12.min(r.id.len())],
+                r.verification.verdict,
+                r.verification
+                    .credential
+                    .title
+                    .as_deref()
+                    .unwrap_or("(untitled)")
+            );
         }
         println!("re-checked {} credentials", recs.len());
     }
@@ -334,11 +421,18 @@ pub fn repair(dir: Option<&Path>, json: bool) -> Result<ExitCode> {
     } else {
         println!("rebuilt the index from {} stored originals", r.restored);
         if r.removed_temporaries > 0 {
-            println!("removed {} interrupted temporary files", r.removed_temporaries);
+            println!(
+                "removed {} interrupted temporary files",
+                r.removed_temporaries
+            );
         }
         for u in &r.unreadable {
             println!("could not read {u} (the file is kept)");
         }
     }
-    Ok(if r.unreadable.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if r.unreadable.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

@@ -11,4 +11,12 @@ path: string,
 /**
  * How many credentials it holds.
  */
-credentials: number, };
+credentials: number, 
+/**
+ * Whether the wallet is encrypted with a passphrase.
+ */
+encrypted: boolean, 
+/**
+ * The learner's holder DID (made on first run).
+ */
+holder: string | null, };
