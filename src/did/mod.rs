@@ -8,6 +8,7 @@
 use ed25519_dalek::VerifyingKey;
 use serde_json::Value;
 use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 
 /// Multicodec prefix of an Ed25519 public key.
 const ED25519_PUB: [u8; 2] = [0xed, 0x01];
@@ -48,8 +49,29 @@ pub enum KeySource {
     UrlFragment,
 }
 
+/// Decoded keys by multibase text. Decompressing a point costs about a third of a signature
+/// check, and a wallet sees few distinct issuer keys, so they are kept (bounded).
+fn key_cache() -> &'static Mutex<HashMap<String, VerifyingKey>> {
+    static CACHE: OnceLock<Mutex<HashMap<String, VerifyingKey>>> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
 /// Decode a multibase Multikey Ed25519 public key (`z6Mk…`).
 pub fn decode_multikey(s: &str) -> Result<VerifyingKey, KeyError> {
+    if let Some(k) = key_cache().lock().ok().and_then(|c| c.get(s).copied()) {
+        return Ok(k);
+    }
+    let key = decode_multikey_uncached(s)?;
+    if let Ok(mut c) = key_cache().lock() {
+        if c.len() >= 4096 {
+            c.clear();
+        }
+        c.insert(s.to_string(), key);
+    }
+    Ok(key)
+}
+
+fn decode_multikey_uncached(s: &str) -> Result<VerifyingKey, KeyError> {
     let bytes = decode_base58btc(s)?;
     let raw = bytes
         .strip_prefix(&ED25519_PUB)
