@@ -29,9 +29,29 @@ impl Rng {
 }
 
 const SUBJECTS: [&str; 24] = [
-    "data", "statistics", "python", "ethics", "ai", "robotics", "law", "finance",
-    "marketing", "design", "energy", "climate", "health", "nursing", "logistics", "security",
-    "cloud", "networks", "databases", "management", "languages", "education", "chemistry",
+    "data",
+    "statistics",
+    "python",
+    "ethics",
+    "ai",
+    "robotics",
+    "law",
+    "finance",
+    "marketing",
+    "design",
+    "energy",
+    "climate",
+    "health",
+    "nursing",
+    "logistics",
+    "security",
+    "cloud",
+    "networks",
+    "databases",
+    "management",
+    "languages",
+    "education",
+    "chemistry",
     "biology",
 ];
 
@@ -64,8 +84,10 @@ fn credential(r: &mut Rng, i: usize) -> Candidate {
         achievement_id: Some(format!("https://inst{inst}.example/m/M{module}")),
         grade: Some(["A", "B", "C", "D"][r.below(4) as usize].into()),
         supervision: Some(
-            ["supervised exam with identity verification", "unsupervised quiz"]
-                [r.below(2) as usize]
+            [
+                "supervised exam with identity verification",
+                "unsupervised quiz",
+            ][r.below(2) as usize]
                 .into(),
         ),
         ..MicroCredential::default()
@@ -134,7 +156,10 @@ fn main() {
     let mut last = Vec::new();
     for _ in 0..15 {
         let t = Instant::now();
-        last = quals.iter().map(|q| audit(q, &creds, &ctx)).collect::<Vec<_>>();
+        last = quals
+            .iter()
+            .map(|q| audit(q, &creds, &ctx))
+            .collect::<Vec<_>>();
         times.push(t.elapsed());
     }
     let total = median(times);
@@ -170,7 +195,17 @@ fn main() {
         let eligible = audits[0]
             .candidates
             .iter()
-            .filter(|c| c.counted || !c.reasons.iter().any(|r| r.contains("none of") || r.contains("not one of") || r.contains("below") || r.contains("older") || r.contains("not in the network") || r.contains("not supervised")))
+            .filter(|c| {
+                c.counted
+                    || !c.reasons.iter().any(|r| {
+                        r.contains("none of")
+                            || r.contains("not one of")
+                            || r.contains("below")
+                            || r.contains("older")
+                            || r.contains("not in the network")
+                            || r.contains("not supervised")
+                    })
+            })
             .count();
         println!(
             "| {n} | {eligible} | {} | {:.1} ms | {} |",
@@ -181,9 +216,13 @@ fn main() {
     }
 
     println!("\n## 3. Constructed worst case: subset sum under the external cap\n");
-    println!("All credentials external, distinct odd ECTS (x.01 .. ), one ectsFrom leaf, cap chosen");
+    println!(
+        "All credentials external, distinct odd ECTS (x.01 .. ), one ectsFrom leaf, cap chosen"
+    );
     println!("so that no subset hits it exactly; the bound (remaining ECTS clipped to the cap) is");
-    println!("weak, so nodes grow exponentially until the budget ({DEFAULT_NODE_BUDGET}) stops it.\n");
+    println!(
+        "weak, so nodes grow exponentially until the budget ({DEFAULT_NODE_BUDGET}) stops it.\n"
+    );
     println!("| credentials | nodes | time | proven optimal | ECTS counted / cap |");
     println!("| --- | --- | --- | --- | --- |");
     for n in [8usize, 12, 16, 20, 24, 28, 32, 40, 60] {

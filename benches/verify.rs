@@ -38,7 +38,9 @@ fn load_dir(dir: &str) -> Vec<Vec<u8>> {
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();
-    files.retain(|p: &std::path::PathBuf| p.extension().is_some_and(|e| e == "json") && !p.ends_with("manifest.json"));
+    files.retain(|p: &std::path::PathBuf| {
+        p.extension().is_some_and(|e| e == "json") && !p.ends_with("manifest.json")
+    });
     files.sort();
     files.iter().filter_map(|p| std::fs::read(p).ok()).collect()
 }
@@ -54,10 +56,16 @@ fn main() {
             .collect(),
         Err(_) => vec![
             ("jcs".into(), own_credentials(di::Suite::EddsaJcs2022, 1000)),
-            ("rdfc".into(), own_credentials(di::Suite::EddsaRdfc2022, 1000)),
+            (
+                "rdfc".into(),
+                own_credentials(di::Suite::EddsaRdfc2022, 1000),
+            ),
         ],
     };
-    println!("{:<8} {:>7} {:>10} {:>14}", "suite", "count", "seconds", "credentials/s");
+    println!(
+        "{:<8} {:>7} {:>10} {:>14}",
+        "suite", "count", "seconds", "credentials/s"
+    );
     for (name, creds) in sets {
         // Warm the context cache the way a running wallet has it warm.
         if let Some(first) = creds.first() {
@@ -73,7 +81,11 @@ fn main() {
             }
         }
         let secs = start.elapsed().as_secs_f64();
-        println!("{name:<8} {:>7} {secs:>10.3} {:>14.0}", creds.len(), creds.len() as f64 / secs);
+        println!(
+            "{name:<8} {:>7} {secs:>10.3} {:>14.0}",
+            creds.len(),
+            creds.len() as f64 / secs
+        );
         if valid != creds.len() {
             println!("WARNING: only {valid} of {} verified as valid", creds.len());
         }

@@ -5,3 +5,4 @@
 mod cli;
 mod util;
 mod verify;
+mod wallet;

@@ -43,6 +43,7 @@ const KEYRING: &str = "keyring.json";
 /// An open wallet. Only one process may hold a wallet open at a time.
 pub struct Wallet {
     dir: PathBuf,
+    _lock: std::fs::File,
     db: sled::Db,
     originals: Originals,
     sealer: Option<Sealer>,
@@ -99,10 +100,13 @@ impl Wallet {
     /// Open (creating if needed) the wallet in `dir`, with its passphrase if it has one.
     pub fn open_with(dir: &Path, passphrase: Option<&str>) -> Result<Wallet> {
         std::fs::create_dir_all(dir.join("originals")).map_err(|e| Error::io(dir, e))?;
-        let db = sled::Config::new()
-            .path(dir.join("index.sled"))
-            .open()
-            .map_err(|e| map_sled_open_error(dir, e))?;
+        let lock = take_lock(dir)?;
+        // A re-encryption that did not finish left its new index behind: the old one is
+        // still the one that matches the keyring, so the new one is dropped.
+        let next = dir.join(NEXT_INDEX);
+        if next.exists() {
+            std::fs::remove_dir_all(&next).map_err(|e| Error::io(&next, e))?;
+        }
         let sealer = match read_keyring(dir)? {
             None => None,
             Some(wrapped) => {
@@ -118,15 +122,16 @@ impl Wallet {
                 })?)
             }
         };
-        let tree = |name: &str| db.open_tree(name).map_err(|e| damaged(dir, e));
+        let (db, trees) = open_db(dir, &dir.join(INDEX))?;
         let wallet = Wallet {
             dir: dir.to_path_buf(),
+            _lock: lock,
             originals: Originals::new(dir.join("originals")),
-            credentials: tree("credentials")?,
-            summaries: tree("summaries")?,
-            ids: tree("ids")?,
-            secrets: tree("secrets")?,
-            caches: tree("caches")?,
+            credentials: trees.credentials,
+            summaries: trees.summaries,
+            ids: trees.ids,
+            secrets: trees.secrets,
+            caches: trees.caches,
             sealer,
             db,
         };
@@ -263,39 +268,83 @@ impl Wallet {
         self.reencrypt(None, None)
     }
 
-    /// Re-encrypt every stored item under `next` (None = plain). Crash-safe order: new
-    /// files are written first, the index is rewritten and flushed, the keyring changes,
-    /// and only then are the old files removed; `repair` finishes an interrupted change.
+    /// Re-encrypt every stored item under `next` (None = plain). sled keeps superseded pages
+    /// on disk, so the index is not rewritten in place: a fresh one is built beside it and
+    /// swapped in, and the old one deleted whole. Order: new original files; new index
+    /// (`index.next.sled`, flushed); swap; keyring; old files removed. An interrupted run is
+    /// cleaned up on the next open, and `repair` rebuilds from the originals.
     fn reencrypt(&mut self, next: Option<Sealer>, wrapped: Option<WrappedKey>) -> Result<()> {
         let stored = self.export_all()?;
         let holder = self.holder_key()?;
-        let (names, _) = self.originals.scan()?;
+        let mut caches = Vec::new();
+        for item in self.caches.iter() {
+            let (k, v) = item.map_err(|e| self.damaged(e))?;
+            caches.push((k.to_vec(), self.unseal(&v, &k)?));
+        }
+        let records = self.records()?;
+        let (old_names, _) = self.originals.scan()?;
         let old_sealer = std::mem::replace(&mut self.sealer, next);
-        let result = (|| {
-            for tree in [&self.credentials, &self.summaries, &self.ids] {
-                tree.clear().map_err(|e| self.damaged(e))?;
-            }
-            for (header, original) in &stored {
-                self.store_original(original, header)?;
-            }
-            let text = serde_json::to_vec(&holder.to_file())
-                .map_err(|e| Error::Internal(e.to_string()))?;
-            self.secrets
-                .insert("holder", self.seal(&text, b"holder"))
+        let next_path = self.dir.join(NEXT_INDEX);
+        let built = (|| {
+            let (db, trees) = open_db(&self.dir, &next_path)?;
+            db.insert(META_SCHEMA, &SCHEMA_VERSION.to_be_bytes())
                 .map_err(|e| self.damaged(e))?;
-            self.reseal_caches(old_sealer.as_ref())?;
-            self.originals.sync_dir()?;
-            self.flush()?;
-            match &wrapped {
-                Some(w) => write_keyring(&self.dir, w),
-                None => remove_keyring(&self.dir),
-            }
+            let old = self.swap_trees(trees);
+            let result = (|| {
+                for ((header, original), rec) in stored.iter().zip(&records) {
+                    let name = self.store_original(original, header)?;
+                    let mut rec = rec.clone();
+                    rec.id = name;
+                    self.put_record(&rec)?;
+                }
+                let text = serde_json::to_vec(&holder.to_file())
+                    .map_err(|e| Error::Internal(e.to_string()))?;
+                self.secrets
+                    .insert("holder", self.seal(&text, b"holder"))
+                    .map_err(|e| self.damaged(e))?;
+                for (k, v) in &caches {
+                    self.caches
+                        .insert(k.as_slice(), self.seal(v, k))
+                        .map_err(|e| self.damaged(e))?;
+                }
+                self.originals.sync_dir()?;
+                db.flush().map(|_| ()).map_err(|e| self.damaged(e))
+            })();
+            let new_trees = self.swap_trees(old);
+            drop(new_trees);
+            drop(db);
+            result
         })();
-        if let Err(e) = result {
+        if let Err(e) = built {
             self.sealer = old_sealer;
+            let _ = std::fs::remove_dir_all(&next_path);
             return Err(e);
         }
-        for old in &names {
+        // Swap the indexes: close the old one (every tree handle too), move the new one into
+        // place, reopen. The wallet lock file keeps other processes out meanwhile.
+        let temp = sled::Config::new()
+            .temporary(true)
+            .open()
+            .map_err(|e| damaged(&self.dir, e))?;
+        let temp_trees = temporary_trees(&temp)?;
+        let old_db = std::mem::replace(&mut self.db, temp);
+        drop(self.swap_trees(temp_trees));
+        let _ = old_db.flush();
+        drop(old_db);
+        let retired = self.dir.join(OLD_INDEX);
+        let _ = std::fs::remove_dir_all(&retired);
+        let index = self.dir.join(INDEX);
+        std::fs::rename(&index, &retired).map_err(|e| Error::io(&index, e))?;
+        std::fs::rename(&next_path, &index).map_err(|e| Error::io(&index, e))?;
+        let (db, trees) = open_db(&self.dir, &index)?;
+        std::fs::remove_dir_all(&retired).map_err(|e| Error::io(&retired, e))?;
+        self.db = db;
+        let _ = self.swap_trees(trees);
+        match &wrapped {
+            Some(w) => write_keyring(&self.dir, w)?,
+            None => remove_keyring(&self.dir)?,
+        }
+        for old in &old_names {
             if !self
                 .credentials
                 .contains_key(old.as_bytes())
@@ -307,25 +356,14 @@ impl Wallet {
         self.originals.sync_dir()
     }
 
-    fn reseal_caches(&self, old: Option<&Sealer>) -> Result<()> {
-        let entries: Vec<(sled::IVec, sled::IVec)> = self
-            .caches
-            .iter()
-            .collect::<std::result::Result<_, _>>()
-            .map_err(|e| self.damaged(e))?;
-        for (k, v) in entries {
-            let plain = match old {
-                Some(s) => s.open(&v, &k).map_err(|e| Error::WalletDamaged {
-                    path: self.dir.clone(),
-                    detail: e.to_string(),
-                })?,
-                None => v.to_vec(),
-            };
-            self.caches
-                .insert(&k, self.seal(&plain, &k))
-                .map_err(|e| self.damaged(e))?;
+    fn swap_trees(&mut self, t: Trees) -> Trees {
+        Trees {
+            credentials: std::mem::replace(&mut self.credentials, t.credentials),
+            summaries: std::mem::replace(&mut self.summaries, t.summaries),
+            ids: std::mem::replace(&mut self.ids, t.ids),
+            secrets: std::mem::replace(&mut self.secrets, t.secrets),
+            caches: std::mem::replace(&mut self.caches, t.caches),
         }
-        Ok(())
     }
 
     /// Every original with its header, read from the files (the source of truth).
@@ -345,6 +383,60 @@ impl Wallet {
             out.push(decoded);
         }
         Ok(out)
+    }
+}
+
+const INDEX: &str = "index.sled";
+const NEXT_INDEX: &str = "index.next.sled";
+const OLD_INDEX: &str = "index.old.sled";
+const LOCK_FILE: &str = "wallet.lock";
+
+/// The trees of one index database.
+struct Trees {
+    credentials: sled::Tree,
+    summaries: sled::Tree,
+    ids: sled::Tree,
+    secrets: sled::Tree,
+    caches: sled::Tree,
+}
+
+fn trees_of(dir: &Path, db: &sled::Db) -> Result<Trees> {
+    let tree = |name: &str| db.open_tree(name).map_err(|e| damaged(dir, e));
+    Ok(Trees {
+        credentials: tree("credentials")?,
+        summaries: tree("summaries")?,
+        ids: tree("ids")?,
+        secrets: tree("secrets")?,
+        caches: tree("caches")?,
+    })
+}
+
+fn temporary_trees(db: &sled::Db) -> Result<Trees> {
+    trees_of(Path::new("(temporary)"), db)
+}
+
+fn open_db(dir: &Path, path: &Path) -> Result<(sled::Db, Trees)> {
+    let db = sled::Config::new()
+        .path(path)
+        .open()
+        .map_err(|e| map_sled_open_error(dir, e))?;
+    let trees = trees_of(dir, &db)?;
+    Ok((db, trees))
+}
+
+/// Hold `wallet.lock` for the wallet's lifetime: a second process gets "wallet in use".
+fn take_lock(dir: &Path) -> Result<std::fs::File> {
+    let path = dir.join(LOCK_FILE);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Error::io(&path, e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::WalletInUse(dir.to_path_buf())),
+        Err(std::fs::TryLockError::Error(e)) => Err(Error::io(&path, e)),
     }
 }
 

@@ -1,0 +1,389 @@
+//! The wallet through `mcx`: import (files, folders, pasted text, baked images; imported,
+//! duplicate, rejected), list/show/remove, encryption at rest, backup/restore, repair.
+
+use crate::util::{mcx, run, shared_fixture, signed_credentials, stderr, stdout};
+use serde_json::Value;
+use std::io::Write;
+use std::path::Path;
+use std::process::Stdio;
+
+fn json(out: &std::process::Output) -> Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(out), stderr(out)))
+}
+
+fn outcomes(v: &Value) -> Vec<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["outcome"]["outcome"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn import_reports_imported_duplicate_and_rejected_with_reasons() {
+    let tmp = tempfile::tempdir().unwrap();
+    let wallet = tmp.path().join("w");
+    let files = signed_credentials(&tmp.path().join("in"), 3, "Ana Learner");
+    // A tampered copy of the first credential, with a new id so it is not a duplicate.
+    let mut t: Value = serde_json::from_slice(&std::fs::read(&files[0]).unwrap()).unwrap();
+    t["credentialSubject"]["achievement"]["creditsAvailable"] = 30.into();
+    t["id"] = "urn:uuid:tampered".into();
+    std::fs::write(
+        tmp.path().join("tampered.json"),
+        serde_json::to_vec(&t).unwrap(),
+    )
+    .unwrap();
+
+    let out = run(
+        &wallet,
+        &[
+            "import",
+            "--json",
+            tmp.path().join("in").to_str().unwrap(),
+            tmp.path().join("tampered.json").to_str().unwrap(),
+        ],
+    );
+    let v = json(&out);
+    assert_eq!(
+        outcomes(&v),
+        ["imported", "imported", "imported", "rejected"]
+    );
+    assert!(
+        v[3]["outcome"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("signature does not match"),
+        "{v}"
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a rejected item makes the exit status 1"
+    );
+
+    // Same bytes again, and the same credential id in other bytes: both duplicates.
+    let mut same_id: Value = serde_json::from_slice(&std::fs::read(&files[1]).unwrap()).unwrap();
+    same_id["name"] = "Renamed".into();
+    std::fs::write(
+        tmp.path().join("same-id.json"),
+        serde_json::to_vec(&same_id).unwrap(),
+    )
+    .unwrap();
+    let v = json(&run(
+        &wallet,
+        &[
+            "import",
+            "--json",
+            files[0].to_str().unwrap(),
+            tmp.path().join("same-id.json").to_str().unwrap(),
+        ],
+    ));
+    assert_eq!(outcomes(&v), ["duplicate", "duplicate"]);
+
+    // Forcing keeps the tampered one, flagged as not verified forever after.
+    let v = json(&run(
+        &wallet,
+        &[
+            "import",
+            "--json",
+            "--force",
+            tmp.path().join("tampered.json").to_str().unwrap(),
+        ],
+    ));
+    assert_eq!(outcomes(&v), ["imported"]);
+    assert_eq!(v[0]["outcome"]["verdict"], "invalid");
+    let list = json(&run(&wallet, &["list", "--json"]));
+    assert_eq!(list.as_array().unwrap().len(), 4);
+    let forced: Vec<&Value> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["forced"] == true)
+        .collect();
+    assert_eq!(forced.len(), 1);
+    assert_eq!(forced[0]["verdict"], "invalid");
+    let valid = json(&run(&wallet, &["list", "--json", "--status", "valid"]));
+    assert_eq!(valid.as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn pasted_text_and_baked_badges_import() {
+    let tmp = tempfile::tempdir().unwrap();
+    let files = signed_credentials(&tmp.path().join("in"), 1, "Ana Learner");
+    let mut child = mcx()
+        .args([
+            "--wallet",
+            tmp.path().join("w").to_str().unwrap(),
+            "import",
+            "--json",
+            "--force",
+            "-",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(&std::fs::read(&files[0]).unwrap())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let v = json(&out);
+    assert_eq!(v[0]["source"], "pasted text");
+    assert_eq!(v[0]["outcome"]["outcome"], "imported");
+    let png = shared_fixture("1edtech-ob30/simple-json.png");
+    let svg = shared_fixture("1edtech-ob30/simple-json.svg");
+    let v = json(&run(
+        &tmp.path().join("w"),
+        &[
+            "import",
+            "--json",
+            png.to_str().unwrap(),
+            svg.to_str().unwrap(),
+        ],
+    ));
+    assert_eq!(outcomes(&v)[0], "imported", "{v}");
+    assert_eq!(
+        outcomes(&v)[1],
+        "duplicate",
+        "the SVG bakes the same credential: {v}"
+    );
+}
+
+#[test]
+fn list_sorts_and_show_and_remove_work_by_id_prefix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let wallet = tmp.path().join("w");
+    signed_credentials(&tmp.path().join("in"), 6, "Ana Learner");
+    assert!(run(
+        &wallet,
+        &["import", tmp.path().join("in").to_str().unwrap()]
+    )
+    .status
+    .success());
+    let by_ects = json(&run(&wallet, &["list", "--json", "--sort", "ects"]));
+    let ects: Vec<f64> = by_ects
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["ects"].as_f64().unwrap())
+        .collect();
+    assert!(ects.windows(2).all(|w| w[0] >= w[1]), "{ects:?}");
+    let id = by_ects[0]["id"].as_str().unwrap();
+    let shown = json(&run(&wallet, &["show", "--json", &id[..10]]));
+    assert_eq!(shown["id"], id);
+    assert!(shown["original"].as_str().unwrap().contains("proofValue"));
+    assert_eq!(shown["verification"]["verdict"], "valid");
+    assert!(run(&wallet, &["remove", &id[..10]]).status.success());
+    assert_eq!(
+        json(&run(&wallet, &["list", "--json"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        5
+    );
+    let gone = run(&wallet, &["show", id]);
+    assert_eq!(gone.status.code(), Some(3));
+    assert!(stderr(&gone).contains("not found"));
+}
+
+fn files_contain(dir: &Path, needle: &[u8]) -> Vec<String> {
+    let mut hits = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if std::fs::read(&p)
+                .unwrap()
+                .windows(needle.len())
+                .any(|w| w == needle)
+            {
+                hits.push(p.display().to_string());
+            }
+        }
+    }
+    hits
+}
+
+#[test]
+fn a_locked_wallet_leaks_no_credential_text_name_or_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let wallet = tmp.path().join("w");
+    signed_credentials(&tmp.path().join("in"), 3, "Zofia Przykładowa");
+    assert!(run(
+        &wallet,
+        &["import", tmp.path().join("in").to_str().unwrap()]
+    )
+    .status
+    .success());
+    let holder = json(&run(&wallet, &["info", "--json"]))["holder"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        !files_contain(&wallet, "Zofia Przykładowa".as_bytes()).is_empty(),
+        "plain wallet holds the name"
+    );
+
+    let lock = mcx()
+        .args(["--wallet", wallet.to_str().unwrap(), "lock"])
+        .env("MCX_PASSPHRASE", "correct horse battery")
+        .output()
+        .unwrap();
+    assert!(lock.status.success(), "{}", stderr(&lock));
+    for needle in [
+        "Zofia Przykładowa",
+        "Data Analytics Module",
+        "secretKeyMultibase",
+        "z3u2",
+    ] {
+        assert_eq!(
+            files_contain(&wallet, needle.as_bytes()),
+            Vec::<String>::new(),
+            "{needle} readable while locked"
+        );
+    }
+    let refused = run(&wallet, &["list"]);
+    assert_eq!(refused.status.code(), Some(3));
+    let wrong = mcx()
+        .args(["--wallet", wallet.to_str().unwrap(), "list"])
+        .env("MCX_PASSPHRASE", "wrong")
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&wrong).contains("wrong passphrase"),
+        "{}",
+        stderr(&wrong)
+    );
+    let ok = mcx()
+        .args(["--wallet", wallet.to_str().unwrap(), "list", "--json"])
+        .env("MCX_PASSPHRASE", "correct horse battery")
+        .output()
+        .unwrap();
+    assert_eq!(json(&ok).as_array().unwrap().len(), 3);
+    let info = mcx()
+        .args(["--wallet", wallet.to_str().unwrap(), "info", "--json"])
+        .env("MCX_PASSPHRASE", "correct horse battery")
+        .output()
+        .unwrap();
+    assert_eq!(
+        json(&info)["holder"],
+        holder.as_str(),
+        "the holder key survives locking"
+    );
+
+    let passwd = mcx()
+        .args(["--wallet", wallet.to_str().unwrap(), "passwd"])
+        .env("MCX_PASSPHRASE", "correct horse battery")
+        .env("MCX_NEW_PASSPHRASE", "new phrase")
+        .output()
+        .unwrap();
+    assert!(passwd.status.success(), "{}", stderr(&passwd));
+    let old = mcx()
+        .args(["--wallet", wallet.to_str().unwrap(), "list"])
+        .env("MCX_PASSPHRASE", "correct horse battery")
+        .output()
+        .unwrap();
+    assert!(stderr(&old).contains("wrong passphrase"));
+    let unlock = mcx()
+        .args(["--wallet", wallet.to_str().unwrap(), "unlock"])
+        .env("MCX_PASSPHRASE", "new phrase")
+        .output()
+        .unwrap();
+    assert!(unlock.status.success(), "{}", stderr(&unlock));
+    assert_eq!(
+        json(&run(&wallet, &["list", "--json"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+}
+
+#[test]
+fn backup_and_restore_round_trip_byte_identical_originals() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    let files = signed_credentials(&tmp.path().join("in"), 4, "Ana Learner");
+    assert!(
+        run(&a, &["import", tmp.path().join("in").to_str().unwrap()])
+            .status
+            .success()
+    );
+    let backup = tmp.path().join("wallet.mcxbackup");
+    let with_pass = |dir: &Path, args: &[&str], pass: &str| {
+        mcx()
+            .arg("--wallet")
+            .arg(dir)
+            .args(args)
+            .env("MCX_BACKUP_PASSPHRASE", pass)
+            .output()
+            .unwrap()
+    };
+    assert!(
+        with_pass(&a, &["backup", backup.to_str().unwrap()], "backup pass")
+            .status
+            .success()
+    );
+    assert!(files_contain(
+        tmp.path().join("wallet.mcxbackup").parent().unwrap(),
+        b"Ana Learner"
+    )
+    .iter()
+    .all(|p| !p.ends_with("mcxbackup")));
+    let wrong = with_pass(&b, &["restore", backup.to_str().unwrap()], "nope");
+    assert!(stderr(&wrong).contains("wrong passphrase"));
+    let r = with_pass(&b, &["restore", backup.to_str().unwrap()], "backup pass");
+    assert!(r.status.success(), "{}", stderr(&r));
+    for f in &files {
+        let original = std::fs::read(f).unwrap();
+        let v: Value = serde_json::from_slice(&original).unwrap();
+        let shown = json(&run(&b, &["show", "--json", v["id"].as_str().unwrap()]));
+        assert_eq!(
+            shown["original"].as_str().unwrap().as_bytes(),
+            original.as_slice()
+        );
+    }
+    assert_eq!(
+        json(&run(&a, &["info", "--json"]))["holder"],
+        json(&run(&b, &["info", "--json"]))["holder"]
+    );
+    // Merging into a wallet that already has them adds nothing.
+    let again = with_pass(
+        &b,
+        &["restore", "--merge", backup.to_str().unwrap()],
+        "backup pass",
+    );
+    assert!(
+        stdout(&again).contains("restored 0 credentials (4 already present)"),
+        "{}",
+        stdout(&again)
+    );
+    let refused = with_pass(&b, &["restore", backup.to_str().unwrap()], "backup pass");
+    assert!(stderr(&refused).contains("not empty"));
+}
+
+#[test]
+fn repair_rebuilds_a_lost_index_from_the_originals() {
+    let tmp = tempfile::tempdir().unwrap();
+    let wallet = tmp.path().join("w");
+    signed_credentials(&tmp.path().join("in"), 5, "Ana Learner");
+    assert!(run(
+        &wallet,
+        &["import", tmp.path().join("in").to_str().unwrap()]
+    )
+    .status
+    .success());
+    std::fs::remove_dir_all(wallet.join("index.sled")).unwrap();
+    std::fs::write(wallet.join("originals/.deadbeef.tmp"), b"half a file").unwrap();
+    let r = json(&run(&wallet, &["repair", "--json"]));
+    assert_eq!(r["restored"], 5);
+    assert_eq!(r["removedTemporaries"], 1);
+    let list = json(&run(&wallet, &["list", "--json", "--status", "valid"]));
+    assert_eq!(list.as_array().unwrap().len(), 5);
+}
