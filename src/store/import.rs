@@ -174,6 +174,7 @@ impl Wallet {
         let imported_at = now.to_rfc3339_opts(SecondsFormat::Secs, true);
         for chunk in items.chunks(BATCH) {
             let mut pending = Vec::new();
+            let mut files = Vec::new();
             for item in chunk {
                 let outcome = self.import_one(
                     item,
@@ -184,6 +185,7 @@ impl Wallet {
                     &mut seen_names,
                     &mut seen_ids,
                     &mut pending,
+                    &mut files,
                 )?;
                 reports.push(ImportReport {
                     source: item.source.clone(),
@@ -191,7 +193,7 @@ impl Wallet {
                 });
             }
             if !pending.is_empty() {
-                self.originals.sync_dir()?;
+                self.originals.write_batch(&files)?;
                 for rec in &pending {
                     self.put_record(rec)?;
                 }
@@ -213,6 +215,7 @@ impl Wallet {
         seen_names: &mut HashSet<String>,
         seen_ids: &mut HashSet<String>,
         pending: &mut Vec<StoredCredential>,
+        files: &mut Vec<(String, Vec<u8>)>,
     ) -> Result<ImportOutcome> {
         let bytes = match formats::unwrap_container(&item.bytes) {
             Ok(b) => b,
@@ -264,7 +267,8 @@ impl Wallet {
             source: Some(item.source.clone()),
             forced,
         };
-        let stored = self.store_original(&bytes, &header)?;
+        let (stored, file) = self.encode_original(&bytes, &header)?;
+        files.push((stored.clone(), file));
         seen_names.insert(stored.clone());
         if let Some(cid) = &credential_id {
             seen_ids.insert(cid.clone());

@@ -88,14 +88,25 @@ impl StoredCredential {
 }
 
 impl Wallet {
-    /// Write an original's file (durably) and return its name. Existing names are kept.
+    /// Write an original's file (durably) and return its name. An existing file is kept
+    /// only if the index knows it (a file left by an unacknowledged import is rewritten).
     pub(crate) fn store_original(&self, original: &[u8], header: &Header) -> Result<String> {
-        let name = self.name_of(original);
-        if !self.originals.exists(&name) {
-            let bytes = Originals::encode(&name, header, original, self.sealer.as_ref())?;
+        let (name, bytes) = self.encode_original(original, header)?;
+        if !self.originals.exists(&name) || !self.contains(&name)? {
             self.originals.write(&name, &bytes)?;
         }
         Ok(name)
+    }
+
+    /// The name and file bytes of an original, for [`Originals::write_batch`].
+    pub(crate) fn encode_original(
+        &self,
+        original: &[u8],
+        header: &Header,
+    ) -> Result<(String, Vec<u8>)> {
+        let name = self.name_of(original);
+        let bytes = Originals::encode(&name, header, original, self.sealer.as_ref())?;
+        Ok((name, bytes))
     }
 
     /// Put a record (and its summary and id mapping) into the index. Not flushed.

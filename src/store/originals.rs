@@ -110,6 +110,43 @@ impl Originals {
         std::fs::rename(&tmp, &final_path).map_err(|e| Error::io(&final_path, e))
     }
 
+    /// Write many files durably with two flushes in all instead of one per file: every file
+    /// goes to a temporary name, the file system is flushed (`syncfs` on Linux, else each
+    /// file), then all are renamed into place and the folder is flushed. A crash leaves
+    /// complete files or temporaries, which `repair` removes.
+    pub fn write_batch(&self, files: &[(String, Vec<u8>)]) -> Result<()> {
+        if files.is_empty() {
+            return Ok(());
+        }
+        let mut tmps = Vec::with_capacity(files.len());
+        for (name, bytes) in files {
+            let tmp = self.dir.join(format!(".{name}.tmp"));
+            std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+            tmps.push((tmp, self.path(name)));
+        }
+        self.sync_contents(&tmps)?;
+        for (tmp, final_path) in &tmps {
+            std::fs::rename(tmp, final_path).map_err(|e| Error::io(final_path, e))?;
+        }
+        self.sync_dir()
+    }
+
+    #[cfg(target_os = "linux")]
+    fn sync_contents(&self, _files: &[(PathBuf, PathBuf)]) -> Result<()> {
+        let dir = std::fs::File::open(&self.dir).map_err(|e| Error::io(&self.dir, e))?;
+        rustix::fs::syncfs(&dir).map_err(|e| Error::io(&self.dir, e.into()))
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn sync_contents(&self, files: &[(PathBuf, PathBuf)]) -> Result<()> {
+        for (tmp, _) in files {
+            std::fs::File::open(tmp)
+                .and_then(|f| f.sync_data())
+                .map_err(|e| Error::io(tmp, e))?;
+        }
+        Ok(())
+    }
+
     /// Make the folder's entries (new names, removals) durable.
     pub fn sync_dir(&self) -> Result<()> {
         std::fs::File::open(&self.dir)

@@ -1,0 +1,713 @@
+//! The exact assignment search: which credential counts toward which requirement.
+//!
+//! This file owns the branch-and-bound over an abstract problem (integer leaves, a tree of
+//! `allOf`/`nOf` nodes, items with eligible leaves). It knows nothing of JSON, credentials,
+//! filters or wording: [`super::audit`] builds the [`Problem`] and explains the result. It must
+//! not allocate per item beyond its tables, and it must stop at the node budget.
+//!
+//! Objective, compared lexicographically (see `docs/stacking.md`):
+//! 1. the qualification is complete;
+//! 2. if complete, the least cost (ECTS of hypothetical catalogue items; 0 for owned ones);
+//! 3. the number of requirement nodes met;
+//! 4. ECTS counted, capped at the total required;
+//! 5. the least cost; 6. the fewest credentials used.
+//!
+//! Every partial assignment is itself a solution (undecided items unused), so the search is
+//! anytime. Upper bound at depth `i`: every remaining item added to every leaf it fits
+//! (exclusivity and the external cap relaxed) gives optimistic completion and met counts;
+//! ECTS are bounded by the remaining internal ECTS plus the remaining external ECTS clipped to
+//! the cap left; credentials and cost are bounded below by the tree aggregate of per-leaf
+//! minima (sum over `allOf` children, the `n` cheapest children of an `nOf`, the max for
+//! shared leaves) and by the fewest largest items that reach the ECTS bound. Identical items
+//! are symmetry-broken, owned items that fit the same leaves are used largest first (see
+//! [`solve`]), and a memo of (depth, saturated sums, external ECTS, …) → (credentials, cost)
+//! prunes dominated states.
+
+use std::collections::HashMap;
+
+/// A leaf requirement: `need` units of count (achievement) or centi-ECTS (ectsFrom).
+#[derive(Debug, Clone)]
+pub(crate) struct Leaf {
+    pub need: u64,
+    pub by_count: bool,
+    pub shared: bool,
+}
+
+/// A requirement node; children are indices of earlier nodes (post-order).
+#[derive(Debug, Clone)]
+pub(crate) enum Node {
+    Leaf(usize),
+    All(Vec<usize>),
+    NOf(usize, Vec<usize>),
+}
+
+/// The abstract problem.
+#[derive(Debug, Clone)]
+pub(crate) struct Problem {
+    pub leaves: Vec<Leaf>,
+    pub nodes: Vec<Node>,
+    pub roots: Vec<usize>,
+    pub total: u64,
+    pub ext_cap: Option<u64>,
+}
+
+/// One credential that fits at least one leaf.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct Item {
+    pub ects: u64,
+    pub exclusive: Vec<usize>,
+    pub shared: Vec<usize>,
+    pub external: bool,
+    pub cost: u64,
+    /// Items of one group are copies of the same achievement: at most one is used.
+    pub group: Option<usize>,
+}
+
+/// Where an item went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Choice {
+    Unused,
+    /// An exclusive leaf (plus every shared leaf it fits).
+    Leaf(usize),
+    /// Only the shared leaves it fits.
+    SharedOnly,
+}
+
+/// The search result, indexed like the input items.
+#[derive(Debug, Clone)]
+pub(crate) struct Solution {
+    pub choice: Vec<Choice>,
+    pub proven: bool,
+    pub nodes: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Score {
+    complete: bool,
+    neg_cost_if_complete: i64,
+    met: u32,
+    ects: u64,
+    neg_cost: i64,
+    neg_creds: i64,
+}
+
+const MEMO_LIMIT: usize = 400_000;
+const UNREACHABLE: u64 = u64::MAX / 4;
+/// No item in the class of this item may be used (dominance, see [`solve`]).
+const NO_CLASS: usize = usize::MAX;
+
+type MemoKey = (u32, u32, Vec<u64>, u64, u64, Vec<bool>, Vec<bool>);
+
+struct Search<'a> {
+    p: &'a Problem,
+    items: Vec<Item>,
+    same_as_prev: Vec<bool>,
+    class: Vec<usize>,
+    suffix: Vec<Vec<u64>>,
+    suffix_ext_leaf: Vec<Vec<u64>>,
+    suffix_free: Vec<Vec<u64>>,
+    suffix_int: Vec<u64>,
+    suffix_ext: Vec<u64>,
+    suffix_free_ects: Vec<u64>,
+    /// Per leaf: positions of the internal / external items that fit it, and cumulative
+    /// contributions (each list is largest first).
+    leaf_int: Vec<(Vec<usize>, Vec<u64>)>,
+    leaf_ext: Vec<(Vec<usize>, Vec<u64>)>,
+    /// Cumulative ECTS of the internal and of the external items in search order (largest
+    /// first), with their positions.
+    int_pos: Vec<usize>,
+    int_cum: Vec<u64>,
+    ext_pos: Vec<usize>,
+    ext_cum: Vec<u64>,
+    leaf_min_cost: Vec<u64>,
+    any_cost: bool,
+    mandatory: Vec<bool>,
+    leaf_node: Vec<usize>,
+    sums: Vec<u64>,
+    ects: u64,
+    ext: u64,
+    creds: u32,
+    cost: u64,
+    choice: Vec<u32>,
+    group_used: Vec<bool>,
+    class_closed: Vec<bool>,
+    best: Score,
+    best_choice: Vec<u32>,
+    nodes: u64,
+    budget: u64,
+    stopped: bool,
+    memo: HashMap<MemoKey, (u32, u64)>,
+    met: Vec<bool>,
+    val: Vec<u32>,
+    agg: Vec<u64>,
+    buf: Vec<u64>,
+    buf2: Vec<u64>,
+}
+
+fn contrib(leaf: &Leaf, item: &Item) -> u64 {
+    if leaf.by_count {
+        1
+    } else {
+        item.ects
+    }
+}
+
+/// Fewest items from position `j` on (cumulative sums `cum`, largest first) reaching `d`.
+fn fewest(cum: &[u64], j: usize, d: u64) -> u64 {
+    if d == 0 {
+        return 0;
+    }
+    let base = cum.get(j).copied().unwrap_or(UNREACHABLE);
+    let k = cum.partition_point(|&x| x < base.saturating_add(d));
+    if k < cum.len() {
+        (k - j) as u64
+    } else {
+        UNREACHABLE
+    }
+}
+
+/// Fewest items at positions `i..` adding `d`, from an internal and an external list (each
+/// positions + cumulative sums, largest first), external ones adding at most `room`: the best
+/// split between the k largest external items and the largest internal ones.
+fn fewest_split(
+    int: (&[usize], &[u64]),
+    ext: (&[usize], &[u64]),
+    i: usize,
+    d: u64,
+    room: u64,
+) -> u64 {
+    if d == 0 {
+        return 0;
+    }
+    let ji = int.0.partition_point(|&x| x < i);
+    let je = ext.0.partition_point(|&x| x < i);
+    let mut best = UNREACHABLE;
+    for k in 0..ext.1.len().saturating_sub(je) {
+        let e = (ext.1[je + k] - ext.1[je]).min(room);
+        let n = fewest(int.1, ji, d.saturating_sub(e));
+        best = best.min((k as u64).saturating_add(n));
+        if e >= d || e >= room || k as u64 >= best {
+            break;
+        }
+    }
+    best
+}
+
+/// Symmetry order of choices: used leaves by code, unused last.
+fn rank(code: u32) -> u32 {
+    if code == 0 {
+        u32::MAX
+    } else {
+        code
+    }
+}
+
+/// Solve exactly within `budget` search nodes.
+///
+/// Items are searched largest first. Two dominance rules cut the tree without losing an
+/// optimum: identical items take non-decreasing choices (unused last); and among owned,
+/// ungrouped items that fit exactly the same leaves (and are internal, or there is no
+/// external cap), once one is left unused every smaller one is too, since swapping a used
+/// smaller item for an unused larger one never makes the objective worse.
+pub(crate) fn solve(p: &Problem, items: &[Item], budget: u64) -> Solution {
+    let n = items.len();
+    let nl = p.leaves.len();
+    let mut order: Vec<usize> = (0..n).collect();
+    // Largest first; under an external cap, internal items first (the cap is then spent on
+    // what internal items cannot cover, which makes the first dive a good incumbent).
+    let capped = |it: &Item| it.external && p.ext_cap.is_some();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&items[a], &items[b]);
+        capped(x)
+            .cmp(&capped(y))
+            .then(y.ects.cmp(&x.ects))
+            .then_with(|| x.cmp(y))
+    });
+    let sorted: Vec<Item> = order.iter().map(|&i| items[i].clone()).collect();
+    let same_as_prev = (0..=n)
+        .map(|i| i > 0 && i < n && sorted[i] == sorted[i - 1])
+        .collect();
+    let mut classes: HashMap<(&[usize], &[usize], bool), usize> = HashMap::new();
+    let class: Vec<usize> = sorted
+        .iter()
+        .map(|it| {
+            if it.cost > 0 || it.group.is_some() || (it.external && p.ext_cap.is_some()) {
+                return NO_CLASS;
+            }
+            let next = classes.len();
+            *classes
+                .entry((&it.exclusive, &it.shared, it.external))
+                .or_insert(next)
+        })
+        .collect();
+    let n_classes = classes.len();
+    let mut suffix = vec![vec![0u64; nl]; n + 1];
+    let mut suffix_free = vec![vec![0u64; nl]; n + 1];
+    let mut suffix_ext_leaf = vec![vec![0u64; nl]; n + 1];
+    let mut suffix_int = vec![0u64; n + 1];
+    let mut suffix_ext = vec![0u64; n + 1];
+    let mut suffix_free_ects = vec![0u64; n + 1];
+    let mut leaf_min_cost = vec![UNREACHABLE; nl];
+    for i in (0..n).rev() {
+        let it = &sorted[i];
+        let mut row = suffix[i + 1].clone();
+        let mut free_row = suffix_free[i + 1].clone();
+        let mut ext_row = suffix_ext_leaf[i + 1].clone();
+        for &l in it.exclusive.iter().chain(it.shared.iter()) {
+            let c = contrib(&p.leaves[l], it);
+            if it.external {
+                ext_row[l] += c;
+            } else {
+                row[l] += c;
+            }
+            if it.cost == 0 {
+                free_row[l] += c;
+            }
+            leaf_min_cost[l] = leaf_min_cost[l].min(it.cost);
+        }
+        suffix[i] = row;
+        suffix_free[i] = free_row;
+        suffix_ext_leaf[i] = ext_row;
+        suffix_int[i] = suffix_int[i + 1] + if it.external { 0 } else { it.ects };
+        suffix_ext[i] = suffix_ext[i + 1] + if it.external { it.ects } else { 0 };
+        suffix_free_ects[i] = suffix_free_ects[i + 1] + if it.cost == 0 { it.ects } else { 0 };
+    }
+    let mut leaf_int = vec![(Vec::new(), vec![0u64]); nl];
+    let mut leaf_ext = vec![(Vec::new(), vec![0u64]); nl];
+    let (mut int_pos, mut int_cum, mut ext_pos, mut ext_cum) = (vec![], vec![0], vec![], vec![0]);
+    for (i, it) in sorted.iter().enumerate() {
+        for &l in it.exclusive.iter().chain(it.shared.iter()) {
+            let (pos, cum) = if it.external {
+                &mut leaf_ext[l]
+            } else {
+                &mut leaf_int[l]
+            };
+            pos.push(i);
+            let last = cum.last().copied().unwrap_or(0);
+            cum.push(last + contrib(&p.leaves[l], it));
+        }
+        let (pos, cum) = if it.external {
+            (&mut ext_pos, &mut ext_cum)
+        } else {
+            (&mut int_pos, &mut int_cum)
+        };
+        pos.push(i);
+        let last = cum.last().copied().unwrap_or(0);
+        cum.push(last + it.ects);
+    }
+    // Nodes every complete assignment meets (for the shared-leaf part of the bound).
+    let mut mandatory = vec![false; p.nodes.len()];
+    for &r in &p.roots {
+        mandatory[r] = true;
+    }
+    for i in (0..p.nodes.len()).rev() {
+        let forced = match &p.nodes[i] {
+            Node::All(ch) => Some(ch),
+            Node::NOf(k, ch) if *k >= ch.len() => Some(ch),
+            _ => None,
+        };
+        if let (true, Some(ch)) = (mandatory[i], forced) {
+            for &c in ch {
+                mandatory[c] = true;
+            }
+        }
+    }
+    let mut leaf_node = vec![0; nl];
+    for (i, node) in p.nodes.iter().enumerate() {
+        if let Node::Leaf(l) = node {
+            leaf_node[*l] = i;
+        }
+    }
+    let groups = items
+        .iter()
+        .filter_map(|i| i.group)
+        .max()
+        .map_or(0, |g| g + 1);
+    let mut s = Search {
+        p,
+        any_cost: sorted.iter().any(|i| i.cost > 0),
+        items: sorted,
+        same_as_prev,
+        class,
+        suffix,
+        suffix_ext_leaf,
+        suffix_free,
+        suffix_int,
+        suffix_ext,
+        suffix_free_ects,
+        leaf_int,
+        leaf_ext,
+        int_pos,
+        int_cum,
+        ext_pos,
+        ext_cum,
+        leaf_min_cost,
+        mandatory,
+        leaf_node,
+        sums: vec![0; nl],
+        ects: 0,
+        ext: 0,
+        creds: 0,
+        cost: 0,
+        choice: vec![0; n],
+        group_used: vec![false; groups],
+        class_closed: vec![false; n_classes],
+        best: Score {
+            complete: false,
+            neg_cost_if_complete: 0,
+            met: 0,
+            ects: 0,
+            neg_cost: 0,
+            neg_creds: 0,
+        },
+        best_choice: vec![0; n],
+        nodes: 0,
+        budget: budget.max(1),
+        stopped: false,
+        memo: HashMap::new(),
+        met: vec![false; p.nodes.len()],
+        val: vec![0; p.nodes.len()],
+        agg: vec![0; p.nodes.len()],
+        buf: vec![0; nl],
+        buf2: vec![0; nl],
+    };
+    s.best = s.score_now();
+    s.dfs(0, 0);
+    let mut choice = vec![Choice::Unused; n];
+    for (pos, &orig) in order.iter().enumerate() {
+        let code = s.best_choice[pos] as usize;
+        let it = &s.items[pos];
+        choice[orig] = match code {
+            0 => Choice::Unused,
+            c if c <= it.exclusive.len() => Choice::Leaf(it.exclusive[c - 1]),
+            _ => Choice::SharedOnly,
+        };
+    }
+    Solution {
+        choice,
+        proven: !s.stopped,
+        nodes: s.nodes,
+    }
+}
+
+impl Search<'_> {
+    /// Fill `self.met` for leaf sums `sums`; (complete, met count) with counted ECTS `ects`.
+    /// Fill `self.met` and `self.val` for leaf sums `sums`; return (complete, progress) with
+    /// counted ECTS `ects`. Progress counts met requirements that matter: a node's own flag
+    /// plus all its children's (allOf) or its `n` best children's (nOf).
+    fn eval(&mut self, sums: &[u64], ects: u64) -> (bool, u32) {
+        for (i, node) in self.p.nodes.iter().enumerate() {
+            let (m, v) = match node {
+                Node::Leaf(l) => {
+                    let m = sums[*l] >= self.p.leaves[*l].need;
+                    (m, 0)
+                }
+                Node::All(ch) => (
+                    ch.iter().all(|&c| self.met[c]),
+                    ch.iter().map(|&c| self.val[c]).sum(),
+                ),
+                Node::NOf(k, ch) => {
+                    let mut v: Vec<u32> = ch.iter().map(|&c| self.val[c]).collect();
+                    v.sort_unstable_by(|a, b| b.cmp(a));
+                    (
+                        ch.iter().filter(|&&c| self.met[c]).count() >= *k,
+                        v.iter().take(*k).sum(),
+                    )
+                }
+            };
+            self.met[i] = m;
+            self.val[i] = v + u32::from(m);
+        }
+        let complete = ects >= self.p.total && self.p.roots.iter().all(|&r| self.met[r]);
+        (complete, self.p.roots.iter().map(|&r| self.val[r]).sum())
+    }
+
+    /// Least credentials to reach the progress in `self.val` (just computed by [`eval`] on
+    /// optimistic sums), given per-leaf least credentials `lb` (shared leaves: 0).
+    fn progress_lb(&mut self, lb: &[u64]) -> u64 {
+        for (i, node) in self.p.nodes.iter().enumerate() {
+            self.agg[i] = match node {
+                Node::Leaf(l) if self.met[i] && !self.p.leaves[*l].shared => lb[*l],
+                Node::Leaf(_) => 0,
+                Node::All(ch) => ch.iter().map(|&c| self.agg[c]).fold(0, u64::saturating_add),
+                Node::NOf(k, ch) => {
+                    // The k best values are required; ties at the k-th value are chosen cheapest.
+                    let mut v: Vec<(u32, u64)> =
+                        ch.iter().map(|&c| (self.val[c], self.agg[c])).collect();
+                    v.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                    v.iter().take(*k).fold(0, |a, b| a.saturating_add(b.1))
+                }
+            };
+        }
+        self.p
+            .roots
+            .iter()
+            .map(|&r| self.agg[r])
+            .fold(0, u64::saturating_add)
+    }
+
+    fn score_now(&mut self) -> Score {
+        let sums = std::mem::take(&mut self.sums);
+        let (complete, met) = self.eval(&sums, self.ects);
+        self.sums = sums;
+        let cost = self.cost as i64;
+        Score {
+            complete,
+            neg_cost_if_complete: if complete { -cost } else { 0 },
+            met,
+            ects: self.ects.min(self.p.total),
+            neg_cost: -cost,
+            neg_creds: -i64::from(self.creds),
+        }
+    }
+
+    /// Least total of per-leaf values `lb` over any way to meet every root.
+    fn tree_lb(&mut self, lb: &[u64]) -> u64 {
+        let mut shared_max = 0;
+        for (i, node) in self.p.nodes.iter().enumerate() {
+            self.agg[i] = match node {
+                Node::Leaf(l) if self.p.leaves[*l].shared => {
+                    if self.mandatory[i] {
+                        shared_max = shared_max.max(lb[*l]);
+                    }
+                    0
+                }
+                Node::Leaf(l) => lb[*l],
+                Node::All(ch) => ch.iter().map(|&c| self.agg[c]).fold(0, u64::saturating_add),
+                Node::NOf(k, ch) => {
+                    let mut v: Vec<u64> = ch.iter().map(|&c| self.agg[c]).collect();
+                    v.sort_unstable();
+                    v.iter().take(*k).fold(0, |a, &b| a.saturating_add(b))
+                }
+            };
+        }
+        let roots = self
+            .p
+            .roots
+            .iter()
+            .map(|&r| self.agg[r])
+            .fold(0, u64::saturating_add);
+        roots.max(shared_max)
+    }
+
+    /// A score no assignment extending the current one (items `i..` open) can beat.
+    fn upper_bound(&mut self, i: usize) -> Score {
+        let p = self.p;
+        let ext_room = p.ext_cap.map_or(u64::MAX, |c| c.saturating_sub(self.ext));
+        let mut opt = std::mem::take(&mut self.buf);
+        for (l, o) in opt.iter_mut().enumerate() {
+            let ext = self.suffix_ext_leaf[i][l];
+            // External items add at most the cap left (a count leaf: nothing if none is left).
+            let ext = match (p.leaves[l].by_count, ext_room) {
+                (true, 0) => 0,
+                (true, _) => ext,
+                (false, room) => ext.min(room),
+            };
+            *o = self.sums[l] + self.suffix[i][l] + ext;
+        }
+        let ects_opt = self.ects + self.suffix_int[i] + self.suffix_ext[i].min(ext_room);
+        let (complete, met) = self.eval(&opt, ects_opt);
+        let ects_ub = ects_opt.min(p.total);
+        // Credentials, for an assignment that ties on everything before them.
+        let mut need = std::mem::take(&mut self.buf2);
+        let mut shared_max = 0u64;
+        for (l, slot) in need.iter_mut().enumerate() {
+            let d = p.leaves[l].need.saturating_sub(self.sums[l]);
+            *slot = if p.leaves[l].by_count {
+                d
+            } else {
+                let (ip, ic) = &self.leaf_int[l];
+                let (ep, ec) = &self.leaf_ext[l];
+                fewest_split((ip, ic), (ep, ec), i, d, ext_room)
+            };
+            if p.leaves[l].shared && self.met[self.leaf_node[l]] && complete {
+                let node = self.leaf_node[l];
+                if self.mandatory[node] {
+                    shared_max = shared_max.max(*slot);
+                }
+            }
+        }
+        let excl = self.progress_lb(&need);
+        let by_ects = self.fewest_for_ects(i, ects_ub.saturating_sub(self.ects), ext_room);
+        let creds_lb = by_ects.max(excl).max(shared_max);
+        let mut cost_lb = 0;
+        if complete && self.any_cost {
+            cost_lb = p.total.saturating_sub(self.ects + self.suffix_free_ects[i]);
+            for (l, slot) in need.iter_mut().enumerate() {
+                let have = self.sums[l] + self.suffix_free[i][l];
+                let d = p.leaves[l].need.saturating_sub(have);
+                *slot = match (d, p.leaves[l].by_count) {
+                    (0, _) => 0,
+                    (_, true) => self.leaf_min_cost[l].saturating_mul(d),
+                    (_, false) => d,
+                };
+            }
+            cost_lb = cost_lb.max(self.tree_lb(&need));
+        }
+        self.buf = opt;
+        self.buf2 = need;
+        let cost = self.cost.saturating_add(cost_lb) as i64;
+        Score {
+            complete,
+            neg_cost_if_complete: if complete { -cost } else { 0 },
+            met,
+            ects: ects_ub,
+            neg_cost: -(self.cost as i64),
+            neg_creds: -(i64::from(self.creds).saturating_add(creds_lb.min(1 << 40) as i64)),
+        }
+    }
+
+    /// Fewest items from position `i` on that add `d` ECTS, external ones within `room`.
+    fn fewest_for_ects(&self, i: usize, d: u64, room: u64) -> u64 {
+        fewest_split(
+            (&self.int_pos, &self.int_cum),
+            (&self.ext_pos, &self.ext_cum),
+            i,
+            d,
+            room,
+        )
+    }
+
+    fn memo_hit(&mut self, i: usize, min_rank: u32) -> bool {
+        let key: MemoKey = (
+            i as u32,
+            min_rank,
+            self.sums
+                .iter()
+                .zip(&self.p.leaves)
+                .map(|(s, l)| (*s).min(l.need))
+                .collect(),
+            self.ects.min(self.p.total),
+            self.ext,
+            self.group_used.clone(),
+            self.class_closed.clone(),
+        );
+        let cur = (self.creds, self.cost);
+        match self.memo.get_mut(&key) {
+            Some(v) if v.0 <= cur.0 && v.1 <= cur.1 => true,
+            Some(v) => {
+                *v = cur;
+                false
+            }
+            None => {
+                if self.memo.len() < MEMO_LIMIT {
+                    self.memo.insert(key, cur);
+                }
+                false
+            }
+        }
+    }
+
+    fn apply(&mut self, i: usize, code: u32, add: bool) {
+        let it = &self.items[i];
+        let exclusive = (code as usize)
+            .checked_sub(1)
+            .and_then(|k| it.exclusive.get(k));
+        for &l in it.shared.iter().chain(exclusive) {
+            let c = contrib(&self.p.leaves[l], it);
+            if add {
+                self.sums[l] += c;
+            } else {
+                self.sums[l] -= c;
+            }
+        }
+        let ext = if it.external { it.ects } else { 0 };
+        if let Some(g) = it.group {
+            self.group_used[g] = add;
+        }
+        if add {
+            self.ects += it.ects;
+            self.ext += ext;
+            self.creds += 1;
+            self.cost += it.cost;
+            self.choice[i] = code;
+        } else {
+            self.ects -= it.ects;
+            self.ext -= ext;
+            self.creds -= 1;
+            self.cost -= it.cost;
+            self.choice[i] = 0;
+        }
+    }
+
+    /// Options for item `i`, most promising first (so the first dive is greedy), without
+    /// those that cannot help: every leaf they add to is met and the total is reached.
+    fn options(&self, i: usize) -> Vec<u32> {
+        let it = &self.items[i];
+        let closed = self.class[i] != NO_CLASS && self.class_closed[self.class[i]];
+        let over_cap = self
+            .p
+            .ext_cap
+            .is_some_and(|cap| it.external && self.ext + it.ects > cap);
+        if closed || over_cap || it.group.is_some_and(|g| self.group_used[g]) {
+            return vec![0];
+        }
+        let deficit = |l: usize| self.p.leaves[l].need.saturating_sub(self.sums[l]);
+        let gain = |l: usize| {
+            let leaf = &self.p.leaves[l];
+            contrib(leaf, it).min(deficit(l)) * 1000 / leaf.need.max(1)
+        };
+        let shared: u64 = it.shared.iter().map(|&l| gain(l)).sum();
+        let total_left = self.p.total.saturating_sub(self.ects);
+        let total_gain = it.ects.min(total_left) / 10;
+        let shared_open = it.shared.iter().any(|&l| deficit(l) > 0);
+        let mut opts: Vec<(u64, u32)> = vec![(0, 0)];
+        for (k, &l) in it.exclusive.iter().enumerate() {
+            if total_left > 0 || shared_open || deficit(l) > 0 {
+                opts.push((gain(l) + shared + total_gain + 1, k as u32 + 1));
+            }
+        }
+        if !it.shared.is_empty() && (total_left > 0 || shared_open) {
+            opts.push((shared + total_gain, it.exclusive.len() as u32 + 1));
+        }
+        opts.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        opts.into_iter().map(|(_, c)| c).collect()
+    }
+
+    fn dfs(&mut self, i: usize, min_rank: u32) {
+        self.nodes += 1;
+        if self.nodes > self.budget {
+            self.stopped = true;
+            return;
+        }
+        let now = self.score_now();
+        if now > self.best {
+            self.best = now;
+            self.best_choice.clone_from(&self.choice);
+        }
+        if i == self.items.len() || self.upper_bound(i) <= self.best {
+            return;
+        }
+        if i > 0 && self.memo_hit(i, min_rank) {
+            return;
+        }
+        let class = self.class[i];
+        for code in self.options(i) {
+            if rank(code) < min_rank {
+                continue;
+            }
+            let closes = code == 0 && class != NO_CLASS && !self.class_closed[class];
+            if closes {
+                self.class_closed[class] = true;
+            }
+            if code > 0 {
+                self.apply(i, code, true);
+            }
+            let next_min = if self.same_as_prev.get(i + 1) == Some(&true) {
+                rank(code)
+            } else {
+                0
+            };
+            self.dfs(i + 1, next_min);
+            if code > 0 {
+                self.apply(i, code, false);
+            }
+            if closes {
+                self.class_closed[class] = false;
+            }
+            if self.stopped || self.upper_bound(i) <= self.best {
+                return;
+            }
+        }
+    }
+}

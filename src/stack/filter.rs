@@ -1,0 +1,389 @@
+//! Deciding whether one credential fits one leaf requirement, and saying why not.
+//!
+//! This file owns the per-credential facts (computed once per audit), the status checks
+//! (verified, expired, revoked) and the filter conditions with their plain-language reasons.
+//! It must not choose between requirements (that is [`super::engine`]) nor word the audit
+//! report beyond single reasons.
+
+use chrono::{Months, NaiveDate};
+
+use super::rules::{Filter, GradeRule, GradeValue, Kind, QualificationRules, Requirement};
+use super::{AuditContext, Candidate};
+use crate::model::Verdict;
+
+/// Facts about one candidate, computed once.
+pub(crate) struct Facts {
+    pub issuer: String,
+    pub issuer_label: String,
+    pub external: bool,
+    pub in_network: bool,
+    /// Counted ECTS in hundredths, after the per-credential cap.
+    pub ects: u64,
+    pub issued: Option<NaiveDate>,
+    keywords: Vec<String>,
+    skills: Vec<String>,
+    achievement_type: Option<String>,
+    achievement_id: Option<String>,
+    title: Option<String>,
+    assessment: String,
+    pub hypothetical: bool,
+}
+
+/// How a credential fits an achievement requirement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Via {
+    /// By its filter (ectsFrom) or as the awarding body's own module.
+    Direct,
+    /// Through the recognition agreement with this index.
+    Agreement(usize),
+}
+
+/// A credential's ECTS in hundredths (rounded), never negative.
+pub(crate) fn centi(ects: f64) -> u64 {
+    if ects.is_finite() && ects > 0.0 {
+        (ects * 100.0).round() as u64
+    } else {
+        0
+    }
+}
+
+/// Parse an RFC 3339 timestamp or a plain `YYYY-MM-DD` date.
+pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
+    if let Ok(d) = chrono::DateTime::parse_from_rfc3339(s.trim()) {
+        return Some(d.date_naive());
+    }
+    s.trim()
+        .get(..10)
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+}
+
+fn lower(s: &str) -> String {
+    s.trim().to_lowercase()
+}
+
+/// `have` (already lowercased) equals `want` ignoring case and surrounding space, without
+/// allocating.
+fn same(have: &str, want: &str) -> bool {
+    have.chars()
+        .eq(want.trim().chars().flat_map(char::to_lowercase))
+}
+
+/// Compute the facts of a candidate under these rules.
+pub(crate) fn facts(rules: &QualificationRules, c: &Candidate, ctx: &AuditContext) -> Facts {
+    let m = &c.credential;
+    let issuer = m.issuer.id.clone().unwrap_or_default();
+    let external = issuer != rules.awarding_body.id;
+    let mut ects = centi(m.ects.unwrap_or(0.0));
+    if let Some(cap) = rules.caps.max_ects_per_credential {
+        ects = ects.min(centi(cap));
+    }
+    let mut assessment = lower(m.supervision.as_deref().unwrap_or(""));
+    assessment.push(' ');
+    assessment.push_str(&lower(m.assessment_type.as_deref().unwrap_or("")));
+    Facts {
+        issuer_label: m
+            .issuer
+            .name
+            .clone()
+            .unwrap_or_else(|| issuer.clone())
+            .chars()
+            .take(80)
+            .collect(),
+        in_network: !external || ctx.network.contains(&issuer),
+        issuer,
+        external,
+        ects,
+        issued: m.issued.as_deref().and_then(parse_date),
+        keywords: m.keywords.iter().map(|k| lower(k)).collect(),
+        skills: m
+            .skills
+            .iter()
+            .flat_map(|s| s.uri.iter().cloned().chain([lower(&s.name)]))
+            .collect(),
+        achievement_type: m.achievement_type.as_deref().map(lower),
+        achievement_id: m.achievement_id.clone(),
+        title: m.title.as_deref().map(lower),
+        assessment,
+        hypothetical: c.hypothetical,
+    }
+}
+
+/// Why a candidate may not count at all (outside a what-if), in order.
+pub(crate) fn status_problems(c: &Candidate, ctx: &AuditContext) -> Vec<String> {
+    let mut out = Vec::new();
+    if c.revoked {
+        out.push("revoked".to_string());
+    }
+    let lapsed = c
+        .credential
+        .valid_until
+        .as_deref()
+        .and_then(parse_date)
+        .is_some_and(|d| d < ctx.now.date_naive());
+    if c.expired || lapsed {
+        out.push("expired".to_string());
+    }
+    if c.forced {
+        out.push("not verified (it was added without verification)".to_string());
+    } else if c.verdict == Verdict::Unverifiable {
+        out.push("not verified (it could not be checked offline)".to_string());
+    } else if c.verdict == Verdict::Invalid {
+        out.push("not verified (its verification failed)".to_string());
+    }
+    out
+}
+
+fn supervised(t: &str) -> bool {
+    let neg = [
+        "unsupervised",
+        "not supervised",
+        "without supervision",
+        "no supervision",
+    ];
+    let pos = ["supervis", "proctor", "invigilat"];
+    !neg.iter().any(|n| t.contains(n)) && pos.iter().any(|p| t.contains(p))
+}
+
+fn identity_checked(t: &str) -> bool {
+    let neg = [
+        "without identity",
+        "no identity",
+        "identity not",
+        "no id check",
+        "without id",
+    ];
+    let pos = [
+        "identity",
+        "id check",
+        "id verif",
+        "identification",
+        "photo id",
+    ];
+    !neg.iter().any(|n| t.contains(n)) && pos.iter().any(|p| t.contains(p))
+}
+
+/// The leading number of a grade ("2,3", "85 %", "17/20").
+fn grade_number(s: &str) -> Option<f64> {
+    let t: String = s
+        .trim()
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ',' || *c == '-')
+        .map(|c| if c == ',' { '.' } else { c })
+        .collect();
+    t.parse().ok()
+}
+
+fn check_grade(rule: &GradeRule, grade: &str) -> Result<(), String> {
+    match &rule.at_least {
+        GradeValue::Number(min) => {
+            let Some(g) = grade_number(grade) else {
+                return Err(format!("the grade \"{grade}\" is not a number"));
+            };
+            let ok = if rule.lower_is_better {
+                g <= *min
+            } else {
+                g >= *min
+            };
+            if ok {
+                Ok(())
+            } else {
+                Err(format!("grade {grade} is below the required {min}"))
+            }
+        }
+        GradeValue::Text(min) => {
+            let pos = |v: &str| {
+                rule.scale
+                    .iter()
+                    .position(|s| s.trim().eq_ignore_ascii_case(v.trim()))
+            };
+            match (pos(grade), pos(min)) {
+                (Some(g), Some(m)) if g <= m => Ok(()),
+                (Some(_), _) => Err(format!("grade {grade} is below the required {min}")),
+                (None, _) => Err(format!(
+                    "the grade \"{grade}\" is not on the scale {}",
+                    rule.scale.join(", ")
+                )),
+            }
+        }
+    }
+}
+
+fn list(v: &[String]) -> String {
+    v.join(", ")
+}
+
+/// Check every condition of `filter`; push a reason for each failure (or stop at the first
+/// when `explain` is false). `skip_issuer` is set for achievement requirements, whose issuer
+/// is decided by the module match.
+fn check_filter(
+    filter: &Filter,
+    f: &Facts,
+    c: &Candidate,
+    ctx: &AuditContext,
+    skip_issuer: bool,
+    explain: bool,
+    out: &mut Vec<String>,
+) {
+    macro_rules! fail {
+        ($($arg:tt)*) => {{
+            if !explain {
+                out.push(String::new());
+                return;
+            }
+            out.push(format!($($arg)*));
+        }};
+    }
+    if !skip_issuer && filter.issuer_in_network && !f.in_network {
+        fail!("issuer {} is not in the network", f.issuer_label);
+    }
+    if !skip_issuer && !filter.issuers.is_empty() && !filter.issuers.contains(&f.issuer) {
+        fail!(
+            "issuer {} is not one of the accepted issuers",
+            f.issuer_label
+        );
+    }
+    if let Some(min) = filter.min_eqf {
+        match c.credential.eqf_level {
+            Some(l) if l >= min => {}
+            Some(l) => fail!("EQF {l} is below the required {min}"),
+            None => fail!("no EQF level stated (EQF {min} or higher required)"),
+        }
+    }
+    if !filter.keywords.is_empty()
+        && !filter
+            .keywords
+            .iter()
+            .any(|k| f.keywords.iter().any(|h| same(h, k)))
+    {
+        fail!("none of the subjects {}", list(&filter.keywords));
+    }
+    if !filter.skills.is_empty()
+        && !filter
+            .skills
+            .iter()
+            .any(|k| f.skills.iter().any(|h| h == k || same(h, k)))
+    {
+        fail!("none of the skills {}", list(&filter.skills));
+    }
+    if !filter.achievement_types.is_empty()
+        && !filter
+            .achievement_types
+            .iter()
+            .any(|t| f.achievement_type.as_deref().is_some_and(|h| same(h, t)))
+    {
+        fail!(
+            "the achievement type is not {}",
+            filter.achievement_types.join(" or ")
+        );
+    }
+    if let Some(a) = &filter.assessment {
+        if a.supervised && !supervised(&f.assessment) {
+            fail!("the assessment was not supervised");
+        }
+        if a.identity_verified && !identity_checked(&f.assessment) {
+            fail!("the learner's identity was not verified at the assessment");
+        }
+        if !a.types.is_empty() && !a.types.iter().any(|t| f.assessment.contains(&lower(t))) {
+            fail!("the type of assessment is not {}", a.types.join(" or "));
+        }
+    }
+    if let Some(years) = filter.issued_within_years {
+        let cutoff = ctx
+            .now
+            .date_naive()
+            .checked_sub_months(Months::new(years.saturating_mul(12)));
+        match (f.issued, cutoff) {
+            (Some(d), Some(cut)) if d < cut => {
+                fail!("older than {years} years (issued {d})")
+            }
+            (None, _) if !f.hypothetical => {
+                fail!("no issue date stated (must be within {years} years)")
+            }
+            _ => {}
+        }
+    }
+    if let Some(rule) = &filter.min_grade {
+        let min = match &rule.at_least {
+            GradeValue::Number(n) => n.to_string(),
+            GradeValue::Text(t) => t.clone(),
+        };
+        match c.credential.grade.as_deref() {
+            Some(g) => {
+                if let Err(e) = check_grade(rule, g) {
+                    fail!("{e}")
+                }
+            }
+            None if !f.hypothetical => fail!("no grade stated (at least {min} required)"),
+            None => {}
+        }
+    }
+}
+
+/// Does the credential fit this leaf requirement? `filters` are the filters of the leaf and
+/// its ancestors. On failure, the reasons (empty strings when `explain` is false).
+pub(crate) fn fit(
+    rules: &QualificationRules,
+    leaf: &Requirement,
+    filters: &[&Filter],
+    f: &Facts,
+    c: &Candidate,
+    ctx: &AuditContext,
+    explain: bool,
+) -> Result<Via, Vec<String>> {
+    let mut out = Vec::new();
+    let mut via = Via::Direct;
+    match leaf.kind {
+        Kind::Achievement => {
+            let id_is = |want: &Option<String>| {
+                want.is_some() && f.achievement_id.is_some() && *want == f.achievement_id
+            };
+            let title_is = |want: &Option<String>| matches!((want, &f.title), (Some(w), Some(t)) if lower(w) == *t);
+            let issuer_ok = !f.external || filters.iter().any(|fl| fl.issuers.contains(&f.issuer));
+            let direct =
+                issuer_ok && (id_is(&leaf.achievement_id) || title_is(&leaf.achievement_title));
+            let agreement = rules.recognition_agreements.iter().position(|a| {
+                (Some(&a.counts_as) == leaf.achievement_id.as_ref() || a.counts_as == leaf.id)
+                    && a.partner.id == f.issuer
+                    && (id_is(&a.achievement_id) || title_is(&a.title))
+            });
+            match (direct, agreement) {
+                (true, _) => {}
+                (false, Some(a)) => via = Via::Agreement(a),
+                (false, None) => {
+                    out.push(if explain {
+                        "it is not one of the required modules".to_string()
+                    } else {
+                        String::new()
+                    });
+                    return Err(out);
+                }
+            }
+        }
+        Kind::EctsFrom => {
+            if f.ects == 0 {
+                out.push(if explain {
+                    "it states no ECTS credits".to_string()
+                } else {
+                    String::new()
+                });
+                return Err(out);
+            }
+        }
+        Kind::NOf | Kind::AllOf => {
+            out.push(String::new());
+            return Err(out);
+        }
+    }
+    let skip_issuer = leaf.kind == Kind::Achievement;
+    for fl in filters {
+        check_filter(fl, f, c, ctx, skip_issuer, explain, &mut out);
+        if !explain && !out.is_empty() {
+            return Err(out);
+        }
+    }
+    if out.is_empty() {
+        Ok(via)
+    } else {
+        Err(out)
+    }
+}

@@ -1,0 +1,352 @@
+//! Property tests with a small deterministic PRNG (no extra crates): the engine matches brute
+//! force on small problems, no credential counts twice unless shared, caps hold, and adding
+//! a credential never lowers completion.
+//!
+//! This file owns only generators and checks; it must not depend on the case table.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use super::engine::{solve, Choice, Item, Leaf, Node, Problem};
+use super::rules::{Body, Caps, Filter, Kind};
+use super::*;
+use crate::model::Party;
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    fn chance(&mut self, pct: u64) -> bool {
+        self.below(100) < pct
+    }
+}
+
+type Score = (bool, i64, u32, u64, i64, i64);
+
+/// An independent scorer, written from the documented objective.
+fn score(p: &Problem, items: &[Item], choice: &[Choice]) -> Option<Score> {
+    let mut sums = vec![0u64; p.leaves.len()];
+    let (mut ects, mut ext, mut cost, mut creds) = (0u64, 0u64, 0u64, 0i64);
+    let mut groups = std::collections::HashSet::new();
+    for (it, ch) in items.iter().zip(choice) {
+        let mut leaves = it.shared.clone();
+        match ch {
+            Choice::Unused => continue,
+            Choice::Leaf(l) => leaves.push(*l),
+            Choice::SharedOnly => {}
+        }
+        if it.group.is_some_and(|g| !groups.insert(g)) {
+            return None;
+        }
+        for l in leaves {
+            sums[l] += if p.leaves[l].by_count { 1 } else { it.ects };
+        }
+        ects += it.ects;
+        ext += if it.external { it.ects } else { 0 };
+        cost += it.cost;
+        creds += 1;
+    }
+    if p.ext_cap.is_some_and(|c| ext > c) {
+        return None;
+    }
+    // Progress: a node's own flag plus all children's (allOf) or the n best (nOf).
+    let mut met = vec![false; p.nodes.len()];
+    let mut val = vec![0u32; p.nodes.len()];
+    for (i, n) in p.nodes.iter().enumerate() {
+        let (m, v) = match n {
+            Node::Leaf(l) => (sums[*l] >= p.leaves[*l].need, 0),
+            Node::All(ch) => (ch.iter().all(|&c| met[c]), ch.iter().map(|&c| val[c]).sum()),
+            Node::NOf(k, ch) => {
+                let mut v: Vec<u32> = ch.iter().map(|&c| val[c]).collect();
+                v.sort_unstable();
+                v.reverse();
+                (
+                    ch.iter().filter(|&&c| met[c]).count() >= *k,
+                    v[..*k].iter().sum(),
+                )
+            }
+        };
+        met[i] = m;
+        val[i] = v + u32::from(m);
+    }
+    let complete = ects >= p.total && p.roots.iter().all(|&r| met[r]);
+    let c = cost as i64;
+    Some((
+        complete,
+        if complete { -c } else { 0 },
+        p.roots.iter().map(|&r| val[r]).sum(),
+        ects.min(p.total),
+        -c,
+        -creds,
+    ))
+}
+
+fn brute(p: &Problem, items: &[Item], i: usize, cur: &mut Vec<Choice>, best: &mut Option<Score>) {
+    if i == items.len() {
+        if let Some(s) = score(p, items, cur) {
+            if best.is_none_or(|b| s > b) {
+                *best = Some(s);
+            }
+        }
+        return;
+    }
+    let mut opts = vec![Choice::Unused];
+    opts.extend(items[i].exclusive.iter().map(|&l| Choice::Leaf(l)));
+    if !items[i].shared.is_empty() {
+        opts.push(Choice::SharedOnly);
+    }
+    for o in opts {
+        cur.push(o);
+        brute(p, items, i + 1, cur, best);
+        cur.pop();
+    }
+}
+
+fn random_problem(r: &mut Rng) -> (Problem, Vec<Item>) {
+    let nl = 2 + r.below(4) as usize;
+    let leaves: Vec<Leaf> = (0..nl)
+        .map(|_| {
+            let by_count = r.chance(30);
+            Leaf {
+                need: if by_count { 1 } else { 500 * (1 + r.below(3)) },
+                by_count,
+                shared: r.chance(20),
+            }
+        })
+        .collect();
+    let mut nodes: Vec<Node> = (0..nl).map(Node::Leaf).collect();
+    let mut roots: Vec<usize> = (0..nl).collect();
+    if nl >= 3 && r.chance(60) {
+        let k = 2 + r.below(nl as u64 - 1) as usize;
+        let ch: Vec<usize> = roots.drain(..k).collect();
+        nodes.push(if r.chance(50) {
+            Node::NOf(1 + r.below(k as u64) as usize, ch)
+        } else {
+            Node::All(ch)
+        });
+        roots.push(nodes.len() - 1);
+    }
+    let ni = 1 + r.below(8) as usize;
+    let items: Vec<Item> = (0..ni)
+        .map(|_| {
+            let ects = [300, 500, 500, 600, 1000][r.below(5) as usize];
+            let fits: Vec<usize> = (0..nl).filter(|_| r.chance(45)).collect();
+            let fits = if fits.is_empty() {
+                vec![r.below(nl as u64) as usize]
+            } else {
+                fits
+            };
+            let (shared, exclusive) = fits.into_iter().partition(|&l| leaves[l].shared);
+            Item {
+                ects,
+                exclusive,
+                shared,
+                external: r.chance(40),
+                cost: if r.chance(30) { ects } else { 0 },
+                group: r.chance(30).then(|| r.below(2) as usize),
+            }
+        })
+        .collect();
+    let problem = Problem {
+        total: 100 * r.below(31),
+        ext_cap: r.chance(50).then(|| 100 * r.below(16)),
+        leaves,
+        nodes,
+        roots,
+    };
+    (problem, items)
+}
+
+#[test]
+fn engine_matches_brute_force() {
+    let mut r = Rng(0x9E37_79B9_7F4A_7C15);
+    for round in 0..3000 {
+        let (p, items) = random_problem(&mut r);
+        let sol = solve(&p, &items, 1_000_000);
+        assert!(sol.proven, "round {round}: not proven");
+        let got = score(&p, &items, &sol.choice)
+            .unwrap_or_else(|| panic!("round {round}: infeasible solution {sol:?}"));
+        let mut best = None;
+        brute(&p, &items, 0, &mut Vec::new(), &mut best);
+        assert_eq!(Some(got), best, "round {round}: {p:?} {items:?} {sol:?}");
+    }
+}
+
+const KEYWORDS: [&str; 3] = ["data", "ethics", "ai"];
+const AB: &str = "did:web:ab";
+
+fn random_rules(r: &mut Rng) -> QualificationRules {
+    let n = 2 + r.below(3) as usize;
+    let mut leaves: Vec<Requirement> = (0..n)
+        .map(|i| Requirement {
+            id: format!("R{i}"),
+            title: None,
+            kind: Kind::EctsFrom,
+            achievement_id: None,
+            achievement_title: None,
+            ects: Some(5.0 * (1 + r.below(3)) as f64),
+            n: None,
+            children: Vec::new(),
+            filter: Filter {
+                keywords: vec![KEYWORDS[r.below(3) as usize].to_string()],
+                ..Filter::default()
+            },
+            allow_shared: r.chance(25),
+        })
+        .collect();
+    if r.chance(40) {
+        leaves[0].kind = Kind::Achievement;
+        leaves[0].ects = None;
+        leaves[0].achievement_id = Some("M1".into());
+    }
+    let requirements = if r.chance(50) {
+        vec![Requirement {
+            id: "G".into(),
+            title: None,
+            kind: Kind::NOf,
+            achievement_id: None,
+            achievement_title: None,
+            ects: None,
+            n: Some(1 + r.below(n as u64) as u32),
+            children: leaves,
+            filter: Filter::default(),
+            allow_shared: false,
+        }]
+    } else {
+        leaves
+    };
+    QualificationRules {
+        version: 1,
+        id: "q".into(),
+        title: "Q".into(),
+        awarding_body: Body {
+            id: AB.into(),
+            name: "AB".into(),
+            country: None,
+        },
+        eqf_level: None,
+        total_ects: 5.0 * r.below(6) as f64,
+        requirements,
+        caps: Caps {
+            max_external_ects: r.chance(50).then(|| 5.0 * r.below(3) as f64),
+            max_ects_per_credential: r.chance(30).then_some(5.0),
+        },
+        recognition_agreements: Vec::new(),
+        description: None,
+        issuer: None,
+        proof: None,
+        schema: None,
+    }
+}
+
+fn random_candidate(r: &mut Rng, i: usize) -> Candidate {
+    let kw: Vec<String> = KEYWORDS
+        .iter()
+        .filter(|_| r.chance(50))
+        .map(|s| s.to_string())
+        .collect();
+    Candidate::verified(
+        format!("c{i}"),
+        MicroCredential {
+            issuer: Party {
+                id: Some(if r.chance(50) { AB } else { "did:web:x" }.into()),
+                ..Party::default()
+            },
+            ects: Some([3.0, 5.0, 6.0, 10.0][r.below(4) as usize]),
+            keywords: kw,
+            achievement_id: r.chance(20).then(|| "M1".to_string()),
+            ..MicroCredential::default()
+        },
+    )
+}
+
+/// The engine's progress measure, recomputed from the report.
+fn progress(rs: &[RequirementAudit]) -> u32 {
+    rs.iter()
+        .map(|r| {
+            let mut v: Vec<u32> = r
+                .children
+                .iter()
+                .map(|c| progress(std::slice::from_ref(c)))
+                .collect();
+            v.sort_unstable();
+            v.reverse();
+            let k = match r.kind {
+                Kind::NOf => r.count_needed.unwrap_or(0) as usize,
+                _ => v.len(),
+            };
+            u32::from(r.status == Status::Met) + v.iter().take(k).sum::<u32>()
+        })
+        .sum()
+}
+
+fn shared_ids(rs: &[Requirement], inherited: bool, out: &mut Vec<String>) {
+    for r in rs {
+        if inherited || r.allow_shared {
+            out.push(r.id.clone());
+        }
+        shared_ids(&r.children, inherited || r.allow_shared, out);
+    }
+}
+
+#[test]
+fn audits_keep_their_invariants() {
+    let mut r = Rng(0x2545_F491_4F6C_DD1D);
+    let now = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let ctx = AuditContext::new(now, ["did:web:x".to_string()]);
+    for round in 0..400 {
+        let rules = random_rules(&mut r);
+        let mut shared = Vec::new();
+        shared_ids(&rules.requirements, false, &mut shared);
+        let n = 1 + r.below(9) as usize;
+        let mut cands: Vec<Candidate> = (0..n).map(|i| random_candidate(&mut r, i)).collect();
+        let a = audit(&rules, &cands, &ctx);
+        assert!(a.proven_optimal);
+        let mut ext = 0.0;
+        for c in &a.candidates {
+            let exclusive = c
+                .counts_toward
+                .iter()
+                .filter(|id| !shared.contains(id))
+                .count();
+            assert!(exclusive <= 1, "round {round}: {c:?} counted twice");
+            if let Some(cap) = rules.caps.max_ects_per_credential {
+                assert!(
+                    c.ects_counted <= cap + 1e-9,
+                    "round {round}: per-credential cap"
+                );
+            }
+            let cand = cands.iter().find(|x| x.id == c.id).unwrap();
+            if c.counted && cand.credential.issuer.id.as_deref() != Some(AB) {
+                ext += c.ects_counted;
+            }
+        }
+        if let Some(cap) = rules.caps.max_external_ects {
+            assert!(
+                ext <= cap + 1e-9,
+                "round {round}: external cap {ext} > {cap}"
+            );
+        }
+        let before = (
+            a.complete,
+            progress(&a.requirements),
+            a.ects_counted.min(rules.total_ects),
+        );
+        cands.push(random_candidate(&mut r, n));
+        let b = audit(&rules, &cands, &ctx);
+        let after = (
+            b.complete,
+            progress(&b.requirements),
+            b.ects_counted.min(rules.total_ects),
+        );
+        assert!(after >= before, "round {round}: {before:?} -> {after:?}");
+    }
+}

@@ -1,0 +1,155 @@
+// The one bridge between the interface and the Rust side. Nothing else in ui/src imports
+// `@tauri-apps/api`: components call the typed functions below and catch `ApiError`.
+//
+// To add a command: add its row to `Commands` (argument names as the Rust parameters, in
+// camelCase, which is how Tauri 2 names them on this side), then a one-line wrapper.
+// Types of IPC data are generated from Rust (ts-rs) into ./bindings/: import, never redeclare.
+
+import { invoke, type InvokeArgs } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import type { About } from './bindings/About';
+import type { CredentialDetail } from './bindings/CredentialDetail';
+import type { CredentialSummary } from './bindings/CredentialSummary';
+import type { ErrorCode } from './bindings/ErrorCode';
+import type { ImportProgress } from './bindings/ImportProgress';
+import type { ImportReport } from './bindings/ImportReport';
+import type { IpcError } from './bindings/IpcError';
+import type { SortKey } from './bindings/SortKey';
+import type { WalletSummary } from './bindings/WalletSummary';
+
+export type {
+  About,
+  CredentialDetail,
+  CredentialSummary,
+  ErrorCode,
+  ImportProgress,
+  ImportReport,
+  IpcError,
+  SortKey,
+  WalletSummary,
+};
+
+/** Every code an `ApiError` can carry: the Rust codes, plus `ipc` for a failure of the bridge. */
+export type ApiErrorCode = ErrorCode | 'ipc';
+
+/**
+ * The codes Rust may send. A `Record` over the generated `ErrorCode`, so a code added on the
+ * Rust side is a type error here until it is listed (and given a message in the catalogues).
+ */
+const RUST_CODES: Readonly<Record<ErrorCode, true>> = {
+  io: true,
+  bad_input: true,
+  wallet_in_use: true,
+  wallet_damaged: true,
+  not_found: true,
+  locked: true,
+  wrong_passphrase: true,
+  internal: true,
+};
+
+/** A failed command: a stable `code` to branch on, and Rust's (English) `message` as detail. */
+export class ApiError extends Error {
+  readonly code: ApiErrorCode;
+
+  constructor(code: ApiErrorCode, message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+  }
+}
+
+function isRustCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(RUST_CODES, value);
+}
+
+/** Turn whatever a rejected `invoke` produced into an `ApiError`. */
+export function toApiError(rejection: unknown): ApiError {
+  if (rejection instanceof ApiError) return rejection;
+  if (typeof rejection === 'object' && rejection !== null) {
+    const { code, message } = rejection as { code?: unknown; message?: unknown };
+    if (isRustCode(code) && typeof message === 'string') return new ApiError(code, message);
+  }
+  return new ApiError('ipc', describe(rejection));
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value instanceof Error) return value.message;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** Each Rust command: its arguments (`undefined` when it takes none) and its result. */
+interface Commands {
+  about: { args: undefined; result: About };
+  wallet_summary: { args: undefined; result: WalletSummary };
+  list_credentials: { args: { sort: SortKey }; result: CredentialSummary[] };
+  get_credential: { args: { id: string }; result: CredentialDetail };
+  import_paths: { args: { paths: string[]; force: boolean }; result: ImportReport[] };
+  import_text: { args: { text: string; force: boolean }; result: ImportReport[] };
+  remove_credential: { args: { id: string }; result: null };
+  reverify_all: { args: undefined; result: CredentialSummary[] };
+  unlock_wallet: { args: { passphrase: string }; result: null };
+}
+
+export type CommandName = keyof Commands;
+
+async function call<C extends CommandName>(
+  command: C,
+  ...args: Commands[C]['args'] extends undefined ? [] : [Commands[C]['args']]
+): Promise<Commands[C]['result']> {
+  try {
+    return await invoke<Commands[C]['result']>(command, args[0] as InvokeArgs | undefined);
+  } catch (rejection) {
+    throw toApiError(rejection);
+  }
+}
+
+/** The product name and version. */
+export const about = (): Promise<About> => call('about');
+
+/** Where the wallet lives and how many credentials it holds. */
+export const walletSummary = (): Promise<WalletSummary> => call('wallet_summary');
+
+/** Every credential's summary row, sorted. */
+export const listCredentials = (sort: SortKey): Promise<CredentialSummary[]> =>
+  call('list_credentials', { sort });
+
+/** One credential in full, with its signed original as text. */
+export const getCredential = (id: string): Promise<CredentialDetail> =>
+  call('get_credential', { id });
+
+/** Import files and folders (recursively). `force` keeps items that did not verify. */
+export const importPaths = (paths: string[], force = false): Promise<ImportReport[]> =>
+  call('import_paths', { paths, force });
+
+/** Import pasted text (JSON or a JWT). */
+export const importText = (text: string, force = false): Promise<ImportReport[]> =>
+  call('import_text', { text, force });
+
+/** Remove a credential from the wallet. */
+export const removeCredential = async (id: string): Promise<void> => {
+  await call('remove_credential', { id });
+};
+
+/** Re-check every credential now; returns the refreshed list. */
+export const reverifyAll = (): Promise<CredentialSummary[]> => call('reverify_all');
+
+/** Open an encrypted wallet with its passphrase. */
+export const unlockWallet = async (passphrase: string): Promise<void> => {
+  await call('unlock_wallet', { passphrase });
+};
+
+/** Follow the `import-progress` event; call the returned function to stop. */
+export async function onImportProgress(
+  handler: (progress: ImportProgress) => void,
+): Promise<UnlistenFn> {
+  try {
+    return await listen<ImportProgress>('import-progress', (event) => handler(event.payload));
+  } catch (rejection) {
+    throw toApiError(rejection);
+  }
+}
