@@ -75,9 +75,13 @@ pub fn import(dir: Option<&Path>, paths: &[PathBuf], force: bool, json: bool) ->
         }
         b
     });
-    let mut progress = |done: usize, _total: usize| {
+    let mut progress = |done: usize, total: usize| {
         if let Some(b) = &bar {
             b.set_position(done as u64);
+        }
+        if json {
+            // Machine-readable acknowledgements: everything up to `done` is on disk.
+            eprintln!("{{\"acknowledged\":{done},\"total\":{total}}}");
         }
     };
     reports.extend(wallet.import(items, force, Utc::now(), &mut progress)?);
