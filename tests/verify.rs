@@ -262,6 +262,31 @@ const OB30: &[(&str, Verdict, &str)] = &[
     ),
     ("1edtech-clr20/simple.json", Verdict::Valid, ""),
     (
+        "1edtech-clr20/simple_v1.json",
+        Verdict::Valid,
+        "names in the proof itself",
+    ),
+    (
+        "1edtech-clr20/simple.jwt",
+        Verdict::Unverifiable,
+        "not linked to",
+    ),
+    (
+        "1edtech-ob30/simple-jwt.png",
+        Verdict::Unverifiable,
+        "not linked to",
+    ),
+    (
+        "1edtech-ob30/simple-jwt.svg",
+        Verdict::Unverifiable,
+        "not linked to",
+    ),
+    (
+        "eu-elm/JSON-LD_Examples_ELM_v3/Sample-MC-Annex1-signed.jsonld",
+        Verdict::Unverifiable,
+        "JAdES",
+    ),
+    (
         "1edtech-clr20/complex.json",
         Verdict::Unverifiable,
         "cannot be confirmed offline",

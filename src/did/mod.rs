@@ -44,7 +44,7 @@ pub enum KeySource {
     DidKey,
     /// From a cached DID document or key document.
     Cache,
-    /// Read from the multibase fragment of an https verification method URL (the 1EdTech
+    /// Read from the multibase fragment of an https or urn verification method (the 1EdTech
     /// convention); the issuer's document itself was not available to confirm it.
     UrlFragment,
 }
@@ -219,7 +219,7 @@ pub fn resolve(vm: &str, cache: &KeyCache) -> Result<ResolvedKey, KeyError> {
             "did:{method} identifiers cannot be resolved offline"
         )));
     }
-    if base.starts_with("https://") || base.starts_with("http://") {
+    if base.starts_with("https://") || base.starts_with("http://") || base.starts_with("urn:") {
         if let Some(f) = fragment.filter(|f| f.starts_with("z6Mk")) {
             let key = decode_multikey(f)?;
             return Ok(ResolvedKey {
