@@ -10,8 +10,9 @@ use std::collections::HashSet;
 use ts_rs::TS;
 
 use super::filter::{centi, parse_date};
-use super::report::{fmt_ects, run, Audit};
+use super::report::{run, Audit};
 use super::rules::{Body, QualificationRules};
+use super::wording::fmt_ects;
 use super::{AuditContext, Candidate};
 use crate::model::{MicroCredential, Party, Skill, Verdict};
 use crate::{Error, Result};

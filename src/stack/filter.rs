@@ -2,31 +2,50 @@
 //!
 //! This file owns the per-credential facts (computed once per audit), the status checks
 //! (verified, expired, revoked) and the filter conditions with their plain-language reasons.
-//! It must not choose between requirements (that is [`super::engine`]) nor word the audit
+//! It must not choose between requirements (that is `engine/`) nor word the audit
 //! report beyond single reasons.
 
 use chrono::{Months, NaiveDate};
+use std::cell::OnceCell;
 
 use super::rules::{Filter, GradeRule, GradeValue, Kind, QualificationRules, Requirement};
 use super::{AuditContext, Candidate};
-use crate::model::Verdict;
+use crate::model::{Skill, Verdict};
 
-/// Facts about one candidate, computed once.
-pub(crate) struct Facts {
-    pub issuer: String,
-    pub issuer_label: String,
+/// Facts about one candidate, computed once per audit (borrowed from the candidate).
+pub(crate) struct Facts<'a> {
+    pub issuer: &'a str,
+    issuer_label: &'a str,
     pub external: bool,
     pub in_network: bool,
     /// Counted ECTS in hundredths, after the per-credential cap.
     pub ects: u64,
     pub issued: Option<NaiveDate>,
-    keywords: Vec<String>,
-    skills: Vec<String>,
-    achievement_type: Option<String>,
-    achievement_id: Option<String>,
-    title: Option<String>,
-    assessment: String,
+    keywords: &'a [String],
+    skills: &'a [Skill],
+    achievement_type: Option<&'a str>,
+    achievement_id: Option<&'a str>,
+    title: Option<&'a str>,
+    supervision: Option<&'a str>,
+    assessment_type: Option<&'a str>,
+    /// Supervision and assessment type, lowercased, when a filter first asks.
+    assessment: OnceCell<String>,
     pub hypothetical: bool,
+}
+
+impl Facts<'_> {
+    fn assessment(&self) -> &str {
+        self.assessment.get_or_init(|| {
+            let mut t = lower(self.supervision.unwrap_or(""));
+            t.push(' ');
+            t.push_str(&lower(self.assessment_type.unwrap_or("")));
+            t
+        })
+    }
+
+    fn issuer_label(&self) -> String {
+        self.issuer_label.chars().take(80).collect()
+    }
 }
 
 /// How a credential fits an achievement requirement.
@@ -47,63 +66,64 @@ pub(crate) fn centi(ects: f64) -> u64 {
     }
 }
 
-/// Parse an RFC 3339 timestamp or a plain `YYYY-MM-DD` date.
+/// The date of an RFC 3339 timestamp (in its own offset) or of a plain `YYYY-MM-DD` date.
 pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
-    if let Ok(d) = chrono::DateTime::parse_from_rfc3339(s.trim()) {
-        return Some(d.date_naive());
+    let b = s.trim().as_bytes();
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' || b.get(10).is_some_and(u8::is_ascii_digit) {
+        return None;
     }
-    s.trim()
-        .get(..10)
-        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
 }
 
 fn lower(s: &str) -> String {
     s.trim().to_lowercase()
 }
 
-/// `have` (already lowercased) equals `want` ignoring case and surrounding space, without
-/// allocating.
-fn same(have: &str, want: &str) -> bool {
-    have.chars()
-        .eq(want.trim().chars().flat_map(char::to_lowercase))
+/// `a` equals `b` ignoring case and surrounding space, without allocating.
+fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.trim(), b.trim());
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.chars()
+            .flat_map(char::to_lowercase)
+            .eq(b.chars().flat_map(char::to_lowercase))
+    }
 }
 
 /// Compute the facts of a candidate under these rules.
-pub(crate) fn facts(rules: &QualificationRules, c: &Candidate, ctx: &AuditContext) -> Facts {
+pub(crate) fn facts<'a>(
+    rules: &QualificationRules,
+    c: &'a Candidate,
+    ctx: &AuditContext,
+) -> Facts<'a> {
     let m = &c.credential;
-    let issuer = m.issuer.id.clone().unwrap_or_default();
+    let issuer = m.issuer.id.as_deref().unwrap_or("");
     let external = issuer != rules.awarding_body.id;
     let mut ects = centi(m.ects.unwrap_or(0.0));
     if let Some(cap) = rules.caps.max_ects_per_credential {
         ects = ects.min(centi(cap));
     }
-    let mut assessment = lower(m.supervision.as_deref().unwrap_or(""));
-    assessment.push(' ');
-    assessment.push_str(&lower(m.assessment_type.as_deref().unwrap_or("")));
     Facts {
-        issuer_label: m
-            .issuer
-            .name
-            .clone()
-            .unwrap_or_else(|| issuer.clone())
-            .chars()
-            .take(80)
-            .collect(),
-        in_network: !external || ctx.network.contains(&issuer),
+        issuer_label: m.issuer.name.as_deref().unwrap_or(issuer),
+        in_network: !external || ctx.network.contains(issuer),
         issuer,
         external,
         ects,
         issued: m.issued.as_deref().and_then(parse_date),
-        keywords: m.keywords.iter().map(|k| lower(k)).collect(),
-        skills: m
-            .skills
-            .iter()
-            .flat_map(|s| s.uri.iter().cloned().chain([lower(&s.name)]))
-            .collect(),
-        achievement_type: m.achievement_type.as_deref().map(lower),
-        achievement_id: m.achievement_id.clone(),
-        title: m.title.as_deref().map(lower),
-        assessment,
+        keywords: &m.keywords,
+        skills: &m.skills,
+        achievement_type: m.achievement_type.as_deref(),
+        achievement_id: m.achievement_id.as_deref(),
+        title: m.title.as_deref(),
+        supervision: m.supervision.as_deref(),
+        assessment_type: m.assessment_type.as_deref(),
+        assessment: OnceCell::new(),
         hypothetical: c.hypothetical,
     }
 }
@@ -212,34 +232,35 @@ fn list(v: &[String]) -> String {
     v.join(", ")
 }
 
-/// Check every condition of `filter`; push a reason for each failure (or stop at the first
-/// when `explain` is false). `skip_issuer` is set for achievement requirements, whose issuer
+/// Check every condition of `filter`: true if all hold. When `explain` is set, push a reason
+/// for each failure; otherwise stop at the first. `skip_issuer` is set for achievement requirements, whose issuer
 /// is decided by the module match.
 fn check_filter(
     filter: &Filter,
-    f: &Facts,
+    f: &Facts<'_>,
     c: &Candidate,
     ctx: &AuditContext,
     skip_issuer: bool,
     explain: bool,
     out: &mut Vec<String>,
-) {
+) -> bool {
+    let mut ok = true;
     macro_rules! fail {
         ($($arg:tt)*) => {{
             if !explain {
-                out.push(String::new());
-                return;
+                return false;
             }
+            ok = false;
             out.push(format!($($arg)*));
         }};
     }
     if !skip_issuer && filter.issuer_in_network && !f.in_network {
-        fail!("issuer {} is not in the network", f.issuer_label);
+        fail!("issuer {} is not in the network", f.issuer_label());
     }
-    if !skip_issuer && !filter.issuers.is_empty() && !filter.issuers.contains(&f.issuer) {
+    if !skip_issuer && !filter.issuers.is_empty() && !filter.issuers.iter().any(|i| i == f.issuer) {
         fail!(
             "issuer {} is not one of the accepted issuers",
-            f.issuer_label
+            f.issuer_label()
         );
     }
     if let Some(min) = filter.min_eqf {
@@ -258,10 +279,11 @@ fn check_filter(
         fail!("none of the subjects {}", list(&filter.keywords));
     }
     if !filter.skills.is_empty()
-        && !filter
-            .skills
-            .iter()
-            .any(|k| f.skills.iter().any(|h| h == k || same(h, k)))
+        && !filter.skills.iter().any(|k| {
+            f.skills
+                .iter()
+                .any(|h| h.uri.as_deref() == Some(k.trim()) || same(&h.name, k))
+        })
     {
         fail!("none of the skills {}", list(&filter.skills));
     }
@@ -269,7 +291,7 @@ fn check_filter(
         && !filter
             .achievement_types
             .iter()
-            .any(|t| f.achievement_type.as_deref().is_some_and(|h| same(h, t)))
+            .any(|t| f.achievement_type.is_some_and(|h| same(h, t)))
     {
         fail!(
             "the achievement type is not {}",
@@ -277,13 +299,13 @@ fn check_filter(
         );
     }
     if let Some(a) = &filter.assessment {
-        if a.supervised && !supervised(&f.assessment) {
+        if a.supervised && !supervised(f.assessment()) {
             fail!("the assessment was not supervised");
         }
-        if a.identity_verified && !identity_checked(&f.assessment) {
+        if a.identity_verified && !identity_checked(f.assessment()) {
             fail!("the learner's identity was not verified at the assessment");
         }
-        if !a.types.is_empty() && !a.types.iter().any(|t| f.assessment.contains(&lower(t))) {
+        if !a.types.is_empty() && !a.types.iter().any(|t| f.assessment().contains(&lower(t))) {
             fail!("the type of assessment is not {}", a.types.join(" or "));
         }
     }
@@ -303,7 +325,7 @@ fn check_filter(
         }
     }
     if let Some(rule) = &filter.min_grade {
-        let min = match &rule.at_least {
+        let min = || match &rule.at_least {
             GradeValue::Number(n) => n.to_string(),
             GradeValue::Text(t) => t.clone(),
         };
@@ -313,19 +335,20 @@ fn check_filter(
                     fail!("{e}")
                 }
             }
-            None if !f.hypothetical => fail!("no grade stated (at least {min} required)"),
+            None if !f.hypothetical => fail!("no grade stated (at least {} required)", min()),
             None => {}
         }
     }
+    ok
 }
 
 /// Does the credential fit this leaf requirement? `filters` are the filters of the leaf and
-/// its ancestors. On failure, the reasons (empty strings when `explain` is false).
+/// its ancestors. On failure, the reasons (none when `explain` is false).
 pub(crate) fn fit(
     rules: &QualificationRules,
     leaf: &Requirement,
     filters: &[&Filter],
-    f: &Facts,
+    f: &Facts<'_>,
     c: &Candidate,
     ctx: &AuditContext,
     explain: bool,
@@ -335,10 +358,16 @@ pub(crate) fn fit(
     match leaf.kind {
         Kind::Achievement => {
             let id_is = |want: &Option<String>| {
-                want.is_some() && f.achievement_id.is_some() && *want == f.achievement_id
+                want.is_some() && f.achievement_id.is_some() && want.as_deref() == f.achievement_id
             };
-            let title_is = |want: &Option<String>| matches!((want, &f.title), (Some(w), Some(t)) if lower(w) == *t);
-            let issuer_ok = !f.external || filters.iter().any(|fl| fl.issuers.contains(&f.issuer));
+            let title_is = |want: &Option<String>| match (want, f.title) {
+                (Some(w), Some(t)) => same(w, t),
+                _ => false,
+            };
+            let issuer_ok = !f.external
+                || filters
+                    .iter()
+                    .any(|fl| fl.issuers.iter().any(|i| i == f.issuer));
             let direct =
                 issuer_ok && (id_is(&leaf.achievement_id) || title_is(&leaf.achievement_title));
             let agreement = rules.recognition_agreements.iter().position(|a| {
@@ -350,38 +379,32 @@ pub(crate) fn fit(
                 (true, _) => {}
                 (false, Some(a)) => via = Via::Agreement(a),
                 (false, None) => {
-                    out.push(if explain {
-                        "it is not one of the required modules".to_string()
-                    } else {
-                        String::new()
-                    });
+                    if explain {
+                        out.push("it is not one of the required modules".to_string());
+                    }
                     return Err(out);
                 }
             }
         }
         Kind::EctsFrom => {
             if f.ects == 0 {
-                out.push(if explain {
-                    "it states no ECTS credits".to_string()
-                } else {
-                    String::new()
-                });
+                if explain {
+                    out.push("it states no ECTS credits".to_string());
+                }
                 return Err(out);
             }
         }
-        Kind::NOf | Kind::AllOf => {
-            out.push(String::new());
-            return Err(out);
-        }
+        Kind::NOf | Kind::AllOf => return Err(out),
     }
     let skip_issuer = leaf.kind == Kind::Achievement;
+    let mut ok = true;
     for fl in filters {
-        check_filter(fl, f, c, ctx, skip_issuer, explain, &mut out);
-        if !explain && !out.is_empty() {
+        ok &= check_filter(fl, f, c, ctx, skip_issuer, explain, &mut out);
+        if !ok && !explain {
             return Err(out);
         }
     }
-    if out.is_empty() {
+    if ok {
         Ok(via)
     } else {
         Err(out)

@@ -15,8 +15,9 @@
 //! | --- | --- |
 //! | `rules.rs` | the rules format (serde), parsing and validation |
 //! | `filter.rs` | per-credential facts, status checks, filters and their reasons |
-//! | `engine.rs` | the branch-and-bound assignment search |
-//! | `report.rs` | building the problem, the [`Audit`] output and its wording |
+//! | `engine/` | the branch-and-bound assignment search (`bound.rs`: its bounds) |
+//! | `report.rs` | building the problem and the [`Audit`] output |
+//! | `wording.rs` | the plain-language rules, reasons and what is missing |
 //! | `catalogue.rs` | the catalogue format, [`suggest`] and [`what_if`] |
 
 use chrono::{DateTime, Utc};
@@ -29,6 +30,7 @@ mod engine;
 mod filter;
 pub mod report;
 pub mod rules;
+mod wording;
 
 #[cfg(test)]
 mod tests;

@@ -1,8 +1,8 @@
 //! Running an audit: from rules and candidates to the engine's problem, and from its solution
 //! to the [`Audit`] the desktop UI renders.
 //!
-//! This file owns the output types and their wording (statuses, "counts as module M3 through
-//! …", reasons, what is missing). It must not decide eligibility (that is `filter.rs`) nor
+//! This file owns the output types and the flow of an audit; the sentences come from
+//! `wording.rs`. It must not decide eligibility (that is `filter.rs`) nor
 //! search (that is `engine.rs`); it never fails: bad input is caught when rules are parsed.
 
 use serde::Serialize;
@@ -12,6 +12,7 @@ use ts_rs::TS;
 use super::engine::{self, Choice, Item, Leaf, Node, Problem};
 use super::filter::{self, centi, Facts, Via};
 use super::rules::{Filter, Kind, QualificationRules, Requirement};
+use super::wording::{self, fmt_ects};
 use super::{AuditContext, Candidate, DEFAULT_NODE_BUDGET};
 
 /// How far a requirement is met.
@@ -119,15 +120,6 @@ pub struct CandidateAudit {
     pub reasons: Vec<String>,
 }
 
-/// Format hundredths of ECTS ("5", "2.5").
-pub(crate) fn fmt_ects(c: u64) -> String {
-    if (c / 100) * 100 == c {
-        (c / 100).to_string()
-    } else {
-        format!("{}", c as f64 / 100.0)
-    }
-}
-
 struct Flat<'a> {
     reqs: Vec<&'a Requirement>,
     nodes: Vec<Node>,
@@ -228,7 +220,7 @@ pub(crate) fn run(
             reasons: Vec::new(),
         })
         .collect();
-    let mut facts: Vec<Option<Facts>> = Vec::with_capacity(candidates.len());
+    let mut facts: Vec<Option<Facts<'_>>> = Vec::with_capacity(candidates.len());
     let mut fits: Vec<Vec<(usize, Via)>> = vec![Vec::new(); candidates.len()];
     let mut what_if_used = false;
     for (ci, c) in candidates.iter().enumerate() {
@@ -271,7 +263,7 @@ pub(crate) fn run(
             fits[ci].is_empty(),
         ) {
             copies
-                .entry((fc.issuer.clone(), aid.clone()))
+                .entry((fc.issuer.to_string(), aid.clone()))
                 .or_default()
                 .push(ci);
         }
@@ -337,6 +329,11 @@ pub(crate) fn run(
         }
     }
     // Reasons for eligible credentials that were not used, and remarks on used ones.
+    let counted_in_group: HashMap<usize, usize> = item_of
+        .iter()
+        .filter(|&&ci| outcomes[ci].counted)
+        .filter_map(|&ci| group[ci].map(|g| (g, ci)))
+        .collect();
     let label = |l: usize| {
         let r = flat.reqs[flat.leaf_node[l]];
         format!("{} ({})", r.id, r.label())
@@ -358,10 +355,8 @@ pub(crate) fn run(
         match sol.choice[k] {
             Choice::Unused => {
                 let cap = problem.ext_cap.unwrap_or(u64::MAX);
-                let twin = item_of.iter().enumerate().find(|&(j, &cj)| {
-                    j != k && group[cj].is_some() && group[cj] == group[ci] && outcomes[cj].counted
-                });
-                if let Some((_, &cj)) = twin {
+                let twin = group[ci].and_then(|g| counted_in_group.get(&g).copied());
+                if let Some(cj) = twin {
                     outcomes[ci].reasons.push(format!(
                         "the same achievement is already counted as {}",
                         candidates[cj].id
@@ -397,7 +392,7 @@ pub(crate) fn run(
             Choice::SharedOnly => {}
         }
     }
-    let ctx_words = Words {
+    let ctx_words = wording::Words {
         rules,
         candidates,
         facts: &facts,
@@ -480,7 +475,7 @@ pub(crate) fn run(
     let complete = total >= need_total && flat.roots.iter().all(|&r| statuses[r] == Status::Met);
     let mut missing = Vec::new();
     for ra in &requirements {
-        ctx_words.missing(ra, &flat, &mut missing);
+        ctx_words.missing(ra, &flat.reqs, &mut missing);
     }
     if total < need_total {
         missing.push(format!(
@@ -511,161 +506,4 @@ pub(crate) fn run(
         }),
         nodes_explored: sol.nodes,
     }
-}
-
-struct Words<'a> {
-    rules: &'a QualificationRules,
-    candidates: &'a [Candidate],
-    facts: &'a [Option<Facts>],
-    fits: &'a [Vec<(usize, Via)>],
-}
-
-impl Words<'_> {
-    fn counting(&self, ci: usize, leaf: usize, r: &Requirement, shared: bool) -> Counting {
-        let c = &self.candidates[ci];
-        let ects = self.facts[ci].as_ref().map_or(0, |f| f.ects);
-        let via = self.fits[ci]
-            .iter()
-            .find(|(l, _)| *l == leaf)
-            .map_or(Via::Direct, |(_, v)| *v);
-        let module = r.achievement_id.clone().unwrap_or_else(|| r.id.clone());
-        let mut rule = match (r.kind, via) {
-            (Kind::Achievement, Via::Agreement(a)) => {
-                let name = self
-                    .rules
-                    .recognition_agreements
-                    .get(a)
-                    .map_or("a partner", |a| a.partner.name.as_str());
-                format!(
-                    "counts as module {module} ({}) through the recognition agreement with {name}",
-                    r.label()
-                )
-            }
-            (Kind::Achievement, _) => format!("counts as module {module} ({})", r.label()),
-            _ => format!(
-                "counts {} ECTS toward {} ({})",
-                fmt_ects(ects),
-                r.id,
-                r.label()
-            ),
-        };
-        let raw = centi(c.credential.ects.unwrap_or(0.0));
-        if raw > ects && r.kind == Kind::EctsFrom {
-            rule.push_str(&format!(
-                "; {} of its {} ECTS, the most recognised per credential",
-                fmt_ects(ects),
-                fmt_ects(raw)
-            ));
-        }
-        if shared {
-            rule.push_str("; it may also count for other requirements");
-        }
-        Counting {
-            candidate_id: c.id.clone(),
-            title: c.credential.title.clone(),
-            ects: ects as f64 / 100.0,
-            rule,
-        }
-    }
-
-    fn missing(&self, ra: &RequirementAudit, flat: &Flat<'_>, out: &mut Vec<String>) {
-        if ra.status == Status::Met {
-            return;
-        }
-        let Some(r) = flat.reqs.iter().find(|r| r.id == ra.id) else {
-            return;
-        };
-        match r.kind {
-            Kind::Achievement => {
-                let partners: Vec<&str> = self
-                    .rules
-                    .recognition_agreements
-                    .iter()
-                    .filter(|a| {
-                        Some(&a.counts_as) == r.achievement_id.as_ref() || a.counts_as == r.id
-                    })
-                    .map(|a| a.partner.name.as_str())
-                    .collect();
-                let mut s = format!("{}: the module \"{}\"", r.id, r.label());
-                if !partners.is_empty() {
-                    s.push_str(&format!(
-                        " (or its recognised equivalent from {})",
-                        partners.join(" or ")
-                    ));
-                }
-                out.push(s);
-            }
-            Kind::EctsFrom => {
-                let need = centi(r.ects.unwrap_or(0.0));
-                let have = centi(ra.ects_counted);
-                out.push(format!(
-                    "{}: {} more ECTS{}",
-                    r.id,
-                    fmt_ects(need.saturating_sub(have)),
-                    describe(&r.filter)
-                        .map(|d| format!(" from credentials {d}"))
-                        .unwrap_or_default()
-                ));
-            }
-            Kind::NOf | Kind::AllOf => {
-                if r.kind == Kind::NOf {
-                    let open: Vec<String> = ra
-                        .children
-                        .iter()
-                        .filter(|c| c.status != Status::Met)
-                        .map(|c| format!("{} ({})", c.id, c.title))
-                        .collect();
-                    let k = ra
-                        .count_needed
-                        .unwrap_or(0)
-                        .saturating_sub(ra.count_counted);
-                    out.push(format!(
-                        "{} ({}): {k} more of {}",
-                        r.id,
-                        r.label(),
-                        open.join(", ")
-                    ));
-                    for c in ra.children.iter().filter(|c| c.status == Status::PartlyMet) {
-                        self.missing(c, flat, out);
-                    }
-                } else {
-                    for c in &ra.children {
-                        self.missing(c, flat, out);
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// A filter in words ("EQF 6 or higher, on data science"), if it says anything.
-pub(crate) fn describe(f: &Filter) -> Option<String> {
-    let mut p = Vec::new();
-    if f.issuer_in_network {
-        p.push("issued in the network".to_string());
-    }
-    if !f.issuers.is_empty() {
-        p.push(format!("issued by {}", f.issuers.join(" or ")));
-    }
-    if let Some(l) = f.min_eqf {
-        p.push(format!("at EQF {l} or higher"));
-    }
-    if !f.keywords.is_empty() {
-        p.push(format!("on {}", f.keywords.join(" or ")));
-    }
-    if !f.skills.is_empty() {
-        p.push(format!("with the skill {}", f.skills.join(" or ")));
-    }
-    if !f.achievement_types.is_empty() {
-        p.push(format!("of type {}", f.achievement_types.join(" or ")));
-    }
-    if let Some(a) = &f.assessment {
-        if a.supervised || a.identity_verified {
-            p.push("with a supervised, identity-checked assessment".to_string());
-        }
-    }
-    if let Some(y) = f.issued_within_years {
-        p.push(format!("issued within {y} years"));
-    }
-    (!p.is_empty()).then(|| p.join(", "))
 }

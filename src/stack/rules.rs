@@ -3,7 +3,7 @@
 //!
 //! This file owns the serde types, parsing and structural validation of a rules document
 //! (`schemas/qualification-rules.schema.json`, prose in `docs/stacking.md`). It must not
-//! evaluate credentials (that is [`super::filter`]) or search assignments ([`super::engine`]),
+//! evaluate credentials (that is `filter.rs`) or search assignments (`engine/`),
 //! and it never checks the document's signature: a `proof` and an `issuer` member are
 //! tolerated and ignored here, the caller verifies them elsewhere.
 

@@ -292,3 +292,65 @@ fn rules_reject_bad_documents() {
         assert!(e.contains(why), "{e} should mention {why}");
     }
 }
+
+#[test]
+fn doc_examples_parse_and_audit() {
+    let doc =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/stacking.md"))
+            .unwrap();
+    let blocks: Vec<&str> = doc
+        .split("```json\n")
+        .skip(1)
+        .filter_map(|b| b.split("```").next())
+        .collect();
+    assert_eq!(blocks.len(), 2, "two rules examples in docs/stacking.md");
+    let rules: Vec<QualificationRules> = blocks.iter().map(|b| parse_rules(b).unwrap()).collect();
+    let now = chrono::DateTime::parse_from_rfc3339("2026-06-01T00:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let ctx = AuditContext::new(now, ["did:web:uni-x.es".to_string()]);
+    let hs = "did:web:hs-rheinau.de";
+    let cands: Vec<Candidate> = [
+        ("m1", hs, "https://hs-rheinau.de/modules/M1", 5.0, vec![]),
+        (
+            "ux",
+            "did:web:uni-x.es",
+            "https://uni-x.es/cursos/etica-datos",
+            6.0,
+            vec![],
+        ),
+        (
+            "ml",
+            hs,
+            "https://hs-rheinau.de/c/ml",
+            12.0,
+            vec!["machine learning"],
+        ),
+        ("e1", hs, "https://hs-rheinau.de/modules/E1", 5.0, vec![]),
+        (
+            "ds",
+            hs,
+            "https://hs-rheinau.de/c/ds",
+            8.0,
+            vec!["data science"],
+        ),
+    ]
+    .into_iter()
+    .map(|(id, iss, aid, ects, kw)| Compact {
+        id: id.into(),
+        issuer: Some(iss.into()),
+        achievement_id: Some(aid.into()),
+        ects: Some(ects),
+        eqf: Some(6),
+        keywords: kw.into_iter().map(String::from).collect(),
+        ..Compact::default()
+    })
+    .map(|c| c.candidate())
+    .collect();
+    let a = audit(&rules[0], &cands, &ctx);
+    assert!(a.complete, "{:?}", a.missing);
+    // 5 + 6 + 10 (of 12: at most 10 per credential) + 5 + 8
+    assert_eq!(a.ects_counted, 34.0);
+    let ux = a.candidates.iter().find(|c| c.id == "ux").unwrap();
+    assert_eq!(ux.counts_toward, vec!["M3".to_string()]);
+}

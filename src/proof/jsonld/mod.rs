@@ -117,7 +117,7 @@ pub fn to_rdf(doc: &Value, loader: &ContextLoader) -> Result<Vec<Quad>, JsonLdEr
     to_rdf_with(doc, loader, Options::default())
 }
 
-/// [`to_rdf`] with explicit options.
+/// [`to_rdf()`] with explicit options.
 pub fn to_rdf_with(
     doc: &Value,
     loader: &ContextLoader,

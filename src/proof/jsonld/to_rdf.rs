@@ -21,7 +21,7 @@ const XSD_INTEGER: &str = "http://www.w3.org/2001/XMLSchema#integer";
 const XSD_DOUBLE: &str = "http://www.w3.org/2001/XMLSchema#double";
 
 /// Converts expanded JSON-LD (an array of node objects) to quads; the same triple stated
-/// twice appears twice (the canonicaliser and [`super::to_rdf`] remove duplicates).
+/// twice appears twice (the canonicaliser and [`super::to_rdf()`] remove duplicates).
 pub fn expanded_to_rdf(expanded: &[Value], options: Options) -> Result<Vec<Quad>, JsonLdError> {
     let mut w = Writer {
         safe: options.safe,
