@@ -22,6 +22,7 @@
 pub mod did;
 pub mod error;
 pub mod formats;
+pub mod issuer;
 pub mod model;
 pub mod proof;
 pub mod stack;

@@ -23,6 +23,9 @@ fn main() {
             commands::remove_credential,
             commands::reverify_all,
             commands::unlock_wallet,
+            commands::list_qualifications,
+            commands::import_qualification,
+            commands::stack_qualification,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

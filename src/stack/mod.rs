@@ -43,7 +43,7 @@ pub use catalogue::{
 pub use report::{
     audit, audit_with_budget, Audit, CandidateAudit, Counting, RequirementAudit, Status,
 };
-pub use rules::{parse_rules, QualificationRules, Requirement};
+pub use rules::{parse_rules, Kind, QualificationRules, Requirement};
 
 /// Search nodes an audit may explore before it returns its best assignment unproven.
 pub const DEFAULT_NODE_BUDGET: u64 = 200_000;

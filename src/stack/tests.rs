@@ -354,3 +354,17 @@ fn doc_examples_parse_and_audit() {
     let ux = a.candidates.iter().find(|c| c.id == "ux").unwrap();
     assert_eq!(ux.counts_toward, vec!["M3".to_string()]);
 }
+
+#[test]
+fn audit_types_export_to_typescript() {
+    use ts_rs::TS;
+    let cfg = ts_rs::Config::default();
+    let audit = Audit::export_to_string(&cfg).unwrap();
+    assert!(audit.contains("provenOptimal: boolean"), "{audit}");
+    assert!(audit.contains("nodesExplored: number"), "{audit}");
+    let req = RequirementAudit::export_to_string(&cfg).unwrap();
+    assert!(req.contains("children: Array<RequirementAudit>"), "{req}");
+    assert!(Suggestion::export_to_string(&cfg)
+        .unwrap()
+        .contains("extraEcts"));
+}

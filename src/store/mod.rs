@@ -19,11 +19,13 @@ pub mod crypto;
 mod import;
 mod index;
 pub mod originals;
+mod qualifications;
 mod trust;
 
 pub use backup::RestoreReport;
 pub use import::{collect, ImportItem, ImportOutcome, ImportReport, Progress, RepairReport};
 pub use index::{CredentialSummary, SortKey, StoredCredential};
+pub use qualifications::{StackResult, StoredQualification};
 pub use trust::{check_signed_by_issuer, Registry};
 
 use crate::proof::keys::KeyPair;

@@ -28,7 +28,7 @@ pub struct Registry {
 }
 
 impl Wallet {
-    fn cache_put(&self, key: &str, value: &Value) -> Result<()> {
+    pub(crate) fn cache_put(&self, key: &str, value: &Value) -> Result<()> {
         let bytes = serde_json::to_vec(value).map_err(|e| Error::Internal(e.to_string()))?;
         self.caches
             .insert(key.as_bytes(), self.seal(&bytes, key.as_bytes()))
@@ -36,7 +36,7 @@ impl Wallet {
         self.flush()
     }
 
-    fn cache_scan(&self, prefix: &str) -> Result<Vec<(String, Value)>> {
+    pub(crate) fn cache_scan(&self, prefix: &str) -> Result<Vec<(String, Value)>> {
         let mut out = Vec::new();
         for item in self.caches.scan_prefix(prefix.as_bytes()) {
             let (k, v) = item.map_err(|e| self.damaged(e))?;

@@ -1,7 +1,9 @@
 //! Tauri commands, grouped by domain. Each adapts one core function to IPC.
 
 mod credentials;
+mod qualifications;
 mod wallet;
 
 pub use credentials::*;
+pub use qualifications::*;
 pub use wallet::*;

@@ -1,6 +1,8 @@
 //! `mcx`: the MicroCredX Wallet command line. A thin layer over the `microcredx` library:
 //! it parses arguments, calls library functions and prints their results.
 
+mod issuer_cmd;
+mod stack_cmd;
 mod verify_cmd;
 mod wallet_cmd;
 
@@ -107,6 +109,31 @@ enum Command {
     /// Cached DID documents (did:web issuers), for offline checks.
     #[command(subcommand)]
     Did(DidCommand),
+    /// List the qualifications in the wallet.
+    Qualifications {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Qualification rules published by awarding institutions.
+    #[command(subcommand)]
+    Qualification(QualificationCommand),
+    /// Count the wallet's credentials toward a qualification, optimally, and explain it.
+    ///
+    /// Exit status 0 when the qualification is complete, 1 when not yet.
+    Stack {
+        /// The qualification's id (or a part of its title).
+        qualification: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// A catalogue of offered micro-credentials: suggest the smallest set that completes it.
+        #[arg(long, value_name = "FILE")]
+        catalogue: Option<PathBuf>,
+        /// Hypothetical credentials (files) counted as if held and verified.
+        #[arg(long = "what-if", value_name = "FILE", num_args = 1..)]
+        what_if: Vec<PathBuf>,
+    },
     /// Re-check every credential (after a registry or status update).
     Reverify {
         /// Print JSON.
@@ -119,6 +146,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The institution's side: keys, bulk issuing, signed rules, registry, catalogue, revocation.
+    #[command(subcommand)]
+    Issuer(issuer_cmd::IssuerCommand),
     /// Manage signing keys.
     #[command(subcommand)]
     Key(KeyCommand),
@@ -150,6 +180,15 @@ enum RegistryCommand {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum QualificationCommand {
+    /// Import a qualification's rules (signed by the awarding institution).
+    Import {
+        /// The rules file.
+        file: PathBuf,
     },
 }
 
@@ -270,8 +309,25 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Did(DidCommand::Import { file }) => {
             wallet_cmd::did_import(cli.wallet.as_deref(), &file)
         }
+        Command::Qualifications { json } => stack_cmd::list(cli.wallet.as_deref(), json),
+        Command::Qualification(QualificationCommand::Import { file }) => {
+            stack_cmd::import(cli.wallet.as_deref(), &file)
+        }
+        Command::Stack {
+            qualification,
+            json,
+            catalogue,
+            what_if,
+        } => stack_cmd::run(
+            cli.wallet.as_deref(),
+            &qualification,
+            json,
+            catalogue.as_deref(),
+            &what_if,
+        ),
         Command::Reverify { json } => wallet_cmd::reverify(cli.wallet.as_deref(), json),
         Command::Repair { json } => wallet_cmd::repair(cli.wallet.as_deref(), json),
+        Command::Issuer(cmd) => issuer_cmd::run(cmd, cli.wallet.as_deref()),
         Command::Key(KeyCommand::New { out }) => {
             let pair = KeyPair::generate();
             let text = serde_json::to_string_pretty(&pair.to_file())?;

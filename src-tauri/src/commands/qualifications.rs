@@ -1,0 +1,30 @@
+//! Commands over qualifications: the rules in the wallet and audits against them.
+
+use crate::ipc::IpcResult;
+use crate::state::AppState;
+use microcredx::store::{StackResult, StoredQualification};
+use tauri::State;
+
+/// The qualifications in the wallet.
+#[tauri::command]
+pub fn list_qualifications(state: State<'_, AppState>) -> IpcResult<Vec<StoredQualification>> {
+    Ok(state.with_wallet(|w| w.qualifications())?)
+}
+
+/// Import a qualification's rules from a file path.
+#[tauri::command]
+pub fn import_qualification(
+    state: State<'_, AppState>,
+    path: String,
+) -> IpcResult<StoredQualification> {
+    Ok(state.with_wallet(|w| {
+        let bytes = std::fs::read(&path).map_err(|e| microcredx::Error::io(&path, e))?;
+        w.import_qualification(&bytes)
+    })?)
+}
+
+/// Audit the wallet against a qualification.
+#[tauri::command]
+pub async fn stack_qualification(state: State<'_, AppState>, id: String) -> IpcResult<StackResult> {
+    Ok(state.with_wallet(|w| w.stack(&id, &[], None, chrono::Utc::now()))?)
+}

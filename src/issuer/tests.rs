@@ -1,0 +1,136 @@
+//! Unit tests of the issuer module: signing as did:key and did:web, learners table errors,
+//! the status list bit layout, and signed documents accepted by the wallet's checks.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use super::*;
+use crate::did::KeyCache;
+use crate::proof::di::{verify_proofs, ProofEnv};
+use crate::verify::StatusCache;
+
+fn spec() -> &'static str {
+    r#"{"id": "https://uni.example/a/1", "name": "Digital Twins", "description": "Modelling plants.",
+        "ects": 4, "eqfLevel": 6, "learningOutcomes": [{"name": "Build a digital twin",
+        "uri": "http://data.europa.eu/esco/skill/abc"}, "Explain sensor fusion"],
+        "assessmentType": "Supervised written exam", "participationForm": "Blended",
+        "qualityAssurance": "Accredited by the national agency"}"#
+}
+
+#[test]
+fn did_key_and_did_web_signatures_verify() {
+    let key = KeyPair::generate();
+    let plain = Issuer::new(key.clone(), "Uni", Some("de"), None).unwrap();
+    let web = Issuer::new(key, "Uni", Some("DE"), Some("uni.example")).unwrap();
+    assert_eq!(web.id(), "did:web:uni.example");
+    let t = badge::parse_achievement(spec()).unwrap();
+    let (rows, bad) = learners::parse_learners("name,grade\nMaria Ionescu,A\n").unwrap();
+    assert!(bad.is_empty());
+    let opts = BatchOptions {
+        suite: Suite::EddsaRdfc2022,
+        created: now(),
+    };
+    for issuer in [&plain, &web] {
+        let out = issue_batch(issuer, &t, &rows, &opts, &mut [], &mut |_| {});
+        let c = &out[0].as_ref().unwrap().credential;
+        let mut env = ProofEnv::default();
+        if let Some(doc) = issuer.did_document() {
+            env.keys = KeyCache::default();
+            env.keys.insert(doc).unwrap();
+        }
+        let checks = verify_proofs(c, &env);
+        assert!(checks[0].outcome.is_ok(), "{:?}", checks[0].outcome);
+        assert_eq!(checks[0].controller.as_deref(), Some(issuer.id()));
+        let view = crate::formats::view(&crate::formats::Document::from_value(c.clone()).unwrap());
+        assert_eq!(view.ects, Some(4.0));
+        assert_eq!(view.eqf_level, Some(6));
+        assert_eq!(view.issuer.country.as_deref(), Some("DE"));
+        assert_eq!(view.learning_outcomes.len(), 2);
+        assert_eq!(view.participation_form.as_deref(), Some("Blended"));
+    }
+}
+
+#[test]
+fn bad_rows_are_named() {
+    let (good, bad) = learners::parse_learners(
+        "id,name,issued\ndid:example:1,Ana,2025-01-02\n,,2025-01-02\nx,Bo,2025-01-02\n,Cy,2025-13-40\n,Di\n",
+    )
+    .unwrap();
+    assert_eq!(good.len(), 1);
+    let msgs: Vec<String> = bad.iter().map(ToString::to_string).collect();
+    assert!(
+        msgs[0].starts_with("row 2 (line 3): the name is missing"),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs[1].contains("row 3") && msgs[1].contains("not a DID"),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs[2].contains("row 4") && msgs[2].contains("not a date"),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs[3].contains("row 5") && msgs[3].contains("2 columns"),
+        "{msgs:?}"
+    );
+    assert!(learners::parse_learners("nom\nx\n").is_err());
+}
+
+#[test]
+fn status_bits_match_the_wallet_reader() {
+    let issuer = Issuer::new(KeyPair::generate(), "Uni", None, None).unwrap();
+    let mut list = StatusList::new(
+        "https://uni.example/status/1",
+        "revocation",
+        1024,
+        issuer.id(),
+    )
+    .unwrap();
+    for _ in 0..10 {
+        list.allocate().unwrap();
+    }
+    list.set(9, true).unwrap();
+    assert!(list.set(9, false).is_err());
+    let doc = list.credential(&issuer).unwrap();
+    assert!(verify_proofs(&doc, &ProofEnv::default())[0].outcome.is_ok());
+    let mut cache = StatusCache::default();
+    cache.insert(doc, None).unwrap();
+    let set = cache.check(&list.entry(9));
+    let clear = cache.check(&list.entry(8));
+    assert!(
+        matches!(set, crate::verify::status::StatusOutcome::Set { .. }),
+        "{set:?}"
+    );
+    assert!(matches!(
+        clear,
+        crate::verify::status::StatusOutcome::Clear { .. }
+    ));
+}
+
+#[test]
+fn registry_is_accepted_by_the_wallet_check() {
+    let issuer = Issuer::new(KeyPair::generate(), "Net", None, Some("net.example")).unwrap();
+    let doc = documents::sign_registry(
+        &issuer,
+        r#"{"name": "Net", "members": [{"id": "did:web:a.example", "name": "A", "country": "pt"}]}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        crate::store::check_signed_by_issuer(&doc, "registry").unwrap(),
+        issuer.profile.did_key
+    );
+    assert_eq!(doc["members"][0]["country"], "PT");
+    assert!(
+        documents::sign_registry(&issuer, r#"{"name": "Net", "members": [{"id": "x"}]}"#)
+            .unwrap_err()
+            .to_string()
+            .contains("members[0]")
+    );
+}
+
+#[test]
+fn uuids_are_version_4() {
+    let u = new_urn_uuid();
+    assert_eq!(u.len(), 45);
+    assert_eq!(&u[23..24], "4");
+    assert_ne!(u, new_urn_uuid());
+}
