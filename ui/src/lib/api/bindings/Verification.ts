@@ -27,4 +27,8 @@ credential: MicroCredential,
 /**
  * When the check was made (RFC 3339), or the `--at` time.
  */
-checkedAt: string, };
+checkedAt: string, 
+/**
+ * The credentials inside a CLR or a presentation, each verified on its own.
+ */
+embedded?: Array<Verification>, };
