@@ -4,6 +4,7 @@
 
 mod cli;
 mod crash;
+mod issuer;
 mod util;
 mod verify;
 mod wallet;

@@ -35,6 +35,7 @@ fn files() -> Vec<(String, Result<String, ts_rs::ExportError>)> {
         microcredx::model::StepKind,
         microcredx::model::StepStatus,
         microcredx::store::StoredQualification,
+        microcredx::store::DemoReport,
         microcredx::store::StackResult,
         microcredx::stack::Audit,
         microcredx::stack::RequirementAudit,

@@ -23,6 +23,7 @@ fn main() {
             commands::remove_credential,
             commands::reverify_all,
             commands::unlock_wallet,
+            commands::load_demo_wallet,
             commands::list_qualifications,
             commands::import_qualification,
             commands::stack_qualification,

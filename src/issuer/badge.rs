@@ -25,10 +25,14 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
-/// The credential contexts (both bundled).
-pub const CONTEXTS: [&str; 2] = [
+/// The credential contexts (all bundled): VC 2.0, OB 3.0.3, and the W3C undefined-terms
+/// context, whose `@vocab` gives the EU extension properties (`assessmentType`,
+/// `participationForm`, ...) issuer-dependent IRIs. Without it JSON-LD safe mode, which both
+/// the wallet and the reference verifier use, refuses properties OB 3.0 does not define.
+pub const CONTEXTS: [&str; 3] = [
     "https://www.w3.org/ns/credentials/v2",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    "https://www.w3.org/ns/credentials/undefined-terms/v2",
 ];
 
 /// A learning outcome or skill: its text and, optionally, an ESCO (or other) concept URI.

@@ -233,7 +233,7 @@ impl Issuer {
         )
     }
 
-    /// The sealed key file form of the key (used by [`keystore`]).
+    /// The unlocked key (for sealing it in [`keystore`]).
     pub(crate) fn key(&self) -> &KeyPair {
         &self.key
     }

@@ -69,7 +69,7 @@ impl StatusList {
                 "the status purpose {purpose:?} is not revocation or suspension"
             )));
         }
-        if size == 0 || size % 8 != 0 || size > MAX_SIZE {
+        if size == 0 || !size.is_multiple_of(8) || size > MAX_SIZE {
             return Err(Error::BadInput(format!(
                 "--size {size} must be a positive multiple of 8, at most {MAX_SIZE}"
             )));

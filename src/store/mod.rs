@@ -16,6 +16,7 @@
 
 mod backup;
 pub mod crypto;
+mod demo;
 mod import;
 mod index;
 pub mod originals;
@@ -23,6 +24,7 @@ mod qualifications;
 mod trust;
 
 pub use backup::RestoreReport;
+pub use demo::{demo_catalogue, DemoReport};
 pub use import::{collect, ImportItem, ImportOutcome, ImportReport, Progress, RepairReport};
 pub use index::{CredentialSummary, SortKey, StoredCredential};
 pub use qualifications::{StackResult, StoredQualification};

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import App from './App.svelte';
 import type { WalletSummary } from '$lib/api';
 import { setLocale } from '$lib/i18n';
+import { summary as summarise } from './test-fixtures';
 
 const WALLET_DIR = '/home/ana/.local/share/microcredx-wallet';
 
@@ -12,11 +13,15 @@ function walletWith(credentials: number, extra: Partial<WalletSummary> = {}): Wa
   return { path: WALLET_DIR, credentials, encrypted: false, holder: null, ...extra };
 }
 
-/** Answer `about` and `wallet_summary` like the Rust side would. */
+/** Answer `about`, `wallet_summary` and `list_credentials` like the Rust side would. */
 function backend(summary: () => WalletSummary | Promise<WalletSummary>) {
   mockIPC(async (cmd) => {
     if (cmd === 'about') return { name: 'MicroCredX Wallet', version: '0.1.0' };
     if (cmd === 'wallet_summary') return summary();
+    if (cmd === 'list_credentials') {
+      const { credentials } = await summary();
+      return Array.from({ length: credentials }, (_, i) => summarise(`c${i}`));
+    }
     throw { code: 'internal', message: `no mock for ${cmd}` };
   });
 }
@@ -32,20 +37,39 @@ describe('the app shell', () => {
     const importButton = within(empty).getByRole('button', { name: 'Import credentials' });
     expect((importButton as HTMLButtonElement).disabled).toBe(false);
     const demo = within(empty).getByRole('button', { name: 'Load the demo wallet' });
-    expect((demo as HTMLButtonElement).disabled).toBe(true);
-    expect(empty.textContent).toContain('The demo network arrives in a later version.');
-    expect(screen.queryByTestId('credential-count')).toBeNull();
+    expect((demo as HTMLButtonElement).disabled).toBe(false);
+    expect(empty.textContent).toContain('A fictional network of seven European universities');
+    expect(screen.queryByTestId('total-count')).toBeNull();
 
     expect((await screen.findByTestId('wallet-path')).textContent).toBe(WALLET_DIR);
     expect((await screen.findByTestId('app-version')).textContent).toBe('0.1.0');
     expect(screen.getByRole('banner').textContent).toContain('MicroCredX Wallet');
   });
 
+  it('loads the demo wallet and then shows its credentials', async () => {
+    let loaded = false;
+    mockIPC(async (cmd) => {
+      if (cmd === 'about') return { name: 'MicroCredX Wallet', version: '0.1.0' };
+      if (cmd === 'wallet_summary') return walletWith(loaded ? 2 : 0);
+      if (cmd === 'list_credentials') return loaded ? [summarise('a'), summarise('b')] : [];
+      if (cmd === 'load_demo_wallet') {
+        loaded = true;
+        return { credentials: 2, qualifications: 4, statusLists: 2, dids: 8, registry: true };
+      }
+      throw { code: 'internal', message: `no mock for ${cmd}` };
+    });
+    render(App);
+    const demo = await screen.findByTestId('load-demo');
+    await userEvent.click(demo);
+    expect((await screen.findByTestId('total-count')).textContent).toBe('2');
+    expect(screen.queryByTestId('empty-wallet')).toBeNull();
+  });
+
   it('shows the count, and no empty state, when the wallet holds credentials', async () => {
     backend(() => walletWith(3));
     render(App);
 
-    const count = await screen.findByTestId('credential-count');
+    const count = await screen.findByTestId('total-count');
     expect(count.textContent).toBe('3');
     expect(screen.getByTestId('screen-wallet').textContent).toContain('credentials in your wallet');
     expect(screen.queryByTestId('empty-wallet')).toBeNull();
@@ -54,7 +78,7 @@ describe('the app shell', () => {
   it('uses the singular for one credential', async () => {
     backend(() => walletWith(1));
     render(App);
-    await screen.findByTestId('credential-count');
+    await screen.findByTestId('total-count');
     expect(screen.getByTestId('screen-wallet').textContent).toContain('1 credential in your wallet');
   });
 
@@ -114,7 +138,7 @@ describe('the app shell', () => {
     const user = userEvent.setup();
     backend(() => walletWith(2, { encrypted: true }));
     render(App);
-    await screen.findByTestId('credential-count');
+    await screen.findByTestId('total-count');
     await user.click(screen.getByTestId('nav-settings'));
     expect(screen.getByTestId('settings-wallet-path').textContent).toBe(WALLET_DIR);
     expect(screen.getByTestId('screen-settings').textContent).toContain('Encrypted with your passphrase');
@@ -199,6 +223,7 @@ describe('the app shell', () => {
         return null;
       }
       if (!unlocked) throw { code: 'locked', message: 'the wallet is encrypted' };
+      if (cmd === 'list_credentials') return ['a', 'b', 'c', 'd'].map((id) => summarise(id));
       return walletWith(4, { encrypted: true });
     });
     render(App);
@@ -213,7 +238,7 @@ describe('the app shell', () => {
 
     await user.clear(field);
     await user.type(field, 'right{Enter}');
-    expect((await screen.findByTestId('credential-count')).textContent).toBe('4');
+    expect((await screen.findByTestId('total-count')).textContent).toBe('4');
     expect(passphrases).toEqual([{ passphrase: 'wrong' }, { passphrase: 'right' }]);
   });
 });

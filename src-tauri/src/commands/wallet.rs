@@ -15,3 +15,11 @@ pub fn about() -> microcredx::About {
 pub fn wallet_summary(state: tauri::State<'_, AppState>) -> IpcResult<WalletSummary> {
     Ok(state.with_wallet(|w| w.summary())?)
 }
+
+/// Load the bundled demo network and the demo learner's credentials.
+#[tauri::command]
+pub async fn load_demo_wallet(
+    state: tauri::State<'_, AppState>,
+) -> IpcResult<microcredx::store::DemoReport> {
+    Ok(state.with_wallet(|w| w.load_demo(chrono::Utc::now()))?)
+}

@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use microcredx::issuer::{self, keystore, status::StatusList, BatchOptions, Issuer};
 use microcredx::proof::di::Suite;
 use microcredx::store::crypto::KdfCost;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -421,9 +421,12 @@ fn issue(
         bad.len(),
         if bad.len() == 1 { "" } else { "s" },
     );
+    // Per-row lines go to a pipe that may be closed early (`| head`): ignore write errors.
+    let mut stdout = std::io::stdout().lock();
     for g in &good {
         for (url, index) in &g.status {
-            println!(
+            let _ = writeln!(
+                stdout,
                 "  row {}: {} → status {url} index {index}",
                 g.row, g.file_name
             );

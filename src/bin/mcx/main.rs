@@ -109,6 +109,9 @@ enum Command {
     /// Cached DID documents (did:web issuers), for offline checks.
     #[command(subcommand)]
     Did(DidCommand),
+    /// The bundled demo network: load it into the wallet to try everything.
+    #[command(subcommand)]
+    Demo(DemoCommand),
     /// List the qualifications in the wallet.
     Qualifications {
         /// Print JSON.
@@ -181,6 +184,13 @@ enum RegistryCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum DemoCommand {
+    /// Load the demo network's DID documents, registry, status lists, qualifications and the
+    /// demo learner's credentials into the wallet.
+    Load,
 }
 
 #[derive(Subcommand)]
@@ -308,6 +318,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Did(DidCommand::Import { file }) => {
             wallet_cmd::did_import(cli.wallet.as_deref(), &file)
+        }
+        Command::Demo(DemoCommand::Load) => {
+            let wallet = wallet_cmd::open(cli.wallet.as_deref())?;
+            let r = wallet.load_demo(chrono::Utc::now())?;
+            println!(
+                "loaded the demo network: {} credentials, {} qualifications, {} status lists, {} DID documents{}",
+                r.credentials,
+                r.qualifications,
+                r.status_lists,
+                r.dids,
+                if r.registry { ", the trust registry" } else { "" }
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Qualifications { json } => stack_cmd::list(cli.wallet.as_deref(), json),
         Command::Qualification(QualificationCommand::Import { file }) => {

@@ -8,26 +8,56 @@
 import { invoke, type InvokeArgs } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type { About } from './bindings/About';
+import type { AnnexElement } from './bindings/AnnexElement';
 import type { CredentialDetail } from './bindings/CredentialDetail';
 import type { CredentialSummary } from './bindings/CredentialSummary';
+import type { DemoReport } from './bindings/DemoReport';
 import type { ErrorCode } from './bindings/ErrorCode';
 import type { ImportProgress } from './bindings/ImportProgress';
+import type { ImportOutcome } from './bindings/ImportOutcome';
 import type { ImportReport } from './bindings/ImportReport';
 import type { IpcError } from './bindings/IpcError';
+import type { MicroCredential } from './bindings/MicroCredential';
 import type { SortKey } from './bindings/SortKey';
+import type { Step } from './bindings/Step';
+import type { StepKind } from './bindings/StepKind';
+import type { StepStatus } from './bindings/StepStatus';
+import type { Verdict } from './bindings/Verdict';
+import type { Verification } from './bindings/Verification';
 import type { WalletSummary } from './bindings/WalletSummary';
 
 export type {
   About,
+  AnnexElement,
   CredentialDetail,
   CredentialSummary,
+  DemoReport,
   ErrorCode,
+  ImportOutcome,
   ImportProgress,
   ImportReport,
   IpcError,
+  MicroCredential,
   SortKey,
+  Step,
+  StepKind,
+  StepStatus,
+  Verdict,
+  Verification,
   WalletSummary,
 };
+
+/**
+ * A verification with the credentials inside a CLR or a presentation, each verified on its own.
+ * Rust sends `embedded` only when there are some; until the generated `Verification` binding
+ * carries the field, this is how the interface reads it.
+ */
+export type CheckedCredential = Verification & { embedded?: Verification[] };
+
+/** The credentials embedded in a verification (none for a plain credential). */
+export function embeddedOf(verification: Verification): readonly Verification[] {
+  return (verification as CheckedCredential).embedded ?? [];
+}
 
 /** Every code an `ApiError` can carry: the Rust codes, plus `ipc` for a failure of the bridge. */
 export type ApiErrorCode = ErrorCode | 'ipc';
@@ -93,6 +123,7 @@ interface Commands {
   remove_credential: { args: { id: string }; result: null };
   reverify_all: { args: undefined; result: CredentialSummary[] };
   unlock_wallet: { args: { passphrase: string }; result: null };
+  load_demo_wallet: { args: undefined; result: DemoReport };
 }
 
 export type CommandName = keyof Commands;
@@ -137,6 +168,9 @@ export const removeCredential = async (id: string): Promise<void> => {
 
 /** Re-check every credential now; returns the refreshed list. */
 export const reverifyAll = (): Promise<CredentialSummary[]> => call('reverify_all');
+
+/** Load the bundled demo network and the demo learner's credentials. */
+export const loadDemoWallet = (): Promise<DemoReport> => call('load_demo_wallet');
 
 /** Open an encrypted wallet with its passphrase. */
 export const unlockWallet = async (passphrase: string): Promise<void> => {

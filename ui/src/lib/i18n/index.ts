@@ -4,6 +4,9 @@ export {
   CATALOGUES,
   LOCALES,
   detectLocale,
+  formatAmount,
+  formatDate,
+  formatDateTime,
   formatNumber,
   getLocale,
   isLocale,
@@ -11,5 +14,6 @@ export {
   t,
   tp,
   type Locale,
+  type PlainKey,
   type PluralKey,
 } from './locale.svelte';

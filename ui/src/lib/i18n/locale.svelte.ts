@@ -80,6 +80,11 @@ function fill(template: string, params: Readonly<Record<string, string | number>
   );
 }
 
+/** The keys whose message has no placeholders: these can be chosen at run time. */
+export type PlainKey = {
+  [K in MessageKey]: [Placeholders<(typeof en)[K]>] extends [never] ? K : never;
+}[MessageKey];
+
 /** The message `key` in the current language, with its `{placeholders}` filled in. */
 export function t<K extends MessageKey>(key: K, ...params: Params<K>): string {
   return fill(CATALOGUES[current][key], params[0]);
@@ -99,4 +104,27 @@ export function tp(base: PluralKey, count: number): string {
 /** A number written the way the current language writes it. */
 export function formatNumber(value: number): string {
   return new Intl.NumberFormat(current).format(value);
+}
+
+/** A number of ECTS credits or hours: at most two decimals, written the current language's way. */
+export function formatAmount(value: number): string {
+  return new Intl.NumberFormat(current, { maximumFractionDigits: 2 }).format(value);
+}
+
+/**
+ * A date as given in a credential (RFC 3339 or a plain date), written the current language's
+ * way. Shown in UTC so that "2025-03-01T00:00:00Z" is 1 March everywhere. Text that is not a
+ * date is returned as it is.
+ */
+export function formatDate(value: string): string {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return value;
+  return new Intl.DateTimeFormat(current, { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
+}
+
+/** A moment (RFC 3339), in local time, with date and time. */
+export function formatDateTime(value: string): string {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return value;
+  return new Intl.DateTimeFormat(current, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
 }

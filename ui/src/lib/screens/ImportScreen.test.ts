@@ -1,0 +1,98 @@
+import { mockIPC } from '$lib/api/testing';
+import { render, screen } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import type { ImportReport } from '$lib/api';
+import ImportScreen from './ImportScreen.svelte';
+
+const REPORTS: ImportReport[] = [
+  { source: '/home/ana/creds/a.json', outcome: { outcome: 'imported', id: 'a1', title: 'Data Analytics', verdict: 'valid' } },
+  { source: '/home/ana/creds/b.json', outcome: { outcome: 'duplicate', id: 'a1', reason: 'same file' } },
+  { source: '/home/ana/creds/c.json', outcome: { outcome: 'rejected', reason: 'The signature does not match.' } },
+  { source: '/home/ana/creds/d.json', outcome: { outcome: 'imported', id: 'd1', title: null, verdict: 'unverifiable' } },
+];
+
+function backend(reports: ImportReport[] = REPORTS) {
+  const calls: { cmd: string; args: unknown }[] = [];
+  mockIPC(async (cmd, args) => {
+    calls.push({ cmd, args });
+    if (cmd === 'import_paths' || cmd === 'import_text') return reports;
+    throw { code: 'internal', message: `no mock for ${cmd}` };
+  });
+  return calls;
+}
+
+describe('the import screen', () => {
+  it('imports files and folders by path, one per line, and shows one result per item', async () => {
+    const user = userEvent.setup();
+    const calls = backend();
+    const onimported = vi.fn();
+    const onopen = vi.fn();
+    render(ImportScreen, { onimported, onopen });
+    expect(screen.getByText('Files or folders on this computer')).toBeTruthy();
+    await user.type(screen.getByTestId('import-paths'), '  /home/ana/creds  \n\n/home/ana/x.json{Enter}');
+    await user.click(screen.getByTestId('import-force'));
+    await user.click(screen.getByTestId('import-paths-submit'));
+
+    const results = await screen.findAllByTestId('import-result');
+    expect(results.map((r) => r.dataset['outcome'])).toEqual(['imported', 'duplicate', 'rejected', 'imported']);
+    expect(calls.find((c) => c.cmd === 'import_paths')?.args).toEqual({
+      paths: ['/home/ana/creds', '/home/ana/x.json'],
+      force: true,
+    });
+    expect(results[0]!.textContent).toContain('Data Analytics');
+    expect(results[0]!.textContent).toContain('Verified');
+    expect(results[1]!.textContent).toContain('Already in your wallet');
+    expect(results[1]!.textContent).toContain('This exact file is already stored.');
+    expect(results[2]!.textContent).toContain('Rejected');
+    expect(results[2]!.textContent).toContain('The signature does not match.');
+    expect(results[3]!.textContent).toContain('Not verified — imported anyway');
+    expect(screen.getByTestId('import-summary').textContent).toContain(
+      '2 imported · 1 already in your wallet · 1 rejected',
+    );
+    expect(onimported).toHaveBeenCalledOnce();
+    await user.click(screen.getAllByRole('button', { name: 'Open' })[0]!);
+    expect(onopen).toHaveBeenCalledWith('a1');
+  });
+
+  it('imports pasted text, without force unless asked', async () => {
+    const user = userEvent.setup();
+    const calls = backend([REPORTS[2]!]);
+    const onimported = vi.fn();
+    render(ImportScreen, { onimported });
+    const submit = screen.getByTestId('import-text-submit') as HTMLButtonElement;
+    expect(submit.disabled).toBe(true);
+    await user.click(screen.getByTestId('import-text'));
+    await user.paste('eyJhbGciOiJFZERTQSJ9.e30.sig');
+    await user.click(submit);
+    const results = await screen.findAllByTestId('import-result');
+    expect(results).toHaveLength(1);
+    expect(results[0]!.dataset['outcome']).toBe('rejected');
+    expect(calls.find((c) => c.cmd === 'import_text')?.args).toEqual({
+      text: 'eyJhbGciOiJFZERTQSJ9.e30.sig',
+      force: false,
+    });
+    expect(onimported).not.toHaveBeenCalled();
+  });
+
+  it('says so when nothing was found', async () => {
+    const user = userEvent.setup();
+    backend([]);
+    render(ImportScreen);
+    await user.type(screen.getByTestId('import-paths'), '/empty');
+    await user.click(screen.getByTestId('import-paths-submit'));
+    expect((await screen.findByTestId('import-results')).textContent).toContain('No credential was found there.');
+  });
+
+  it('shows the error of a failed import', async () => {
+    const user = userEvent.setup();
+    mockIPC(async () => {
+      throw { code: 'io', message: 'disk full' };
+    });
+    render(ImportScreen);
+    await user.type(screen.getByTestId('import-paths'), '/x');
+    await user.click(screen.getByTestId('import-paths-submit'));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('disk full');
+  });
+});

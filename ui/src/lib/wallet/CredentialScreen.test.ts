@@ -1,0 +1,199 @@
+import { mockIPC } from '$lib/api/testing';
+import { render, screen, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import type { CredentialDetail } from '$lib/api';
+import { setLocale } from '$lib/i18n';
+import { detail, microCredential, verification } from '../../test-fixtures';
+import CredentialScreen from './CredentialScreen.svelte';
+
+function backend(answer: CredentialDetail, calls: string[] = []) {
+  mockIPC(async (cmd, args) => {
+    calls.push(cmd);
+    if (cmd === 'get_credential') return answer;
+    if (cmd === 'remove_credential') {
+      expect(args).toEqual({ id: answer.record.id });
+      return null;
+    }
+    throw { code: 'internal', message: `no mock for ${cmd}` };
+  });
+  return calls;
+}
+
+function open(id = 'abc') {
+  const onback = vi.fn();
+  const onremoved = vi.fn();
+  render(CredentialScreen, { id, onback, onremoved });
+  return { onback, onremoved };
+}
+
+describe('the credential screen', () => {
+  it('shows what the credential says, in plain words', async () => {
+    backend(detail('abc'));
+    open();
+    const title = await screen.findByTestId('detail-title');
+    expect(title.textContent?.trim()).toBe('Data Analytics');
+    const page = screen.getByTestId('credential-detail');
+    expect(page.textContent).toContain('Universität Beispielstadt');
+    expect(page.textContent).toContain('Ana Novak');
+    const outcomes = within(screen.getByTestId('learning-outcomes')).getAllByRole('listitem');
+    expect(outcomes.map((li) => li.textContent)).toEqual(['Clean a data set', 'Fit a linear model']);
+    const facts = screen.getByTestId('detail-facts').textContent ?? '';
+    for (const text of ['ECTS credits', '5', 'Workload', '125 hours', 'EQF level', '6', 'Type of assessment',
+      'Supervised written exam', 'Form of participation', 'Online', 'Grade', '1.7', 'Language']) {
+      expect(facts).toContain(text);
+    }
+    expect(screen.getByTestId('detail-skills').textContent).toContain('data analysis');
+    expect(screen.getByTestId('detail-skills').textContent).toContain('ESCO');
+    expect(document.activeElement).toBe(title);
+  });
+
+  it('shows Annex I completeness with what is missing', async () => {
+    backend(detail('abc'));
+    open();
+    const annex = await screen.findByTestId('annex-completeness');
+    expect(screen.getByTestId('annex-count').textContent).toBe('9 of 11');
+    const missing = within(screen.getByTestId('annex-missing')).getAllByRole('listitem');
+    expect(missing.map((li) => li.textContent)).toEqual(['Awarding body', 'Quality assurance']);
+    expect(within(annex).getByRole('meter').getAttribute('aria-valuenow')).toBe('9');
+  });
+
+  it('lists every verification step in order, with its status and message', async () => {
+    backend(detail('abc'));
+    open();
+    await screen.findByTestId('detail-title');
+    const steps = screen.getAllByTestId('verification-step');
+    expect(steps.map((s) => s.dataset['status'])).toEqual(['pass', 'pass', 'pass', 'pass', 'skip', 'warn']);
+    expect(steps.map((s) => s.dataset['step'])).toEqual([
+      'format', 'proof', 'issuer-identity', 'dates', 'status', 'eu-elements',
+    ]);
+    expect(steps[1]!.textContent).toContain('Signature');
+    expect(steps[1]!.textContent).toContain('The signature matches.');
+    expect(screen.getByTestId('detail-verdict').textContent).toContain('Verified');
+    expect(screen.getByTestId('checked-at').textContent).toContain('Last checked');
+    expect(screen.getByTestId('checked-at').textContent).toContain('2025');
+  });
+
+  it('says why a credential is not valid or could not be checked', async () => {
+    backend(
+      detail('abc', verification({
+        verdict: 'invalid',
+        steps: [
+          { step: 'format', status: 'pass', message: 'Recognised.' },
+          { step: 'proof', status: 'fail', message: 'The signature does not match: it was changed.' },
+        ],
+      })),
+    );
+    open();
+    expect((await screen.findByTestId('detail-verdict')).textContent).toContain(
+      'Not valid: The signature does not match: it was changed.',
+    );
+  });
+
+  it('marks a forced credential as not verified', async () => {
+    backend(
+      detail('abc', verification({
+        verdict: 'unverifiable',
+        steps: [{ step: 'proof', status: 'skip', message: 'The key is not available offline.' }],
+      }), { forced: true }),
+    );
+    open();
+    const verdict = await screen.findByTestId('detail-verdict');
+    expect(verdict.textContent).toContain('Could not be checked offline: The key is not available offline.');
+    expect(verdict.textContent).toContain('never presents it as verified');
+    expect(verdict.dataset['forced']).toBe('true');
+  });
+
+  it('shows the original as text and copies it', async () => {
+    const user = userEvent.setup();
+    const original = '{\n  "name": "Data Analytics",\n  "proof": {}\n}';
+    backend(detail('abc', verification(), { original }));
+    open();
+    const pre = await screen.findByTestId('original-document');
+    expect(pre.tagName).toBe('PRE');
+    expect(pre.textContent).toBe(original);
+    const writeText = vi.fn(async () => {});
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+    await user.click(screen.getByTestId('copy-original'));
+    expect(writeText).toHaveBeenCalledWith(original);
+    expect(screen.getByTestId('copy-original').textContent).toContain('Copied');
+  });
+
+  it('renders markup in credential fields as literal text', async () => {
+    const script = '<script>alert(1)</script>';
+    const img = '<img src=x onerror=alert(1)>';
+    backend(
+      detail('abc', verification({
+        credential: microCredential({
+          title: script,
+          description: img,
+          learningOutcomes: [img],
+          issuer: { id: null, name: `<b>${script}</b>`, country: null },
+          skills: [{ name: img, uri: 'javascript:alert(1)', framework: null }],
+        }),
+        steps: [{ step: 'format', status: 'pass', message: img }],
+      }), { original: script }),
+    );
+    open();
+    const title = await screen.findByTestId('detail-title');
+    expect(title.textContent?.trim()).toBe(script);
+    const page = screen.getByTestId('credential-detail');
+    expect(page.querySelectorAll('script, img, b, a, iframe')).toHaveLength(0);
+    expect(page.textContent).toContain(img);
+    expect(screen.getByTestId('original-document').textContent).toBe(script);
+  });
+
+  it('lists the credentials inside a CLR with their verdicts', async () => {
+    const inner = [
+      verification({ credential: microCredential({ title: 'Statistics I' }) }),
+      verification({
+        verdict: 'invalid',
+        credential: microCredential({ title: 'Statistics II' }),
+        steps: [{ step: 'proof', status: 'fail', message: 'The signature does not match.' }],
+      }),
+    ];
+    backend(detail('abc', verification({ format: 'clr2' }), { embedded: inner }));
+    open();
+    await screen.findByTestId('embedded-credentials');
+    const items = screen.getAllByTestId('embedded-credential');
+    expect(items.map((i) => i.dataset['verdict'])).toEqual(['valid', 'invalid']);
+    expect(items[0]!.textContent).toContain('Statistics I');
+    expect(items[0]!.textContent).toContain('Verified');
+    expect(items[1]!.textContent).toContain('Not valid: The signature does not match.');
+  });
+
+  it('removes only after confirmation', async () => {
+    const user = userEvent.setup();
+    const calls = backend(detail('abc'));
+    const { onremoved } = open();
+    await user.click(await screen.findByTestId('remove-credential'));
+    await user.click(screen.getByTestId('remove-cancel'));
+    expect(calls).not.toContain('remove_credential');
+    await user.click(screen.getByTestId('remove-credential'));
+    await user.click(screen.getByTestId('remove-confirm'));
+    expect(calls).toContain('remove_credential');
+    expect(onremoved).toHaveBeenCalledOnce();
+  });
+
+  it('Back returns to the list', async () => {
+    const user = userEvent.setup();
+    backend(detail('abc'));
+    const { onback } = open();
+    await user.click(await screen.findByTestId('back-to-list'));
+    expect(onback).toHaveBeenCalledOnce();
+  });
+
+  it('speaks German too', async () => {
+    setLocale('de');
+    try {
+      backend(detail('abc'));
+      open();
+      await screen.findByTestId('detail-title');
+      expect(screen.getByTestId('detail-verdict').textContent).toContain('Geprüft');
+      expect(screen.getByTestId('annex-count').textContent).toBe('9 von 11');
+      expect(screen.getByTestId('back-to-list').textContent).toContain('Zurück zu Ihrer Wallet');
+    } finally {
+      setLocale('en');
+    }
+  });
+});

@@ -1,0 +1,209 @@
+import { mockIPC } from '$lib/api/testing';
+import { fireEvent, render, screen, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { CredentialSummary, SortKey } from '$lib/api';
+import WalletScreen from '$lib/screens/WalletScreen.svelte';
+import { summary } from '../../test-fixtures';
+import { filterRows, verdictReason, verifiedEcts } from './credentials';
+import { resetListView } from './view.svelte';
+
+afterEach(() => resetListView());
+
+const ROWS: CredentialSummary[] = [
+  summary('a', { title: 'Data Analytics', issuer: 'Universität Beispielstadt', ects: 5 }),
+  summary('b', { title: 'Machine Learning', issuer: 'Politecnico di Esempio', ects: 6, eqfLevel: 7 }),
+  summary('c', { title: 'Forged Course', issuer: 'Politecnico di Esempio', ects: 30, verdict: 'invalid' }),
+  summary('d', { title: 'Kept Anyway', issuer: 'Université Exemple', ects: 10, verdict: 'unverifiable', forced: true }),
+  summary('e', { title: 'No Credits', issuer: 'Université Exemple', ects: null, eqfLevel: null }),
+  summary('f', { title: 'Half Module', issuer: 'Universität Beispielstadt', ects: 2.5 }),
+];
+
+function backend(rows: readonly CredentialSummary[] = ROWS) {
+  const sorts: SortKey[] = [];
+  mockIPC(async (cmd, args) => {
+    if (cmd === 'list_credentials') {
+      sorts.push((args as { sort: SortKey }).sort);
+      return rows;
+    }
+    throw { code: 'internal', message: `no mock for ${cmd}` };
+  });
+  return sorts;
+}
+
+function renderWallet(count = ROWS.length, onopen = vi.fn()) {
+  render(WalletScreen, {
+    wallet: { status: 'ready', value: { path: '/w', credentials: count, encrypted: false, holder: null } },
+    openId: null,
+    onimport: () => {},
+    onreload: () => {},
+    onopen,
+  });
+  return onopen;
+}
+
+const cardIds = () =>
+  screen.getAllByTestId('credential-card').map((c) => c.dataset['id']);
+
+describe('the wallet list', () => {
+  it('renders one card per credential, with the totals', async () => {
+    backend();
+    renderWallet();
+    const list = await screen.findByTestId('credential-list');
+    expect(within(list).getAllByTestId('credential-card')).toHaveLength(6);
+    expect(screen.getByTestId('total-count').textContent).toBe('6');
+    // 5 + 6 + 2.5: the invalid (30) and forced (10) rows and the row without ECTS do not count.
+    expect(screen.getByTestId('total-ects').textContent).toBe('13.5');
+
+    const card = cardIds().indexOf('b');
+    const b = screen.getAllByTestId('credential-card')[card]!;
+    expect(b.textContent).toContain('Machine Learning');
+    expect(b.textContent).toContain('Politecnico di Esempio');
+    expect(b.textContent).toContain('6 ECTS');
+    expect(b.textContent).toContain('EQF level 7');
+    expect(b.textContent).toContain('Issued Mar 1, 2025');
+    expect(b.textContent).toContain('Verified');
+  });
+
+  it('labels each card with its verification outcome', async () => {
+    backend();
+    renderWallet();
+    await screen.findByTestId('credential-list');
+    const text = (id: string) =>
+      screen.getAllByTestId('credential-card').find((c) => c.dataset['id'] === id)!.textContent ?? '';
+    expect(text('a')).toContain('Verified');
+    expect(text('c')).toContain('Not valid');
+    expect(text('c')).not.toContain('Verified');
+    expect(text('d')).toContain('Not verified — imported anyway');
+    expect(text('d')).toContain('Not checked');
+  });
+
+  it('narrows the list by search text (title or institution, any case or accent)', async () => {
+    const user = userEvent.setup();
+    backend();
+    renderWallet();
+    await screen.findByTestId('credential-list');
+    await user.type(screen.getByTestId('credential-search'), 'machine');
+    expect(cardIds()).toEqual(['b']);
+    await user.clear(screen.getByTestId('credential-search'));
+    await user.type(screen.getByTestId('credential-search'), 'universite');
+    expect(cardIds()).toEqual(['d', 'e']);
+    expect(screen.getByTestId('shown-count').textContent).toContain('Showing 2 of 6');
+    // Totals stay those of the whole wallet.
+    expect(screen.getByTestId('total-count').textContent).toBe('6');
+    await user.clear(screen.getByTestId('credential-search'));
+    await user.type(screen.getByTestId('credential-search'), 'nothing like this');
+    expect(screen.queryAllByTestId('credential-card')).toHaveLength(0);
+    await user.click(screen.getByRole('button', { name: 'Clear search and filters' }));
+    expect(cardIds()).toHaveLength(6);
+  });
+
+  it('filters by status and by institution', async () => {
+    const user = userEvent.setup();
+    backend();
+    renderWallet();
+    await screen.findByTestId('credential-list');
+    await user.selectOptions(screen.getByTestId('filter-status'), 'valid');
+    expect(cardIds()).toEqual(['a', 'b', 'e', 'f']);
+    await user.selectOptions(screen.getByTestId('filter-status'), 'invalid');
+    expect(cardIds()).toEqual(['c']);
+    await user.selectOptions(screen.getByTestId('filter-status'), 'forced');
+    expect(cardIds()).toEqual(['d']);
+    await user.selectOptions(screen.getByTestId('filter-status'), '');
+    const issuers = within(screen.getByTestId('filter-issuer'))
+      .getAllByRole('option')
+      .map((o) => o.textContent);
+    expect(issuers).toEqual([
+      'All institutions',
+      'Politecnico di Esempio',
+      'Universität Beispielstadt',
+      'Université Exemple',
+    ]);
+    await user.selectOptions(screen.getByTestId('filter-issuer'), 'Politecnico di Esempio');
+    expect(cardIds()).toEqual(['b', 'c']);
+    await user.selectOptions(screen.getByTestId('filter-status'), 'valid');
+    expect(cardIds()).toEqual(['b']);
+  });
+
+  it('sorting asks the core for the list in the chosen order', async () => {
+    const user = userEvent.setup();
+    const sorts = backend();
+    renderWallet();
+    await screen.findByTestId('credential-list');
+    expect(sorts).toEqual(['date']);
+    await user.selectOptions(screen.getByTestId('sort-select'), 'ects');
+    await vi.waitFor(() => expect(sorts).toEqual(['date', 'ects']));
+    await user.selectOptions(screen.getByTestId('sort-select'), 'issuer');
+    await vi.waitFor(() => expect(sorts).toEqual(['date', 'ects', 'issuer']));
+  });
+
+  it('opens a credential on click and on Enter; arrow keys move between cards', async () => {
+    const user = userEvent.setup();
+    backend();
+    const onopen = renderWallet();
+    await screen.findByTestId('credential-list');
+    const cards = screen.getAllByTestId('credential-card');
+    await user.click(cards[1]!);
+    expect(onopen).toHaveBeenLastCalledWith('b');
+    cards[0]!.focus();
+    await user.keyboard('{ArrowDown}');
+    expect(document.activeElement?.getAttribute('data-id')).toBe('b');
+    await user.keyboard('{ArrowDown}{Enter}');
+    expect(onopen).toHaveBeenLastCalledWith('c');
+    await user.keyboard('{End}');
+    expect(document.activeElement?.getAttribute('data-id')).toBe('f');
+  });
+
+  it('renders only a window of 10,000 credentials, and moves the window on scroll', async () => {
+    const many = Array.from({ length: 10_000 }, (_, i) =>
+      summary(`id${String(i).padStart(5, '0')}`, { title: `Module ${i}`, ects: 1 }),
+    );
+    backend(many);
+    renderWallet(many.length);
+    const list = await screen.findByTestId('credential-list');
+    const rendered = within(list).getAllByTestId('credential-card');
+    expect(rendered.length).toBeGreaterThan(0);
+    expect(rendered.length).toBeLessThan(40);
+    expect(screen.getByTestId('total-count').textContent).toBe('10,000');
+    expect(screen.getByTestId('total-ects').textContent).toBe('10,000');
+    // The track is as tall as every row, so the scroll bar is honest.
+    const track = list.querySelector<HTMLElement>('[role="list"]')!;
+    expect(track.style.height).toBe(`${10_000 * 104}px`);
+    expect(rendered[0]!.closest('[role="listitem"]')!.getAttribute('aria-setsize')).toBe('10000');
+
+    list.scrollTop = 5_000 * 104;
+    await fireEvent.scroll(list);
+    const after = within(list).getAllByTestId('credential-card');
+    expect(after.length).toBeLessThan(40);
+    expect(after.map((c) => c.textContent)).toEqual(
+      expect.arrayContaining([expect.stringContaining('Module 5000')]),
+    );
+    expect(after.some((c) => c.textContent?.includes('Module 0 '))).toBe(false);
+  });
+});
+
+describe('list helpers', () => {
+  it('verified ECTS counts valid, unforced rows only', () => {
+    expect(verifiedEcts(ROWS)).toBe(13.5);
+    expect(verifiedEcts([summary('x', { verdict: 'valid', forced: true, ects: 4 })])).toBe(0);
+  });
+
+  it('filter keeps the core order', () => {
+    expect(filterRows(ROWS, { query: 'e', status: '', issuer: '' }).map((r) => r.id)).toEqual(
+      ['a', 'b', 'c', 'd', 'e', 'f'],
+    );
+  });
+
+  it('the reason of a verdict is the step that decided it', () => {
+    const steps = [
+      { step: 'format', status: 'pass', message: 'ok' },
+      { step: 'proof', status: 'skip', message: 'no key offline' },
+      { step: 'status', status: 'skip', message: 'no list' },
+    ] as const;
+    expect(verdictReason('unverifiable', [...steps])).toBe('no key offline');
+    expect(verdictReason('invalid', [{ step: 'proof', status: 'fail', message: 'signature does not match' }])).toBe(
+      'signature does not match',
+    );
+    expect(verdictReason('valid', [...steps])).toBeNull();
+  });
+});
