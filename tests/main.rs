@@ -5,6 +5,7 @@
 mod cli;
 mod crash;
 mod issuer;
+mod stack;
 mod util;
 mod verify;
 mod wallet;
