@@ -24,6 +24,7 @@ pub mod error;
 pub mod formats;
 pub mod issuer;
 pub mod model;
+pub mod portfolio;
 pub mod proof;
 pub mod stack;
 pub mod store;

@@ -5,6 +5,7 @@
 mod cli;
 mod crash;
 mod issuer;
+mod portfolio;
 mod stack;
 mod util;
 mod verify;

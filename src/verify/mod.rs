@@ -67,6 +67,9 @@ pub struct Verification {
 
 /// Parse and verify untrusted bytes. `Err` means the bytes are not a credential at all.
 pub fn verify_bytes(bytes: &[u8], env: &Env, now: DateTime<Utc>) -> crate::Result<Verification> {
+    if crate::portfolio::is_pdf(bytes) {
+        return crate::portfolio::verify_portfolio(bytes, env, now);
+    }
     let doc = formats::parse_document(&formats::unwrap_container(bytes)?)?;
     Ok(verify_document(&doc, env, now))
 }
@@ -80,7 +83,7 @@ pub fn verify_document(doc: &Document, env: &Env, now: DateTime<Utc>) -> Verific
         message: format!("Recognised as {}.", doc.format.label()),
     }];
     let signers = proof_steps(doc, env, &mut steps);
-    issuer_steps(&credential, &signers, env, &mut steps);
+    issuer_steps(doc, &credential, &signers, env, &mut steps);
     date_steps(&doc.credential, now, &mut steps);
     status_steps(&doc.credential, env, &mut steps);
     eu_step(&credential, &mut steps);
@@ -274,7 +277,62 @@ fn failure_step(steps: &mut Vec<Step>, f: &Failure) {
     step(steps, StepKind::Proof, status, text);
 }
 
-fn issuer_steps(cred: &MicroCredential, signers: &[Signer], env: &Env, steps: &mut Vec<Step>) {
+fn issuer_steps(
+    doc: &Document,
+    cred: &MicroCredential,
+    signers: &[Signer],
+    env: &Env,
+    steps: &mut Vec<Step>,
+) {
+    // A presentation has no issuer: its signer must be its holder, for authentication.
+    if doc.profile() == Format::Presentation {
+        for p in di::proofs_of(&doc.credential) {
+            let purpose = p.get("proofPurpose").and_then(Value::as_str).unwrap_or("");
+            if purpose != "authentication" {
+                step(
+                    steps,
+                    StepKind::IssuerIdentity,
+                    StepStatus::Fail,
+                    format!("The presentation's proof is for \"{purpose}\", not \"authentication\": it was not made by the holder to present it."),
+                );
+            }
+        }
+        let Some(holder) = cred.learner.id.as_deref() else {
+            step(
+                steps,
+                StepKind::IssuerIdentity,
+                StepStatus::Warn,
+                "The presentation names no holder, so nothing ties its signer to the learner."
+                    .into(),
+            );
+            return;
+        };
+        for (controller, _) in signers {
+            if controller == holder {
+                step(
+                    steps,
+                    StepKind::IssuerIdentity,
+                    StepStatus::Pass,
+                    format!("Signed by the holder itself ({holder})."),
+                );
+            } else if controller.is_empty() || !holder.starts_with("did:") {
+                step(
+                    steps,
+                    StepKind::IssuerIdentity,
+                    StepStatus::Skip,
+                    format!("Whether the key that signed the presentation belongs to the holder {holder} cannot be confirmed offline."),
+                );
+            } else {
+                step(
+                    steps,
+                    StepKind::IssuerIdentity,
+                    StepStatus::Fail,
+                    format!("Signed with a key of {controller}, not of the holder {holder}: someone else presented it."),
+                );
+            }
+        }
+        return;
+    }
     let Some(issuer) = cred.issuer.id.as_deref() else {
         step(
             steps,

@@ -1,6 +1,7 @@
 //! `mcx`: the MicroCredX Wallet command line. A thin layer over the `microcredx` library:
 //! it parses arguments, calls library functions and prints their results.
 
+mod export_cmd;
 mod issuer_cmd;
 mod stack_cmd;
 mod verify_cmd;
@@ -152,6 +153,9 @@ enum Command {
     /// The institution's side: keys, bulk issuing, signed rules, registry, catalogue, revocation.
     #[command(subcommand)]
     Issuer(issuer_cmd::IssuerCommand),
+    /// Share verified credentials: a signed presentation, a PDF portfolio.
+    #[command(subcommand)]
+    Export(export_cmd::ExportCommand),
     /// Manage signing keys.
     #[command(subcommand)]
     Key(KeyCommand),
@@ -351,6 +355,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Reverify { json } => wallet_cmd::reverify(cli.wallet.as_deref(), json),
         Command::Repair { json } => wallet_cmd::repair(cli.wallet.as_deref(), json),
         Command::Issuer(cmd) => issuer_cmd::run(cmd, cli.wallet.as_deref()),
+        Command::Export(cmd) => export_cmd::run(cmd, cli.wallet.as_deref()),
         Command::Key(KeyCommand::New { out }) => {
             let pair = KeyPair::generate();
             let text = serde_json::to_string_pretty(&pair.to_file())?;

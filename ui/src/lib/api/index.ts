@@ -9,6 +9,9 @@ import { invoke, type InvokeArgs } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type { About } from './bindings/About';
 import type { AnnexElement } from './bindings/AnnexElement';
+import type { Audit } from './bindings/Audit';
+import type { CandidateAudit } from './bindings/CandidateAudit';
+import type { Counting } from './bindings/Counting';
 import type { CredentialDetail } from './bindings/CredentialDetail';
 import type { CredentialSummary } from './bindings/CredentialSummary';
 import type { DemoReport } from './bindings/DemoReport';
@@ -17,11 +20,18 @@ import type { ImportProgress } from './bindings/ImportProgress';
 import type { ImportOutcome } from './bindings/ImportOutcome';
 import type { ImportReport } from './bindings/ImportReport';
 import type { IpcError } from './bindings/IpcError';
+import type { Kind } from './bindings/Kind';
 import type { MicroCredential } from './bindings/MicroCredential';
+import type { RequirementAudit } from './bindings/RequirementAudit';
 import type { SortKey } from './bindings/SortKey';
+import type { StackResult } from './bindings/StackResult';
+import type { Status } from './bindings/Status';
 import type { Step } from './bindings/Step';
 import type { StepKind } from './bindings/StepKind';
 import type { StepStatus } from './bindings/StepStatus';
+import type { StoredQualification } from './bindings/StoredQualification';
+import type { SuggestedItem } from './bindings/SuggestedItem';
+import type { Suggestion } from './bindings/Suggestion';
 import type { Verdict } from './bindings/Verdict';
 import type { Verification } from './bindings/Verification';
 import type { WalletSummary } from './bindings/WalletSummary';
@@ -29,6 +39,9 @@ import type { WalletSummary } from './bindings/WalletSummary';
 export type {
   About,
   AnnexElement,
+  Audit,
+  CandidateAudit,
+  Counting,
   CredentialDetail,
   CredentialSummary,
   DemoReport,
@@ -37,11 +50,18 @@ export type {
   ImportProgress,
   ImportReport,
   IpcError,
+  Kind,
   MicroCredential,
+  RequirementAudit,
   SortKey,
+  StackResult,
+  Status,
   Step,
   StepKind,
   StepStatus,
+  StoredQualification,
+  SuggestedItem,
+  Suggestion,
   Verdict,
   Verification,
   WalletSummary,
@@ -124,6 +144,8 @@ interface Commands {
   reverify_all: { args: undefined; result: CredentialSummary[] };
   unlock_wallet: { args: { passphrase: string }; result: null };
   load_demo_wallet: { args: undefined; result: DemoReport };
+  list_qualifications: { args: undefined; result: StoredQualification[] };
+  stack_qualification: { args: { id: string }; result: StackResult };
 }
 
 export type CommandName = keyof Commands;
@@ -171,6 +193,13 @@ export const reverifyAll = (): Promise<CredentialSummary[]> => call('reverify_al
 
 /** Load the bundled demo network and the demo learner's credentials. */
 export const loadDemoWallet = (): Promise<DemoReport> => call('load_demo_wallet');
+
+/** The qualifications whose rules are in the wallet, with whether their signature verified. */
+export const listQualifications = (): Promise<StoredQualification[]> => call('list_qualifications');
+
+/** Count the wallet's credentials toward a qualification: the audit, requirement by requirement. */
+export const stackQualification = (id: string): Promise<StackResult> =>
+  call('stack_qualification', { id });
 
 /** Open an encrypted wallet with its passphrase. */
 export const unlockWallet = async (passphrase: string): Promise<void> => {

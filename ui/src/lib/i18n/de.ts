@@ -197,12 +197,54 @@ export const de: Catalogue = {
   'qualifications.title': 'Qualifikationen',
   'qualifications.lead':
     'Sehen Sie, wie sich Ihre Micro-Credentials zu einer Qualifikation zusammenfügen, die eine Einrichtung veröffentlicht.',
-  'qualifications.point.choose':
-    'Eine Qualifikation wählen und sehen, welche ihrer Anforderungen Ihre Nachweise bereits erfüllen.',
-  'qualifications.point.progress':
-    'Ihren Fortschritt in ECTS-Punkten und Pflichtmodulen verfolgen.',
-  'qualifications.point.verified':
-    'Nur Nachweise, deren Prüfung bestanden ist, zählen für eine Qualifikation.',
+  'qualifications.loading': 'Die Qualifikationen in Ihrer Wallet werden gesucht…',
+  'qualifications.listLabel': 'Qualifikationen in Ihrer Wallet',
+  'qualifications.choose':
+    'Wählen Sie eine aus, um zu sehen, welche ihrer Anforderungen Ihre Nachweise bereits erfüllen.',
+  'qualifications.totalEcts': '{n} ECTS-Punkte insgesamt',
+  'qualifications.signed': 'Von der Einrichtung signiert',
+  'qualifications.unsigned': 'Regeln nicht bestätigt',
+  'qualifications.empty.title': 'Noch keine Qualifikationen in Ihrer Wallet',
+  'qualifications.empty.text':
+    'Hochschulen und Bildungsanbieter veröffentlichen die Regeln ihrer Qualifikationen: welche Module und wie viele ECTS-Punkte Sie brauchen. Sobald solche Regeln in Ihrer Wallet sind, zeigt dieser Bildschirm, wie weit Ihre Nachweise Sie schon bringen.',
+  'qualifications.empty.demo':
+    '„Demo-Wallet laden“ im Bereich Wallet bringt vier Qualifikationen aus dem Demo-Netzwerk mit, dazu Nachweise, die dafür zählen.',
+  'qualifications.empty.toWallet': 'Zum Bereich Wallet',
+
+  'audit.back': 'Zurück zu den Qualifikationen',
+  'audit.loading': 'Ihre Nachweise werden angerechnet…',
+  'audit.awardedBy': 'Verliehen von',
+  'audit.ringOf': 'von {required} ECTS',
+  'audit.progressLabel': 'Für diese Qualifikation angerechnete ECTS-Punkte',
+  'audit.progressText': '{counted} von {required} ECTS-Punkten angerechnet',
+  'audit.complete': 'Vollständig',
+  'audit.completeHint': 'Ihre Nachweise erfüllen alle Anforderungen dieser Qualifikation.',
+  'audit.incomplete': 'Noch nicht vollständig',
+  'audit.incompleteHint': 'Unten: was schon zählt und was Ihnen noch fehlt.',
+  'audit.onlyVerified': 'Nur Nachweise, deren Prüfung bestanden ist, werden angerechnet.',
+  'audit.whatIf':
+    'Hier zählen auch nicht geprüfte Nachweise mit; das Ergebnis zeigt also nur, was wäre, wenn sie gültig wären.',
+  'audit.signed': 'Regeln von der Einrichtung signiert',
+  'audit.rulesWarning':
+    'Vorsicht: Es ließ sich nicht bestätigen, dass diese Regeln von {body} stammen. Sie könnten verändert worden sein; das Ergebnis entspricht dann womöglich nicht der echten Qualifikation.',
+  'audit.rulesWarningReason': 'Grund',
+  'audit.notOptimal':
+    'Die Wallet hat die Suche beendet, bevor sie beweisen konnte, dass dies die beste Anrechnung Ihrer Nachweise ist. Eine andere Aufteilung könnte mehr anrechnen.',
+  'audit.requirements': 'Anforderungen',
+  'audit.requirementsHint': 'Jeder Nachweis wird höchstens für eine Anforderung angerechnet.',
+  'audit.status.met': 'Erfüllt',
+  'audit.status.partlyMet': 'Teilweise erfüllt',
+  'audit.status.unmet': 'Noch nicht erfüllt',
+  'audit.ectsOf': '{counted} von {needed} ECTS',
+  'audit.partsOf': '{counted} von {needed} Teilen erfüllt',
+  'audit.noneCounted': 'Hierfür zählt noch keiner Ihrer Nachweise.',
+  'audit.countedHere': 'Hier angerechnet',
+  'audit.openInWallet': 'In Ihrer Wallet öffnen',
+  'audit.notCounted': 'Nicht angerechnet',
+  'audit.notCountedHint':
+    'Nachweise in Ihrer Wallet, die für diese Qualifikation nicht zählen, und warum.',
+  'audit.missing': 'Was noch fehlt',
+  'audit.missingHint': 'Was Sie noch brauchen, um diese Qualifikation abzuschließen.',
 
   'share.title': 'Teilen',
   'share.lead':

@@ -1,0 +1,63 @@
+//! Portfolio PDF benchmark: 100 credentials signed in-process, imported into a temporary
+//! wallet, rendered into one PDF with the signed presentation attached. Prints seconds and
+//! megabytes (targets: under 1 s, under 2 MB).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use microcredx::portfolio::{portfolio_pdf, PdfOptions};
+use microcredx::proof::{contexts::ContextLoader, di, keys::KeyPair};
+use microcredx::store::{ImportItem, SortKey, Wallet};
+use std::time::Instant;
+
+fn main() {
+    let tmp = tempfile::tempdir().unwrap();
+    let wallet = Wallet::open(&tmp.path().join("w")).unwrap();
+    let key = KeyPair::generate();
+    let loader = ContextLoader::bundled();
+    let items: Vec<ImportItem> = (0..100)
+        .map(|i| {
+            let doc = serde_json::json!({
+                "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+                "id": format!("urn:uuid:5e1d7c36-0000-4000-8000-{i:012}"),
+                "type": ["VerifiableCredential", "OpenBadgeCredential"],
+                "issuer": {"id": key.did(), "type": ["Profile"], "name": "Universität Beispielstadt",
+                    "address": {"type": ["Address"], "addressCountry": "DE"}},
+                "validFrom": "2025-03-01T00:00:00Z",
+                "name": format!("Data Analytics and Machine Learning for Sustainable Manufacturing, Module {i}"),
+                "credentialSubject": {"type": ["AchievementSubject"], "name": "Zoë Ångström-Łukasiewicz",
+                  "achievement": {"id": format!("https://uni.example/achievements/da-{i}"), "type": ["Achievement"],
+                    "achievementType": "MicroCredential",
+                    "name": format!("Data Analytics and Machine Learning for Sustainable Manufacturing, Module {i}"),
+                    "description": "Cleaning, exploring and modelling production data; communicating results.",
+                    "criteria": {"narrative": "Supervised written exam."}, "creditsAvailable": 1 + (i % 6)}}
+            });
+            let opts = di::SignOptions {
+                suite: di::Suite::EddsaRdfc2022,
+                purpose: "assertionMethod".into(),
+                created: chrono::Utc::now(),
+                challenge: None,
+                domain: None,
+                expires: None,
+            };
+            let signed = di::sign(&doc, &key, &opts, &loader).unwrap();
+            ImportItem {
+                bytes: serde_json::to_vec(&signed).unwrap(),
+                source: format!("bench {i}"),
+            }
+        })
+        .collect();
+    wallet
+        .import(items, false, chrono::Utc::now(), &mut |_, _| {})
+        .unwrap();
+    let ids: Vec<String> = wallet
+        .list(SortKey::Date)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(ids.len(), 100);
+    let start = Instant::now();
+    let pdf = portfolio_pdf(&wallet, &ids, &PdfOptions::default()).unwrap();
+    let secs = start.elapsed().as_secs_f64();
+    let mb = pdf.len() as f64 / 1_000_000.0;
+    println!("pdf: 100 credentials in {secs:.3} s, {mb:.2} MB (targets: < 1 s, < 2 MB)");
+}

@@ -1,0 +1,101 @@
+// The demo wallet through the real app: its qualifications, and the audit of one of them, as
+// the Rust core counts the learner's credentials toward it.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { byTestId, openApp, screenshot } from '../harness.mjs';
+
+let app;
+before(async () => {
+  app = await openApp();
+  await byTestId(app.browser, 'empty-wallet').waitForDisplayed({ timeout: 15000 });
+});
+after(async () => { await app?.close(); });
+
+/** Text of every element with this data-testid, read from the DOM (see 02-wallet on why). */
+async function texts(browser, testid) {
+  return browser.execute(
+    (id) => [...document.querySelectorAll(`[data-testid="${id}"]`)].map((el) => el.textContent.replace(/\s+/g, ' ').trim()),
+    testid,
+  );
+}
+
+test('loading the demo wallet brings its credentials', async () => {
+  const { browser } = app;
+  await byTestId(browser, 'load-demo').click();
+  await byTestId(browser, 'credential-list').waitForDisplayed({ timeout: 30000 });
+  await browser.waitUntil(async () => (await byTestId(browser, 'total-count').getText()) === '10', { timeout: 15000 });
+  // Two of them are not valid (one revoked, one expired).
+  await byTestId(browser, 'filter-status').selectByAttribute('value', 'invalid');
+  await browser.waitUntil(async () => (await texts(browser, 'credential-card')).length === 2, { timeout: 5000 });
+  await byTestId(browser, 'filter-status').selectByAttribute('value', '');
+});
+
+test('the Qualifications screen lists the demo network’s four qualifications', async () => {
+  const { browser } = app;
+  await byTestId(browser, 'nav-qualifications').click();
+  await byTestId(browser, 'qualification-list').waitForDisplayed({ timeout: 10000 });
+  const items = await texts(browser, 'qualification-item');
+  assert.equal(items.length, 4, items.join('\n'));
+  const i40 = items.find((t) => /Certificate in Industry 4\.0/.test(t));
+  assert.ok(i40, items.join('\n'));
+  assert.match(i40, /Technische Hochschule Nordstadt/);
+  assert.match(i40, /30 ECTS in total/);
+  assert.match(i40, /Signed by the institution/);
+  await screenshot(browser, 'qualifications-list');
+});
+
+test('Certificate in Industry 4.0: what counts, by which rule, what does not and why, what is missing', async () => {
+  const { browser } = app;
+  const id = await browser.execute(() =>
+    [...document.querySelectorAll('[data-testid="qualification-item"]')]
+      .find((el) => /Certificate in Industry 4\.0/.test(el.textContent))
+      ?.getAttribute('data-id'),
+  );
+  assert.ok(id);
+  await browser.$(`[data-testid="qualification-item"][data-id="${id}"]`).click();
+  await byTestId(browser, 'audit').waitForDisplayed({ timeout: 20000 });
+
+  assert.equal(await byTestId(browser, 'audit-title').getText(), 'Certificate in Industry 4.0');
+  assert.equal((await byTestId(browser, 'audit-complete').getText()).trim(), 'Not complete yet');
+  assert.equal(await byTestId(browser, 'audit-complete').getAttribute('data-complete'), 'false');
+  assert.match((await texts(browser, 'audit-progress'))[0], /^\d+ of 30 ECTS$/);
+
+  const statuses = await browser.execute(() =>
+    [...document.querySelectorAll('[data-testid="requirement"]')].map((el) => el.getAttribute('data-status')),
+  );
+  assert.ok(statuses.length >= 2, String(statuses));
+  assert.ok(statuses.every((s) => ['met', 'partlyMet', 'unmet'].includes(s)), String(statuses));
+  assert.ok(statuses.includes('met') && statuses.some((s) => s !== 'met'), String(statuses));
+
+  const counted = await texts(browser, 'counted-credential');
+  assert.ok(counted.length > 0);
+  assert.ok(counted.some((c) => /Industry 4\.0 Fundamentals/.test(c) && /counts as module/.test(c)), counted.join('\n'));
+  assert.ok(counted.every((c) => /counts/.test(c)), counted.join('\n'));
+
+  const notCounted = await texts(browser, 'not-counted');
+  const revoked = notCounted.find((c) => /Secure Networks Fundamentals/.test(c));
+  assert.ok(revoked, notCounted.join('\n'));
+  assert.match(revoked, /revoked/);
+  assert.ok(!counted.some((c) => /Secure Networks Fundamentals/.test(c)));
+
+  const missing = await texts(browser, 'missing-item');
+  assert.ok(missing.length > 0);
+  assert.ok(missing.some((m) => /more ECTS/.test(m)), missing.join('\n'));
+  assert.equal(await byTestId(browser, 'rules-warning').isExisting(), false, 'the demo rules are signed');
+
+  await screenshot(browser, 'qualification-audit');
+  await browser.execute(() => document.querySelector('[data-testid="audit-missing"]').scrollIntoView());
+  await browser.pause(300);
+  await screenshot(browser, 'qualification-audit-missing');
+});
+
+test('a counted credential opens in the wallet, and the audit is still there afterwards', async () => {
+  const { browser } = app;
+  await browser.execute(() => document.querySelector('[data-testid="counted-credential"] button').click());
+  await byTestId(browser, 'detail-title').waitForDisplayed({ timeout: 10000 });
+  assert.equal(await byTestId(browser, 'nav-wallet').getAttribute('aria-current'), 'page');
+  await byTestId(browser, 'nav-qualifications').click();
+  await byTestId(browser, 'audit').waitForDisplayed({ timeout: 20000 });
+  await byTestId(browser, 'back-to-qualifications').click();
+  await byTestId(browser, 'qualification-list').waitForDisplayed({ timeout: 5000 });
+});

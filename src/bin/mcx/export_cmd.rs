@@ -1,0 +1,166 @@
+//! `mcx export`: share verified credentials as a signed presentation or a PDF portfolio.
+
+use anyhow::{bail, Context, Result};
+use chrono::{DateTime, Utc};
+use microcredx::model::Verdict;
+use microcredx::portfolio::{self, PdfOptions, PresentationOptions};
+use microcredx::proof::di::Suite;
+use microcredx::store::{SortKey, Wallet};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Which credentials to export.
+#[derive(clap::Args)]
+pub struct Selection {
+    /// Wallet ids (or unique prefixes, or the credentials' own ids), comma-separated.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "ID,...",
+        conflicts_with = "all"
+    )]
+    ids: Vec<String>,
+    /// Every verified credential in the wallet.
+    #[arg(long)]
+    all: bool,
+    /// Include credentials that are not verified valid (refused otherwise).
+    #[arg(long)]
+    allow_unverified: bool,
+    /// When the presentation's proof expires (RFC 3339 or a date).
+    #[arg(long, value_name = "DATE", value_parser = parse_time)]
+    expires: Option<DateTime<Utc>>,
+}
+
+/// Signature suites for presentations.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum SuiteArg {
+    /// eddsa-rdfc-2022.
+    Rdfc,
+    /// eddsa-jcs-2022.
+    Jcs,
+}
+
+/// `mcx export ...`.
+#[derive(clap::Subcommand)]
+pub enum ExportCommand {
+    /// Write a W3C Verifiable Presentation signed with the wallet's holder key.
+    Vp {
+        /// The output file (.json).
+        out: PathBuf,
+        #[command(flatten)]
+        sel: Selection,
+        /// A challenge given by the verifier.
+        #[arg(long)]
+        challenge: Option<String>,
+        /// The verifier's domain.
+        #[arg(long)]
+        domain: Option<String>,
+        /// The cryptosuite.
+        #[arg(long, value_enum, default_value_t = SuiteArg::Rdfc)]
+        suite: SuiteArg,
+    },
+    /// Write a PDF portfolio with the signed presentation attached.
+    Pdf {
+        /// The output file (.pdf).
+        out: PathBuf,
+        #[command(flatten)]
+        sel: Selection,
+        /// Show progress toward this qualification (id or part of its title) on the cover.
+        #[arg(long, value_name = "Q")]
+        qualification: Option<String>,
+    },
+}
+
+fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|d| d.with_timezone(&Utc))
+        .or_else(|_| {
+            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
+        })
+        .map_err(|_| format!("{s} is not an RFC 3339 date-time or a date (2026-12-31)"))
+}
+
+/// The wallet ids selected: `--ids` as given, or with `--all` every verified one.
+fn selected(wallet: &Wallet, sel: &Selection) -> Result<Vec<String>> {
+    if sel.all {
+        let ids: Vec<String> = wallet
+            .list(SortKey::Date)?
+            .into_iter()
+            .filter(|r| sel.allow_unverified || (r.verdict == Verdict::Valid && !r.forced))
+            .map(|r| r.id)
+            .collect();
+        if ids.is_empty() {
+            bail!("the wallet holds no verified credential to export");
+        }
+        return Ok(ids);
+    }
+    if sel.ids.is_empty() {
+        bail!("choose credentials with --ids ID,... or --all");
+    }
+    Ok(sel.ids.clone())
+}
+
+fn write(out: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(out, bytes).with_context(|| format!("writing {}", out.display()))
+}
+
+/// Run `mcx export`.
+pub fn run(cmd: ExportCommand, wallet: Option<&Path>) -> Result<ExitCode> {
+    let wallet = crate::wallet_cmd::open(wallet)?;
+    match cmd {
+        ExportCommand::Vp {
+            out,
+            sel,
+            challenge,
+            domain,
+            suite,
+        } => {
+            let ids = selected(&wallet, &sel)?;
+            let opts = PresentationOptions {
+                suite: match suite {
+                    SuiteArg::Rdfc => Suite::EddsaRdfc2022,
+                    SuiteArg::Jcs => Suite::EddsaJcs2022,
+                },
+                challenge,
+                domain,
+                expires: sel.expires,
+                allow_unverified: sel.allow_unverified,
+                created: None,
+            };
+            let vp = portfolio::presentation(&wallet, &ids, &opts)?;
+            write(&out, (serde_json::to_string_pretty(&vp)? + "\n").as_bytes())?;
+            println!(
+                "wrote a presentation of {} credential(s) signed by {} to {}",
+                ids.len(),
+                wallet.holder_key()?.did(),
+                out.display()
+            );
+        }
+        ExportCommand::Pdf {
+            out,
+            sel,
+            qualification,
+        } => {
+            let ids = selected(&wallet, &sel)?;
+            let opts = PdfOptions {
+                presentation: PresentationOptions {
+                    expires: sel.expires,
+                    allow_unverified: sel.allow_unverified,
+                    ..PresentationOptions::default()
+                },
+                qualification,
+                now: None,
+            };
+            let pdf = portfolio::portfolio_pdf(&wallet, &ids, &opts)?;
+            write(&out, &pdf)?;
+            println!(
+                "wrote a portfolio of {} credential(s) ({} KB) to {}",
+                ids.len(),
+                pdf.len() / 1024,
+                out.display()
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

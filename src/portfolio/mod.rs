@@ -1,0 +1,28 @@
+//! Sharing verified credentials with employers: a signed W3C Verifiable Presentation
+//! ([`presentation`]) and a PDF portfolio that embeds it ([`pdf::portfolio_pdf`]), which
+//! [`read_portfolio`] checks again on the employer's side (`mcx verify portfolio.pdf`).
+//!
+//! This module owns the presentation's shape, the PDF's layout and its machine-readable
+//! manifest. It must not decide validity (that is [`crate::verify`]) nor count ECTS toward a
+//! qualification (that is [`crate::stack`]); it only renders what those say.
+
+mod layout;
+mod pages;
+pub mod pdf;
+mod qr;
+mod read;
+mod vp;
+
+pub use pdf::{portfolio_pdf, PdfOptions};
+pub use read::{is_pdf, read_portfolio, verify_portfolio, Manifest, ManifestEntry, Portfolio};
+pub use vp::{presentation, PresentationOptions};
+
+use sha2::{Digest, Sha256};
+
+/// The SHA-256 digest of some bytes as lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

@@ -1,0 +1,238 @@
+//! The PDF portfolio: a cover page (learner, date, totals, credentials per institution,
+//! progress toward a qualification, the portfolio's QR code), then one section per
+//! credential with its EU standard elements, learning outcomes, verification steps as of
+//! export and its QR code. The signed presentation is attached as `presentation.json`, with a
+//! `manifest.json` listing what the pages show, so `mcx verify portfolio.pdf` can check both.
+//! Text uses the embedded (subset) DejaVu Sans fonts, so any European script prints.
+
+use super::layout::{Fonts, Writer, MARGIN, PAGE_W};
+use super::pages::{cover, section};
+use super::read::{Manifest, ManifestEntry, MANIFEST_FILE, PRESENTATION_FILE};
+use super::{presentation, sha256_hex, PresentationOptions};
+use crate::store::Wallet;
+use crate::{Error, Result};
+use chrono::{DateTime, Utc};
+use lopdf::{dictionary, Object, Stream, StringFormat};
+use printpdf::{ParsedFont, PdfDocument, PdfSaveOptions};
+
+static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+
+/// What to put in the portfolio besides the credentials.
+#[derive(Debug, Clone, Default)]
+pub struct PdfOptions {
+    /// How the embedded presentation is signed.
+    pub presentation: PresentationOptions,
+    /// A qualification (id or part of its title) to show progress toward on the cover.
+    pub qualification: Option<String>,
+    /// The export time (now when `None`).
+    pub now: Option<DateTime<Utc>>,
+}
+
+/// Render the portfolio of the credentials `ids` and return the PDF's bytes.
+pub fn portfolio_pdf(wallet: &Wallet, ids: &[String], opts: &PdfOptions) -> Result<Vec<u8>> {
+    let now = opts.now.unwrap_or_else(Utc::now);
+    let mut vp_opts = opts.presentation.clone();
+    vp_opts.created = vp_opts.created.or(Some(now));
+    let vp = presentation(wallet, ids, &vp_opts)?;
+    let vp_bytes = serde_json::to_vec_pretty(&vp).map_err(|e| Error::Internal(e.to_string()))?;
+    let vp_digest = sha256_hex(&vp_bytes);
+    let mut records = Vec::with_capacity(ids.len());
+    for id in ids {
+        let rec = wallet.get(id)?;
+        let digest = sha256_hex(&wallet.original(&rec.id)?);
+        records.push((rec, digest));
+    }
+    let learner = records
+        .iter()
+        .find_map(|(r, _)| r.verification.credential.learner.name.clone())
+        .unwrap_or_else(|| "the learner".into());
+    let audit = match &opts.qualification {
+        Some(q) => Some(wallet.stack(q, &[], None, now)?.audit),
+        None => None,
+    };
+
+    let day = now.format("%-d %B %Y").to_string();
+    let footer = format!("Portfolio of {learner} · exported {day} · MicroCredX Wallet");
+    let draw = |doc: &mut PdfDocument, regular: &[u8], bold: &[u8]| {
+        let fonts = Fonts {
+            regular: load_font(doc, regular)?,
+            bold: load_font(doc, bold)?,
+        };
+        let mut w = Writer::new(fonts);
+        cover(&mut w, &learner, now, &records, audit.as_ref(), &vp_digest)?;
+        for (rec, digest) in &records {
+            w.new_page();
+            section(&mut w, rec, digest, now)?;
+        }
+        Ok::<_, Error>(w.finish(&footer))
+    };
+    // Lay out once with the whole fonts to learn which characters are drawn, then again
+    // with fonts cut down to those glyphs (same advance widths, so the same layout).
+    let mut scratch = PdfDocument::new("");
+    let (_, used) = draw(&mut scratch, REGULAR, BOLD)?;
+    let regular = subset(REGULAR, &used[0]);
+    let bold = subset(BOLD, &used[1]);
+    let mut doc = PdfDocument::new(&format!("Micro-credential portfolio of {learner}"));
+    let (pages, _) = draw(&mut doc, &regular, &bold)?;
+
+    let info = &mut doc.metadata.info;
+    info.author = learner.clone();
+    info.creator = "MicroCredX Wallet".into();
+    info.producer = format!("MicroCredX Wallet {}", env!("CARGO_PKG_VERSION"));
+    info.subject = "Verified micro-credentials with a signed W3C presentation attached".into();
+    info.keywords = vec!["micro-credentials".into(), "verifiable presentation".into()];
+    if let Ok(t) = printpdf::DateTime::from_unix_timestamp(now.timestamp()) {
+        info.creation_date = t;
+        info.modification_date = t;
+        info.metadata_date = t;
+    }
+    doc.with_pages(pages);
+    let mut warnings = Vec::new();
+    let mut pdf = doc.to_lopdf_document(&PdfSaveOptions::default(), &mut warnings);
+
+    let manifest = Manifest {
+        presentation_sha256: vp_digest,
+        learner: Some(learner),
+        credentials: records
+            .iter()
+            .map(|(r, d)| ManifestEntry {
+                id: r.verification.credential.id.clone(),
+                title: r.verification.credential.title.clone(),
+                sha256: d.clone(),
+            })
+            .collect(),
+    };
+    let manifest_bytes =
+        serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Internal(e.to_string()))?;
+    attach(
+        &mut pdf,
+        &[
+            (
+                MANIFEST_FILE,
+                &manifest_bytes,
+                "What the pages list (machine-readable)",
+            ),
+            (
+                PRESENTATION_FILE,
+                &vp_bytes,
+                "The signed W3C Verifiable Presentation",
+            ),
+        ],
+        now,
+    )?;
+    // printpdf leaves the font programs uncompressed: compress every stream.
+    pdf.compress();
+    let mut out = Vec::new();
+    pdf.save_to(&mut out)
+        .map_err(|e| Error::Internal(format!("writing the PDF: {e}")))?;
+    Ok(out)
+}
+
+/// The font cut down to the glyphs of `chars` (plus .notdef), with a Unicode cmap; the
+/// whole font if subsetting fails.
+fn subset(font: &[u8], chars: &std::collections::BTreeSet<char>) -> Vec<u8> {
+    use allsorts::binary::read::ReadScope;
+    use allsorts::font_data::FontData;
+    use allsorts::subset::{subset as cut, CmapTarget, SubsetProfile};
+    let mut warnings = Vec::new();
+    let Some(parsed) = ParsedFont::from_bytes(font, 0, &mut warnings) else {
+        return font.to_vec();
+    };
+    let mut ids: Vec<u16> = chars
+        .iter()
+        .filter_map(|c| parsed.lookup_glyph_index(u32::from(*c)))
+        .filter(|g| *g != 0)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.insert(0, 0);
+    let scope = ReadScope::new(font);
+    let Ok(data) = scope.read::<FontData<'_>>() else {
+        return font.to_vec();
+    };
+    let Ok(provider) = data.table_provider(0) else {
+        return font.to_vec();
+    };
+    cut(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode).unwrap_or_else(|_| font.to_vec())
+}
+
+fn load_font(doc: &mut PdfDocument, bytes: &[u8]) -> Result<(ParsedFont, printpdf::FontId)> {
+    let mut warnings = Vec::new();
+    let font = ParsedFont::from_bytes(bytes, 0, &mut warnings)
+        .ok_or_else(|| Error::Internal("the bundled DejaVu font cannot be read".into()))?;
+    let id = doc.add_font(&font);
+    Ok((font, id))
+}
+
+/// Embed files in the catalog's EmbeddedFiles name tree (names sorted), list them as
+/// associated files, and put a paperclip annotation for the presentation on the cover.
+fn attach(
+    pdf: &mut lopdf::Document,
+    files: &[(&str, &[u8], &str)],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let internal = |e: lopdf::Error| Error::Internal(format!("attaching to the PDF: {e}"));
+    let date = now.format("D:%Y%m%d%H%M%SZ").to_string();
+    let mut sorted: Vec<_> = files.to_vec();
+    sorted.sort_by_key(|f| f.0);
+    let mut names = Vec::new();
+    let mut specs = Vec::new();
+    let mut presentation_spec = None;
+    for (name, bytes, desc) in sorted {
+        let mut stream = Stream::new(
+            dictionary! {
+                "Type" => "EmbeddedFile",
+                "Subtype" => Object::Name(b"application/json".to_vec()),
+                "Params" => dictionary! {
+                    "Size" => bytes.len() as i64,
+                    "ModDate" => Object::String(date.clone().into_bytes(), StringFormat::Literal),
+                },
+            },
+            bytes.to_vec(),
+        );
+        let _ = stream.compress();
+        let file_id = pdf.add_object(stream);
+        let spec_id = pdf.add_object(dictionary! {
+            "Type" => "Filespec",
+            "F" => Object::string_literal(name),
+            "UF" => Object::string_literal(name),
+            "Desc" => Object::string_literal(desc),
+            "AFRelationship" => "Data",
+            "EF" => dictionary! { "F" => file_id, "UF" => file_id },
+        });
+        if name == PRESENTATION_FILE {
+            presentation_spec = Some(spec_id);
+        }
+        names.push(Object::string_literal(name));
+        names.push(Object::Reference(spec_id));
+        specs.push(Object::Reference(spec_id));
+    }
+    let tree = pdf.add_object(dictionary! { "Names" => names });
+    let catalog = pdf.catalog_mut().map_err(internal)?;
+    catalog.set("Names", dictionary! { "EmbeddedFiles" => tree });
+    catalog.set("AF", specs);
+    catalog.set("PageMode", "UseAttachments");
+    if let (Some(spec), Some((_, page))) = (presentation_spec, pdf.get_pages().into_iter().next()) {
+        let annot = pdf.add_object(dictionary! {
+            "Type" => "Annot",
+            "Subtype" => "FileAttachment",
+            "Rect" => vec![
+                Object::Real(PAGE_W - MARGIN - 14.0),
+                Object::Real(96.0),
+                Object::Real(PAGE_W - MARGIN),
+                Object::Real(116.0),
+            ],
+            "FS" => spec,
+            "Name" => "PushPin",
+            "Contents" => Object::string_literal("presentation.json: the signed W3C Verifiable Presentation"),
+            "F" => 4,
+        });
+        let page = pdf.get_dictionary_mut(page).map_err(internal)?;
+        match page.get_mut(b"Annots") {
+            Ok(Object::Array(a)) => a.push(Object::Reference(annot)),
+            _ => page.set("Annots", vec![Object::Reference(annot)]),
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,146 @@
+//! The signed presentation: the learner's chosen credentials, unmodified, wrapped in a W3C
+//! Verifiable Presentation 2.0 and signed with the wallet's holder key (proof purpose
+//! `authentication`).
+
+use crate::formats::{self, Envelope};
+use crate::model::{Format, Verdict};
+use crate::proof::di::{self, SignOptions, Suite};
+use crate::store::Wallet;
+use crate::{Error, Result};
+use chrono::{DateTime, Utc};
+use serde_json::{json, Value};
+
+/// How to sign a presentation.
+#[derive(Debug, Clone)]
+pub struct PresentationOptions {
+    /// The cryptosuite: `eddsa-rdfc-2022` (default) or `eddsa-jcs-2022`.
+    pub suite: Suite,
+    /// A challenge the verifier gave (proof `challenge`), if any.
+    pub challenge: Option<String>,
+    /// The verifier's domain (proof `domain`), if any.
+    pub domain: Option<String>,
+    /// When the proof stops being accepted (proof `expires`), if ever.
+    pub expires: Option<DateTime<Utc>>,
+    /// Include credentials that are not verified valid (refused by default).
+    pub allow_unverified: bool,
+    /// The proof's `created` time (now when `None`).
+    pub created: Option<DateTime<Utc>>,
+}
+
+impl Default for PresentationOptions {
+    fn default() -> Self {
+        PresentationOptions {
+            suite: Suite::EddsaRdfc2022,
+            challenge: None,
+            domain: None,
+            expires: None,
+            allow_unverified: false,
+            created: None,
+        }
+    }
+}
+
+/// Build and sign a presentation of the credentials `ids` (wallet ids, unique prefixes or
+/// the credentials' own ids). Each credential goes in as its signed original, unmodified (a
+/// JWT as an `EnvelopedVerifiableCredential`). Refuses, naming the credential, one that is
+/// not verified valid or was imported by force (unless `allow_unverified`), a sealed
+/// European Digital Credential (JAdES) and a container (CLR, presentation).
+pub fn presentation(wallet: &Wallet, ids: &[String], opts: &PresentationOptions) -> Result<Value> {
+    if ids.is_empty() {
+        return Err(Error::BadInput(
+            "choose at least one credential to present".into(),
+        ));
+    }
+    let mut creds = Vec::with_capacity(ids.len());
+    for id in ids {
+        creds.push(embedded_credential(wallet, id, opts.allow_unverified)?);
+    }
+    let key = wallet.holder_key()?;
+    let unsigned = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "holder": key.did(),
+        "verifiableCredential": creds,
+    });
+    let sign = SignOptions {
+        suite: opts.suite,
+        purpose: "authentication".into(),
+        created: opts.created.unwrap_or_else(Utc::now),
+        challenge: opts.challenge.clone(),
+        domain: opts.domain.clone(),
+        expires: opts.expires,
+    };
+    let env = wallet.env()?;
+    di::sign(&unsigned, &key, &sign, &env.proof.contexts)
+}
+
+/// One credential as it goes into `verifiableCredential`.
+fn embedded_credential(wallet: &Wallet, id: &str, allow_unverified: bool) -> Result<Value> {
+    let rec = wallet.get(id)?;
+    let name = rec
+        .verification
+        .credential
+        .title
+        .clone()
+        .unwrap_or_else(|| rec.id.clone());
+    if !allow_unverified {
+        if rec.forced {
+            return Err(Error::BadInput(format!(
+                "\"{name}\" ({}) was imported although it did not verify; only verified credentials can be shared",
+                short(&rec.id)
+            )));
+        }
+        if rec.verification.verdict != Verdict::Valid {
+            let why = match rec.verification.verdict {
+                Verdict::Invalid => "is invalid",
+                _ => "could not be verified",
+            };
+            return Err(Error::BadInput(format!(
+                "\"{name}\" ({}) {why}; only verified credentials can be shared",
+                short(&rec.id)
+            )));
+        }
+    }
+    let original = wallet.original(&rec.id)?;
+    let doc = formats::parse_document(&formats::unwrap_container(&original)?)?;
+    if matches!(doc.profile(), Format::Clr2 | Format::Presentation) {
+        return Err(Error::BadInput(format!(
+            "\"{name}\" is a {}; a presentation cannot hold another container",
+            doc.profile().label()
+        )));
+    }
+    match &doc.envelope {
+        Envelope::Json => Ok(doc.credential),
+        Envelope::Jwt { signing_input, .. } => {
+            let sig = original_jwt_signature(&original, signing_input).ok_or_else(|| {
+                Error::BadInput(format!(
+                    "\"{name}\" is a JWT whose compact form could not be recovered from its original"
+                ))
+            })?;
+            Ok(json!({
+                "@context": ["https://www.w3.org/ns/credentials/v2"],
+                "id": format!("data:application/vc+jwt,{signing_input}.{sig}"),
+                "type": ["EnvelopedVerifiableCredential"],
+            }))
+        }
+        Envelope::Jades { .. } => Err(Error::BadInput(format!(
+            "\"{name}\" is sealed as a European Digital Credential (JAdES), which a W3C presentation cannot carry; share its original file instead"
+        ))),
+    }
+}
+
+/// The JWT's signature part, exactly as in the original (after its signing input).
+fn original_jwt_signature(original: &[u8], signing_input: &str) -> Option<String> {
+    let text = std::str::from_utf8(original).ok()?;
+    let start = text.find(signing_input)? + signing_input.len();
+    let rest = text[start..].strip_prefix('.')?;
+    let sig: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    (!sig.is_empty()).then_some(sig)
+}
+
+fn short(id: &str) -> &str {
+    id.get(..12).unwrap_or(id)
+}

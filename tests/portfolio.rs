@@ -1,0 +1,322 @@
+//! Sharing: signed presentations and PDF portfolios exported from the demo wallet, checked by
+//! `mcx verify`, the JS reference verifier (when `MCX_INTEROP` is set), pdftotext and zbarimg.
+
+use crate::util::{run, stderr, stdout};
+use serde_json::Value;
+use std::path::Path;
+use std::process::Command;
+
+fn demo_wallet() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(&tmp.path().join("w"), &["demo", "load"]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    tmp
+}
+
+fn verify_json(wallet: &Path, file: &Path) -> (i32, Value) {
+    let out = run(wallet, &["verify", "--json", file.to_str().unwrap()]);
+    let v = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (out.status.code().unwrap_or(-1), v)
+}
+
+#[test]
+fn a_presentation_of_the_valid_credentials_verifies() {
+    let t = demo_wallet();
+    let w = t.path().join("w");
+    let vp = t.path().join("vp.json");
+    let out = run(
+        &w,
+        &[
+            "export",
+            "vp",
+            vp.to_str().unwrap(),
+            "--all",
+            "--challenge",
+            "c-1",
+            "--domain",
+            "employer.example",
+        ],
+    );
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let doc: Value = serde_json::from_slice(&std::fs::read(&vp).unwrap()).unwrap();
+    assert_eq!(doc["type"][0], "VerifiablePresentation");
+    assert_eq!(doc["proof"]["proofPurpose"], "authentication");
+    assert_eq!(doc["proof"]["challenge"], "c-1");
+    let (code, v) = verify_json(&w, &vp);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["verdict"], "valid");
+    let steps = v["steps"].as_array().unwrap();
+    assert!(steps.iter().any(|s| s["step"] == "issuer-identity"
+        && s["status"] == "pass"
+        && s["message"].as_str().unwrap().contains("holder")));
+    let embedded = v["embedded"].as_array().unwrap();
+    assert_eq!(embedded.len(), 8);
+    assert!(embedded.iter().all(|e| e["verdict"] == "valid"));
+}
+
+#[test]
+fn invalid_credentials_are_refused_by_name() {
+    let t = demo_wallet();
+    let w = t.path().join("w");
+    let list: Value = serde_json::from_slice(&run(&w, &["list", "--json"]).stdout).unwrap();
+    let bad = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["verdict"] == "invalid")
+        .unwrap();
+    let out = run(
+        &w,
+        &[
+            "export",
+            "vp",
+            t.path().join("x.json").to_str().unwrap(),
+            "--ids",
+            bad["id"].as_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains(bad["title"].as_str().unwrap()),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("only verified credentials"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+fn rdfc_credentials(dir: &Path, n: usize) {
+    use microcredx::proof::{contexts::ContextLoader, di, keys::KeyPair};
+    std::fs::create_dir_all(dir).unwrap();
+    let key = KeyPair::generate();
+    for i in 0..n {
+        let doc = serde_json::json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+            "id": format!("urn:uuid:7a1d7c36-0000-4000-8000-{i:012}"),
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "issuer": {"id": key.did(), "type": ["Profile"], "name": "Universität Beispielstadt"},
+            "validFrom": "2025-03-01T00:00:00Z",
+            "name": format!("Robotics {i}"),
+            "credentialSubject": {"type": ["AchievementSubject"], "name": "Zoë Ångström",
+              "achievement": {"id": format!("https://uni.example/a/{i}"), "type": ["Achievement"],
+                "name": format!("Robotics {i}"), "description": "Robots.", "criteria": {"narrative": "Exam."}}}
+        });
+        let opts = di::SignOptions {
+            suite: di::Suite::EddsaRdfc2022,
+            purpose: "assertionMethod".into(),
+            created: chrono::Utc::now(),
+            challenge: None,
+            domain: None,
+            expires: None,
+        };
+        let signed = di::sign(&doc, &key, &opts, &ContextLoader::bundled()).unwrap();
+        std::fs::write(
+            dir.join(format!("r{i}.json")),
+            serde_json::to_vec(&signed).unwrap(),
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn the_presentation_verifies_in_the_js_reference() {
+    let Some(interop) = std::env::var_os("MCX_INTEROP") else {
+        eprintln!(
+            "note: MCX_INTEROP is not set; the JS reference check of presentations was skipped"
+        );
+        return;
+    };
+    let t = tempfile::tempdir().unwrap();
+    let w = t.path().join("w");
+    // The reference checks embedded credentials with the presentation's own suite, so each
+    // presentation holds credentials of that suite.
+    let cases = [
+        ("rdfc", t.path().join("rdfc")),
+        ("jcs", t.path().join("jcs")),
+    ];
+    rdfc_credentials(&cases[0].1, 2);
+    crate::util::signed_credentials(&cases[1].1, 2, "Zoë Ångström");
+    for (suite, dir) in &cases {
+        let wallet = w.join(suite);
+        let out = run(&wallet, &["import", dir.to_str().unwrap()]);
+        assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+        let vp = t.path().join(format!("vp-{suite}.json"));
+        let out = run(
+            &wallet,
+            &[
+                "export",
+                "vp",
+                vp.to_str().unwrap(),
+                "--all",
+                "--suite",
+                suite,
+                "--challenge",
+                "abc",
+            ],
+        );
+        assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures");
+        let out = Command::new("node")
+            .arg(Path::new(&interop).join("reference.mjs"))
+            .args(["verify", vp.to_str().unwrap()])
+            .env("INTEROP_FIXTURES", fixtures)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{suite}: {}{}",
+            stdout(&out),
+            stderr(&out)
+        );
+    }
+}
+
+fn have(tool: &str) -> bool {
+    Command::new(tool).arg("-v").output().is_ok()
+}
+
+#[test]
+fn the_pdf_portfolio_shows_verifies_and_detects_edits() {
+    let t = demo_wallet();
+    let w = t.path().join("w");
+    let pdf = t.path().join("portfolio.pdf");
+    let out = run(
+        &w,
+        &[
+            "export",
+            "pdf",
+            pdf.to_str().unwrap(),
+            "--all",
+            "--qualification",
+            "Industry 4.0",
+        ],
+    );
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+
+    let (code, v) = verify_json(&w, &pdf);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["embedded"].as_array().unwrap().len(), 8);
+
+    if have("pdftotext") {
+        let text = stdout(
+            &Command::new("pdftotext")
+                .arg(&pdf)
+                .arg("-")
+                .output()
+                .unwrap(),
+        );
+        let list: Value = serde_json::from_slice(&run(&w, &["list", "--json"]).stdout).unwrap();
+        for r in list
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["verdict"] == "valid")
+        {
+            let title = r["title"].as_str().unwrap();
+            assert!(text.replace('\n', " ").contains(title), "{title} missing");
+        }
+        for label in [
+            "Awarding body",
+            "Type of assessment",
+            "Form of participation",
+            "Quality assurance",
+            "Learning outcomes",
+            "Maria Ionescu",
+            "Page 2 of",
+            "Progress toward",
+        ] {
+            assert!(text.contains(label), "{label} missing");
+        }
+    } else {
+        eprintln!("note: pdftotext not installed; page text not checked");
+    }
+
+    if have("pdftoppm") && Command::new("zbarimg").arg("--version").output().is_ok() {
+        let prefix = t.path().join("page");
+        let out = Command::new("pdftoppm")
+            .args(["-r", "150", "-png", "-f", "1", "-l", "2"])
+            .arg(&pdf)
+            .arg(&prefix)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let decoded = stdout(
+            &Command::new("zbarimg")
+                .arg("-q")
+                .arg(t.path().join("page-1.png"))
+                .arg(t.path().join("page-2.png"))
+                .output()
+                .unwrap(),
+        );
+        let p = microcredx::portfolio::read_portfolio(&bytes).unwrap();
+        let digest = microcredx::portfolio::sha256_hex(&p.presentation);
+        assert!(
+            decoded.contains(&format!("MCX-PORTFOLIO presentation.json sha256={digest}")),
+            "{decoded}"
+        );
+        assert!(decoded.contains("MCX-CREDENTIAL id=urn:uuid:"), "{decoded}");
+    } else {
+        eprintln!("note: pdftoppm/zbarimg not installed; QR codes not decoded");
+    }
+
+    // An edited attachment, then an altered manifest: both invalid.
+    for (target, from, to) in [
+        (
+            "presentation.json",
+            "Industrial Robotics and Automation",
+            "Industrial Robotics and Automatiom",
+        ),
+        (
+            "manifest.json",
+            "Industrial Robotics and Automation",
+            "Quantum Robotics and Automation",
+        ),
+    ] {
+        let edited = t.path().join(format!("edited-{target}.pdf"));
+        std::fs::write(&edited, edit_attachment(&bytes, target, from, to)).unwrap();
+        let (code, v) = verify_json(&w, &edited);
+        assert_eq!(code, 1, "{target}: {v}");
+        assert_eq!(v["verdict"], "invalid");
+    }
+}
+
+/// Replace text inside one attachment of the PDF and save it again.
+fn edit_attachment(pdf: &[u8], name: &str, from: &str, to: &str) -> Vec<u8> {
+    let mut doc = lopdf::Document::load_mem(pdf).unwrap();
+    let mut edited = false;
+    let ids: Vec<_> = doc.objects.keys().copied().collect();
+    for id in ids {
+        let Ok(spec) = doc.get_dictionary(id) else {
+            continue;
+        };
+        if spec.get(b"Type").and_then(|t| t.as_name()).ok() != Some(b"Filespec".as_slice()) {
+            continue;
+        }
+        if spec.get(b"F").and_then(|f| f.as_str()).ok() != Some(name.as_bytes()) {
+            continue;
+        }
+        let file = spec
+            .get(b"EF")
+            .unwrap()
+            .as_dict()
+            .unwrap()
+            .get(b"F")
+            .unwrap()
+            .as_reference()
+            .unwrap();
+        let stream = doc.get_object_mut(file).unwrap().as_stream_mut().unwrap();
+        let text = String::from_utf8(stream.decompressed_content().unwrap()).unwrap();
+        assert!(text.contains(from));
+        stream.set_plain_content(text.replacen(from, to, 1).into_bytes());
+        edited = true;
+    }
+    assert!(edited);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
