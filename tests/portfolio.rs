@@ -197,6 +197,8 @@ fn the_pdf_portfolio_shows_verifies_and_detects_edits() {
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
     let bytes = std::fs::read(&pdf).unwrap();
     assert!(bytes.starts_with(b"%PDF-"));
+    // The fonts are subset: 8 credentials come to well under the 1.4 MB of the whole fonts.
+    assert!(bytes.len() < 300_000, "{} bytes", bytes.len());
 
     let (code, v) = verify_json(&w, &pdf);
     assert_eq!(code, 0, "{v}");
