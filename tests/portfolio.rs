@@ -322,3 +322,85 @@ fn edit_attachment(pdf: &[u8], name: &str, from: &str, to: &str) -> Vec<u8> {
     doc.save_to(&mut out).unwrap();
     out
 }
+
+#[test]
+fn a_presentation_must_be_signed_by_its_holder_for_authentication() {
+    use microcredx::proof::{contexts::ContextLoader, di, keys::KeyPair};
+    let t = demo_wallet();
+    let w = t.path().join("w");
+    let vp = t.path().join("vp.json");
+    let out = run(&w, &["export", "vp", vp.to_str().unwrap(), "--all"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut doc: Value = serde_json::from_slice(&std::fs::read(&vp).unwrap()).unwrap();
+    doc.as_object_mut().unwrap().remove("proof");
+    let key = KeyPair::generate();
+    let sign = |doc: &Value, purpose: &str| {
+        let opts = di::SignOptions {
+            suite: di::Suite::EddsaJcs2022,
+            purpose: purpose.into(),
+            created: chrono::Utc::now(),
+            challenge: None,
+            domain: None,
+            expires: None,
+        };
+        di::sign(doc, &key, &opts, &ContextLoader::bundled()).unwrap()
+    };
+    // Someone else's key over the learner's holder id.
+    let other = sign(&doc, "authentication");
+    // The holder's own key, but for the wrong purpose.
+    doc["holder"] = key.did().into();
+    let wrong_purpose = sign(&doc, "assertionMethod");
+    for (case, signed, phrase) in [
+        ("other signer", other, "not of the holder"),
+        ("wrong purpose", wrong_purpose, "not \"authentication\""),
+    ] {
+        let file = t.path().join(format!("{case}.json"));
+        std::fs::write(&file, serde_json::to_vec(&signed).unwrap()).unwrap();
+        let (code, v) = verify_json(&w, &file);
+        assert_eq!(code, 1, "{case}: {v}");
+        assert!(
+            v["steps"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s["step"] == "issuer-identity"
+                    && s["status"] == "fail"
+                    && s["message"].as_str().unwrap().contains(phrase)),
+            "{case}: {v}"
+        );
+    }
+}
+
+#[test]
+fn a_jwt_credential_goes_in_enveloped_and_unverified_ones_need_consent() {
+    let t = tempfile::tempdir().unwrap();
+    let w = t.path().join("w");
+    let jwt = crate::util::shared_fixture("1edtech-ob30/simple.jwt");
+    let out = run(&w, &["import", "--force", jwt.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let vp = t.path().join("vp.json");
+    let refused = run(&w, &["export", "vp", vp.to_str().unwrap(), "--all"]);
+    assert!(!refused.status.success());
+    let out = run(
+        &w,
+        &[
+            "export",
+            "vp",
+            vp.to_str().unwrap(),
+            "--all",
+            "--allow-unverified",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: Value = serde_json::from_slice(&std::fs::read(&vp).unwrap()).unwrap();
+    let env = &doc["verifiableCredential"][0];
+    assert_eq!(env["type"][0], "EnvelopedVerifiableCredential");
+    let original = std::fs::read_to_string(&jwt).unwrap();
+    assert_eq!(
+        env["id"].as_str().unwrap(),
+        format!("data:application/vc+jwt,{}", original.trim())
+    );
+    let (_, v) = verify_json(&w, &vp);
+    assert_eq!(v["embedded"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(v["embedded"][0]["format"], "vc-jwt", "{v}");
+}

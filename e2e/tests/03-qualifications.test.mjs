@@ -69,7 +69,7 @@ test('Certificate in Industry 4.0: what counts, by which rule, what does not and
 
   const counted = await texts(browser, 'counted-credential');
   assert.ok(counted.length > 0);
-  assert.ok(counted.some((c) => /Industry 4\.0 Fundamentals/.test(c) && /counts as module/.test(c)), counted.join('\n'));
+  assert.ok(counted.some((c) => /Industry 4\.0 Fundamentals/.test(c) && /counts as the module/.test(c)), counted.join('\n'));
   assert.ok(counted.every((c) => /counts/.test(c)), counted.join('\n'));
 
   const notCounted = await texts(browser, 'not-counted');

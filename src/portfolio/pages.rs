@@ -364,7 +364,7 @@ pub(super) fn section(
         top - qr_size,
         qr_size,
     )?;
-    w.y = w.y.min(top - qr_size - 6.0);
+    w.y = w.y.min(top - qr_size - 6.0) - 4.0;
     for line in w.fonts.wrap(
         Face::Regular,
         6.5,

@@ -38,7 +38,6 @@ impl Words<'_> {
             .iter()
             .find(|(l, _)| *l == leaf)
             .map_or(Via::Direct, |(_, v)| *v);
-        let module = r.achievement_id.clone().unwrap_or_else(|| r.id.clone());
         let mut rule = match (r.kind, via) {
             (Kind::Achievement, Via::Agreement(a)) => {
                 let name = self
@@ -47,15 +46,14 @@ impl Words<'_> {
                     .get(a)
                     .map_or("a partner", |a| a.partner.name.as_str());
                 format!(
-                    "counts as module {module} ({}) through the recognition agreement with {name}",
+                    "counts as the module \u{201c}{}\u{201d} through the recognition agreement with {name}",
                     r.label()
                 )
             }
-            (Kind::Achievement, _) => format!("counts as module {module} ({})", r.label()),
+            (Kind::Achievement, _) => format!("counts as the module \u{201c}{}\u{201d}", r.label()),
             _ => format!(
-                "counts {} ECTS toward {} ({})",
+                "counts {} ECTS toward \u{201c}{}\u{201d}",
                 fmt_ects(ects),
-                r.id,
                 r.label()
             ),
         };
@@ -101,7 +99,7 @@ impl Words<'_> {
                     })
                     .map(|a| a.partner.name.as_str())
                     .collect();
-                let mut s = format!("{}: the module \"{}\"", r.id, r.label());
+                let mut s = format!("the module \u{201c}{}\u{201d}", r.label());
                 if !partners.is_empty() {
                     s.push_str(&format!(
                         " (or its recognised equivalent from {})",
@@ -115,7 +113,7 @@ impl Words<'_> {
                 let have = centi(ra.ects_counted);
                 out.push(format!(
                     "{}: {} more ECTS{}",
-                    r.id,
+                    r.label(),
                     fmt_ects(need.saturating_sub(have)),
                     describe(&r.filter)
                         .map(|d| format!(" from credentials {d}"))
@@ -128,18 +126,13 @@ impl Words<'_> {
                         .children
                         .iter()
                         .filter(|c| c.status != Status::Met)
-                        .map(|c| format!("{} ({})", c.id, c.title))
+                        .map(|c| format!("\u{201c}{}\u{201d}", c.title))
                         .collect();
                     let k = ra
                         .count_needed
                         .unwrap_or(0)
                         .saturating_sub(ra.count_counted);
-                    out.push(format!(
-                        "{} ({}): {k} more of {}",
-                        r.id,
-                        r.label(),
-                        open.join(", ")
-                    ));
+                    out.push(format!("{}: {k} more of {}", r.label(), open.join(", ")));
                     for c in ra.children.iter().filter(|c| c.status == Status::PartlyMet) {
                         self.missing(c, reqs, out);
                     }
