@@ -110,7 +110,8 @@ fn signing_reproduces_the_w3c_vectors_byte_for_byte() {
 
 /// The 1EdTech OB 3.0 samples: (file, our verdict, a phrase of the reason). Where we differ
 /// from the upstream validator it is because the upstream check needs the network (schemas,
-/// refresh services, hosted keys) or does not bind the key to the issuer; see docs/verification.md.
+/// refresh services, hosted keys) or does not bind the key to the issuer; see ARCHITECTURE.md,
+/// "Verification policy".
 const OB30: &[(&str, Verdict, &str)] = &[
     ("1edtech-ob30/simple.json", Verdict::Valid, ""),
     ("1edtech-ob30/simple.1ob", Verdict::Valid, ""),
