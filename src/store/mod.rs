@@ -422,8 +422,6 @@ fn temporary_trees(db: &sled::Db) -> Result<Trees> {
 fn open_db(dir: &Path, path: &Path) -> Result<(sled::Db, Trees)> {
     let db = sled::Config::new()
         .path(path)
-        // Each flush seals a segment; small segments keep the unused tails small.
-        .segment_size(64 * 1024)
         .open()
         .map_err(|e| map_sled_open_error(dir, e))?;
     let trees = trees_of(dir, &db)?;

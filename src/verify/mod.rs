@@ -86,7 +86,9 @@ pub fn verify_document(doc: &Document, env: &Env, now: DateTime<Utc>) -> Verific
     issuer_steps(doc, &credential, &signers, env, &mut steps);
     date_steps(&doc.credential, now, &mut steps);
     status_steps(&doc.credential, env, &mut steps);
-    eu_step(&credential, &mut steps);
+    if doc.profile() != Format::Presentation {
+        eu_step(&credential, &mut steps);
+    }
     let embedded = embedded_steps(doc, env, now, &mut steps);
     Verification {
         verdict: verdict_of(&steps),
