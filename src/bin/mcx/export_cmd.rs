@@ -27,7 +27,7 @@ pub struct Selection {
     #[arg(long)]
     allow_unverified: bool,
     /// When the presentation's proof expires (RFC 3339 or a date).
-    #[arg(long, value_name = "DATE", value_parser = parse_time)]
+    #[arg(long, value_name = "DATE", value_parser = crate::verify_cmd::parse_time)]
     expires: Option<DateTime<Utc>>,
 }
 
@@ -69,16 +69,6 @@ pub enum ExportCommand {
         #[arg(long, value_name = "Q")]
         qualification: Option<String>,
     },
-}
-
-fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|d| d.with_timezone(&Utc))
-        .or_else(|_| {
-            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
-        })
-        .map_err(|_| format!("{s} is not an RFC 3339 date-time or a date (2026-12-31)"))
 }
 
 /// The wallet ids selected: `--ids` as given, or with `--all` every verified one.

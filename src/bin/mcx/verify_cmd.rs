@@ -21,7 +21,8 @@ pub struct VerifyArgs {
     files: Vec<PathBuf>,
 }
 
-fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
+/// A date-time argument: RFC 3339, or a plain date (midnight UTC).
+pub fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(s)
         .map(|d| d.with_timezone(&Utc))
         .or_else(|_| {
