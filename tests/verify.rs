@@ -432,3 +432,77 @@ fn hostile_input_gets_a_clear_error_and_exit_3() {
         );
     }
 }
+
+fn b64(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// A VC 2.0 credential as a compact JWS, signed by `sign` over header.payload.
+fn jwt(header: Value, issuer: &str, sign: impl Fn(&[u8]) -> Vec<u8>) -> String {
+    let payload = serde_json::json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "issuer": issuer,
+        "validFrom": "2025-01-01T00:00:00Z",
+        "name": "Robotics Lab",
+        "credentialSubject": {"id": "did:example:learner", "name": "Ana"}
+    });
+    let input = format!(
+        "{}.{}",
+        b64(header.to_string().as_bytes()),
+        b64(payload.to_string().as_bytes())
+    );
+    format!("{input}.{}", b64(&sign(input.as_bytes())))
+}
+
+fn verify_text(text: &str) -> verify::Verification {
+    verify::verify_bytes(text.as_bytes(), &Env::default(), at("2026-11-23T00:00:00Z")).unwrap()
+}
+
+fn tamper(token: &str) -> String {
+    let parts: Vec<&str> = token.split('.').collect();
+    use base64::Engine;
+    let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(parts[1])
+        .unwrap();
+    let changed = String::from_utf8(payload)
+        .unwrap()
+        .replace("Robotics Lab", "Robotics PhD");
+    format!("{}.{}.{}", parts[0], b64(changed.as_bytes()), parts[2])
+}
+
+#[test]
+fn eddsa_jwts_with_a_did_key_kid_verify_and_tampering_is_caught() {
+    use ed25519_dalek::Signer;
+    let key = KeyPair::generate();
+    let header =
+        serde_json::json!({"alg": "EdDSA", "typ": "vc+jwt", "kid": key.verification_method()});
+    let token = jwt(header, &key.did(), |m| {
+        key.signing.sign(m).to_bytes().to_vec()
+    });
+    let v = verify_text(&token);
+    assert_eq!(v.verdict, Verdict::Valid, "{:#?}", v.steps);
+    assert_eq!(verify_text(&tamper(&token)).verdict, Verdict::Invalid);
+}
+
+#[test]
+fn es256_jwts_with_a_header_jwk_verify_but_are_not_bound_to_the_issuer() {
+    use p256::ecdsa::{signature::Signer, Signature, SigningKey};
+    use p256::elliptic_curve::rand_core::OsRng;
+    let sk = SigningKey::random(&mut OsRng);
+    let public = p256::PublicKey::from(sk.verifying_key());
+    let jwk: Value = serde_json::from_str(&public.to_jwk_string()).unwrap();
+    let header = serde_json::json!({"alg": "ES256", "typ": "vc+jwt", "jwk": jwk});
+    let token = jwt(header, "https://uni.example/issuer", |m| {
+        let sig: Signature = sk.sign(m);
+        sig.to_bytes().to_vec()
+    });
+    let v = verify_text(&token);
+    let proof = v.steps.iter().find(|s| s.step == StepKind::Proof).unwrap();
+    assert_eq!(proof.status, StepStatus::Pass, "{:#?}", v.steps);
+    assert!(proof.message.contains("ES256"));
+    // A key carried in the token itself says nothing about who the issuer is.
+    assert_eq!(v.verdict, Verdict::Unverifiable);
+    assert_eq!(verify_text(&tamper(&token)).verdict, Verdict::Invalid);
+}
