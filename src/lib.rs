@@ -22,11 +22,13 @@
 pub mod did;
 pub mod error;
 pub mod formats;
+#[cfg(feature = "wallet")]
 pub mod issuer;
 pub mod model;
 pub mod portfolio;
 pub mod proof;
 pub mod stack;
+#[cfg(feature = "wallet")]
 pub mod store;
 pub mod verify;
 

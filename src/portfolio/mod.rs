@@ -6,15 +6,25 @@
 //! manifest. It must not decide validity (that is [`crate::verify`]) nor count ECTS toward a
 //! qualification (that is [`crate::stack`]); it only renders what those say.
 
+#[cfg(feature = "wallet")]
 mod layout;
+#[cfg(feature = "wallet")]
 mod pages;
+#[cfg(feature = "wallet")]
 pub mod pdf;
+#[cfg(feature = "wallet")]
 mod qr;
+pub mod link;
 mod read;
+#[cfg(feature = "wallet")]
 mod vp;
 
+#[cfg(feature = "wallet")]
 pub use pdf::{portfolio_pdf, PdfOptions};
 pub use read::{is_pdf, read_portfolio, verify_portfolio, Manifest, ManifestEntry, Portfolio};
+#[cfg(feature = "wallet")]
+pub use qr::png as qr_png;
+#[cfg(feature = "wallet")]
 pub use vp::{presentation, PresentationOptions};
 
 use sha2::{Digest, Sha256};

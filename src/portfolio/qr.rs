@@ -49,3 +49,33 @@ pub fn draw(w: &mut Writer, data: &str, x: f32, y: f32, size: f32) -> Result<()>
     }
     Ok(())
 }
+
+/// A QR code of `data` as a PNG image (8 pixels a module, a 4-module quiet zone), for links
+/// that are shown on a screen or printed.
+pub fn png(data: &str) -> Result<Vec<u8>> {
+    const SCALE: usize = 8;
+    const QUIET: usize = 4;
+    let code = QrCode::with_error_correction_level(data.as_bytes(), EcLevel::L)
+        .map_err(|e| Error::BadInput(format!("cannot make a QR code of this link: {e}")))?;
+    let n = code.width();
+    let colors = code.to_colors();
+    let side = (n + 2 * QUIET) * SCALE;
+    let mut pixels = vec![255u8; side * side];
+    for (i, c) in colors.iter().enumerate() {
+        if *c != Color::Dark {
+            continue;
+        }
+        let (row, col) = (i / n + QUIET, i % n + QUIET);
+        for y in row * SCALE..(row + 1) * SCALE {
+            pixels[y * side + col * SCALE..y * side + (col + 1) * SCALE].fill(0);
+        }
+    }
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, side as u32, side as u32);
+    enc.set_color(png::ColorType::Grayscale);
+    enc.set_depth(png::BitDepth::Eight);
+    enc.write_header()
+        .and_then(|mut w| w.write_image_data(&pixels))
+        .map_err(|e| Error::Internal(format!("encoding the QR code as PNG: {e}")))?;
+    Ok(out)
+}

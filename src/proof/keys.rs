@@ -35,6 +35,7 @@ pub struct KeyFile {
 
 impl KeyPair {
     /// A fresh random key pair.
+    #[cfg(feature = "wallet")]
     pub fn generate() -> KeyPair {
         KeyPair {
             signing: SigningKey::generate(&mut rand_core::OsRng),

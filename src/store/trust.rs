@@ -4,28 +4,15 @@
 
 use super::Wallet;
 use crate::proof::di::{self, ProofEnv};
-use crate::verify::{Env, KnownIssuer, StatusCache};
+pub use crate::verify::trust::{check_signed_by_issuer, Registry};
+use crate::verify::{Env, StatusCache};
 use crate::{Error, Result};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::HashMap;
-use ts_rs::TS;
 
 const REGISTRY: &str = "registry";
 const STATUS_PREFIX: &str = "status:";
 const DID_PREFIX: &str = "did:";
-
-/// A signed registry of the recognition network's member institutions.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct Registry {
-    /// The network's name.
-    pub name: String,
-    /// Who signed the registry (a DID).
-    pub issuer: String,
-    /// The members.
-    pub members: Vec<KnownIssuer>,
-}
 
 impl Wallet {
     pub(crate) fn cache_put(&self, key: &str, value: &Value) -> Result<()> {
@@ -129,31 +116,4 @@ impl Wallet {
             registry,
         })
     }
-}
-
-/// A registry, catalogue or rules file must carry a valid proof by its own `issuer`.
-pub fn check_signed_by_issuer(doc: &Value, what: &str) -> Result<String> {
-    let issuer = doc
-        .get("issuer")
-        .and_then(|i| i.as_str().or_else(|| i.get("id").and_then(Value::as_str)))
-        .ok_or_else(|| Error::BadInput(format!("the {what} names no issuer")))?
-        .to_string();
-    let checks = di::verify_proofs(doc, &ProofEnv::default());
-    if checks.is_empty() {
-        return Err(Error::BadInput(format!("the {what} is not signed")));
-    }
-    for c in &checks {
-        if let Err(f) = &c.outcome {
-            return Err(Error::BadInput(format!(
-                "the {what}'s signature does not verify: {f}"
-            )));
-        }
-        if c.controller.as_deref() != Some(issuer.as_str()) {
-            return Err(Error::BadInput(format!(
-                "the {what} is signed by {}, not by its issuer {issuer}",
-                c.controller.clone().unwrap_or_default()
-            )));
-        }
-    }
-    Ok(issuer)
 }

@@ -10,8 +10,10 @@
 
 pub mod jws;
 pub mod status;
+pub mod trust;
 
 use crate::did::KeySource;
+use crate::portfolio::link;
 use crate::formats::{self, Document, Envelope};
 use crate::model::{Format, MicroCredential, Step, StepKind, StepStatus, Verdict};
 use crate::proof::di::{self, Failure, ProofEnv};
@@ -65,11 +67,20 @@ pub struct Verification {
     pub embedded: Vec<Verification>,
 }
 
-/// Parse and verify untrusted bytes. `Err` means the bytes are not a credential at all.
+/// Parse and verify untrusted bytes: a credential or presentation (JSON, JWT, baked image),
+/// a PDF portfolio, or a share link. `Err` means the bytes are none of these.
 pub fn verify_bytes(bytes: &[u8], env: &Env, now: DateTime<Utc>) -> crate::Result<Verification> {
     if crate::portfolio::is_pdf(bytes) {
         return crate::portfolio::verify_portfolio(bytes, env, now);
     }
+    if let Some(text) = std::str::from_utf8(bytes).ok().filter(|t| link::is_link(t)) {
+        let vp = link::decode_link(text)?;
+        return verify_bytes_inner(&vp, env, now);
+    }
+    verify_bytes_inner(bytes, env, now)
+}
+
+fn verify_bytes_inner(bytes: &[u8], env: &Env, now: DateTime<Utc>) -> crate::Result<Verification> {
     let doc = formats::parse_document(&formats::unwrap_container(bytes)?)?;
     Ok(verify_document(&doc, env, now))
 }

@@ -69,6 +69,48 @@ pub enum ExportCommand {
         #[arg(long, value_name = "Q")]
         qualification: Option<String>,
     },
+    /// Print a share link: the verifier page's address with the signed presentation in its
+    /// fragment (which never reaches a server).
+    Link {
+        #[command(flatten)]
+        sel: Selection,
+        /// The verifier page's address (default: the page shipped beside mcx).
+        #[arg(long, value_name = "URL", env = "MCX_VERIFIER_URL")]
+        base: Option<String>,
+        /// Also write the link as a QR code (PNG).
+        #[arg(long, value_name = "FILE.png")]
+        qr: Option<PathBuf>,
+        /// The cryptosuite.
+        #[arg(long, value_enum, default_value_t = SuiteArg::Jcs)]
+        suite: SuiteArg,
+    },
+}
+
+/// The verifier page shipped beside the program: next to the executable, in
+/// `../share/microcredx-wallet/` of an installed package, or built in this source tree.
+fn default_verifier_url() -> Result<String> {
+    let exe_dir = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_path_buf));
+    let mut candidates: Vec<PathBuf> = Vec::new();
+    if let Some(dir) = exe_dir {
+        candidates.push(dir.join("verifier.html"));
+        candidates.push(dir.join("../share/microcredx-wallet/verifier.html"));
+    }
+    candidates.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("verifier/dist/verifier.html"));
+    candidates
+        .into_iter()
+        .find(|p| p.is_file())
+        .and_then(|p| p.canonicalize().ok())
+        .map(|p| format!("file://{}", p.display()))
+        .context("no verifier page found beside mcx: build it with scripts/build-verifier, or give the address where it is hosted with --base URL (or MCX_VERIFIER_URL)")
+}
+
+fn suite_of(suite: SuiteArg) -> Suite {
+    match suite {
+        SuiteArg::Rdfc => Suite::EddsaRdfc2022,
+        SuiteArg::Jcs => Suite::EddsaJcs2022,
+    }
 }
 
 /// The wallet ids selected: `--ids` as given, or with `--all` every verified one.
@@ -108,10 +150,7 @@ pub fn run(cmd: ExportCommand, wallet: Option<&Path>) -> Result<ExitCode> {
         } => {
             let ids = selected(&wallet, &sel)?;
             let opts = PresentationOptions {
-                suite: match suite {
-                    SuiteArg::Rdfc => Suite::EddsaRdfc2022,
-                    SuiteArg::Jcs => Suite::EddsaJcs2022,
-                },
+                suite: suite_of(suite),
                 challenge,
                 domain,
                 expires: sel.expires,
@@ -150,6 +189,32 @@ pub fn run(cmd: ExportCommand, wallet: Option<&Path>) -> Result<ExitCode> {
                 pdf.len() / 1024,
                 out.display()
             );
+        }
+        ExportCommand::Link {
+            sel,
+            base,
+            qr,
+            suite,
+        } => {
+            let ids = selected(&wallet, &sel)?;
+            let base = match base {
+                Some(b) => b,
+                None => default_verifier_url()?,
+            };
+            let opts = PresentationOptions {
+                suite: suite_of(suite),
+                expires: sel.expires,
+                allow_unverified: sel.allow_unverified,
+                ..PresentationOptions::default()
+            };
+            let vp = portfolio::presentation(&wallet, &ids, &opts)?;
+            let link = portfolio::link::encode_link(&base, &serde_json::to_vec(&vp)?)?;
+            println!("{link}");
+            if let Some(file) = qr {
+                portfolio::link::check_qr_size(&link)?;
+                write(&file, &portfolio::qr_png(&link)?)?;
+                eprintln!("wrote the link's QR code to {}", file.display());
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

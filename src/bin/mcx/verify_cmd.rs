@@ -16,8 +16,8 @@ pub struct VerifyArgs {
     /// Verify as of this time (RFC 3339), instead of now.
     #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
     at: Option<DateTime<Utc>>,
-    /// The files (.json, .jsonld, .jwt).
-    #[arg(required = true, value_name = "FILE")]
+    /// The files (.json, .jsonld, .jwt, .png, .svg, .pdf) or share links (`…#vp=…`).
+    #[arg(required = true, value_name = "FILE|LINK")]
     files: Vec<PathBuf>,
 }
 
@@ -38,6 +38,10 @@ pub fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
 const MAX_FILE: u64 = 16 * 1024 * 1024;
 
 fn read_limited(path: &PathBuf) -> Result<Vec<u8>, microcredx::Error> {
+    let arg = path.to_string_lossy();
+    if microcredx::portfolio::link::is_link(&arg) && !path.exists() {
+        return Ok(arg.as_bytes().to_vec());
+    }
     let meta = std::fs::metadata(path).map_err(|e| microcredx::Error::io(path, e))?;
     if meta.len() > MAX_FILE {
         return Err(microcredx::Error::BadInput(format!(
@@ -47,6 +51,17 @@ fn read_limited(path: &PathBuf) -> Result<Vec<u8>, microcredx::Error> {
         )));
     }
     std::fs::read(path).map_err(|e| microcredx::Error::io(path, e))
+}
+
+/// How an argument is named in the report: a share link by its start, not in full.
+fn label(file: &std::path::Path) -> String {
+    let text = file.display().to_string();
+    match text.split_once("#vp=") {
+        Some((base, payload)) if !file.exists() => {
+            format!("share link {base}#vp=… ({} characters)", base.len() + 4 + payload.len())
+        }
+        _ => text,
+    }
 }
 
 /// Run the command.
@@ -78,7 +93,7 @@ pub fn run(args: &VerifyArgs, wallet: Option<&std::path::Path>) -> Result<ExitCo
                     });
                     println!("{out}");
                 } else {
-                    println!("{}: ERROR: {e}", file.display());
+                    println!("{}: ERROR: {e}", label(file));
                 }
             }
         }
@@ -109,7 +124,7 @@ pub fn print_text(file: &std::path::Path, v: &Verification) {
         Verdict::Invalid => "INVALID",
         Verdict::Unverifiable => "UNVERIFIABLE",
     };
-    println!("{}: {verdict} ({})", file.display(), v.format.label());
+    println!("{}: {verdict} ({})", label(file), v.format.label());
     for s in &v.steps {
         let mark = match s.status {
             StepStatus::Pass => "ok  ",

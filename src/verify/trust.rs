@@ -1,0 +1,107 @@
+//! Trust material that verification consults besides the document: the signed registry of
+//! the recognition network, cached DID documents and status lists. The wallet keeps them in
+//! its store; the share-link page gets them as one [`TrustBundle`] built into the page.
+
+use super::{Env, KnownIssuer};
+use crate::proof::di::{self, ProofEnv};
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::HashMap;
+use ts_rs::TS;
+
+/// A signed registry of the recognition network's member institutions.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Registry {
+    /// The network's name.
+    pub name: String,
+    /// Who signed the registry (a DID).
+    pub issuer: String,
+    /// The members.
+    pub members: Vec<KnownIssuer>,
+}
+
+/// A registry, catalogue or rules file must carry a valid proof by its own `issuer`.
+pub fn check_signed_by_issuer(doc: &Value, what: &str) -> Result<String> {
+    let issuer = doc
+        .get("issuer")
+        .and_then(|i| i.as_str().or_else(|| i.get("id").and_then(Value::as_str)))
+        .ok_or_else(|| Error::BadInput(format!("the {what} names no issuer")))?
+        .to_string();
+    let checks = di::verify_proofs(doc, &ProofEnv::default());
+    if checks.is_empty() {
+        return Err(Error::BadInput(format!("the {what} is not signed")));
+    }
+    for c in &checks {
+        if let Err(f) = &c.outcome {
+            return Err(Error::BadInput(format!(
+                "the {what}'s signature does not verify: {f}"
+            )));
+        }
+        if c.controller.as_deref() != Some(issuer.as_str()) {
+            return Err(Error::BadInput(format!(
+                "the {what} is signed by {}, not by its issuer {issuer}",
+                c.controller.clone().unwrap_or_default()
+            )));
+        }
+    }
+    Ok(issuer)
+}
+
+/// Trust material as one JSON document: `{"registry": …, "dids": […], "statusLists": […]}`,
+/// each member the file as its publisher signed it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrustBundle {
+    /// The signed network registry.
+    #[serde(default)]
+    pub registry: Option<Value>,
+    /// DID documents (e.g. the members' did:web documents).
+    #[serde(default)]
+    pub dids: Vec<Value>,
+    /// Bitstring Status List credentials.
+    #[serde(default)]
+    pub status_lists: Vec<Value>,
+}
+
+impl Env {
+    /// The environment a bundle describes, checked as the wallet checks imported files: the
+    /// registry must be signed by its issuer, and a status list whose signature fails is
+    /// refused. Errors name the offending item.
+    pub fn from_bundle(bundle: &TrustBundle) -> Result<Env> {
+        let mut env = Env::default();
+        for (i, doc) in bundle.dids.iter().enumerate() {
+            env.proof
+                .keys
+                .insert(doc.clone())
+                .map_err(|e| Error::BadInput(format!("dids[{i}]: {e}")))?;
+        }
+        for (i, list) in bundle.status_lists.iter().enumerate() {
+            let bad = di::verify_proofs(list, &env.proof)
+                .iter()
+                .any(|c| matches!(c.outcome, Err(di::Failure::Invalid(_))));
+            if bad {
+                return Err(Error::BadInput(format!(
+                    "statusLists[{i}]: the status list's signature does not verify"
+                )));
+            }
+            env.status
+                .insert(list.clone(), None)
+                .map_err(|e| Error::BadInput(format!("statusLists[{i}]: {e}")))?;
+        }
+        if let Some(doc) = &bundle.registry {
+            check_signed_by_issuer(doc, "registry")?;
+            let registry: Registry = serde_json::from_value(doc.clone())
+                .map_err(|e| Error::BadInput(format!("the registry is malformed: {e}")))?;
+            env.registry = Some(
+                registry
+                    .members
+                    .into_iter()
+                    .map(|m| (m.id.clone(), m))
+                    .collect::<HashMap<_, _>>(),
+            );
+        }
+        Ok(env)
+    }
+}
