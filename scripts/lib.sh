@@ -52,3 +52,15 @@ build_ui() {
   say "building the UI"
   (cd "$REPO/ui" && npm run --silent build)
 }
+
+# The share-link verifier page: the core's verifier built for the browser, assembled into one
+# self-contained HTML file at verifier/dist/verifier.html (also what `mcx export link` and the
+# app link to by default).
+build_verifier() {
+  rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
+    || rustup target add wasm32-unknown-unknown
+  say "verifier page: the core's verifier as WebAssembly"
+  cargo build -p microcredx-verifier --target wasm32-unknown-unknown --profile wasm --locked
+  node "$REPO/verifier/build.mjs" "$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm/microcredx_verifier.wasm" \
+    "$REPO/verifier/dist/verifier.html"
+}

@@ -8,22 +8,22 @@
 
 #[cfg(feature = "wallet")]
 mod layout;
+pub mod link;
 #[cfg(feature = "wallet")]
 mod pages;
 #[cfg(feature = "wallet")]
 pub mod pdf;
 #[cfg(feature = "wallet")]
 mod qr;
-pub mod link;
 mod read;
 #[cfg(feature = "wallet")]
 mod vp;
 
 #[cfg(feature = "wallet")]
 pub use pdf::{portfolio_pdf, PdfOptions};
-pub use read::{is_pdf, read_portfolio, verify_portfolio, Manifest, ManifestEntry, Portfolio};
 #[cfg(feature = "wallet")]
 pub use qr::png as qr_png;
+pub use read::{is_pdf, read_portfolio, verify_portfolio, Manifest, ManifestEntry, Portfolio};
 #[cfg(feature = "wallet")]
 pub use vp::{presentation, PresentationOptions};
 

@@ -13,9 +13,9 @@ pub mod status;
 pub mod trust;
 
 use crate::did::KeySource;
-use crate::portfolio::link;
 use crate::formats::{self, Document, Envelope};
 use crate::model::{Format, MicroCredential, Step, StepKind, StepStatus, Verdict};
+use crate::portfolio::link;
 use crate::proof::di::{self, Failure, ProofEnv};
 use chrono::{DateTime, Utc};
 use serde::Serialize;

@@ -58,7 +58,10 @@ fn label(file: &std::path::Path) -> String {
     let text = file.display().to_string();
     match text.split_once("#vp=") {
         Some((base, payload)) if !file.exists() => {
-            format!("share link {base}#vp=… ({} characters)", base.len() + 4 + payload.len())
+            format!(
+                "share link {base}#vp=… ({} characters)",
+                base.len() + 4 + payload.len()
+            )
         }
         _ => text,
     }

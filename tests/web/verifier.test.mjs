@@ -1,0 +1,143 @@
+// The share-link verifier page, as an employer meets it: the built page (verifier/dist) opened
+// in headless Chromium with a link made by `mcx export link`, a tampered link, a damaged link;
+// and the page's own engine (the WebAssembly inside the page) on a PDF portfolio and a
+// presentation file, the inputs its drop zone accepts.
+//   MCX_BIN=… VERIFIER_HTML=… node --test tests/web/
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+
+const mcx = process.env.MCX_BIN;
+const page = process.env.VERIFIER_HTML;
+assert.ok(mcx && page, 'MCX_BIN and VERIFIER_HTML must be set (scripts/test sets them)');
+const here = path.dirname(fileURLToPath(import.meta.url));
+const { Engine } = await import(path.join(here, '../../verifier/page/engine.js'));
+
+const work = mkdtempSync(path.join(os.tmpdir(), 'mcx-web-'));
+const wallet = path.join(work, 'wallet');
+const run = (...args) => execFileSync(mcx, ['--wallet', wallet, ...args], { encoding: 'utf8' });
+run('demo', 'load');
+const base = `file://${path.resolve(page)}`;
+const link = run('export', 'link', '--all', '--base', base).trim();
+
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run', '--virtual-time-budget=20000'];
+
+// The page's DOM after it has settled.
+function openInChromium(url) {
+  const r = spawnSync('chromium', [...CHROMIUM_FLAGS, `--user-data-dir=${path.join(work, 'profile')}`, '--dump-dom', url],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  assert.equal(r.status, 0, r.stderr);
+  const body = r.stdout.match(/<body([^>]*)>/);
+  assert.ok(body, 'the page rendered');
+  const attr = (name) => body[1].match(new RegExp(`${name}="([^"]*)"`))?.[1];
+  return { dom: r.stdout, state: attr('data-state'), verdict: attr('data-verdict') };
+}
+
+const unpack = (l) => JSON.parse(inflateRawSync(Buffer.from(l.split('#vp=')[1], 'base64url')).toString('utf8'));
+const pack = (vp) => `${base}#vp=${deflateRawSync(Buffer.from(JSON.stringify(vp))).toString('base64url')}`;
+
+test('a link made by mcx export link verifies in the page, credential by credential', () => {
+  assert.match(link, /^file:\/\/.*verifier\.html#vp=[A-Za-z0-9_-]+$/);
+  const r = openInChromium(link);
+  assert.equal(r.state, 'done');
+  assert.equal(r.verdict, 'valid');
+  const cards = [...r.dom.matchAll(/<article class="card" data-verdict="(\w+)"/g)].map((m) => m[1]);
+  assert.equal(cards.length, 8);
+  assert.ok(cards.every((v) => v === 'valid'), cards.join(','));
+  assert.match(r.dom, /Industry 4\.0 Fundamentals/);
+  assert.match(r.dom, /is a known member of the recognition network/);
+  assert.match(r.dom, /Verified/);
+});
+
+test('a tampered presentation is reported not valid, naming the failed signature', () => {
+  const vp = unpack(link);
+  const i = vp.verifiableCredential.findIndex((c) => c.credentialSubject?.achievement?.name === 'Industry 4.0 Fundamentals');
+  assert.ok(i >= 0);
+  vp.verifiableCredential[i].credentialSubject.achievement.creditsAvailable = 30;
+  const r = openInChromium(pack(vp));
+  assert.equal(r.verdict, 'invalid');
+  assert.match(r.dom, /Not valid/);
+  assert.match(r.dom, /does not match/);
+  const cards = [...r.dom.matchAll(/<article class="card" data-verdict="(\w+)"/g)].map((m) => m[1]);
+  assert.equal(cards.filter((v) => v === 'invalid').length, 1, 'the edited credential, and only it');
+});
+
+test('a link cut short when copied says so', () => {
+  const r = openInChromium(link.slice(0, link.length - 40));
+  assert.equal(r.verdict, 'error');
+  assert.match(r.dom, /damaged/);
+});
+
+test('credential text is shown as text: markup in a credential does not become HTML', () => {
+  const vp = unpack(link);
+  vp.verifiableCredential[0].credentialSubject.achievement.name = '<img src=x onerror="document.title=1">Robotics';
+  const r = openInChromium(pack(vp));
+  assert.match(r.dom, /&lt;img src=x onerror=/);
+  assert.doesNotMatch(r.dom, /<img src="?x/);
+});
+
+test('the page is self-contained and may load nothing from anywhere', () => {
+  const html = readFileSync(page, 'utf8');
+  assert.match(html, /Content-Security-Policy" content="default-src 'none'; script-src 'sha256-[^']+' 'wasm-unsafe-eval'/);
+  assert.doesNotMatch(html, /<script[^>]+src=|<link[^>]+href=/);
+});
+
+// The engine inside the page, on the files its drop zone accepts.
+const engineBytes = Buffer.from(readFileSync(page, 'utf8').match(/id="engine">([^<]+)</)[1], 'base64');
+const engine = await Engine.load(engineBytes);
+const network = path.join(here, '../../assets/network');
+const trust = JSON.parse(readFileSync(page, 'utf8').match(/id="trust">([^<]+)</)[1]);
+assert.ok(engine.setTrust(JSON.stringify(trust)).result);
+
+test('the page engine verifies a PDF portfolio and a presentation file, and refuses a broken PDF', () => {
+  const pdf = path.join(work, 'portfolio.pdf');
+  run('export', 'pdf', pdf, '--all');
+  const good = engine.verify(new Uint8Array(readFileSync(pdf)));
+  assert.equal(good.result?.verdict, 'valid', JSON.stringify(good).slice(0, 500));
+  assert.equal(good.summary.credentials, 8);
+  // A PDF cut in half (a broken download): a clear answer, not a crash and never "valid".
+  const bytes = readFileSync(pdf);
+  const cut = engine.verify(new Uint8Array(bytes.subarray(0, bytes.length >> 1)));
+  assert.notEqual(cut.result?.verdict, 'valid');
+  assert.ok(cut.error?.message || cut.result, JSON.stringify(cut).slice(0, 300));
+  // (Edited attachments and pages are covered against the same core function in tests/portfolio.rs.)
+
+  const vpFile = path.join(work, 'vp.json');
+  run('export', 'vp', vpFile, '--all');
+  const vp = engine.verify(new Uint8Array(readFileSync(vpFile)));
+  assert.equal(vp.result.verdict, 'valid');
+  assert.equal(vp.summary.valid, 8);
+  const revoked = engine.verify(new Uint8Array(readFileSync(path.join(network, 'credentials/secure-networks-fundamentals-maria-ionescu-1.json'))));
+  assert.equal(revoked.result.verdict, 'invalid');
+  assert.match(JSON.stringify(revoked.result.steps), /revoked/);
+});
+
+test('the same verdicts as mcx: the engine and the CLI agree on every demo credential', () => {
+  for (const f of ['green-transition-in-industry-maria-ionescu-1.json', 'industry-4-0-fundamentals-maria-ionescu-1.json']) {
+    const file = path.join(network, 'credentials', f);
+    const cli = JSON.parse(spawnSync(mcx, ['--wallet', wallet, 'verify', '--json', file], { encoding: 'utf8' }).stdout);
+    const web = engine.verify(new Uint8Array(readFileSync(file)));
+    assert.equal(web.result.verdict, cli.verdict, f);
+    assert.deepEqual(web.result.steps.map((s) => s.status), cli.steps.map((s) => s.status), f);
+  }
+});
+
+test('a one-credential link fits a QR code that decodes back to the link', (t) => {
+  if (spawnSync('zbarimg', ['--version']).status !== 0) return t.skip('zbarimg (zbar-tools) is not installed');
+  const id = JSON.parse(run('list', '--json'))[0].id;
+  const png = path.join(work, 'qr.png');
+  const one = run('export', 'link', '--ids', id, '--base', base, '--qr', png).trim();
+  const decoded = execFileSync('zbarimg', ['-q', '--raw', png], { encoding: 'utf8' }).trim();
+  assert.equal(decoded, one);
+  const all = spawnSync(mcx, ['--wallet', wallet, 'export', 'link', '--all', '--base', base, '--qr', path.join(work, 'big.png')], { encoding: 'utf8' });
+  assert.notEqual(all.status, 0);
+  assert.match(all.stderr, /too long for a QR code/);
+  assert.equal(all.stdout.trim().startsWith(base), true, 'the link itself is still printed');
+  writeFileSync(path.join(work, 'done'), '');
+});

@@ -1,0 +1,167 @@
+// The page: reads a share link's fragment, a dropped file or a pasted link, asks the engine
+// (the core's verifier in WebAssembly) and shows its steps and verdicts. Every piece of
+// credential content is set with textContent: it is untrusted text, never HTML.
+
+const STEP = {
+  format: 'Format', proof: 'Signature', 'issuer-identity': 'Issuer', dates: 'Dates',
+  status: 'Revocation', 'eu-elements': 'EU standard elements',
+};
+const MARK = { pass: '✓', fail: '✗', warn: '!', skip: '?' };
+const VERDICT = {
+  valid: ['✓', 'Verified', 'Every signature matches, the issuers are who they say they are, and nothing has expired or been revoked.'],
+  invalid: ['✗', 'Not valid', 'At least one check failed. Do not rely on what it says.'],
+  unverifiable: ['?', 'Could not be fully checked here', 'Nothing failed, but some checks need information this page does not have.'],
+};
+const CHIP = { valid: 'Verified', invalid: 'Not valid', unverifiable: 'Not checked' };
+
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null) continue;
+    if (k === 'class') e.className = v;
+    else e.setAttribute(k, v);
+  }
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    e.append(typeof c === 'string' || typeof c === 'number' ? document.createTextNode(String(c)) : c);
+  }
+  return e;
+}
+
+function steps(list) {
+  return el('ol', { class: 'steps' }, ...list.map((s) => el('li', { class: s.status, 'data-step': s.step },
+    el('span', { class: 'mark', 'aria-label': s.status }, MARK[s.status] || '•'),
+    el('span', { class: 'step-name' }, STEP[s.step] || s.step),
+    el('span', {}, s.message))));
+}
+
+function fact(dl, label, value) {
+  if (value === null || value === undefined || value === '') return;
+  dl.append(el('dt', {}, label), el('dd', {}, String(value)));
+}
+
+const day = (iso) => (iso ? iso.slice(0, 10) : null);
+
+function card(v) {
+  const c = v.credential;
+  const issuer = [c.issuer?.name || c.issuer?.id, c.issuer?.country].filter(Boolean).join(', ');
+  const dl = el('dl', { class: 'facts' });
+  fact(dl, 'ECTS credits', c.ects);
+  fact(dl, 'EQF level', c.eqfLevel);
+  fact(dl, 'Workload', c.workloadHours ? `${c.workloadHours} hours` : null);
+  fact(dl, 'Issued', day(c.issued || c.validFrom));
+  fact(dl, 'Valid until', day(c.validUntil));
+  fact(dl, 'Assessment', c.assessmentType);
+  fact(dl, 'Participation', c.participationForm);
+  fact(dl, 'Quality assurance', c.qualityAssurance);
+  fact(dl, 'Grade', c.grade);
+  fact(dl, 'Learner', c.learner?.name);
+  const outcomes = (c.learningOutcomes || []).length
+    ? el('details', {}, el('summary', {}, `Learning outcomes (${c.learningOutcomes.length})`),
+      el('ul', { class: 'outcomes' }, ...c.learningOutcomes.map((o) => el('li', {}, o))))
+    : null;
+  return el('article', { class: 'card', 'data-verdict': v.verdict },
+    el('header', {}, el('h3', {}, c.title || 'Untitled credential'),
+      el('span', { class: `chip ${v.verdict}` }, CHIP[v.verdict] || v.verdict)),
+    el('p', { class: 'issuer' }, issuer ? `Issued by ${issuer}` : 'Issuer not named'),
+    dl, outcomes,
+    el('details', { open: v.verdict === 'valid' ? undefined : '' }, el('summary', {}, 'How it was checked'), steps(v.steps)));
+}
+
+function firstProblem(v) {
+  const all = [v, ...(v.embedded || [])];
+  for (const status of ['fail', 'skip']) {
+    for (const x of all) {
+      const s = x.steps.find((st) => st.status === status && (status === 'fail' || ['proof', 'issuer-identity'].includes(st.step)));
+      if (s) return s.message;
+    }
+  }
+  return null;
+}
+
+function show(answer, source) {
+  const out = document.getElementById('outcome');
+  out.replaceChildren();
+  out.hidden = false;
+  if (answer.error) {
+    document.body.dataset.verdict = 'error';
+    out.append(el('div', { class: 'banner error', role: 'status' }, el('span', { class: 'icon' }, '!'),
+      el('div', {}, el('h2', {}, 'This could not be read'), el('p', {}, answer.error.message))));
+    return;
+  }
+  const v = answer.result;
+  const s = answer.summary;
+  document.body.dataset.verdict = v.verdict;
+  const [icon, title, text] = VERDICT[v.verdict] || ['?', v.verdict, ''];
+  const problem = v.verdict === 'valid' ? null : firstProblem(v);
+  out.append(el('div', { class: `banner ${v.verdict}`, role: 'status' }, el('span', { class: 'icon' }, icon),
+    el('div', {}, el('h2', { id: 'verdict' }, title), el('p', {}, problem || text))));
+  const isVp = v.format === 'presentation' || (v.embedded || []).length > 0;
+  const holder = v.credential.learner?.name || v.credential.learner?.id;
+  out.append(el('div', { class: 'summary' },
+    holder ? el('span', {}, isVp ? 'Presented by ' : 'Learner ', el('b', {}, holder)) : null,
+    el('span', {}, el('b', {}, String(s.credentials)), s.credentials === 1 ? ' credential' : ' credentials',
+      ` (${s.valid} verified, ${s.invalid} not valid, ${s.unverifiable} not checked)`),
+    el('span', {}, el('b', {}, String(s.verifiedEcts)), ' ECTS verified'),
+    el('span', {}, 'Checked ', el('b', {}, new Date(v.checkedAt).toLocaleString()), source ? ` from ${source}` : '')));
+  if (isVp) {
+    out.append(el('details', { class: 'vp-steps', open: v.verdict === 'valid' ? undefined : '' },
+      el('summary', {}, 'How the presentation itself was checked'), steps(v.steps)));
+    out.append(el('div', { class: 'cards' }, ...(v.embedded || []).map(card)));
+  } else {
+    out.append(el('div', { class: 'cards' }, card(v)));
+  }
+}
+
+function decodeBase64(text) {
+  const bin = atob(text.trim());
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}
+
+async function main() {
+  const engine = await Engine.load(decodeBase64(document.getElementById('engine').textContent));
+  const trust = engine.setTrust(document.getElementById('trust').textContent);
+  const note = document.getElementById('trust-note');
+  if (trust.result) {
+    const t = trust.result;
+    note.textContent = `Built into this page: the trust registry of ${t.registry || 'no network'}, the keys of ${t.dids} institutions and ${t.statusLists} revocation lists. Credentials from other issuers show as "not checked" unless their keys are included.`;
+  } else {
+    note.textContent = `The page's trust data could not be loaded: ${trust.error.message}`;
+  }
+  const run = (input, source) => {
+    const t0 = performance.now();
+    const answer = engine.verify(input);
+    document.body.dataset.verifyMs = (performance.now() - t0).toFixed(1);
+    show(answer, source);
+    document.body.dataset.state = 'done';
+  };
+  const file = async (f) => run(new Uint8Array(await f.arrayBuffer()), f.name);
+  const drop = document.getElementById('drop');
+  const input = document.getElementById('file');
+  drop.addEventListener('click', (e) => { if (e.target === drop) input.click(); });
+  drop.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); input.click(); } });
+  input.addEventListener('change', () => input.files[0] && file(input.files[0]));
+  drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', (e) => {
+    e.preventDefault();
+    drop.classList.remove('over');
+    if (e.dataTransfer.files[0]) file(e.dataTransfer.files[0]);
+  });
+  document.getElementById('paste').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const text = document.getElementById('link').value;
+    if (text.trim()) run(text, 'a pasted link');
+  });
+  const fromHash = () => { if (location.hash.includes('vp=')) run(location.hash, 'this link'); };
+  window.addEventListener('hashchange', fromHash);
+  fromHash();
+  if (document.body.dataset.state === 'loading') document.body.dataset.state = 'ready';
+}
+
+main().catch((e) => {
+  document.body.dataset.state = 'done';
+  show({ error: { message: `The verifier could not start in this browser: ${e.message}` } });
+});
