@@ -5,6 +5,7 @@
 mod cli;
 mod crash;
 mod issuer;
+mod jades;
 mod portfolio;
 mod stack;
 mod util;

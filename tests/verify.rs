@@ -284,8 +284,8 @@ const OB30: &[(&str, Verdict, &str)] = &[
     ),
     (
         "eu-elm/JSON-LD_Examples_ELM_v3/Sample-MC-Annex1-signed.jsonld",
-        Verdict::Unverifiable,
-        "JAdES",
+        Verdict::Valid,
+        "JAdES seal",
     ),
     (
         "1edtech-clr20/complex.json",

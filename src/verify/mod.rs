@@ -8,6 +8,7 @@
 //! could not be checked (no cached list) is shown as its own `skip` step but does not make
 //! a credential unverifiable, and an issuer missing from the trust registry is a `warn`.
 
+mod jades;
 pub mod jws;
 pub mod status;
 
@@ -82,8 +83,12 @@ pub fn verify_document(doc: &Document, env: &Env, now: DateTime<Utc>) -> Verific
         status: StepStatus::Pass,
         message: format!("Recognised as {}.", doc.format.label()),
     }];
-    let signers = proof_steps(doc, env, &mut steps);
-    issuer_steps(doc, &credential, &signers, env, &mut steps);
+    if matches!(doc.envelope, Envelope::Jades { .. }) {
+        jades::seal_steps(doc, &credential, env, now, &mut steps);
+    } else {
+        let signers = proof_steps(doc, env, &mut steps);
+        issuer_steps(doc, &credential, &signers, env, &mut steps);
+    }
     date_steps(&doc.credential, now, &mut steps);
     status_steps(&doc.credential, env, &mut steps);
     if doc.profile() != Format::Presentation {
@@ -220,12 +225,8 @@ fn proof_steps(doc: &Document, env: &Env, steps: &mut Vec<Step>) -> Vec<Signer> 
             }
             Err(f) => failure_step(steps, &f),
         },
-        Envelope::Jades { .. } => step(
-            steps,
-            StepKind::Proof,
-            StepStatus::Skip,
-            "This European Digital Credential is sealed with a qualified electronic seal (JAdES); checking such seals offline is not supported yet, so the seal was not checked.".into(),
-        ),
+        // Sealed documents are checked by `jades::seal_steps`.
+        Envelope::Jades { .. } => {}
         Envelope::Json => {
             let checks = di::verify_proofs(&doc.credential, &env.proof);
             if checks.is_empty() {
@@ -378,6 +379,12 @@ fn issuer_steps(
             );
         }
     }
+    registry_step(issuer, env, steps);
+}
+
+/// Whether the issuer is a member of the loaded trust registry (a `warn` when it is not, or
+/// when no registry is loaded).
+fn registry_step(issuer: &str, env: &Env, steps: &mut Vec<Step>) {
     match &env.registry {
         None => step(
             steps,
