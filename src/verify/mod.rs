@@ -10,6 +10,7 @@
 
 mod jades;
 pub mod jws;
+mod ob2;
 pub mod status;
 
 use crate::did::KeySource;
@@ -77,20 +78,41 @@ pub fn verify_bytes(bytes: &[u8], env: &Env, now: DateTime<Utc>) -> crate::Resul
 
 /// Verify a parsed document.
 pub fn verify_document(doc: &Document, env: &Env, now: DateTime<Utc>) -> Verification {
-    let credential = formats::view(doc);
+    let ob2 = doc.profile() == Format::OpenBadges2;
+    // An OB 2.0 assertion names its badge class and issuer by URL: the view reads the cached
+    // copies.
+    let credential = if ob2 {
+        formats::view(&ob2::resolve(doc, &env.proof.keys))
+    } else {
+        formats::view(doc)
+    };
     let mut steps = vec![Step {
         step: StepKind::Format,
         status: StepStatus::Pass,
-        message: format!("Recognised as {}.", doc.format.label()),
+        message: if doc.profile() != doc.format {
+            format!(
+                "Recognised as {} ({}).",
+                doc.profile().label(),
+                doc.format.label()
+            )
+        } else {
+            format!("Recognised as {}.", doc.format.label())
+        },
     }];
     if matches!(doc.envelope, Envelope::Jades { .. }) {
         jades::seal_steps(doc, &credential, env, now, &mut steps);
+    } else if ob2 {
+        ob2::steps(doc, env, &mut steps);
     } else {
         let signers = proof_steps(doc, env, &mut steps);
         issuer_steps(doc, &credential, &signers, env, &mut steps);
     }
     date_steps(&doc.credential, now, &mut steps);
-    status_steps(&doc.credential, env, &mut steps);
+    if ob2 {
+        ob2::status_step(doc, env, &mut steps);
+    } else {
+        status_steps(&doc.credential, env, &mut steps);
+    }
     if doc.profile() != Format::Presentation {
         eu_step(&credential, &mut steps);
     }
@@ -424,12 +446,17 @@ fn parse_date(v: &Value, field: &str) -> Result<Option<DateTime<Utc>>, String> {
 }
 
 fn date_steps(cred: &Value, now: DateTime<Utc>, steps: &mut Vec<Step>) {
-    let read = |a: &str, b: &str| -> Result<Option<DateTime<Utc>>, String> {
-        Ok(parse_date(cred, a)?.or(parse_date(cred, b)?))
+    // VC 2.0, VC 1.1, then Open Badges 2.0 names.
+    let read = |names: [&str; 3]| -> Result<Option<DateTime<Utc>>, String> {
+        let mut found = None;
+        for n in names {
+            found = found.or(parse_date(cred, n)?);
+        }
+        Ok(found)
     };
     let (from, until) = match (
-        read("validFrom", "issuanceDate"),
-        read("validUntil", "expirationDate"),
+        read(["validFrom", "issuanceDate", "issuedOn"]),
+        read(["validUntil", "expirationDate", "expires"]),
     ) {
         (Ok(f), Ok(u)) => (f, u),
         (Err(e), _) | (_, Err(e)) => {
@@ -443,7 +470,18 @@ fn date_steps(cred: &Value, now: DateTime<Utc>, steps: &mut Vec<Step>) {
         }
     };
     let day = |d: DateTime<Utc>| d.format("%-d %B %Y").to_string();
-    if let Some(f) = from.filter(|f| *f > now) {
+    if let Some((f, u)) = from.zip(until).filter(|(f, u)| u < f) {
+        step(
+            steps,
+            StepKind::Dates,
+            StepStatus::Fail,
+            format!(
+                "The dates contradict each other: it expires on {} but becomes valid only on {}.",
+                day(u),
+                day(f)
+            ),
+        );
+    } else if let Some(f) = from.filter(|f| *f > now) {
         step(
             steps,
             StepKind::Dates,
