@@ -4,7 +4,9 @@
 
 mod cli;
 mod crash;
+mod fixtures_table;
 mod issuer;
+mod jades;
 mod portfolio;
 mod stack;
 mod util;

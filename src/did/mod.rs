@@ -146,6 +146,18 @@ impl KeyCache {
         Ok(id)
     }
 
+    /// Add a document under `url`, the address it was published at (which may differ from
+    /// its own `id`, as for Open Badges 2.0 documents fetched from a redirecting URL).
+    pub fn insert_at(&mut self, url: &str, doc: Value) {
+        self.docs.insert(url.to_string(), doc);
+    }
+
+    /// The cached document published at `url` (a fragment is ignored), if any.
+    pub fn get(&self, url: &str) -> Option<&Value> {
+        let base = url.split('#').next().unwrap_or(url);
+        self.docs.get(url).or_else(|| self.docs.get(base))
+    }
+
     /// How many documents are cached.
     pub fn len(&self) -> usize {
         self.docs.len()

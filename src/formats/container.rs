@@ -1,5 +1,5 @@
 //! Extracting a credential baked into a badge image (Open Badges 3.0 §5.3 "Baking"; OB 2.0
-//! baking): a PNG `iTXt` chunk with keyword `openbadgecredential` (OB 3.0) or `openbadges`
+//! baking): a PNG `iTXt` (or, from early bakers, `tEXt`) chunk with keyword `openbadgecredential` (OB 3.0) or `openbadges`
 //! (OB 2.0), or an SVG `<openbadges:credential>` / `<openbadges:assertion>` element
 //! (content in CDATA, or the JWT in a `verify` attribute).
 //!
@@ -45,10 +45,13 @@ fn png_credential(bytes: &[u8]) -> Result<Vec<u8>, Error> {
             .checked_add(len)
             .filter(|e| *e <= bytes.len())
             .ok_or_else(|| Error::BadInput("a PNG image with a truncated chunk".into()))?;
-        if kind == b"iTXt" {
-            if let Some(found) = itxt(&bytes[start..end])? {
-                return Ok(found);
-            }
+        let found = match kind {
+            b"iTXt" => itxt(&bytes[start..end])?,
+            b"tEXt" => text_chunk(&bytes[start..end]),
+            _ => None,
+        };
+        if let Some(found) = found {
+            return baked_value(found);
         }
         if kind == b"IEND" {
             break;
@@ -56,8 +59,40 @@ fn png_credential(bytes: &[u8]) -> Result<Vec<u8>, Error> {
         pos = end + 4; // skip the CRC
     }
     Err(Error::BadInput(
-        "a PNG image with no baked credential (no `openbadgecredential` iTXt chunk)".into(),
+        "a PNG image with no baked credential (no `openbadgecredential` or `openbadges` text chunk)".into(),
     ))
+}
+
+/// A tEXt chunk (PNG §11.3.4.3): keyword NUL Latin-1 text. Early Open Badges bakers used it
+/// with the keyword `openbadges`.
+fn text_chunk(data: &[u8]) -> Option<Vec<u8>> {
+    let k_end = data.iter().position(|b| *b == 0)?;
+    let keyword = &data[..k_end];
+    if keyword != b"openbadgecredential" && keyword != b"openbadges" {
+        return None;
+    }
+    let text = &data[k_end + 1..];
+    // Latin-1 to UTF-8 (credentials are ASCII JSON or JWTs in practice).
+    Some(
+        text.iter()
+            .map(|&b| char::from(b))
+            .collect::<String>()
+            .into_bytes(),
+    )
+}
+
+/// A baked value that is only the address of a hosted assertion (OB 1.x/2.0 baking) is
+/// refused with a reason: the assertion itself is not in the image.
+fn baked_value(found: Vec<u8>) -> Result<Vec<u8>, Error> {
+    let head = String::from_utf8_lossy(&found[..found.len().min(16)]).to_string();
+    let t = head.trim_start();
+    if t.starts_with("https://") || t.starts_with("http://") {
+        let url = String::from_utf8_lossy(&found).trim().to_string();
+        return Err(Error::BadInput(format!(
+            "a badge image baked with only the address of its hosted assertion ({url}): the assertion is not in the image and cannot be fetched offline"
+        )));
+    }
+    Ok(found)
 }
 
 /// An iTXt chunk (PNG §11.3.4.5): keyword NUL flag method language NUL translated NUL text.
@@ -103,11 +138,20 @@ fn svg_credential(text: &str) -> Result<Vec<u8>, Error> {
         let after = &text[open + tag.len() + 1..];
         let Some(gt) = after.find('>') else { break };
         let attrs = &after[..gt];
-        if let Some(v) = attribute(attrs, "verify") {
-            return Ok(v.into_bytes());
+        // OB 2.0: `verify` holds the JWS of a signed assertion, or the URL of a hosted one
+        // (whose JSON is then the element's content).
+        let verify = attribute(attrs, "verify");
+        if let Some(v) = verify.as_ref().filter(|v| !v.contains("://")) {
+            return Ok(v.clone().into_bytes());
         }
+        let hosted_only = || match &verify {
+            Some(url) => baked_value(url.clone().into_bytes()),
+            None => Err(Error::BadInput(format!(
+                "an SVG image whose <{tag}> element is empty"
+            ))),
+        };
         if attrs.trim_end().ends_with('/') {
-            continue;
+            return hosted_only();
         }
         let body = &after[gt + 1..];
         let Some(close) = body.find(&format!("</{tag}")) else {
@@ -118,8 +162,9 @@ fn svg_credential(text: &str) -> Result<Vec<u8>, Error> {
             inner = cdata.strip_suffix("]]>").unwrap_or(cdata).trim();
         }
         if !inner.is_empty() {
-            return Ok(inner.as_bytes().to_vec());
+            return baked_value(inner.as_bytes().to_vec());
         }
+        return hosted_only();
     }
     Err(Error::BadInput(
         "an SVG image with no baked credential (no `<openbadges:credential>` element)".into(),

@@ -31,6 +31,7 @@ pub use clr::{clr_parts, embedded_credentials, Association, ClrParts};
 pub use container::unwrap_container;
 pub use detect::{detect_format, is_credential_like, is_presentation_like};
 pub use text::iso_duration_hours;
+pub(crate) use text::list as text_list;
 
 use crate::model::{Format, MicroCredential};
 use crate::Error;

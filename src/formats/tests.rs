@@ -549,3 +549,45 @@ fn view_is_total_on_odd_shapes() {
     assert_eq!(v.awarding_bodies[0].id.as_deref(), Some("urn:org:1"));
     assert_eq!(v.learning_outcomes, Vec::<String>::new());
 }
+
+/// A PNG with one text chunk of `kind` holding `data` (CRC not checked by the reader).
+fn png_with(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend_from_slice(&(data.len() as u32).to_be_bytes());
+    png.extend_from_slice(kind);
+    png.extend_from_slice(data);
+    png.extend_from_slice(&[0; 4]);
+    png.extend_from_slice(b"\0\0\0\0IEND\0\0\0\0");
+    png
+}
+
+#[test]
+fn ob2_baked_badges_in_text_chunks_and_svg_assertions() {
+    let assertion = load("1edtech-ob20/basic-assertion.json");
+    // Early bakers: a tEXt chunk with keyword `openbadges`.
+    let mut chunk = b"openbadges\0".to_vec();
+    chunk.extend_from_slice(&assertion);
+    let d = parse_document(&unwrap_container(&png_with(b"tEXt", &chunk)).unwrap()).unwrap();
+    assert_eq!(d.format, Format::OpenBadges2);
+    // Only the URL of a hosted assertion: refused with a reason.
+    let url = png_with(b"tEXt", b"openbadges\0https://example.org/assertion.json");
+    let e = unwrap_container(&url).unwrap_err().to_string();
+    assert!(e.contains("address of its hosted assertion"), "{e}");
+    // SVG: a hosted assertion's URL in `verify`, its JSON in CDATA.
+    let svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:openbadges=\"http://openbadges.org\"><openbadges:assertion verify=\"https://example.org/beths-robotics-badge.json\"><![CDATA[{}]]></openbadges:assertion></svg>",
+        String::from_utf8_lossy(&assertion)
+    );
+    let d = parse_document(&unwrap_container(svg.as_bytes()).unwrap()).unwrap();
+    assert_eq!(d.format, Format::OpenBadges2);
+    // SVG: a signed assertion's JWS in `verify`.
+    let jws = String::from_utf8(load("1edtech-ob20/simple.jwt")).unwrap();
+    let svg = format!(
+        "<svg><openbadges:assertion verify=\"{}\"/></svg>",
+        jws.trim()
+    );
+    let d = parse_document(&unwrap_container(svg.as_bytes()).unwrap()).unwrap();
+    assert_eq!(d.profile(), Format::OpenBadges2);
+    let svg = "<svg><openbadges:assertion verify=\"https://example.org/a.json\"/></svg>";
+    assert!(unwrap_container(svg.as_bytes()).is_err());
+}

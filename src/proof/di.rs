@@ -184,8 +184,16 @@ fn verify_one(doc: &Value, proof: &Value, all: &[&Value], env: &ProofEnv) -> Pro
         outcome: Ok(()),
     };
     check.outcome = (|| {
-        let suite = Suite::of(proof)
-            .map_err(|s| Failure::Unverifiable(format!("{s} is not supported offline")))?;
+        let suite = Suite::of(proof).map_err(|s| {
+            if proof.get("type").and_then(Value::as_str) == Some("MerkleProof2019") {
+                // Blockcerts v3: a Merkle proof whose root is anchored on a blockchain.
+                Failure::Unverifiable(
+                    "it is a Blockcerts credential (MerkleProof2019): its Merkle proof is not checked by this wallet yet, and its anchor on a blockchain cannot be checked offline".into(),
+                )
+            } else {
+                Failure::Unverifiable(format!("{s} is not supported offline"))
+            }
+        })?;
         if check.verification_method.is_empty() {
             return Err(Failure::Invalid(
                 "the proof names no verification method".into(),

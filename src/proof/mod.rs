@@ -1,4 +1,4 @@
-//! Canonicalisation and signature suites: `eddsa-jcs-2022` (RFC 8785), `eddsa-rdfc-2022`
+//! Canonicalisation, signature suites and certificates: `eddsa-jcs-2022` (RFC 8785), `eddsa-rdfc-2022`
 //! and `Ed25519Signature2020` (JSON-LD → RDF → RDFC-1.0 with bundled contexts), VC-JWT.
 //! Nothing here fetches anything: contexts come from [`crate::proof`]'s bundled loader.
 
@@ -9,3 +9,4 @@ pub mod keys;
 pub mod contexts;
 pub mod jsonld;
 pub mod rdfc;
+pub mod x509;

@@ -89,10 +89,30 @@ impl Wallet {
         Ok(id)
     }
 
+    /// Cache a document under the address it is published at (an Open Badges 2.0 key,
+    /// badge class, issuer profile, revocation list or hosted assertion), for offline checks.
+    pub fn import_document_at(&self, bytes: &[u8], url: &str) -> Result<String> {
+        let doc: Value = serde_json::from_slice(bytes)
+            .map_err(|e| Error::BadInput(format!("the document is not JSON: {e}")))?;
+        if !(url.starts_with("https://") || url.starts_with("http://") || url.starts_with("did:")) {
+            return Err(Error::BadInput(format!(
+                "{url} is not a web address or DID to cache the document under"
+            )));
+        }
+        self.cache_put(&format!("{DID_PREFIX}{url}"), &doc)?;
+        Ok(url.to_string())
+    }
+
     fn proof_env(&self) -> Result<ProofEnv> {
         let mut env = ProofEnv::default();
-        for (_, doc) in self.cache_scan(DID_PREFIX)? {
-            let _ = env.keys.insert(doc);
+        for (key, doc) in self.cache_scan(DID_PREFIX)? {
+            // Stored under the document's id or the address it was imported for.
+            match key.strip_prefix(DID_PREFIX) {
+                Some(at) if !at.is_empty() => env.keys.insert_at(at, doc),
+                _ => {
+                    let _ = env.keys.insert(doc);
+                }
+            }
         }
         Ok(env)
     }

@@ -8,7 +8,9 @@
 //! could not be checked (no cached list) is shown as its own `skip` step but does not make
 //! a credential unverifiable, and an issuer missing from the trust registry is a `warn`.
 
+mod jades;
 pub mod jws;
+mod ob2;
 pub mod status;
 pub mod trust;
 
@@ -87,16 +89,41 @@ fn verify_bytes_inner(bytes: &[u8], env: &Env, now: DateTime<Utc>) -> crate::Res
 
 /// Verify a parsed document.
 pub fn verify_document(doc: &Document, env: &Env, now: DateTime<Utc>) -> Verification {
-    let credential = formats::view(doc);
+    let ob2 = doc.profile() == Format::OpenBadges2;
+    // An OB 2.0 assertion names its badge class and issuer by URL: the view reads the cached
+    // copies.
+    let credential = if ob2 {
+        formats::view(&ob2::resolve(doc, &env.proof.keys))
+    } else {
+        formats::view(doc)
+    };
     let mut steps = vec![Step {
         step: StepKind::Format,
         status: StepStatus::Pass,
-        message: format!("Recognised as {}.", doc.format.label()),
+        message: if doc.profile() != doc.format {
+            format!(
+                "Recognised as {} ({}).",
+                doc.profile().label(),
+                doc.format.label()
+            )
+        } else {
+            format!("Recognised as {}.", doc.format.label())
+        },
     }];
-    let signers = proof_steps(doc, env, &mut steps);
-    issuer_steps(doc, &credential, &signers, env, &mut steps);
+    if matches!(doc.envelope, Envelope::Jades { .. }) {
+        jades::seal_steps(doc, &credential, env, now, &mut steps);
+    } else if ob2 {
+        ob2::steps(doc, env, &mut steps);
+    } else {
+        let signers = proof_steps(doc, env, &mut steps);
+        issuer_steps(doc, &credential, &signers, env, &mut steps);
+    }
     date_steps(&doc.credential, now, &mut steps);
-    status_steps(&doc.credential, env, &mut steps);
+    if ob2 {
+        ob2::status_step(doc, env, &mut steps);
+    } else {
+        status_steps(&doc.credential, env, &mut steps);
+    }
     if doc.profile() != Format::Presentation {
         eu_step(&credential, &mut steps);
     }
@@ -231,12 +258,8 @@ fn proof_steps(doc: &Document, env: &Env, steps: &mut Vec<Step>) -> Vec<Signer> 
             }
             Err(f) => failure_step(steps, &f),
         },
-        Envelope::Jades { .. } => step(
-            steps,
-            StepKind::Proof,
-            StepStatus::Skip,
-            "This European Digital Credential is sealed with a qualified electronic seal (JAdES); checking such seals offline is not supported yet, so the seal was not checked.".into(),
-        ),
+        // Sealed documents are checked by `jades::seal_steps`.
+        Envelope::Jades { .. } => {}
         Envelope::Json => {
             let checks = di::verify_proofs(&doc.credential, &env.proof);
             if checks.is_empty() {
@@ -389,6 +412,12 @@ fn issuer_steps(
             );
         }
     }
+    registry_step(issuer, env, steps);
+}
+
+/// Whether the issuer is a member of the loaded trust registry (a `warn` when it is not, or
+/// when no registry is loaded).
+fn registry_step(issuer: &str, env: &Env, steps: &mut Vec<Step>) {
     match &env.registry {
         None => step(
             steps,
@@ -428,12 +457,17 @@ fn parse_date(v: &Value, field: &str) -> Result<Option<DateTime<Utc>>, String> {
 }
 
 fn date_steps(cred: &Value, now: DateTime<Utc>, steps: &mut Vec<Step>) {
-    let read = |a: &str, b: &str| -> Result<Option<DateTime<Utc>>, String> {
-        Ok(parse_date(cred, a)?.or(parse_date(cred, b)?))
+    // VC 2.0, VC 1.1, then Open Badges 2.0 names.
+    let read = |names: [&str; 3]| -> Result<Option<DateTime<Utc>>, String> {
+        let mut found = None;
+        for n in names {
+            found = found.or(parse_date(cred, n)?);
+        }
+        Ok(found)
     };
     let (from, until) = match (
-        read("validFrom", "issuanceDate"),
-        read("validUntil", "expirationDate"),
+        read(["validFrom", "issuanceDate", "issuedOn"]),
+        read(["validUntil", "expirationDate", "expires"]),
     ) {
         (Ok(f), Ok(u)) => (f, u),
         (Err(e), _) | (_, Err(e)) => {
@@ -447,7 +481,18 @@ fn date_steps(cred: &Value, now: DateTime<Utc>, steps: &mut Vec<Step>) {
         }
     };
     let day = |d: DateTime<Utc>| d.format("%-d %B %Y").to_string();
-    if let Some(f) = from.filter(|f| *f > now) {
+    if let Some((f, u)) = from.zip(until).filter(|(f, u)| u < f) {
+        step(
+            steps,
+            StepKind::Dates,
+            StepStatus::Fail,
+            format!(
+                "The dates contradict each other: it expires on {} but becomes valid only on {}.",
+                day(u),
+                day(f)
+            ),
+        );
+    } else if let Some(f) = from.filter(|f| *f > now) {
         step(
             steps,
             StepKind::Dates,

@@ -221,10 +221,14 @@ enum StatusCommand {
 
 #[derive(Subcommand)]
 enum DidCommand {
-    /// Cache a DID document.
+    /// Cache a DID document, or any key or issuer document under the address it is
+    /// published at (`--url`, e.g. an Open Badges 2.0 key, badge class or hosted assertion).
     Import {
         /// The DID document (JSON).
         file: PathBuf,
+        /// Cache it under this address instead of its own `id`.
+        #[arg(long)]
+        url: Option<String>,
     },
 }
 
@@ -320,8 +324,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Status(StatusCommand::Import { url, files }) => {
             wallet_cmd::status_import(cli.wallet.as_deref(), &files, url.as_deref())
         }
-        Command::Did(DidCommand::Import { file }) => {
-            wallet_cmd::did_import(cli.wallet.as_deref(), &file)
+        Command::Did(DidCommand::Import { file, url }) => {
+            wallet_cmd::did_import(cli.wallet.as_deref(), &file, url.as_deref())
         }
         Command::Demo(DemoCommand::Load) => {
             let wallet = wallet_cmd::open(cli.wallet.as_deref())?;

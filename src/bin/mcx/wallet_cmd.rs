@@ -383,11 +383,19 @@ pub fn status_import(dir: Option<&Path>, files: &[PathBuf], url: Option<&str>) -
     })
 }
 
-/// `mcx did import FILE`.
-pub fn did_import(dir: Option<&Path>, file: &Path) -> Result<ExitCode> {
+/// `mcx did import FILE [--url URL]`.
+pub fn did_import(dir: Option<&Path>, file: &Path, url: Option<&str>) -> Result<ExitCode> {
     let wallet = open(dir)?;
-    let id = wallet.import_did_document(&read(file)?)?;
-    println!("cached the DID document of {id}");
+    match url {
+        Some(u) => {
+            let at = wallet.import_document_at(&read(file)?, u)?;
+            println!("cached the document published at {at}");
+        }
+        None => {
+            let id = wallet.import_did_document(&read(file)?)?;
+            println!("cached the DID document of {id}");
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 
