@@ -404,3 +404,80 @@ fn a_jwt_credential_goes_in_enveloped_and_unverified_ones_need_consent() {
     assert_eq!(v["embedded"].as_array().unwrap().len(), 1, "{v}");
     assert_eq!(v["embedded"][0]["format"], "vc-jwt", "{v}");
 }
+
+#[test]
+fn a_learner_record_clr_associates_what_counts_toward_a_qualification() {
+    let t = demo_wallet();
+    let w = t.path().join("w");
+    let clr = t.path().join("clr.json");
+    let out = run(
+        &w,
+        &[
+            "export",
+            "clr",
+            clr.to_str().unwrap(),
+            "--all",
+            "--qualification",
+            "Industry 4.0",
+        ],
+    );
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert!(stdout(&out).contains("associated with the qualification"));
+    let doc: Value = serde_json::from_slice(&std::fs::read(&clr).unwrap()).unwrap();
+    assert_eq!(doc["type"][1], "ClrCredential");
+    let subject = &doc["credentialSubject"];
+    assert_eq!(subject["verifiableCredential"].as_array().unwrap().len(), 8);
+    let qualification = &subject["achievement"][0];
+    assert_eq!(qualification["name"], "Certificate in Industry 4.0");
+    // Every association points from the qualification to the achievement of a credential
+    // inside the record, and the stacking engine's count agrees.
+    let inside: Vec<&str> = subject["verifiableCredential"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["credentialSubject"]["achievement"]["id"].as_str())
+        .collect();
+    let assoc = subject["association"].as_array().unwrap();
+    assert!(!assoc.is_empty());
+    for a in assoc {
+        assert_eq!(a["sourceId"], qualification["id"]);
+        assert_eq!(a["associationType"], "isParentOf");
+        assert!(inside.contains(&a["targetId"].as_str().unwrap()), "{a}");
+    }
+    let stack = run(&w, &["stack", "Industry 4.0", "--json"]);
+    let audit: Value = serde_json::from_slice(&stack.stdout).unwrap();
+    let counted = audit["audit"]["candidates"]
+        .as_array()
+        .or_else(|| audit["candidates"].as_array())
+        .unwrap()
+        .iter()
+        .filter(|c| c["counted"] == true)
+        .count();
+    assert_eq!(assoc.len(), counted);
+
+    let (code, v) = verify_json(&w, &clr);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["format"], "clr2");
+    assert_eq!(v["embedded"].as_array().unwrap().len(), 8);
+    let mut edited = doc.clone();
+    edited["credentialSubject"]["association"][0]["targetId"] =
+        "https://elsewhere.example/x".into();
+    std::fs::write(&clr, serde_json::to_vec(&edited).unwrap()).unwrap();
+    let (_, v) = verify_json(&w, &clr);
+    assert_eq!(
+        v["verdict"], "invalid",
+        "an edited association breaks the learner's signature"
+    );
+
+    if let Some(interop) = std::env::var_os("MCX_INTEROP") {
+        std::fs::write(&clr, serde_json::to_vec(&doc).unwrap()).unwrap();
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures");
+        let out = Command::new("node")
+            .arg(Path::new(&interop).join("reference.mjs"))
+            .args(["verify", clr.to_str().unwrap()])
+            .env("INTEROP_FIXTURES", fixtures)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    }
+}

@@ -7,6 +7,8 @@
 //! qualification (that is [`crate::stack`]); it only renders what those say.
 
 #[cfg(feature = "wallet")]
+pub mod clr;
+#[cfg(feature = "wallet")]
 mod layout;
 pub mod link;
 #[cfg(feature = "wallet")]
@@ -19,6 +21,8 @@ mod read;
 #[cfg(feature = "wallet")]
 mod vp;
 
+#[cfg(feature = "wallet")]
+pub use clr::{clr, ClrOptions};
 #[cfg(feature = "wallet")]
 pub use pdf::{portfolio_pdf, PdfOptions};
 #[cfg(feature = "wallet")]

@@ -75,7 +75,11 @@ pub fn presentation(wallet: &Wallet, ids: &[String], opts: &PresentationOptions)
 }
 
 /// One credential as it goes into `verifiableCredential`.
-fn embedded_credential(wallet: &Wallet, id: &str, allow_unverified: bool) -> Result<Value> {
+pub(super) fn embedded_credential(
+    wallet: &Wallet,
+    id: &str,
+    allow_unverified: bool,
+) -> Result<Value> {
     let rec = wallet.get(id)?;
     let name = rec
         .verification

@@ -69,6 +69,20 @@ pub enum ExportCommand {
         #[arg(long, value_name = "Q")]
         qualification: Option<String>,
     },
+    /// Write a CLR 2.0 learner record of the credentials, signed with the holder key; with a
+    /// qualification, the credentials that count toward it are associated with it.
+    Clr {
+        /// The output file (.json).
+        out: PathBuf,
+        #[command(flatten)]
+        sel: Selection,
+        /// Associate the credentials counted toward this qualification (id or part of its title).
+        #[arg(long, value_name = "Q")]
+        qualification: Option<String>,
+        /// The cryptosuite.
+        #[arg(long, value_enum, default_value_t = SuiteArg::Rdfc)]
+        suite: SuiteArg,
+    },
     /// Print a share link: the verifier page's address with the signed presentation in its
     /// fragment (which never reaches a server).
     Link {
@@ -187,6 +201,38 @@ pub fn run(cmd: ExportCommand, wallet: Option<&Path>) -> Result<ExitCode> {
                 "wrote a portfolio of {} credential(s) ({} KB) to {}",
                 ids.len(),
                 pdf.len() / 1024,
+                out.display()
+            );
+        }
+        ExportCommand::Clr {
+            out,
+            sel,
+            qualification,
+            suite,
+        } => {
+            let ids = selected(&wallet, &sel)?;
+            let opts = portfolio::ClrOptions {
+                suite: suite_of(suite),
+                qualification,
+                allow_unverified: sel.allow_unverified,
+                created: None,
+            };
+            let clr = portfolio::clr(&wallet, &ids, &opts)?;
+            write(
+                &out,
+                (serde_json::to_string_pretty(&clr)? + "\n").as_bytes(),
+            )?;
+            let links = clr["credentialSubject"]["association"]
+                .as_array()
+                .map_or(0, Vec::len);
+            println!(
+                "wrote a learner record (CLR 2.0) of {} credential(s){} to {}",
+                ids.len(),
+                if links > 0 {
+                    format!(", {links} associated with the qualification")
+                } else {
+                    String::new()
+                },
                 out.display()
             );
         }
