@@ -136,6 +136,8 @@ async function main() {
     document.body.dataset.verifyMs = (performance.now() - t0).toFixed(1);
     show(answer, source);
     document.body.dataset.state = 'done';
+    // Time from navigation start to the verdict on screen (engine start-up included).
+    document.body.dataset.doneMs = performance.now().toFixed(1);
   };
   const file = async (f) => run(new Uint8Array(await f.arrayBuffer()), f.name);
   const drop = document.getElementById('drop');
