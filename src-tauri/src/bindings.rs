@@ -47,6 +47,8 @@ fn files() -> Vec<(String, Result<String, ts_rs::ExportError>)> {
         microcredx::stack::Kind,
         crate::commands::CredentialDetail,
         crate::commands::ImportProgress,
+        crate::commands::ExportReport,
+        crate::commands::ShareLink,
     ]
 }
 

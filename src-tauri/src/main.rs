@@ -27,6 +27,11 @@ fn main() {
             commands::list_qualifications,
             commands::import_qualification,
             commands::stack_qualification,
+            commands::export_pdf,
+            commands::export_presentation,
+            commands::export_clr,
+            commands::share_link,
+            commands::default_export_dir,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -2,8 +2,10 @@
 
 mod credentials;
 mod qualifications;
+mod share;
 mod wallet;
 
 pub use credentials::*;
 pub use qualifications::*;
+pub use share::*;
 pub use wallet::*;

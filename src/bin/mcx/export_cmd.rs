@@ -100,24 +100,8 @@ pub enum ExportCommand {
     },
 }
 
-/// The verifier page shipped beside the program: next to the executable, in
-/// `../share/microcredx-wallet/` of an installed package, or built in this source tree.
 fn default_verifier_url() -> Result<String> {
-    let exe_dir = std::env::current_exe()
-        .ok()
-        .and_then(|p| p.parent().map(Path::to_path_buf));
-    let mut candidates: Vec<PathBuf> = Vec::new();
-    if let Some(dir) = exe_dir {
-        candidates.push(dir.join("verifier.html"));
-        candidates.push(dir.join("../share/microcredx-wallet/verifier.html"));
-    }
-    candidates.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("verifier/dist/verifier.html"));
-    candidates
-        .into_iter()
-        .find(|p| p.is_file())
-        .and_then(|p| p.canonicalize().ok())
-        .map(|p| format!("file://{}", p.display()))
-        .context("no verifier page found beside mcx: build it with scripts/build-verifier, or give the address where it is hosted with --base URL (or MCX_VERIFIER_URL)")
+    portfolio::link::default_verifier_url().context("no verifier page found beside mcx: build it with scripts/build-verifier, or give the address where it is hosted with --base URL (or MCX_VERIFIER_URL)")
 }
 
 fn suite_of(suite: SuiteArg) -> Suite {

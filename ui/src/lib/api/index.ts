@@ -16,6 +16,7 @@ import type { CredentialDetail } from './bindings/CredentialDetail';
 import type { CredentialSummary } from './bindings/CredentialSummary';
 import type { DemoReport } from './bindings/DemoReport';
 import type { ErrorCode } from './bindings/ErrorCode';
+import type { ExportReport } from './bindings/ExportReport';
 import type { ImportProgress } from './bindings/ImportProgress';
 import type { ImportOutcome } from './bindings/ImportOutcome';
 import type { ImportReport } from './bindings/ImportReport';
@@ -23,6 +24,7 @@ import type { IpcError } from './bindings/IpcError';
 import type { Kind } from './bindings/Kind';
 import type { MicroCredential } from './bindings/MicroCredential';
 import type { RequirementAudit } from './bindings/RequirementAudit';
+import type { ShareLink } from './bindings/ShareLink';
 import type { SortKey } from './bindings/SortKey';
 import type { StackResult } from './bindings/StackResult';
 import type { Status } from './bindings/Status';
@@ -46,6 +48,7 @@ export type {
   CredentialSummary,
   DemoReport,
   ErrorCode,
+  ExportReport,
   ImportOutcome,
   ImportProgress,
   ImportReport,
@@ -53,6 +56,7 @@ export type {
   Kind,
   MicroCredential,
   RequirementAudit,
+  ShareLink,
   SortKey,
   StackResult,
   Status,
@@ -146,6 +150,11 @@ interface Commands {
   load_demo_wallet: { args: undefined; result: DemoReport };
   list_qualifications: { args: undefined; result: StoredQualification[] };
   stack_qualification: { args: { id: string }; result: StackResult };
+  export_pdf: { args: { ids: string[]; qualification: string | null; path: string }; result: ExportReport };
+  export_presentation: { args: { ids: string[]; path: string }; result: ExportReport };
+  export_clr: { args: { ids: string[]; qualification: string | null; path: string }; result: ExportReport };
+  share_link: { args: { ids: string[]; base: string | null }; result: ShareLink };
+  default_export_dir: { args: undefined; result: string };
 }
 
 export type CommandName = keyof Commands;
@@ -200,6 +209,25 @@ export const listQualifications = (): Promise<StoredQualification[]> => call('li
 /** Count the wallet's credentials toward a qualification: the audit, requirement by requirement. */
 export const stackQualification = (id: string): Promise<StackResult> =>
   call('stack_qualification', { id });
+
+/** Save a PDF portfolio (with the signed presentation attached) of the credentials `ids`. */
+export const exportPdf = (ids: string[], qualification: string | null, path: string): Promise<ExportReport> =>
+  call('export_pdf', { ids, qualification, path });
+
+/** Save the signed presentation of the credentials `ids`. */
+export const exportPresentation = (ids: string[], path: string): Promise<ExportReport> =>
+  call('export_presentation', { ids, path });
+
+/** Save a CLR 2.0 learner record of the credentials `ids`. */
+export const exportClr = (ids: string[], qualification: string | null, path: string): Promise<ExportReport> =>
+  call('export_clr', { ids, qualification, path });
+
+/** The share link of the credentials `ids` (and its QR code when it fits). */
+export const shareLink = (ids: string[], base: string | null): Promise<ShareLink> =>
+  call('share_link', { ids, base });
+
+/** The folder exports are saved to unless the learner picks another. */
+export const defaultExportDir = (): Promise<string> => call('default_export_dir');
 
 /** Open an encrypted wallet with its passphrase. */
 export const unlockWallet = async (passphrase: string): Promise<void> => {
