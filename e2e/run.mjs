@@ -56,6 +56,8 @@ try {
   await waitForPort(DRIVER_PORT, 20000);
   const files = readdirSync(path.join(here, 'tests'))
     .filter((f) => f.endsWith('.test.mjs'))
+    // `node e2e/run.mjs share` runs only the files whose names contain "share".
+    .filter((f) => process.argv.slice(2).every((part) => f.includes(part)))
     .sort()
     .map((f) => path.join(here, 'tests', f));
   const tests = spawn(process.execPath, ['--test', '--test-concurrency=1', ...files], {
