@@ -54,12 +54,15 @@ for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { stop(); process
 let code = 1;
 try {
   await waitForPort(DRIVER_PORT, 20000);
-  const files = readdirSync(path.join(here, 'tests'))
+  // `node e2e/run.mjs share` runs only the files whose names contain "share";
+  // `node e2e/run.mjs --measure` runs the measurements in measure/ instead of the tests.
+  const args = process.argv.slice(2);
+  const dir = path.join(here, args.includes('--measure') ? 'measure' : 'tests');
+  const files = readdirSync(dir)
     .filter((f) => f.endsWith('.test.mjs'))
-    // `node e2e/run.mjs share` runs only the files whose names contain "share".
-    .filter((f) => process.argv.slice(2).every((part) => f.includes(part)))
+    .filter((f) => args.filter((a) => !a.startsWith('--')).every((part) => f.includes(part)))
     .sort()
-    .map((f) => path.join(here, 'tests', f));
+    .map((f) => path.join(dir, f));
   const tests = spawn(process.execPath, ['--test', '--test-concurrency=1', ...files], {
     stdio: 'inherit',
     env: { ...process.env, MCX_APP: app },

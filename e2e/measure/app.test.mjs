@@ -1,0 +1,78 @@
+// Measurements of the real app (issue #7), not tests: how long until the window shows the
+// wallet, and the memory of the app with its WebKit processes (PSS, from /proc), with an empty
+// wallet and with 10,000 credentials. Prints figures. Run through scripts/measure-app.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { byTestId, openApp } from '../harness.mjs';
+
+const mcx = process.env.MCX_BIN;
+const COUNT = Number(process.env.MCX_MEASURE_COUNT ?? 10000);
+const work = mkdtempSync(path.join(os.tmpdir(), 'mcx-measure-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+/** Every process whose command line names the app binary, with all their descendants. */
+function appTree() {
+  const procs = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const ppid = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      return { pid, ppid, cmd };
+    } catch {
+      return null;
+    }
+  }).filter(Boolean);
+  const roots = procs.filter((p) => p.cmd.split('\0')[0].endsWith('microcredx-wallet'));
+  const tree = new Set(roots.map((p) => p.pid));
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of procs) if (tree.has(p.ppid) && !tree.has(p.pid)) { tree.add(p.pid); grew = true; }
+  }
+  return [...tree];
+}
+
+function pssMiB(pids) {
+  let kb = 0;
+  for (const pid of pids) {
+    try {
+      const m = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8').match(/^Pss:\s+(\d+) kB/m);
+      if (m) kb += Number(m[1]);
+    } catch { /* gone */ }
+  }
+  return kb / 1024;
+}
+
+async function measure(label, wallet, ready) {
+  const t0 = performance.now();
+  const app = await openApp({ wallet });
+  await byTestId(app.browser, ready).waitForDisplayed({ timeout: 60000 });
+  const shown = performance.now() - t0;
+  await new Promise((r) => setTimeout(r, 3000)); // let it settle
+  const pids = appTree();
+  const pss = pssMiB(pids);
+  console.log(`${label}: wallet shown ${shown.toFixed(0)} ms after the session was requested (app start included); PSS ${pss.toFixed(0)} MiB over ${pids.length} processes (app + WebKit)`);
+  await app.close();
+}
+
+test('empty wallet', async () => {
+  await measure('empty wallet', path.join(work, 'empty'), 'empty-wallet');
+});
+
+test(`${COUNT} credentials`, async () => {
+  const wallet = path.join(work, 'big');
+  const env = { ...process.env, MCX_ISSUER_PASSPHRASE: 'measure' };
+  const issuer = path.join(work, 'issuer');
+  execFileSync(mcx, ['issuer', 'init', '--dir', issuer, '--name', 'Hochschule Messung'], { env });
+  const csv = ['name,email'];
+  for (let i = 0; i < COUNT; i++) csv.push(`Learner ${i},l${i}@example.org`);
+  writeFileSync(path.join(work, 'learners.csv'), csv.join('\n') + '\n');
+  const out = path.join(work, 'issued');
+  execFileSync(mcx, ['issuer', 'issue', '--dir', issuer, '--suite', 'jcs', '--out', out,
+    '--achievement', path.resolve('assets/network/src/achievements/thn--industry-4-0-fundamentals.json'),
+    '--learners', path.join(work, 'learners.csv')], { env, stdio: 'ignore' });
+  execFileSync(mcx, ['--wallet', wallet, 'import', out], { stdio: 'ignore' });
+  await measure(`${COUNT} credentials`, wallet, 'credential-list');
+});
