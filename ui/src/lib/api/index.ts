@@ -7,6 +7,7 @@
 
 import { invoke, type InvokeArgs } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import { getCurrentWebview } from '@tauri-apps/api/webview';
 import type { About } from './bindings/About';
 import type { AnnexElement } from './bindings/AnnexElement';
 import type { Audit } from './bindings/Audit';
@@ -240,6 +241,22 @@ export async function onImportProgress(
 ): Promise<UnlistenFn> {
   try {
     return await listen<ImportProgress>('import-progress', (event) => handler(event.payload));
+  } catch (rejection) {
+    throw toApiError(rejection);
+  }
+}
+
+/**
+ * Follow files and folders dropped on the window: `over` while something is dragged over it,
+ * `paths` when it is dropped. Call the returned function to stop.
+ */
+export async function onFileDrop(handler: (drop: { over: boolean; paths: string[] }) => void): Promise<UnlistenFn> {
+  try {
+    return await getCurrentWebview().onDragDropEvent((event) => {
+      const p = event.payload;
+      if (p.type === 'drop') handler({ over: false, paths: p.paths });
+      else handler({ over: p.type !== 'leave', paths: [] });
+    });
   } catch (rejection) {
     throw toApiError(rejection);
   }

@@ -164,6 +164,7 @@ export const de: Catalogue = {
   'import.title': 'Nachweise importieren',
   'import.lead':
     'Übernehmen Sie die Nachweise, die Sie erhalten haben – als Dateien, ganze Ordner oder eingefügten Text.',
+  'import.drop': 'Dateien oder Ordner irgendwo auf dieses Fenster ziehen, um sie zu importieren.',
   'import.point.files':
     'Dateien oder Ordner auf diesen Bereich ziehen oder auf Ihrem Computer auswählen.',
   'import.point.paste': 'Den Text eines Nachweises einfügen (JSON oder ein JWT).',

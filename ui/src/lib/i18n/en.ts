@@ -160,6 +160,7 @@ export const en = {
   'import.title': 'Import credentials',
   'import.lead':
     'Bring in the credentials you have received, as files, whole folders or pasted text.',
+  'import.drop': 'Drop files or folders anywhere on this window to import them.',
   'import.point.files': 'Drop files or folders onto this screen, or choose them from your computer.',
   'import.point.paste': 'Paste the text of a credential (JSON or a JWT).',
   'import.point.check':
