@@ -83,6 +83,12 @@ test('Certificate in Industry 4.0: what counts, by which rule, what does not and
   assert.ok(missing.some((m) => /more ECTS/.test(m)), missing.join('\n'));
   assert.equal(await byTestId(browser, 'rules-warning').isExisting(), false, 'the demo rules are signed');
 
+  // What would complete it, from the network's catalogue (the demo loads it).
+  const suggested = await texts(browser, 'suggested-item');
+  assert.ok(suggested.length > 0, 'a suggestion from the catalogue');
+  assert.ok(suggested.every((s) => /\d+ ECTS/.test(s)), suggested.join('\n'));
+  assert.match((await texts(browser, 'suggestion-summary'))[0], /to complete Certificate in Industry 4\.0/);
+
   await screenshot(browser, 'qualification-audit');
   await browser.execute(() => document.querySelector('[data-testid="audit-missing"]').scrollIntoView());
   await browser.pause(300);

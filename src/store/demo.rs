@@ -60,6 +60,9 @@ impl Wallet {
             self.import_registry(r.contents())?;
             report.registry = true;
         }
+        if let Some(c) = NETWORK.get_file("catalogue.json") {
+            self.import_catalogue(c.contents())?;
+        }
         for f in files("status") {
             self.import_status_list(f.contents(), None)?;
             report.status_lists += 1;

@@ -11,6 +11,7 @@ use serde_json::Value;
 use std::collections::HashMap;
 
 const REGISTRY: &str = "registry";
+const CATALOGUE: &str = "catalogue";
 const STATUS_PREFIX: &str = "status:";
 const DID_PREFIX: &str = "did:";
 
@@ -55,6 +56,28 @@ impl Wallet {
             .into_iter()
             .find(|(k, _)| k == REGISTRY)
             .and_then(|(_, v)| serde_json::from_value(v).ok()))
+    }
+
+    /// Import the network's signed catalogue of offered micro-credentials (for suggestions of
+    /// what would complete a qualification); its proof must verify and be made by its issuer.
+    pub fn import_catalogue(&self, bytes: &[u8]) -> Result<crate::stack::Catalogue> {
+        let text = std::str::from_utf8(bytes)
+            .map_err(|_| Error::BadInput("the catalogue is not UTF-8 text".into()))?;
+        let doc: Value = serde_json::from_str(text)
+            .map_err(|e| Error::BadInput(format!("the catalogue is not JSON: {e}")))?;
+        check_signed_by_issuer(&doc, "catalogue")?;
+        let catalogue = crate::stack::parse_catalogue(text)?;
+        self.cache_put(CATALOGUE, &doc)?;
+        Ok(catalogue)
+    }
+
+    /// The imported catalogue, if any.
+    pub fn catalogue(&self) -> Result<Option<crate::stack::Catalogue>> {
+        Ok(self
+            .cache_scan(CATALOGUE)?
+            .into_iter()
+            .find(|(k, _)| k == CATALOGUE)
+            .and_then(|(_, v)| crate::stack::parse_catalogue(&v.to_string()).ok()))
     }
 
     /// Import a status list credential, cached under `url` (default: its `id`).

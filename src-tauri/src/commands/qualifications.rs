@@ -23,8 +23,12 @@ pub fn import_qualification(
     })?)
 }
 
-/// Audit the wallet against a qualification.
+/// Audit the wallet against a qualification, with what the network's catalogue (when one is
+/// imported) would add to complete it.
 #[tauri::command]
 pub async fn stack_qualification(state: State<'_, AppState>, id: String) -> IpcResult<StackResult> {
-    Ok(state.with_wallet(|w| w.stack(&id, &[], None, chrono::Utc::now()))?)
+    Ok(state.with_wallet(|w| {
+        let catalogue = w.catalogue()?;
+        w.stack(&id, &[], catalogue.as_ref(), chrono::Utc::now())
+    })?)
 }

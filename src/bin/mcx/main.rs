@@ -104,6 +104,9 @@ enum Command {
     /// The trust registry of the recognition network.
     #[command(subcommand)]
     Registry(RegistryCommand),
+    /// The network's signed catalogue of offered micro-credentials (for `mcx stack` suggestions).
+    #[command(subcommand)]
+    Catalogue(CatalogueCommand),
     /// Cached status lists (revocation).
     #[command(subcommand)]
     Status(StatusCommand),
@@ -131,7 +134,8 @@ enum Command {
         /// Print JSON.
         #[arg(long)]
         json: bool,
-        /// A catalogue of offered micro-credentials: suggest the smallest set that completes it.
+        /// A catalogue of offered micro-credentials: suggest the smallest set that completes it
+        /// (default: the catalogue imported into the wallet, e.g. the demo network's).
         #[arg(long, value_name = "FILE")]
         catalogue: Option<PathBuf>,
         /// Hypothetical credentials (files) counted as if held and verified.
@@ -172,6 +176,15 @@ enum Command {
         out: Option<PathBuf>,
         /// The unsigned credential (JSON).
         unsigned: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum CatalogueCommand {
+    /// Import a signed catalogue file (as `mcx issuer catalogue` makes).
+    Import {
+        /// The catalogue file.
+        file: PathBuf,
     },
 }
 
@@ -315,6 +328,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Lock => wallet_cmd::lock(cli.wallet.as_deref()),
         Command::Unlock => wallet_cmd::unlock(cli.wallet.as_deref()),
         Command::Passwd => wallet_cmd::passwd(cli.wallet.as_deref()),
+        Command::Catalogue(CatalogueCommand::Import { file }) => {
+            wallet_cmd::catalogue_import(cli.wallet.as_deref(), &file)
+        }
         Command::Registry(RegistryCommand::Import { file }) => {
             wallet_cmd::registry_import(cli.wallet.as_deref(), &file)
         }

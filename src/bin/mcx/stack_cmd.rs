@@ -79,7 +79,7 @@ pub fn run(
         Some(p) => Some(stack::parse_catalogue(
             &std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?,
         )?),
-        None => None,
+        None => wallet.catalogue()?,
     };
     let result = wallet.stack(
         qualification,

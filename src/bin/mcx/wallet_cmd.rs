@@ -331,6 +331,18 @@ pub fn registry_import(dir: Option<&Path>, file: &Path) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `mcx catalogue import FILE`.
+pub fn catalogue_import(dir: Option<&Path>, file: &Path) -> Result<ExitCode> {
+    let wallet = open(dir)?;
+    let c = wallet.import_catalogue(&read(file)?)?;
+    println!(
+        "catalogue \"{}\": {} offered micro-credentials; `mcx stack Q` now suggests what would complete Q",
+        c.title.as_deref().unwrap_or("untitled"),
+        c.items.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `mcx registry show`.
 pub fn registry_show(dir: Option<&Path>, json: bool) -> Result<ExitCode> {
     let wallet = open(dir)?;

@@ -244,6 +244,9 @@ export const de: Catalogue = {
   'audit.notCounted': 'Nicht angerechnet',
   'audit.notCountedHint':
     'Nachweise in Ihrer Wallet, die für diese Qualifikation nicht zählen, und warum.',
+  'audit.suggestion': 'Was sie vervollständigen würde',
+  'audit.suggestionHint': "Die kleinste Auswahl an Micro-Credentials aus dem Katalog des Netzwerks, die sie vervollständigen würde – nach denselben Regeln gezählt.",
+  'audit.suggestionEcts': '{n} ECTS-Punkte',
   'audit.missing': 'Was noch fehlt',
   'audit.missingHint': 'Was Sie noch brauchen, um diese Qualifikation abzuschließen.',
 

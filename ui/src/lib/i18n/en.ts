@@ -236,6 +236,9 @@ export const en = {
   'audit.openInWallet': 'Open in your wallet',
   'audit.notCounted': 'Not counted',
   'audit.notCountedHint': 'Credentials in your wallet that do not count toward this qualification, and why.',
+  'audit.suggestion': 'What would complete it',
+  'audit.suggestionHint': "The smallest set of micro-credentials from the network's catalogue that would complete it, counted by the same rules.",
+  'audit.suggestionEcts': '{n} ECTS',
   'audit.missing': 'Still missing',
   'audit.missingHint': 'What you still need to complete this qualification.',
 
