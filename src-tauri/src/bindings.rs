@@ -49,6 +49,7 @@ fn files() -> Vec<(String, Result<String, ts_rs::ExportError>)> {
         crate::commands::ImportProgress,
         crate::commands::ExportReport,
         crate::commands::ShareLink,
+        microcredx::store::RestoreReport,
     ]
 }
 

@@ -32,6 +32,11 @@ fn main() {
             commands::export_clr,
             commands::share_link,
             commands::default_export_dir,
+            commands::set_passphrase,
+            commands::remove_passphrase,
+            commands::lock_wallet,
+            commands::backup_wallet,
+            commands::restore_wallet,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -58,6 +58,25 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// Close an encrypted wallet until its passphrase is given again ([`AppState::unlock`]).
+    pub fn lock(&self) -> microcredx::Result<()> {
+        let dir = self.dir.clone().map_err(microcredx::Error::Internal)?;
+        let mut guard = self.guard()?;
+        match &*guard {
+            Ok(w) if !w.summary()?.encrypted => Err(microcredx::Error::BadInput(
+                "the wallet has no passphrase yet; set one first".into(),
+            )),
+            Ok(_) => {
+                // Dropping the wallet releases its lock file and forgets the data key.
+                *guard = Err(microcredx::Error::Locked(dir));
+                Ok(())
+            }
+            Err(_) => Ok(()),
+        }
+    }
+}
+
 /// The error that kept the wallet closed, re-created for each caller.
 fn reopen_error(e: &microcredx::Error) -> microcredx::Error {
     use microcredx::Error as E;

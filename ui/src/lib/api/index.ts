@@ -25,6 +25,7 @@ import type { IpcError } from './bindings/IpcError';
 import type { Kind } from './bindings/Kind';
 import type { MicroCredential } from './bindings/MicroCredential';
 import type { RequirementAudit } from './bindings/RequirementAudit';
+import type { RestoreReport } from './bindings/RestoreReport';
 import type { ShareLink } from './bindings/ShareLink';
 import type { SortKey } from './bindings/SortKey';
 import type { StackResult } from './bindings/StackResult';
@@ -57,6 +58,7 @@ export type {
   Kind,
   MicroCredential,
   RequirementAudit,
+  RestoreReport,
   ShareLink,
   SortKey,
   StackResult,
@@ -156,6 +158,11 @@ interface Commands {
   export_clr: { args: { ids: string[]; qualification: string | null; path: string }; result: ExportReport };
   share_link: { args: { ids: string[]; base: string | null }; result: ShareLink };
   default_export_dir: { args: undefined; result: string };
+  set_passphrase: { args: { passphrase: string }; result: null };
+  remove_passphrase: { args: undefined; result: null };
+  lock_wallet: { args: undefined; result: null };
+  backup_wallet: { args: { path: string; passphrase: string }; result: number };
+  restore_wallet: { args: { path: string; passphrase: string; merge: boolean }; result: RestoreReport };
 }
 
 export type CommandName = keyof Commands;
@@ -229,6 +236,29 @@ export const shareLink = (ids: string[], base: string | null): Promise<ShareLink
 
 /** The folder exports are saved to unless the learner picks another. */
 export const defaultExportDir = (): Promise<string> => call('default_export_dir');
+
+/** Encrypt the wallet with a passphrase, or change it. */
+export const setPassphrase = async (passphrase: string): Promise<void> => {
+  await call('set_passphrase', { passphrase });
+};
+
+/** Store the wallet unencrypted again. */
+export const removePassphrase = async (): Promise<void> => {
+  await call('remove_passphrase');
+};
+
+/** Close the encrypted wallet now; its passphrase opens it again. */
+export const lockWallet = async (): Promise<void> => {
+  await call('lock_wallet');
+};
+
+/** Write one encrypted backup file; returns how many credentials it holds. */
+export const backupWallet = (path: string, passphrase: string): Promise<number> =>
+  call('backup_wallet', { path, passphrase });
+
+/** Restore a backup into an empty wallet, or merge it into this one. */
+export const restoreWallet = (path: string, passphrase: string, merge: boolean): Promise<RestoreReport> =>
+  call('restore_wallet', { path, passphrase, merge });
 
 /** Open an encrypted wallet with its passphrase. */
 export const unlockWallet = async (passphrase: string): Promise<void> => {
