@@ -294,21 +294,3 @@ fn the_ob20_view_reads_the_cached_badge_class_and_issuer() {
     // The recipient is a salted hash: the learner is not shown.
     assert!(v.credential.learner.id.is_none());
 }
-
-#[test]
-fn a_blockcerts_credential_is_recognised_and_unverifiable_offline() {
-    let doc = serde_json::json!({
-        "@context": ["https://www.w3.org/2018/credentials/v1", "https://w3id.org/blockcerts/v3"],
-        "id": "urn:uuid:bbba8553-8ec1-445f-82c9-a57251dd731c",
-        "type": ["VerifiableCredential", "BlockcertsCredential"],
-        "issuer": "https://www.blockcerts.org/samples/3.0/issuer-blockcerts.json",
-        "issuanceDate": "2022-08-18T14:04:28Z",
-        "credentialSubject": {"id": "did:example:learner", "name": "Ana"},
-        "proof": {"type": "MerkleProof2019", "created": "2022-08-18T14:04:38.957Z",
-            "proofValue": "z7veGu1qoKR3", "proofPurpose": "assertionMethod",
-            "verificationMethod": "https://www.blockcerts.org/samples/3.0/issuer-blockcerts.json#key-1"}
-    });
-    let v = verify::verify_bytes(doc.to_string().as_bytes(), &Env::default(), now()).unwrap();
-    assert_eq!(v.verdict, Verdict::Unverifiable, "{:#?}", v.steps);
-    assert!(format!("{:?}", v.steps).contains("anchor on a blockchain cannot be checked offline"));
-}

@@ -11,4 +11,5 @@ mod portfolio;
 mod stack;
 mod util;
 mod verify;
+mod verify_blockcerts;
 mod wallet;

@@ -15,6 +15,7 @@
 //! It must not: check signatures or proofs (that is [`crate::verify`] and [`crate::proof`]),
 //! touch the network, dereference any IRI, or panic on any input.
 
+mod blockcerts;
 mod clr;
 mod container;
 mod detect;
@@ -203,6 +204,8 @@ fn view_value(profile: Format, credential: &Value) -> MicroCredential {
                 ob3::apply(credential, &mut mc);
             } else if credential.pointer("/credentialSubject/hasClaim").is_some() {
                 edc::apply(credential, &mut mc);
+            } else if blockcerts::is_blockcerts(credential) {
+                blockcerts::apply(credential, &mut mc);
             }
         }
     }

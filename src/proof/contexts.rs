@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
 /// The bundled contexts: URL and the document's text (the same mapping as `contexts.json`).
-static BUNDLED: [(&str, &str); 28] = [
+static BUNDLED: [(&str, &str); 38] = [
     ("http://data.europa.eu/snb/model/context/edc-ap", include_str!("../../assets/contexts/data_europa_eu_snb_model_context_edc_ap.json")),
     ("https://imsglobal.github.io/openbadges-specification/ob_v3p0.html", include_str!("../../assets/contexts/imsglobal_github_io_openbadges_specification_ob_v3p0_html.json")),
     ("https://openbadgespec.org/v2/context.json", include_str!("../../assets/contexts/openbadgespec_org_v2_context_json.json")),
@@ -23,6 +23,12 @@ static BUNDLED: [(&str, &str); 28] = [
     ("https://purl.imsglobal.org/spec/ob/v3p0/context.json", include_str!("../../assets/contexts/purl_imsglobal_org_spec_ob_v3p0_context_json.json")),
     ("https://purl.imsglobal.org/spec/ob/v3p0/extensions.json", include_str!("../../assets/contexts/purl_imsglobal_org_spec_ob_v3p0_extensions_json.json")),
     ("https://w3c-ccg.github.io/vc-ed/plugfest-1-2022/jff-vc-edu-plugfest-1-context.json", include_str!("../../assets/contexts/w3c_ccg_github_io_vc_ed_plugfest_1_2022_jff_vc_edu_plugfest_1_context_json.json")),
+    ("https://w3id.org/blockcerts/schema/3.0/context.json", include_str!("../../assets/contexts/w3id_org_blockcerts_v3.json")),
+    ("https://w3id.org/blockcerts/schema/3.1/context.json", include_str!("../../assets/contexts/w3id_org_blockcerts_v3_1.json")),
+    ("https://w3id.org/blockcerts/schema/3.2/context.json", include_str!("../../assets/contexts/w3id_org_blockcerts_v3_2.json")),
+    ("https://w3id.org/blockcerts/v3", include_str!("../../assets/contexts/w3id_org_blockcerts_v3.json")),
+    ("https://w3id.org/blockcerts/v3.1", include_str!("../../assets/contexts/w3id_org_blockcerts_v3_1.json")),
+    ("https://w3id.org/blockcerts/v3.2", include_str!("../../assets/contexts/w3id_org_blockcerts_v3_2.json")),
     ("https://w3id.org/citizenship/v4rc1", include_str!("../../assets/contexts/w3id_org_citizenship_v4rc1.json")),
     ("https://w3id.org/openbadges/extensions/applyLinkExtension/context.json", include_str!("../../assets/contexts/w3id_org_openbadges_extensions_applyLinkExtension_context_json.json")),
     ("https://w3id.org/openbadges/extensions/exampleExtension/context.json", include_str!("../../assets/contexts/w3id_org_openbadges_extensions_exampleExtension_context_json.json")),
@@ -31,9 +37,13 @@ static BUNDLED: [(&str, &str); 28] = [
     ("https://w3id.org/security/data-integrity/v2", include_str!("../../assets/contexts/w3id_org_security_data_integrity_v2.json")),
     ("https://w3id.org/security/multikey/v1", include_str!("../../assets/contexts/w3id_org_security_multikey_v1.json")),
     ("https://w3id.org/security/suites/ed25519-2020/v1", include_str!("../../assets/contexts/w3id_org_security_suites_ed25519_2020_v1.json")),
+    ("https://w3id.org/security/suites/merkle-2019/v1", include_str!("../../assets/contexts/w3id_org_security_suites_merkle_2019_v1.json")),
     ("https://w3id.org/security/v1", include_str!("../../assets/contexts/w3id_org_security_v1.json")),
     ("https://w3id.org/security/v2", include_str!("../../assets/contexts/w3id_org_security_v2.json")),
     ("https://w3id.org/vc/status-list/2021/v1", include_str!("../../assets/contexts/w3id_org_vc_status_list_2021_v1.json")),
+    ("https://www.blockcerts.org/schema/3.0/context.json", include_str!("../../assets/contexts/w3id_org_blockcerts_v3.json")),
+    ("https://www.blockcerts.org/schema/3.1/context.json", include_str!("../../assets/contexts/w3id_org_blockcerts_v3_1.json")),
+    ("https://www.blockcerts.org/schema/3.2/context.json", include_str!("../../assets/contexts/w3id_org_blockcerts_v3_2.json")),
     ("https://www.w3.org/2018/credentials/v1", include_str!("../../assets/contexts/www_w3_org_2018_credentials_v1.json")),
     ("https://www.w3.org/ns/credentials/examples/v2", include_str!("../../assets/contexts/www_w3_org_ns_credentials_examples_v2.json")),
     ("https://www.w3.org/ns/credentials/status/v1", include_str!("../../assets/contexts/www_w3_org_ns_credentials_status_v1.json")),
@@ -43,7 +53,7 @@ static BUNDLED: [(&str, &str); 28] = [
 ];
 
 /// Parsed bundled documents, one slot per [`BUNDLED`] entry, filled on first use.
-static PARSED: [OnceLock<Option<Arc<Value>>>; 28] = [const { OnceLock::new() }; 28];
+static PARSED: [OnceLock<Option<Arc<Value>>>; 38] = [const { OnceLock::new() }; 38];
 
 /// Resolves context URLs to parsed context documents, from the bundled set first and then
 /// from documents the wallet cached itself. Cloning is cheap.

@@ -186,9 +186,9 @@ fn verify_one(doc: &Value, proof: &Value, all: &[&Value], env: &ProofEnv) -> Pro
     check.outcome = (|| {
         let suite = Suite::of(proof).map_err(|s| {
             if proof.get("type").and_then(Value::as_str) == Some("MerkleProof2019") {
-                // Blockcerts v3: a Merkle proof whose root is anchored on a blockchain.
+                // Blockcerts v3 mixed with other proofs (alone, `verify::blockcerts` checks it).
                 Failure::Unverifiable(
-                    "it is a Blockcerts credential (MerkleProof2019): its Merkle proof is not checked by this wallet yet, and its anchor on a blockchain cannot be checked offline".into(),
+                    "it is a Blockcerts proof (MerkleProof2019) beside proofs of other kinds; the wallet checks a Merkle proof only on a credential secured by Blockcerts alone, and its anchor on a blockchain cannot be checked offline".into(),
                 )
             } else {
                 Failure::Unverifiable(format!("{s} is not supported offline"))

@@ -7,7 +7,10 @@
 //! decides validity could not be checked offline); otherwise it is **valid**. A status that
 //! could not be checked (no cached list) is shown as its own `skip` step but does not make
 //! a credential unverifiable, and an issuer missing from the trust registry is a `warn`.
+//! A Blockcerts credential's anchor on a blockchain is always such a `skip` (it cannot be
+//! checked offline), while a wrong document hash or Merkle path is a `fail`.
 
+mod blockcerts;
 mod jades;
 pub mod jws;
 mod ob2;
@@ -100,7 +103,12 @@ pub fn verify_document(doc: &Document, env: &Env, now: DateTime<Utc>) -> Verific
     let mut steps = vec![Step {
         step: StepKind::Format,
         status: StepStatus::Pass,
-        message: if doc.profile() != doc.format {
+        message: if blockcerts::is_blockcerts(&doc.credential) {
+            format!(
+                "Recognised as a Blockcerts v3 certificate ({}).",
+                doc.format.label()
+            )
+        } else if doc.profile() != doc.format {
             format!(
                 "Recognised as {} ({}).",
                 doc.profile().label(),
@@ -114,6 +122,8 @@ pub fn verify_document(doc: &Document, env: &Env, now: DateTime<Utc>) -> Verific
         jades::seal_steps(doc, &credential, env, now, &mut steps);
     } else if ob2 {
         ob2::steps(doc, env, &mut steps);
+    } else if doc.envelope == Envelope::Json && blockcerts::is_blockcerts(&doc.credential) {
+        blockcerts::steps(&doc.credential, &credential, env, &mut steps);
     } else {
         let signers = proof_steps(doc, env, &mut steps);
         issuer_steps(doc, &credential, &signers, env, &mut steps);
