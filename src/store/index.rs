@@ -8,8 +8,7 @@
 //!   space amplification low; listing decodes part A only.
 //! - `n` + content name (32 bytes) → its batch number;
 //! - `i` + content name of the credential's own `id` → content name (duplicate detection);
-//! - `p` → the first page of each listing order (50 rows), kept current by every write, so
-//!   opening a wallet shows its first page without decoding every row.
+//! - `p` → the first page of each listing order ([`super::listing`]).
 
 use super::originals::{Header, Originals, PackEntry};
 use super::Wallet;
@@ -19,13 +18,10 @@ use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// Rows kept precomputed for each listing order.
-pub const FIRST_PAGE: usize = 50;
-
 const BATCH_PREFIX: u8 = b'b';
-const NAME_PREFIX: u8 = b'n';
+pub(super) const NAME_PREFIX: u8 = b'n';
 const ID_PREFIX: u8 = b'i';
-const PAGE_KEY: &[u8] = b"p";
+pub(super) const PAGE_KEY: &[u8] = b"p";
 
 /// A credential as the wallet holds it.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -73,18 +69,6 @@ pub struct CredentialSummary {
     pub checked_at: String,
 }
 
-/// How to sort a listing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "lowercase")]
-pub enum SortKey {
-    /// Newest first.
-    Date,
-    /// By issuer name.
-    Issuer,
-    /// Most ECTS first.
-    Ects,
-}
-
 impl StoredCredential {
     /// The summary row of this record.
     pub fn summary(&self) -> CredentialSummary {
@@ -105,26 +89,6 @@ impl StoredCredential {
     }
 }
 
-/// Sort rows in a listing order; ties are broken by wallet id so every listing (and the
-/// precomputed first page) agrees.
-pub fn sort_rows(rows: &mut [CredentialSummary], sort: SortKey) {
-    match sort {
-        SortKey::Date => rows.sort_by(|a, b| b.issued.cmp(&a.issued).then(a.id.cmp(&b.id))),
-        SortKey::Issuer => rows.sort_by(|a, b| {
-            a.issuer
-                .cmp(&b.issuer)
-                .then(a.title.cmp(&b.title))
-                .then(a.id.cmp(&b.id))
-        }),
-        SortKey::Ects => rows.sort_by(|a, b| {
-            b.ects
-                .unwrap_or(0.0)
-                .total_cmp(&a.ects.unwrap_or(0.0))
-                .then(a.id.cmp(&b.id))
-        }),
-    }
-}
-
 /// A credential to write in a batch: its record and its original's encoded frame.
 pub(crate) struct NewCredential {
     pub record: StoredCredential,
@@ -133,52 +97,22 @@ pub(crate) struct NewCredential {
 
 /// Part A of a batch: the pack and a row per credential.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct Rows {
+pub(super) struct Rows {
     pack: String,
-    rows: Vec<Row>,
+    pub(super) rows: Vec<Row>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct Row {
+pub(super) struct Row {
     offset: u64,
     len: u32,
-    summary: CredentialSummary,
+    pub(super) summary: CredentialSummary,
 }
 
 /// A whole batch: part A and the full records (part B), in the same order.
 struct Batch {
     rows: Rows,
     records: Vec<StoredCredential>,
-}
-
-/// The precomputed first page of each listing order.
-#[derive(Debug, Default, Serialize, Deserialize)]
-struct FirstPage {
-    date: Vec<CredentialSummary>,
-    issuer: Vec<CredentialSummary>,
-    ects: Vec<CredentialSummary>,
-}
-
-impl FirstPage {
-    fn of(&self, sort: SortKey) -> &Vec<CredentialSummary> {
-        match sort {
-            SortKey::Date => &self.date,
-            SortKey::Issuer => &self.issuer,
-            SortKey::Ects => &self.ects,
-        }
-    }
-
-    fn merge(&mut self, rows: &[CredentialSummary]) {
-        for (v, sort) in [
-            (&mut self.date, SortKey::Date),
-            (&mut self.issuer, SortKey::Issuer),
-            (&mut self.ects, SortKey::Ects),
-        ] {
-            v.extend(rows.iter().cloned());
-            sort_rows(v, sort);
-            v.truncate(FIRST_PAGE);
-        }
-    }
 }
 
 fn batch_key(no: u64) -> Vec<u8> {
@@ -203,7 +137,7 @@ fn name_from_raw(raw: &[u8]) -> String {
     super::crypto::hex(raw)
 }
 
-fn json<T: Serialize>(v: &T) -> Result<Vec<u8>> {
+pub(super) fn json<T: Serialize>(v: &T) -> Result<Vec<u8>> {
     serde_json::to_vec(v).map_err(|e| Error::Internal(e.to_string()))
 }
 
@@ -324,7 +258,7 @@ impl Wallet {
         Ok((plain, a_len))
     }
 
-    fn decode_rows(&self, key: &[u8], value: &[u8]) -> Result<Rows> {
+    pub(super) fn decode_rows(&self, key: &[u8], value: &[u8]) -> Result<Rows> {
         let (plain, a_len) = self.batch_parts(key, value)?;
         serde_json::from_slice(&inflate(&plain[4..4 + a_len])?)
             .map_err(|e| self.unreadable(&e.to_string()))
@@ -342,62 +276,18 @@ impl Wallet {
         Ok(Batch { rows, records })
     }
 
-    fn unreadable(&self, detail: &str) -> Error {
+    pub(super) fn unreadable(&self, detail: &str) -> Error {
         Error::WalletDamaged {
             path: self.dir.clone(),
             detail: format!("index entry unreadable ({detail}); run `mcx repair`"),
         }
     }
 
-    fn encode_page(&self, page: &FirstPage) -> Result<Vec<u8>> {
-        Ok(self.seal(&deflate(&json(page)?), PAGE_KEY))
-    }
-
-    fn first_page(&self) -> Result<Option<FirstPage>> {
-        let Some(v) = self.index.get(PAGE_KEY).map_err(|e| self.damaged(e))? else {
-            return Ok(None);
-        };
-        let plain = inflate(&self.unseal(&v, PAGE_KEY)?)?;
-        serde_json::from_slice(&plain)
-            .map(Some)
-            .map_err(|e| self.unreadable(&e.to_string()))
-    }
-
-    fn compute_first_page(&self) -> Result<FirstPage> {
-        let mut page = FirstPage::default();
-        page.merge(&self.all_rows()?);
-        Ok(page)
-    }
-
-    /// Rebuild the precomputed first page from every row (after a removal or re-check).
-    /// Not flushed.
-    pub(crate) fn refresh_first_page(&self) -> Result<()> {
-        let page = self.compute_first_page()?;
-        self.index
-            .insert(PAGE_KEY, self.encode_page(&page)?)
-            .map_err(|e| self.damaged(e))?;
-        Ok(())
-    }
-
     /// Every batch: (key, value).
-    fn batches(&self) -> impl Iterator<Item = Result<(sled::IVec, sled::IVec)>> + '_ {
+    pub(super) fn batches(&self) -> impl Iterator<Item = Result<(sled::IVec, sled::IVec)>> + '_ {
         self.index
             .scan_prefix([BATCH_PREFIX])
             .map(|r| r.map_err(|e| self.damaged(e)))
-    }
-
-    fn all_rows(&self) -> Result<Vec<CredentialSummary>> {
-        let mut rows = Vec::new();
-        for item in self.batches() {
-            let (k, v) = item?;
-            rows.extend(
-                self.decode_rows(&k, &v)?
-                    .rows
-                    .into_iter()
-                    .map(|r| r.summary),
-            );
-        }
-        Ok(rows)
     }
 
     /// The batch number holding a wallet id.
@@ -434,50 +324,6 @@ impl Wallet {
         self.index
             .contains_key(name_key(id))
             .map_err(|e| self.damaged(e))
-    }
-
-    /// How many credentials the wallet holds.
-    pub fn count(&self) -> Result<usize> {
-        let mut n = 0;
-        for k in self.index.scan_prefix([NAME_PREFIX]).keys() {
-            k.map_err(|e| self.damaged(e))?;
-            n += 1;
-        }
-        Ok(n)
-    }
-
-    /// The summary rows of every credential, sorted.
-    pub fn list(&self, sort: SortKey) -> Result<Vec<CredentialSummary>> {
-        let mut rows = self.all_rows()?;
-        sort_rows(&mut rows, sort);
-        Ok(rows)
-    }
-
-    /// `limit` rows of a listing from `offset`. The first page of each order is kept
-    /// precomputed, so showing it does not decode every row.
-    pub fn page(
-        &self,
-        sort: SortKey,
-        offset: usize,
-        limit: usize,
-    ) -> Result<Vec<CredentialSummary>> {
-        if offset + limit <= FIRST_PAGE {
-            if let Some(page) = self.first_page()? {
-                return Ok(page
-                    .of(sort)
-                    .iter()
-                    .skip(offset)
-                    .take(limit)
-                    .cloned()
-                    .collect());
-            }
-        }
-        Ok(self
-            .list(sort)?
-            .into_iter()
-            .skip(offset)
-            .take(limit)
-            .collect())
     }
 
     /// A credential's record, found by wallet id or by a unique prefix of it, or by its own id.
@@ -679,7 +525,7 @@ impl Wallet {
 }
 
 /// DEFLATE, for index values (JSON compresses to about a fifth).
-fn deflate(bytes: &[u8]) -> Vec<u8> {
+pub(super) fn deflate(bytes: &[u8]) -> Vec<u8> {
     use std::io::Write;
     let mut enc = flate2::write::DeflateEncoder::new(
         Vec::with_capacity(bytes.len() / 4),
@@ -690,7 +536,7 @@ fn deflate(bytes: &[u8]) -> Vec<u8> {
     enc.finish().unwrap_or_default()
 }
 
-fn inflate(bytes: &[u8]) -> Result<Vec<u8>> {
+pub(super) fn inflate(bytes: &[u8]) -> Result<Vec<u8>> {
     use std::io::Read;
     let mut out = Vec::new();
     flate2::read::DeflateDecoder::new(bytes)

@@ -20,6 +20,8 @@ pub mod crypto;
 mod demo;
 mod import;
 mod index;
+mod listing;
+mod migrate;
 pub mod originals;
 mod qualifications;
 mod trust;
@@ -27,7 +29,8 @@ mod trust;
 pub use backup::RestoreReport;
 pub use demo::{demo_catalogue, DemoReport};
 pub use import::{collect, ImportItem, ImportOutcome, ImportReport, Progress, RepairReport};
-pub use index::{sort_rows, CredentialSummary, SortKey, StoredCredential, FIRST_PAGE};
+pub use index::{CredentialSummary, StoredCredential};
+pub use listing::{sort_rows, SortKey, FIRST_PAGE};
 pub use qualifications::{StackResult, StoredQualification};
 pub use trust::{check_signed_by_issuer, Registry};
 
@@ -48,7 +51,7 @@ pub const SCHEMA_VERSION: u32 = 2;
 /// Credentials acknowledged together: one pack, one atomic index batch, one flush.
 pub(crate) const BATCH: usize = 256;
 
-const META_SCHEMA: &[u8] = b"schema_version";
+pub(crate) const META_SCHEMA: &[u8] = b"schema_version";
 const KEYRING: &str = "keyring.json";
 
 /// An open wallet. Only one process may hold a wallet open at a time.
@@ -361,52 +364,6 @@ impl Wallet {
             if !kept.contains(old) {
                 self.originals.remove_pack(old)?;
             }
-        }
-        self.originals.sync_dir()
-    }
-
-    /// Schema 1 → 2: every original file of the old index goes into packs (its frame
-    /// unchanged), its record (not re-verified) into the new index; then the old trees are
-    /// dropped, the version set, the index flushed, and only then the old files removed. An
-    /// interrupted migration runs again from the start on the next open (packs are
-    /// deterministic, so rewriting them is harmless).
-    fn migrate_from_1(&self) -> Result<()> {
-        let old = self
-            .db
-            .open_tree("credentials")
-            .map_err(|e| self.damaged(e))?;
-        self.index.clear().map_err(|e| self.damaged(e))?;
-        let mut migrated = Vec::new();
-        let mut items = Vec::new();
-        for item in old.iter() {
-            let (k, v) = item.map_err(|e| self.damaged(e))?;
-            let name = String::from_utf8_lossy(&k).to_string();
-            let plain = index::unpack_legacy(&self.unseal(&v, &k)?)?;
-            let record: StoredCredential =
-                serde_json::from_slice(&plain).map_err(|e| Error::WalletDamaged {
-                    path: self.dir.clone(),
-                    detail: format!("index entry {name} unreadable ({e}); run `mcx repair`"),
-                })?;
-            // An entry whose file is gone has nothing left to migrate.
-            let Ok(frame) = self.originals.read_legacy(&name) else {
-                continue;
-            };
-            migrated.push(name);
-            items.push(NewCredential { record, frame });
-            if items.len() == BATCH {
-                self.store_batch(std::mem::take(&mut items))?;
-            }
-        }
-        self.store_batch(items)?;
-        for tree in ["credentials", "summaries", "ids"] {
-            self.db.drop_tree(tree).map_err(|e| self.damaged(e))?;
-        }
-        self.db
-            .insert(META_SCHEMA, &SCHEMA_VERSION.to_be_bytes())
-            .map_err(|e| self.damaged(e))?;
-        self.flush()?;
-        for name in &migrated {
-            self.originals.remove_legacy(name)?;
         }
         self.originals.sync_dir()
     }
