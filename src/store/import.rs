@@ -391,6 +391,7 @@ impl Wallet {
         // A credential found twice (a pack left by an interrupted removal or import) is
         // indexed once.
         let mut seen = HashSet::new();
+        let mut redundant = Vec::new();
         for pack in &scan.packs {
             let bytes = match self.originals.read_pack(pack) {
                 Ok(b) => b,
@@ -400,11 +401,13 @@ impl Wallet {
                 }
             };
             let (entries, problems) = Originals::parse_pack(&bytes);
+            let whole = problems.is_empty() && !entries.is_empty();
             report
                 .unreadable
                 .extend(problems.into_iter().map(|p| format!("pack {pack}: {p}")));
             let mut kept = Vec::new();
             let mut records = Vec::new();
+            let unreadable_before = report.unreadable.len();
             for e in entries {
                 if seen.contains(&e.name) {
                     continue;
@@ -422,6 +425,10 @@ impl Wallet {
             report.restored += records.len();
             if !records.is_empty() {
                 self.index_pack(pack.clone(), &kept, records)?;
+            } else if whole && kept.is_empty() && unreadable_before == report.unreadable.len() {
+                // Every original in it is indexed from another pack (left by an interrupted
+                // import or removal): nothing is lost by deleting it.
+                redundant.push(pack);
             }
         }
         let mut moved = Vec::new();
@@ -454,6 +461,9 @@ impl Wallet {
         self.flush()?;
         for name in moved {
             self.originals.remove_legacy(name)?;
+        }
+        for pack in redundant {
+            self.originals.remove_pack(pack)?;
         }
         self.originals.sync_dir()?;
         Ok(report)

@@ -383,6 +383,9 @@ impl Wallet {
         &self,
         mut check: impl FnMut(&[u8]) -> Option<Verification>,
     ) -> Result<Vec<StoredCredential>> {
+        // Until every batch is rewritten there is no precomputed page (listing falls back to
+        // the rows), so a crash half-way cannot leave a page that disagrees with them.
+        self.index.remove(PAGE_KEY).map_err(|e| self.damaged(e))?;
         let mut out = Vec::new();
         let keys: Vec<sled::IVec> = self
             .index
@@ -513,8 +516,12 @@ impl Wallet {
             batch.rows.pack = pack;
             b.insert(bk.clone(), self.encode_batch(&bk, &batch)?);
         }
+        let mut rows = self.all_rows()?;
+        rows.retain(|r| r.id != rec.id);
+        let mut page = super::listing::FirstPage::default();
+        page.merge(&rows);
+        b.insert(PAGE_KEY, self.encode_page(&page)?);
         self.index.apply_batch(b).map_err(|e| self.damaged(e))?;
-        self.refresh_first_page()?;
         self.flush()?;
         if batch.records.is_empty() || batch.rows.pack != old_pack {
             self.originals.remove_pack(&old_pack)?;

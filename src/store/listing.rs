@@ -95,8 +95,7 @@ impl Wallet {
         Ok(page)
     }
 
-    /// Rebuild the precomputed first page from every row (after a removal or re-check).
-    /// Not flushed.
+    /// Rebuild the precomputed first page from every row (after a re-check). Not flushed.
     pub(crate) fn refresh_first_page(&self) -> Result<()> {
         let page = self.compute_first_page()?;
         self.index
@@ -105,7 +104,7 @@ impl Wallet {
         Ok(())
     }
 
-    fn all_rows(&self) -> Result<Vec<CredentialSummary>> {
+    pub(super) fn all_rows(&self) -> Result<Vec<CredentialSummary>> {
         let mut rows = Vec::new();
         for item in self.batches() {
             let (k, v) = item?;
@@ -161,5 +160,72 @@ impl Wallet {
             .skip(offset)
             .take(limit)
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::signed;
+    use super::super::ImportItem;
+    use super::*;
+
+    /// The precomputed first page always equals the head of the full listing: after
+    /// imports in several batches, a removal from the first page, and a re-check.
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn the_first_page_agrees_with_the_full_listing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let wallet = Wallet::open(tmp.path()).unwrap();
+        let items = |range: std::ops::Range<usize>, all: &[Vec<u8>]| {
+            all[range]
+                .iter()
+                .map(|b| ImportItem {
+                    bytes: b.clone(),
+                    source: "test".into(),
+                })
+                .collect::<Vec<_>>()
+        };
+        let all = signed(120);
+        let now = chrono::Utc::now();
+        wallet
+            .import(items(0..70, &all), false, now, &mut |_, _| {})
+            .unwrap();
+        wallet
+            .import(items(70..120, &all), false, now, &mut |_, _| {})
+            .unwrap();
+        let check = |w: &Wallet| {
+            for sort in [SortKey::Date, SortKey::Issuer, SortKey::Ects] {
+                let ids = |rows: Vec<CredentialSummary>| -> Vec<String> {
+                    rows.into_iter().map(|r| r.id).collect()
+                };
+                let full = ids(w.list(sort).unwrap());
+                assert_eq!(
+                    ids(w.page(sort, 0, FIRST_PAGE).unwrap()),
+                    full[..FIRST_PAGE]
+                );
+                assert_eq!(ids(w.page(sort, 10, 20).unwrap()), full[10..30]);
+                assert_eq!(ids(w.page(sort, 40, 30).unwrap()), full[40..70]);
+            }
+        };
+        check(&wallet);
+        assert_eq!(wallet.count().unwrap(), 120);
+        let first = wallet.page(SortKey::Date, 0, 1).unwrap()[0].id.clone();
+        wallet.remove(&first).unwrap();
+        assert_eq!(wallet.count().unwrap(), 119);
+        assert!(wallet
+            .list(SortKey::Date)
+            .unwrap()
+            .iter()
+            .all(|r| r.id != first));
+        check(&wallet);
+        wallet.reverify(now).unwrap();
+        check(&wallet);
+        drop(wallet);
+        let wallet = Wallet::open(tmp.path()).unwrap();
+        check(&wallet);
+        // The removed credential's original is gone from the packs too.
+        let report = wallet.repair(now).unwrap();
+        assert_eq!(report.restored, 119);
+        check(&wallet);
     }
 }

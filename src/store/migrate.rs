@@ -56,37 +56,8 @@ impl Wallet {
 #[cfg(test)]
 mod tests {
     use super::super::originals::{Header, Originals};
+    use super::super::test_util::signed;
     use super::*;
-    use crate::proof::{contexts::ContextLoader, di, keys::KeyPair};
-
-    #[allow(clippy::unwrap_used)]
-    fn signed(n: usize) -> Vec<Vec<u8>> {
-        let key = KeyPair::generate();
-        let loader = ContextLoader::bundled();
-        (0..n)
-            .map(|i| {
-                let doc = serde_json::json!({
-                    "@context": ["https://www.w3.org/ns/credentials/v2"],
-                    "id": format!("urn:uuid:00000000-0000-4000-8000-{i:012}"),
-                    "type": ["VerifiableCredential"],
-                    "issuer": key.did(),
-                    "validFrom": "2025-01-01T00:00:00Z",
-                    "name": format!("Module {i}"),
-                    "credentialSubject": {"id": "did:example:learner"}
-                });
-                let opts = di::SignOptions {
-                    suite: di::Suite::EddsaJcs2022,
-                    purpose: "assertionMethod".into(),
-                    created: chrono::Utc::now(),
-                    challenge: None,
-                    domain: None,
-                    expires: None,
-                };
-                let v = di::sign(&doc, &key, &opts, &loader).unwrap();
-                serde_json::to_vec(&v).unwrap()
-            })
-            .collect()
-    }
 
     /// A schema-1 wallet (one file per original, a record per credential in the
     /// `credentials` tree) opens as schema 2 with the same credentials, records and bytes.

@@ -493,3 +493,38 @@ fn map_sled_open_error(dir: &Path, e: sled::Error) -> Error {
         },
     }
 }
+
+#[cfg(test)]
+mod test_util {
+    use crate::proof::{contexts::ContextLoader, di, keys::KeyPair};
+
+    /// `n` distinct signed credentials (eddsa-jcs-2022, one issuer, dates spread over a year).
+    #[allow(clippy::unwrap_used)]
+    pub fn signed(n: usize) -> Vec<Vec<u8>> {
+        let key = KeyPair::generate();
+        let loader = ContextLoader::bundled();
+        (0..n)
+            .map(|i| {
+                let doc = serde_json::json!({
+                    "@context": ["https://www.w3.org/ns/credentials/v2"],
+                    "id": format!("urn:uuid:00000000-0000-4000-8000-{i:012}"),
+                    "type": ["VerifiableCredential"],
+                    "issuer": key.did(),
+                    "validFrom": format!("2025-{:02}-01T00:00:00Z", 1 + i % 12),
+                    "name": format!("Module {i}"),
+                    "credentialSubject": {"id": "did:example:learner"}
+                });
+                let opts = di::SignOptions {
+                    suite: di::Suite::EddsaJcs2022,
+                    purpose: "assertionMethod".into(),
+                    created: chrono::Utc::now(),
+                    challenge: None,
+                    domain: None,
+                    expires: None,
+                };
+                let v = di::sign(&doc, &key, &opts, &loader).unwrap();
+                serde_json::to_vec(&v).unwrap()
+            })
+            .collect()
+    }
+}
