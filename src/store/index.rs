@@ -8,6 +8,8 @@
 //!   space amplification low; listing decodes part A only.
 //! - `n` + content name (32 bytes) → its batch number;
 //! - `i` + content name of the credential's own `id` → content name (duplicate detection);
+//! - `k` + pack name → nothing: the packs the index refers to, so a pack left by an
+//!   interrupted write is found without decoding every batch;
 //! - `p` → the first page of each listing order ([`super::listing`]).
 
 use super::originals::{Header, Originals, PackEntry};
@@ -21,6 +23,7 @@ use ts_rs::TS;
 const BATCH_PREFIX: u8 = b'b';
 pub(super) const NAME_PREFIX: u8 = b'n';
 const ID_PREFIX: u8 = b'i';
+const PACK_PREFIX: u8 = b'k';
 pub(super) const PAGE_KEY: &[u8] = b"p";
 
 /// A credential as the wallet holds it.
@@ -98,38 +101,44 @@ pub(crate) struct NewCredential {
 /// Part A of a batch: the pack and a row per credential.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) struct Rows {
-    pack: String,
+    pub(super) pack: String,
     pub(super) rows: Vec<Row>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) struct Row {
-    offset: u64,
-    len: u32,
+    pub(super) offset: u64,
+    pub(super) len: u32,
     pub(super) summary: CredentialSummary,
 }
 
 /// A whole batch: part A and the full records (part B), in the same order.
-struct Batch {
-    rows: Rows,
-    records: Vec<StoredCredential>,
+pub(super) struct Batch {
+    pub(super) rows: Rows,
+    pub(super) records: Vec<StoredCredential>,
 }
 
-fn batch_key(no: u64) -> Vec<u8> {
+pub(super) fn batch_key(no: u64) -> Vec<u8> {
     let mut k = vec![BATCH_PREFIX];
     k.extend_from_slice(&no.to_be_bytes());
     k
 }
 
-fn name_key(name: &str) -> Vec<u8> {
+pub(super) fn name_key(name: &str) -> Vec<u8> {
     let mut k = vec![NAME_PREFIX];
     k.extend(super::crypto::unhex(name).unwrap_or_else(|| name.as_bytes().to_vec()));
     k
 }
 
-fn id_key(hashed: &str) -> Vec<u8> {
+pub(super) fn id_key(hashed: &str) -> Vec<u8> {
     let mut k = vec![ID_PREFIX];
     k.extend(super::crypto::unhex(hashed).unwrap_or_else(|| hashed.as_bytes().to_vec()));
+    k
+}
+
+pub(super) fn pack_key(pack: &str) -> Vec<u8> {
+    let mut k = vec![PACK_PREFIX];
+    k.extend(super::crypto::unhex(pack).unwrap_or_else(|| pack.as_bytes().to_vec()));
     k
 }
 
@@ -217,6 +226,7 @@ impl Wallet {
                 );
             }
         }
+        b.insert(pack_key(&rows.pack), &[][..]);
         let value = self.encode_batch(&key, &Batch { rows, records })?;
         b.insert(key, value);
         b.insert(PAGE_KEY, self.encode_page(&page)?);
@@ -237,7 +247,7 @@ impl Wallet {
             .unwrap_or(0))
     }
 
-    fn encode_batch(&self, key: &[u8], b: &Batch) -> Result<Vec<u8>> {
+    pub(super) fn encode_batch(&self, key: &[u8], b: &Batch) -> Result<Vec<u8>> {
         let a = deflate(&json(&b.rows)?);
         let records = deflate(&json(&b.records)?);
         let mut out = Vec::with_capacity(4 + a.len() + records.len());
@@ -291,7 +301,7 @@ impl Wallet {
     }
 
     /// The batch number holding a wallet id.
-    fn batch_of(&self, id: &str) -> Result<Option<u64>> {
+    pub(super) fn batch_of(&self, id: &str) -> Result<Option<u64>> {
         Ok(self
             .index
             .get(name_key(id))
@@ -299,7 +309,7 @@ impl Wallet {
             .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes)))
     }
 
-    fn load_batch(&self, no: u64) -> Result<Batch> {
+    pub(super) fn load_batch(&self, no: u64) -> Result<Batch> {
         let key = batch_key(no);
         let v = self
             .index
@@ -370,7 +380,7 @@ impl Wallet {
         Ok(out)
     }
 
-    fn damaged_original(&self, name: &str, detail: &str) -> Error {
+    pub(super) fn damaged_original(&self, name: &str, detail: &str) -> Error {
         Error::WalletDamaged {
             path: self.dir.clone(),
             detail: format!("original {name}: {detail}"),
@@ -444,7 +454,7 @@ impl Wallet {
             .map_err(|d| self.damaged_original(&key, &d))
     }
 
-    fn resolve_id(&self, id: &str) -> Result<String> {
+    pub(super) fn resolve_id(&self, id: &str) -> Result<String> {
         if id.len() >= 6 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
             let id = id.to_ascii_lowercase();
             let even = &id[..id.len() / 2 * 2];
@@ -469,74 +479,15 @@ impl Wallet {
         self.id_for_credential_id(id)?
             .ok_or_else(|| Error::NotFound(format!("credential {id}")))
     }
-
-    /// Remove a credential: a new pack without its original replaces the old one, the index
-    /// is updated in one atomic batch and flushed, then the old pack is deleted.
-    pub fn remove(&self, id: &str) -> Result<StoredCredential> {
-        let key = self.resolve_id(id)?;
-        let no = self
-            .batch_of(&key)?
-            .ok_or_else(|| Error::NotFound(format!("credential {id}")))?;
-        let bk = batch_key(no);
-        let mut batch = self.load_batch(no)?;
-        let at = batch
-            .records
-            .iter()
-            .position(|r| r.id == key)
-            .ok_or_else(|| self.unreadable("a credential is missing from its batch"))?;
-        let rec = batch.records.remove(at);
-        batch.rows.rows.remove(at);
-        let old_pack = batch.rows.pack.clone();
-        let mut b = sled::Batch::default();
-        b.remove(name_key(&rec.id));
-        if let Some(cid) = &rec.credential_id {
-            b.remove(id_key(&self.name_of(cid.as_bytes())));
-        }
-        if batch.records.is_empty() {
-            b.remove(bk);
-        } else {
-            let bytes = self.originals.read_pack(&old_pack)?;
-            let frames: Vec<(String, Vec<u8>)> = batch
-                .rows
-                .rows
-                .iter()
-                .map(|r| {
-                    bytes
-                        .get(r.offset as usize..)
-                        .and_then(|f| f.get(..r.len as usize))
-                        .map(|f| (r.summary.id.clone(), f.to_vec()))
-                        .ok_or_else(|| self.damaged_original(&r.summary.id, "pack cut off"))
-                })
-                .collect::<Result<_>>()?;
-            let (pack, entries) = self.originals.write_pack(&frames)?;
-            for (row, e) in batch.rows.rows.iter_mut().zip(&entries) {
-                row.offset = e.offset;
-                row.len = e.len;
-            }
-            batch.rows.pack = pack;
-            b.insert(bk.clone(), self.encode_batch(&bk, &batch)?);
-        }
-        let mut rows = self.all_rows()?;
-        rows.retain(|r| r.id != rec.id);
-        let mut page = super::listing::FirstPage::default();
-        page.merge(&rows);
-        b.insert(PAGE_KEY, self.encode_page(&page)?);
-        self.index.apply_batch(b).map_err(|e| self.damaged(e))?;
-        self.flush()?;
-        if batch.records.is_empty() || batch.rows.pack != old_pack {
-            self.originals.remove_pack(&old_pack)?;
-            self.originals.sync_dir()?;
-        }
-        Ok(rec)
-    }
 }
 
-/// DEFLATE, for index values (JSON compresses to about a fifth).
+/// DEFLATE at level 3, for index values: JSON compresses to about a fifth, at about half the
+/// CPU of the default level (which matters on two cores while verification runs).
 pub(super) fn deflate(bytes: &[u8]) -> Vec<u8> {
     use std::io::Write;
     let mut enc = flate2::write::DeflateEncoder::new(
         Vec::with_capacity(bytes.len() / 4),
-        flate2::Compression::default(),
+        flate2::Compression::new(3),
     );
     // Writing into a Vec cannot fail.
     let _ = enc.write_all(bytes);

@@ -24,6 +24,7 @@ mod listing;
 mod migrate;
 pub mod originals;
 mod qualifications;
+mod removal;
 mod trust;
 
 pub use backup::RestoreReport;
@@ -147,6 +148,7 @@ impl Wallet {
         };
         wallet.check_schema()?;
         wallet.ensure_holder_key()?;
+        wallet.collect_orphan_packs()?;
         Ok(wallet)
     }
 
