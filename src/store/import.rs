@@ -176,7 +176,7 @@ impl Wallet {
     /// per item, in order.
     ///
     /// Batches are pipelined: while one batch is written (its pack synced, its index entries
-    /// flushed) on its own thread, the next is verified on [`VERIFY_THREADS`] threads. A batch
+    /// flushed) on its own thread, the next is verified on two threads. A batch
     /// is acknowledged through `progress` only once its write has finished, in order.
     pub fn import(
         &self,

@@ -5,7 +5,7 @@
 //!
 //! - `originals/`: the signed originals in immutable, content-addressed pack files, one per
 //!   acknowledged batch ([`originals`]), the source of truth;
-//! - `index.sled/`: the sled database: the derived views and verification results ([`index`]),
+//! - `index.sled/`: the sled database: the derived views and verification results (`src/store/index.rs`),
 //!   the learner's holder key, settings and caches (trust registry, status lists, DID
 //!   documents);
 //! - `keyring.json`, only in a wallet locked with a passphrase: the wrapped data key
