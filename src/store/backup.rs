@@ -4,8 +4,9 @@
 //! passphrase with the same construction as the wallet ([`super::crypto`]).
 
 use super::crypto::{KdfCost, Sealer, WrappedKey};
-use super::originals::Header;
-use super::Wallet;
+use super::index::NewCredential;
+use super::originals::{Header, Originals};
+use super::{Wallet, BATCH};
 use crate::{Error, Result};
 use base64::Engine;
 use chrono::{DateTime, Utc};
@@ -118,7 +119,7 @@ impl Wallet {
             .map_err(|_| Error::BadInput("the backup is damaged or was altered".into()))?;
         let bundle: Bundle = serde_json::from_slice(&plain)
             .map_err(|e| Error::BadInput(format!("the backup is damaged: {e}")))?;
-        if !merge && !self.credentials.is_empty() {
+        if !merge && self.count()? > 0 {
             return Err(Error::BadInput("the wallet is not empty; restore with --merge to add the backup's credentials to it".into()));
         }
         let env_v = self.env()?;
@@ -127,28 +128,38 @@ impl Wallet {
             already_present: 0,
             caches: 0,
         };
+        let mut seen = std::collections::HashSet::new();
+        let mut items = Vec::new();
         for (header, b64) in &bundle.originals {
             let original = B64
                 .decode(b64)
                 .map_err(|_| Error::BadInput("the backup is damaged (an original)".into()))?;
             let name = self.name_of(&original);
-            if self.contains(&name)? {
+            if seen.contains(&name) || self.contains(&name)? {
                 report.already_present += 1;
                 continue;
             }
             let doc = crate::formats::parse_document(&original)?;
             let verification = crate::verify::verify_document(&doc, &env_v, now);
-            let stored = self.store_original(&original, header)?;
-            self.put_record(&super::StoredCredential {
-                id: stored,
-                credential_id: verification.credential.id.clone(),
-                imported_at: header.imported_at.clone(),
-                source: header.source.clone(),
-                forced: header.forced,
-                verification,
-            })?;
+            let frame = Originals::encode(&name, header, &original, self.sealer.as_ref())?;
+            seen.insert(name.clone());
+            items.push(NewCredential {
+                record: super::StoredCredential {
+                    id: name,
+                    credential_id: verification.credential.id.clone(),
+                    imported_at: header.imported_at.clone(),
+                    source: header.source.clone(),
+                    forced: header.forced,
+                    verification,
+                },
+                frame,
+            });
             report.restored += 1;
+            if items.len() == BATCH {
+                self.store_batch(std::mem::take(&mut items))?;
+            }
         }
+        self.store_batch(items)?;
         for (k, b64) in &bundle.caches {
             let v = B64
                 .decode(b64)
@@ -171,7 +182,6 @@ impl Wallet {
                 .insert("holder", self.seal(bundle.holder.as_bytes(), b"holder"))
                 .map_err(|e| self.damaged(e))?;
         }
-        self.originals.sync_dir()?;
         self.flush()?;
         Ok(report)
     }

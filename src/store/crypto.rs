@@ -5,7 +5,7 @@
 //! the item's role as associated data). The data key is wrapped with a key derived from the
 //! passphrase by Argon2id (RFC 9106; 64 MiB, 3 passes by default; the parameters are stored
 //! beside the wrapped key). Changing the passphrase re-wraps only the data key, one atomic
-//! file replacement. File names of originals are an HMAC-SHA-256 of the content under a
+//! file replacement. Content names of originals are an HMAC-SHA-256 of the content under a
 //! key derived from the data key, so names reveal nothing about which credentials a locked
 //! wallet holds.
 

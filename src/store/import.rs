@@ -2,12 +2,12 @@
 //! ending as imported, duplicate (same bytes or same credential id) or rejected with the
 //! reason. A credential that does not verify is refused unless the learner forces it, and
 //! then it stays flagged "not verified". Items are processed in batches; a batch is
-//! acknowledged (reported through `progress`) only after its files are synced and its index
+//! acknowledged (reported through `progress`) only after its pack is synced and its index
 //! entries flushed.
 
-use super::index::StoredCredential;
-use super::originals::Header;
-use super::Wallet;
+use super::index::{NewCredential, StoredCredential};
+use super::originals::{Header, Originals};
+use super::{Wallet, BATCH};
 use crate::model::{StepStatus, Verdict};
 use crate::verify::{self, Env};
 use crate::{formats, Result};
@@ -17,8 +17,6 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use ts_rs::TS;
 
-/// Items acknowledged together (one folder sync, one index flush).
-const BATCH: usize = 256;
 /// Largest single file read for import.
 const MAX_FILE: u64 = 16 * 1024 * 1024;
 
@@ -150,6 +148,23 @@ fn refusal(v: &verify::Verification) -> String {
     }
 }
 
+/// An item after the parallel stage: unwrapped, named, parsed and verified.
+struct Prepared {
+    bytes: Vec<u8>,
+    name: String,
+    stage: Stage,
+}
+
+enum Stage {
+    Rejected(String),
+    /// The same bytes are already in the wallet.
+    Held,
+    Verified(Box<verify::Verification>),
+}
+
+/// Threads that verify an import (this machine class has two cores; a third thread writes).
+const VERIFY_THREADS: usize = 2;
+
 impl Wallet {
     /// The verification environment from this wallet's caches (contexts, keys, status lists,
     /// trust registry).
@@ -159,6 +174,10 @@ impl Wallet {
 
     /// Import `items`; `force` keeps items that do not verify (flagged). Returns one report
     /// per item, in order.
+    ///
+    /// Batches are pipelined: while one batch is written (its pack synced, its index entries
+    /// flushed) on its own thread, the next is verified on two threads. A batch
+    /// is acknowledged through `progress` only once its write has finished, in order.
     pub fn import(
         &self,
         items: Vec<ImportItem>,
@@ -172,75 +191,126 @@ impl Wallet {
         let mut seen_names = HashSet::new();
         let mut seen_ids = HashSet::new();
         let imported_at = now.to_rfc3339_opts(SecondsFormat::Secs, true);
-        for chunk in items.chunks(BATCH) {
-            let mut pending = Vec::new();
-            let mut files = Vec::new();
-            for item in chunk {
-                let outcome = self.import_one(
-                    item,
-                    force,
-                    now,
-                    &env,
-                    &imported_at,
-                    &mut seen_names,
-                    &mut seen_ids,
-                    &mut pending,
-                    &mut files,
-                )?;
-                reports.push(ImportReport {
-                    source: item.source.clone(),
-                    outcome,
-                });
-            }
-            if !pending.is_empty() {
-                self.originals.write_batch(&files)?;
-                for rec in &pending {
-                    self.put_record(rec)?;
+        std::thread::scope(|s| -> Result<()> {
+            let mut writing: Option<(std::thread::ScopedJoinHandle<'_, Result<()>>, usize)> = None;
+            for chunk in items.chunks(BATCH) {
+                let prepared = self.prepare(chunk, &env, now)?;
+                let mut batch = Vec::new();
+                for (item, p) in chunk.iter().zip(prepared) {
+                    let outcome = self.decide(
+                        item,
+                        p,
+                        force,
+                        &imported_at,
+                        &mut seen_names,
+                        &mut seen_ids,
+                        &mut batch,
+                    )?;
+                    reports.push(ImportReport {
+                        source: item.source.clone(),
+                        outcome,
+                    });
                 }
-                self.flush()?;
+                if let Some((handle, done)) = writing.take() {
+                    join(handle)?;
+                    progress(done, total);
+                }
+                let done = reports.len();
+                writing = Some((s.spawn(move || self.write_batch(batch)), done));
             }
-            progress(reports.len(), total);
-        }
+            if let Some((handle, done)) = writing.take() {
+                join(handle)?;
+                progress(done, total);
+            }
+            Ok(())
+        })?;
         Ok(reports)
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn import_one(
+    /// Unwrap, name, parse and verify a chunk on [`VERIFY_THREADS`] threads (items are taken
+    /// one at a time, so a slow item does not idle the other thread). Results in order.
+    fn prepare(
         &self,
-        item: &ImportItem,
-        force: bool,
-        now: DateTime<Utc>,
+        chunk: &[ImportItem],
         env: &Env,
-        imported_at: &str,
-        seen_names: &mut HashSet<String>,
-        seen_ids: &mut HashSet<String>,
-        pending: &mut Vec<StoredCredential>,
-        files: &mut Vec<(String, Vec<u8>)>,
-    ) -> Result<ImportOutcome> {
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Prepared>> {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let work = || -> Result<Vec<(usize, Prepared)>> {
+            let mut out = Vec::new();
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(item) = chunk.get(i) else {
+                    return Ok(out);
+                };
+                out.push((i, self.prepare_one(item, env, now)?));
+            }
+        };
+        let mut all = std::thread::scope(|s| -> Result<Vec<(usize, Prepared)>> {
+            let helpers: Vec<_> = (1..VERIFY_THREADS).map(|_| s.spawn(work)).collect();
+            let mut all = work()?;
+            for h in helpers {
+                all.extend(join(h)?);
+            }
+            Ok(all)
+        })?;
+        all.sort_by_key(|(i, _)| *i);
+        Ok(all.into_iter().map(|(_, p)| p).collect())
+    }
+
+    fn prepare_one(&self, item: &ImportItem, env: &Env, now: DateTime<Utc>) -> Result<Prepared> {
         let bytes = match formats::unwrap_container(&item.bytes) {
             Ok(b) => b,
             Err(e) => {
-                return Ok(ImportOutcome::Rejected {
-                    reason: e.to_string(),
+                return Ok(Prepared {
+                    bytes: Vec::new(),
+                    name: String::new(),
+                    stage: Stage::Rejected(e.to_string()),
                 })
             }
         };
         let name = self.name_of(&bytes);
-        if seen_names.contains(&name) || self.contains(&name)? {
-            return Ok(ImportOutcome::Duplicate {
-                id: name,
-                reason: "the same file is already in the wallet".into(),
-            });
-        }
-        let doc = match formats::parse_document(&bytes) {
-            Ok(d) => d,
-            Err(e) => {
-                return Ok(ImportOutcome::Rejected {
-                    reason: e.to_string(),
-                })
+        let stage = if self.contains(&name)? {
+            Stage::Held
+        } else {
+            match formats::parse_document(&bytes) {
+                Ok(doc) => Stage::Verified(Box::new(verify::verify_document(&doc, env, now))),
+                Err(e) => Stage::Rejected(e.to_string()),
             }
         };
-        let verification = verify::verify_document(&doc, env, now);
+        Ok(Prepared { bytes, name, stage })
+    }
+
+    /// The outcome of one prepared item, in import order (duplicates within the import and
+    /// against the wallet are decided here, one item after another).
+    #[allow(clippy::too_many_arguments)]
+    fn decide(
+        &self,
+        item: &ImportItem,
+        prepared: Prepared,
+        force: bool,
+        imported_at: &str,
+        seen_names: &mut HashSet<String>,
+        seen_ids: &mut HashSet<String>,
+        batch: &mut Vec<NewCredential>,
+    ) -> Result<ImportOutcome> {
+        let Prepared { bytes, name, stage } = prepared;
+        let verification = match stage {
+            Stage::Rejected(reason) => return Ok(ImportOutcome::Rejected { reason }),
+            Stage::Held => {
+                return Ok(ImportOutcome::Duplicate {
+                    id: name,
+                    reason: "the same file is already in the wallet".into(),
+                })
+            }
+            Stage::Verified(_) if seen_names.contains(&name) => {
+                return Ok(ImportOutcome::Duplicate {
+                    id: name,
+                    reason: "the same file is already in the wallet".into(),
+                })
+            }
+            Stage::Verified(v) => *v,
+        };
         let credential_id = verification.credential.id.clone();
         if let Some(cid) = &credential_id {
             if seen_ids.contains(cid) {
@@ -267,24 +337,26 @@ impl Wallet {
             source: Some(item.source.clone()),
             forced,
         };
-        let (stored, file) = self.encode_original(&bytes, &header)?;
-        files.push((stored.clone(), file));
-        seen_names.insert(stored.clone());
+        let frame = Originals::encode(&name, &header, &bytes, self.sealer.as_ref())?;
+        seen_names.insert(name.clone());
         if let Some(cid) = &credential_id {
             seen_ids.insert(cid.clone());
         }
         let outcome = ImportOutcome::Imported {
-            id: stored.clone(),
+            id: name.clone(),
             title: verification.credential.title.clone(),
             verdict: verification.verdict,
         };
-        pending.push(StoredCredential {
-            id: stored,
-            credential_id,
-            imported_at: imported_at.to_string(),
-            source: Some(item.source.clone()),
-            forced,
-            verification,
+        batch.push(NewCredential {
+            record: StoredCredential {
+                id: name,
+                credential_id,
+                imported_at: imported_at.to_string(),
+                source: Some(item.source.clone()),
+                forced,
+                verification,
+            },
+            frame,
         });
         Ok(outcome)
     }
@@ -292,75 +364,141 @@ impl Wallet {
     /// Re-check every credential (after a registry or status update) and record the time.
     pub fn reverify(&self, now: DateTime<Utc>) -> Result<Vec<StoredCredential>> {
         let env = self.env()?;
-        let mut out = Vec::new();
-        for mut rec in self.records()? {
-            let original = self.original(&rec.id)?;
-            if let Ok(doc) = formats::parse_document(&original) {
-                rec.verification = verify::verify_document(&doc, &env, now);
-                self.put_record(&rec)?;
-            }
-            out.push(rec);
-        }
+        let out = self.rewrite_records(|original| {
+            formats::parse_document(original)
+                .ok()
+                .map(|doc| verify::verify_document(&doc, &env, now))
+        })?;
         self.flush()?;
         Ok(out)
     }
 
-    /// Rebuild the index from the original files (`mcx repair`): removes interrupted
+    /// Rebuild the index from the original packs (`mcx repair`): removes interrupted
     /// temporaries, re-verifies every original, and reports originals that cannot be read.
+    /// Originals still in schema-1 files are moved into packs.
     pub fn repair(&self, now: DateTime<Utc>) -> Result<RepairReport> {
-        let (names, strays) = self.originals.scan()?;
-        for s in &strays {
+        let scan = self.originals.scan()?;
+        for s in &scan.strays {
             let _ = std::fs::remove_file(s);
         }
         let env = self.env()?;
-        for tree in [&self.credentials, &self.summaries, &self.ids] {
-            tree.clear().map_err(|e| self.damaged(e))?;
-        }
+        self.index.clear().map_err(|e| self.damaged(e))?;
         let mut report = RepairReport {
             restored: 0,
             unreadable: Vec::new(),
-            removed_temporaries: strays.len(),
+            removed_temporaries: scan.strays.len(),
         };
-        for name in names {
-            let decoded = self
-                .originals
-                .read(&name)
-                .map_err(|e| e.to_string())
-                .and_then(|b| super::originals::Originals::decode(&name, &b, self.sealer.as_ref()));
-            let (header, original) = match decoded {
-                Ok(x) => x,
+        // A credential found twice (a pack left by an interrupted removal or import) is
+        // indexed once.
+        let mut seen = HashSet::new();
+        let mut redundant = Vec::new();
+        for pack in &scan.packs {
+            let bytes = match self.originals.read_pack(pack) {
+                Ok(b) => b,
                 Err(e) => {
-                    report.unreadable.push(format!("{name}: {e}"));
+                    report.unreadable.push(format!("pack {pack}: {e}"));
                     continue;
                 }
             };
-            if self.name_of(&original) != name {
-                report.unreadable.push(format!(
-                    "{name}: its content does not match its name (altered)"
-                ));
+            let (entries, problems) = Originals::parse_pack(&bytes);
+            let whole = problems.is_empty() && !entries.is_empty();
+            report
+                .unreadable
+                .extend(problems.into_iter().map(|p| format!("pack {pack}: {p}")));
+            let mut kept = Vec::new();
+            let mut records = Vec::new();
+            let unreadable_before = report.unreadable.len();
+            for e in entries {
+                if seen.contains(&e.name) {
+                    continue;
+                }
+                let frame = &bytes[e.offset as usize..][..e.len as usize];
+                match self.recheck(&e.name, frame, &env, now) {
+                    Ok(rec) => {
+                        seen.insert(e.name.clone());
+                        kept.push(e);
+                        records.push(rec);
+                    }
+                    Err(why) => report.unreadable.push(format!("{}: {why}", e.name)),
+                }
+            }
+            report.restored += records.len();
+            if !records.is_empty() {
+                self.index_pack(pack.clone(), &kept, records)?;
+            } else if whole && kept.is_empty() && unreadable_before == report.unreadable.len() {
+                // Every original in it is indexed from another pack (left by an interrupted
+                // import or removal): nothing is lost by deleting it.
+                redundant.push(pack);
+            }
+        }
+        let mut moved = Vec::new();
+        let mut items = Vec::new();
+        for name in &scan.legacy {
+            if seen.contains(name) {
+                moved.push(name);
                 continue;
             }
-            let Ok(doc) = formats::parse_document(&original) else {
-                report
-                    .unreadable
-                    .push(format!("{name}: no longer parses as a credential"));
-                continue;
-            };
-            let verification = verify::verify_document(&doc, &env, now);
-            let rec = StoredCredential {
-                id: name,
-                credential_id: verification.credential.id.clone(),
-                imported_at: header.imported_at,
-                source: header.source,
-                forced: header.forced,
-                verification,
-            };
-            self.put_record(&rec)?;
-            report.restored += 1;
+            let checked = self
+                .originals
+                .read_legacy(name)
+                .map_err(|e| e.to_string())
+                .and_then(|frame| Ok((self.recheck(name, &frame, &env, now)?, frame)));
+            match checked {
+                Ok((record, frame)) => {
+                    seen.insert(name.clone());
+                    moved.push(name);
+                    items.push(NewCredential { record, frame });
+                    if items.len() == BATCH {
+                        report.restored += items.len();
+                        self.store_batch(std::mem::take(&mut items))?;
+                    }
+                }
+                Err(why) => report.unreadable.push(format!("{name}: {why}")),
+            }
         }
+        report.restored += items.len();
+        self.store_batch(items)?;
         self.flush()?;
+        for name in moved {
+            self.originals.remove_legacy(name)?;
+        }
+        for pack in redundant {
+            self.originals.remove_pack(pack)?;
+        }
+        self.originals.sync_dir()?;
         Ok(report)
     }
+
+    /// Decode a stored frame, check it against its content name, parse and verify it.
+    fn recheck(
+        &self,
+        name: &str,
+        frame: &[u8],
+        env: &Env,
+        now: DateTime<Utc>,
+    ) -> std::result::Result<StoredCredential, String> {
+        let (header, original) = Originals::decode(name, frame, self.sealer.as_ref())?;
+        if self.name_of(&original) != name {
+            return Err("its content does not match its name (altered)".into());
+        }
+        let doc = formats::parse_document(&original)
+            .map_err(|_| "no longer parses as a credential".to_string())?;
+        let verification = verify::verify_document(&doc, env, now);
+        Ok(StoredCredential {
+            id: name.to_string(),
+            credential_id: verification.credential.id.clone(),
+            imported_at: header.imported_at,
+            source: header.source,
+            forced: header.forced,
+            verification,
+        })
+    }
+}
+
+fn join<T>(handle: std::thread::ScopedJoinHandle<'_, Result<T>>) -> Result<T> {
+    handle
+        .join()
+        .unwrap_or_else(|_| Err(crate::Error::Internal("an import thread panicked".into())))
 }
 
 /// What `repair` did.

@@ -3,14 +3,15 @@
 //! A wallet is a directory (by default in the OS data directory, found with `directories`;
 //! `--wallet DIR` or `MCX_WALLET` override it) holding:
 //!
-//! - `originals/`: each signed original as an immutable, content-addressed file
-//!   ([`originals`]), the source of truth;
-//! - `index.sled/`: the sled database: the derived views and verification results, the
-//!   learner's holder key, settings and caches (trust registry, status lists, DID documents);
+//! - `originals/`: the signed originals in immutable, content-addressed pack files, one per
+//!   acknowledged batch ([`originals`]), the source of truth;
+//! - `index.sled/`: the sled database: the derived views and verification results (`src/store/index.rs`),
+//!   the learner's holder key, settings and caches (trust registry, status lists, DID
+//!   documents);
 //! - `keyring.json`, only in a wallet locked with a passphrase: the wrapped data key
 //!   ([`crypto`]). Then every value in the index and every original is encrypted.
 //!
-//! Invariants: a credential is acknowledged only once its original file is durably on disk
+//! Invariants: a credential is acknowledged only once its original's pack is durably on disk
 //! and its index entry flushed; the index can always be rebuilt from `originals/`
 //! ([`Wallet::repair`]); only one process holds a wallet open (sled's file lock).
 
@@ -19,29 +20,39 @@ pub mod crypto;
 mod demo;
 mod import;
 mod index;
+mod listing;
+mod migrate;
 pub mod originals;
 mod qualifications;
+mod removal;
 mod trust;
 
 pub use backup::RestoreReport;
 pub use demo::{demo_catalogue, DemoReport};
 pub use import::{collect, ImportItem, ImportOutcome, ImportReport, Progress, RepairReport};
-pub use index::{CredentialSummary, SortKey, StoredCredential};
+pub use index::{CredentialSummary, StoredCredential};
+pub use listing::{sort_rows, SortKey, FIRST_PAGE};
 pub use qualifications::{StackResult, StoredQualification};
 pub use trust::{check_signed_by_issuer, Registry};
 
 use crate::proof::keys::KeyPair;
 use crate::{Error, Result};
 use crypto::{KdfCost, Sealer, WrappedKey};
+use index::NewCredential;
 use originals::Originals;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use ts_rs::TS;
 
-/// The current on-disk schema version.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The current on-disk schema version. 1: one file per original, a sled entry per
+/// credential in three trees. 2: originals in packs, the index in one tree of batches
+/// (migrated on open).
+pub const SCHEMA_VERSION: u32 = 2;
 
-const META_SCHEMA: &[u8] = b"schema_version";
+/// Credentials acknowledged together: one pack, one atomic index batch, one flush.
+pub(crate) const BATCH: usize = 256;
+
+pub(crate) const META_SCHEMA: &[u8] = b"schema_version";
 const KEYRING: &str = "keyring.json";
 
 /// An open wallet. Only one process may hold a wallet open at a time.
@@ -51,9 +62,7 @@ pub struct Wallet {
     db: sled::Db,
     originals: Originals,
     sealer: Option<Sealer>,
-    credentials: sled::Tree,
-    summaries: sled::Tree,
-    ids: sled::Tree,
+    index: sled::Tree,
     secrets: sled::Tree,
     caches: sled::Tree,
 }
@@ -131,9 +140,7 @@ impl Wallet {
             dir: dir.to_path_buf(),
             _lock: lock,
             originals: Originals::new(dir.join("originals")),
-            credentials: trees.credentials,
-            summaries: trees.summaries,
-            ids: trees.ids,
+            index: trees.index,
             secrets: trees.secrets,
             caches: trees.caches,
             sealer,
@@ -141,6 +148,7 @@ impl Wallet {
         };
         wallet.check_schema()?;
         wallet.ensure_holder_key()?;
+        wallet.collect_orphan_packs()?;
         Ok(wallet)
     }
 
@@ -153,6 +161,7 @@ impl Wallet {
                 self.flush()
             }
             Some(v) if v.as_ref() == SCHEMA_VERSION.to_be_bytes() => Ok(()),
+            Some(v) if v.as_ref() == 1u32.to_be_bytes() => self.migrate_from_1(),
             Some(v) => Err(Error::WalletDamaged {
                 path: self.dir.clone(),
                 detail: format!(
@@ -215,7 +224,7 @@ impl Wallet {
     pub fn summary(&self) -> Result<WalletSummary> {
         Ok(WalletSummary {
             path: self.dir.display().to_string(),
-            credentials: self.credentials.len() as u64,
+            credentials: self.count()? as u64,
             encrypted: self.is_encrypted(),
             holder: self.holder_key().ok().map(|k| k.did()),
         })
@@ -278,15 +287,14 @@ impl Wallet {
     /// (`index.next.sled`, flushed); swap; keyring; old files removed. An interrupted run is
     /// cleaned up on the next open, and `repair` rebuilds from the originals.
     fn reencrypt(&mut self, next: Option<Sealer>, wrapped: Option<WrappedKey>) -> Result<()> {
-        let stored = self.export_all()?;
+        let contents = self.contents()?;
         let holder = self.holder_key()?;
         let mut caches = Vec::new();
         for item in self.caches.iter() {
             let (k, v) = item.map_err(|e| self.damaged(e))?;
             caches.push((k.to_vec(), self.unseal(&v, &k)?));
         }
-        let records = self.records()?;
-        let (old_names, _) = self.originals.scan()?;
+        let old_packs = self.originals.scan()?.packs;
         let old_sealer = std::mem::replace(&mut self.sealer, next);
         let next_path = self.dir.join(NEXT_INDEX);
         let built = (|| {
@@ -295,11 +303,17 @@ impl Wallet {
                 .map_err(|e| self.damaged(e))?;
             let old = self.swap_trees(trees);
             let result = (|| {
-                for ((header, original), rec) in stored.iter().zip(&records) {
-                    let name = self.store_original(original, header)?;
-                    let mut rec = rec.clone();
-                    rec.id = name;
-                    self.put_record(&rec)?;
+                for chunk in contents.chunks(BATCH) {
+                    let mut items = Vec::with_capacity(chunk.len());
+                    for (rec, header, original) in chunk {
+                        let name = self.name_of(original);
+                        let frame =
+                            Originals::encode(&name, header, original, self.sealer.as_ref())?;
+                        let mut record = rec.clone();
+                        record.id = name;
+                        items.push(NewCredential { record, frame });
+                    }
+                    self.store_batch(items)?;
                 }
                 let text = serde_json::to_vec(&holder.to_file())
                     .map_err(|e| Error::Internal(e.to_string()))?;
@@ -311,7 +325,6 @@ impl Wallet {
                         .insert(k.as_slice(), self.seal(v, k))
                         .map_err(|e| self.damaged(e))?;
                 }
-                self.originals.sync_dir()?;
                 db.flush().map(|_| ()).map_err(|e| self.damaged(e))
             })();
             let new_trees = self.swap_trees(old);
@@ -348,13 +361,10 @@ impl Wallet {
             Some(w) => write_keyring(&self.dir, w)?,
             None => remove_keyring(&self.dir)?,
         }
-        for old in &old_names {
-            if !self
-                .credentials
-                .contains_key(old.as_bytes())
-                .map_err(|e| self.damaged(e))?
-            {
-                self.originals.remove(old)?;
+        let kept = self.packs_in_use()?;
+        for old in &old_packs {
+            if !kept.contains(old) {
+                self.originals.remove_pack(old)?;
             }
         }
         self.originals.sync_dir()
@@ -362,31 +372,19 @@ impl Wallet {
 
     fn swap_trees(&mut self, t: Trees) -> Trees {
         Trees {
-            credentials: std::mem::replace(&mut self.credentials, t.credentials),
-            summaries: std::mem::replace(&mut self.summaries, t.summaries),
-            ids: std::mem::replace(&mut self.ids, t.ids),
+            index: std::mem::replace(&mut self.index, t.index),
             secrets: std::mem::replace(&mut self.secrets, t.secrets),
             caches: std::mem::replace(&mut self.caches, t.caches),
         }
     }
 
-    /// Every original with its header, read from the files (the source of truth).
+    /// Every original with its header, read from the packs (the source of truth).
     pub fn export_all(&self) -> Result<Vec<(originals::Header, Vec<u8>)>> {
-        let mut out = Vec::new();
-        for item in self.credentials.iter() {
-            let (k, _) = item.map_err(|e| self.damaged(e))?;
-            let name = String::from_utf8_lossy(&k).to_string();
-            let bytes = self.originals.read(&name)?;
-            let decoded =
-                Originals::decode(&name, &bytes, self.sealer.as_ref()).map_err(|detail| {
-                    Error::WalletDamaged {
-                        path: self.dir.clone(),
-                        detail: format!("original {name}: {detail}"),
-                    }
-                })?;
-            out.push(decoded);
-        }
-        Ok(out)
+        Ok(self
+            .contents()?
+            .into_iter()
+            .map(|(_, header, original)| (header, original))
+            .collect())
     }
 }
 
@@ -397,9 +395,7 @@ const LOCK_FILE: &str = "wallet.lock";
 
 /// The trees of one index database.
 struct Trees {
-    credentials: sled::Tree,
-    summaries: sled::Tree,
-    ids: sled::Tree,
+    index: sled::Tree,
     secrets: sled::Tree,
     caches: sled::Tree,
 }
@@ -407,9 +403,7 @@ struct Trees {
 fn trees_of(dir: &Path, db: &sled::Db) -> Result<Trees> {
     let tree = |name: &str| db.open_tree(name).map_err(|e| damaged(dir, e));
     Ok(Trees {
-        credentials: tree("credentials")?,
-        summaries: tree("summaries")?,
-        ids: tree("ids")?,
+        index: tree("index")?,
         secrets: tree("secrets")?,
         caches: tree("caches")?,
     })
@@ -499,5 +493,40 @@ fn map_sled_open_error(dir: &Path, e: sled::Error) -> Error {
             path: dir.to_path_buf(),
             detail: other.to_string(),
         },
+    }
+}
+
+#[cfg(test)]
+mod test_util {
+    use crate::proof::{contexts::ContextLoader, di, keys::KeyPair};
+
+    /// `n` distinct signed credentials (eddsa-jcs-2022, one issuer, dates spread over a year).
+    #[allow(clippy::unwrap_used)]
+    pub fn signed(n: usize) -> Vec<Vec<u8>> {
+        let key = KeyPair::generate();
+        let loader = ContextLoader::bundled();
+        (0..n)
+            .map(|i| {
+                let doc = serde_json::json!({
+                    "@context": ["https://www.w3.org/ns/credentials/v2"],
+                    "id": format!("urn:uuid:00000000-0000-4000-8000-{i:012}"),
+                    "type": ["VerifiableCredential"],
+                    "issuer": key.did(),
+                    "validFrom": format!("2025-{:02}-01T00:00:00Z", 1 + i % 12),
+                    "name": format!("Module {i}"),
+                    "credentialSubject": {"id": "did:example:learner"}
+                });
+                let opts = di::SignOptions {
+                    suite: di::Suite::EddsaJcs2022,
+                    purpose: "assertionMethod".into(),
+                    created: chrono::Utc::now(),
+                    challenge: None,
+                    domain: None,
+                    expires: None,
+                };
+                let v = di::sign(&doc, &key, &opts, &loader).unwrap();
+                serde_json::to_vec(&v).unwrap()
+            })
+            .collect()
     }
 }

@@ -1,11 +1,23 @@
 //! The immutable, content-addressed files that hold each signed original byte for byte.
 //! They are the source of truth: the sled index can always be rebuilt from them.
 //!
-//! A file `originals/<name>.mcx` holds `MCX1\n`, one JSON header line ([`Header`]), `\n`, and
-//! the original bytes. In a wallet locked with a passphrase the same frame is sealed
-//! (`MCXE` + XChaCha20-Poly1305 with the name as associated data). Files are written to a
-//! temporary name, synced, renamed into place and the folder synced, so a crash leaves either
-//! no file or a whole one; stray temporaries are removed by `repair`.
+//! Originals are kept in packs, one per acknowledged batch: `originals/<sha256>.pack`, named
+//! by the SHA-256 of the file's bytes, written once and never changed (removing a credential
+//! writes a new pack without it and deletes the old one). A pack is `MCXPACK1\n` followed by
+//! entries, each `MCXR`, the content name (u16 length + bytes), the frame (u32 length + bytes).
+//! The content name is the original's SHA-256 (a keyed HMAC in a locked wallet), so every
+//! original is individually content-addressed and checked on repair.
+//!
+//! A frame is `MCX1\n`, one JSON header line ([`Header`]), `\n`, and the original bytes. In a
+//! wallet locked with a passphrase each frame is sealed on its own (`MCXE` +
+//! XChaCha20-Poly1305 with the content name as associated data), so damage to one frame
+//! loses at most that credential, and a damaged length is skipped by looking for the next
+//! `MCXR`.
+//!
+//! A pack is written to a temporary name, synced, renamed into place and the folder synced,
+//! so a crash leaves either no pack or a whole one; stray temporaries are removed by
+//! `repair`. Schema 1 kept one `<name>.mcx` file (a bare frame) per original; those are read
+//! for migration and repair.
 
 use super::crypto::Sealer;
 use crate::{Error, Result};
@@ -15,6 +27,10 @@ use std::path::{Path, PathBuf};
 
 const PLAIN_MAGIC: &[u8] = b"MCX1\n";
 const SEALED_MAGIC: &[u8] = b"MCXE";
+const PACK_MAGIC: &[u8] = b"MCXPACK1\n";
+const ENTRY_MAGIC: &[u8] = b"MCXR";
+const PACK_EXT: &str = "pack";
+const LEGACY_EXT: &str = "mcx";
 
 /// What is stored with each original, so the index can be rebuilt from the files alone.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -26,6 +42,28 @@ pub struct Header {
     pub source: Option<String>,
     /// Imported although it did not verify ("not verified" forever after).
     pub forced: bool,
+}
+
+/// One entry of a pack: the original's content name and where its frame sits in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackEntry {
+    /// The content name of the original.
+    pub name: String,
+    /// Offset of the frame in the pack file.
+    pub offset: u64,
+    /// Length of the frame.
+    pub len: u32,
+}
+
+/// What a folder scan found.
+#[derive(Debug, Default)]
+pub struct Scan {
+    /// Pack names, sorted.
+    pub packs: Vec<String>,
+    /// Schema-1 single-original files (names), sorted.
+    pub legacy: Vec<String>,
+    /// Temporaries left by an interrupted write.
+    pub strays: Vec<PathBuf>,
 }
 
 /// The originals folder of a wallet.
@@ -44,16 +82,15 @@ impl Originals {
         &self.dir
     }
 
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.join(format!("{name}.mcx"))
+    fn pack_path(&self, pack: &str) -> PathBuf {
+        self.dir.join(format!("{pack}.{PACK_EXT}"))
     }
 
-    /// Whether an original with this name exists.
-    pub fn exists(&self, name: &str) -> bool {
-        self.path(name).exists()
+    fn legacy_path(&self, name: &str) -> PathBuf {
+        self.dir.join(format!("{name}.{LEGACY_EXT}"))
     }
 
-    /// Encode a file's bytes.
+    /// Encode one original's frame.
     pub fn encode(
         name: &str,
         header: &Header,
@@ -74,7 +111,7 @@ impl Originals {
         })
     }
 
-    /// Decode a file's bytes into its header and original.
+    /// Decode a frame into its header and original.
     pub fn decode(
         name: &str,
         bytes: &[u8],
@@ -98,53 +135,83 @@ impl Originals {
         Ok((header, rest[nl + 1..].to_vec()))
     }
 
-    /// Write a file durably (temporary, sync, rename). Does not sync the folder; call
-    /// [`Originals::sync_dir`] once after a batch.
-    pub fn write(&self, name: &str, bytes: &[u8]) -> Result<()> {
-        let final_path = self.path(name);
-        let tmp = self.dir.join(format!(".{name}.tmp"));
+    /// The bytes of a pack holding `frames` (content name, frame), and where each frame sits.
+    pub fn build_pack(frames: &[(String, Vec<u8>)]) -> (Vec<u8>, Vec<PackEntry>) {
+        let size: usize = frames.iter().map(|(n, f)| n.len() + f.len() + 10).sum();
+        let mut out = Vec::with_capacity(PACK_MAGIC.len() + size);
+        out.extend_from_slice(PACK_MAGIC);
+        let mut entries = Vec::with_capacity(frames.len());
+        for (name, frame) in frames {
+            out.extend_from_slice(ENTRY_MAGIC);
+            out.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            out.extend_from_slice(name.as_bytes());
+            out.extend_from_slice(&(frame.len() as u32).to_le_bytes());
+            entries.push(PackEntry {
+                name: name.clone(),
+                offset: out.len() as u64,
+                len: frame.len() as u32,
+            });
+            out.extend_from_slice(frame);
+        }
+        (out, entries)
+    }
+
+    /// The entries of a pack's bytes. Damage does not stop the walk: a bad length is skipped
+    /// by looking for the next entry marker, and reported in the second value.
+    pub fn parse_pack(bytes: &[u8]) -> (Vec<PackEntry>, Vec<String>) {
+        let mut entries = Vec::new();
+        let mut problems = Vec::new();
+        let Some(body) = bytes.strip_prefix(PACK_MAGIC) else {
+            return (entries, vec!["not a pack (bad magic)".into()]);
+        };
+        let base = PACK_MAGIC.len();
+        let mut at = 0usize;
+        while at < body.len() {
+            match entry_at(body, at) {
+                Some((name, offset, len, next)) => {
+                    entries.push(PackEntry {
+                        name,
+                        offset: (base + offset) as u64,
+                        len,
+                    });
+                    at = next;
+                }
+                None => {
+                    problems.push(format!("damaged entry at byte {}", base + at));
+                    // Resynchronise on the next entry marker.
+                    match body[at + 1..]
+                        .windows(ENTRY_MAGIC.len())
+                        .position(|w| w == ENTRY_MAGIC)
+                    {
+                        Some(p) => at = at + 1 + p,
+                        None => break,
+                    }
+                }
+            }
+        }
+        (entries, problems)
+    }
+
+    /// The SHA-256 (hex) of a pack's bytes: its file name.
+    pub fn pack_name(bytes: &[u8]) -> String {
+        use sha2::Digest;
+        super::crypto::hex(&sha2::Sha256::digest(bytes))
+    }
+
+    /// Write a pack durably (temporary, sync, rename, folder sync) and return its name and
+    /// entries. An identical pack already in place is simply replaced by the same bytes.
+    pub fn write_pack(&self, frames: &[(String, Vec<u8>)]) -> Result<(String, Vec<PackEntry>)> {
+        let (bytes, entries) = Originals::build_pack(frames);
+        let pack = Originals::pack_name(&bytes);
+        let final_path = self.pack_path(&pack);
+        let tmp = self.dir.join(format!(".{pack}.tmp"));
         let mut f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-        f.write_all(bytes).map_err(|e| Error::io(&tmp, e))?;
+        f.write_all(&bytes).map_err(|e| Error::io(&tmp, e))?;
         f.sync_data().map_err(|e| Error::io(&tmp, e))?;
         drop(f);
-        std::fs::rename(&tmp, &final_path).map_err(|e| Error::io(&final_path, e))
-    }
-
-    /// Write many files durably with two flushes in all instead of one per file: every file
-    /// goes to a temporary name, the file system is flushed (`syncfs` on Linux, else each
-    /// file), then all are renamed into place and the folder is flushed. A crash leaves
-    /// complete files or temporaries, which `repair` removes.
-    pub fn write_batch(&self, files: &[(String, Vec<u8>)]) -> Result<()> {
-        if files.is_empty() {
-            return Ok(());
-        }
-        let mut tmps = Vec::with_capacity(files.len());
-        for (name, bytes) in files {
-            let tmp = self.dir.join(format!(".{name}.tmp"));
-            std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
-            tmps.push((tmp, self.path(name)));
-        }
-        self.sync_contents(&tmps)?;
-        for (tmp, final_path) in &tmps {
-            std::fs::rename(tmp, final_path).map_err(|e| Error::io(final_path, e))?;
-        }
-        self.sync_dir()
-    }
-
-    #[cfg(target_os = "linux")]
-    fn sync_contents(&self, _files: &[(PathBuf, PathBuf)]) -> Result<()> {
-        let dir = std::fs::File::open(&self.dir).map_err(|e| Error::io(&self.dir, e))?;
-        rustix::fs::syncfs(&dir).map_err(|e| Error::io(&self.dir, e.into()))
-    }
-
-    #[cfg(not(target_os = "linux"))]
-    fn sync_contents(&self, files: &[(PathBuf, PathBuf)]) -> Result<()> {
-        for (tmp, _) in files {
-            std::fs::File::open(tmp)
-                .and_then(|f| f.sync_data())
-                .map_err(|e| Error::io(tmp, e))?;
-        }
-        Ok(())
+        std::fs::rename(&tmp, &final_path).map_err(|e| Error::io(&final_path, e))?;
+        self.sync_dir()?;
+        Ok((pack, entries))
     }
 
     /// Make the folder's entries (new names, removals) durable.
@@ -154,36 +221,111 @@ impl Originals {
             .map_err(|e| Error::io(&self.dir, e))
     }
 
-    /// Read a file's raw bytes.
-    pub fn read(&self, name: &str) -> Result<Vec<u8>> {
-        let p = self.path(name);
+    /// A whole pack's bytes.
+    pub fn read_pack(&self, pack: &str) -> Result<Vec<u8>> {
+        let p = self.pack_path(pack);
         std::fs::read(&p).map_err(|e| Error::io(&p, e))
     }
 
-    /// Remove a file.
-    pub fn remove(&self, name: &str) -> Result<()> {
-        let p = self.path(name);
-        match std::fs::remove_file(&p) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(Error::io(&p, e)),
-        }
+    /// One frame of a pack.
+    pub fn read_frame(&self, pack: &str, offset: u64, len: u32) -> Result<Vec<u8>> {
+        use std::io::{Read, Seek, SeekFrom};
+        let p = self.pack_path(pack);
+        let mut f = std::fs::File::open(&p).map_err(|e| Error::io(&p, e))?;
+        let mut buf = vec![0u8; len as usize];
+        f.seek(SeekFrom::Start(offset))
+            .and_then(|_| f.read_exact(&mut buf))
+            .map_err(|e| Error::io(&p, e))?;
+        Ok(buf)
     }
 
-    /// Every stored name, and the stray temporaries (from an interrupted write).
-    pub fn scan(&self) -> Result<(Vec<String>, Vec<PathBuf>)> {
-        let mut names = Vec::new();
-        let mut strays = Vec::new();
+    /// Whether a pack exists.
+    pub fn pack_exists(&self, pack: &str) -> bool {
+        self.pack_path(pack).exists()
+    }
+
+    /// Remove a pack (not synced; call [`Originals::sync_dir`]).
+    pub fn remove_pack(&self, pack: &str) -> Result<()> {
+        remove(&self.pack_path(pack))
+    }
+
+    /// A schema-1 original file's raw bytes (a bare frame).
+    pub fn read_legacy(&self, name: &str) -> Result<Vec<u8>> {
+        let p = self.legacy_path(name);
+        std::fs::read(&p).map_err(|e| Error::io(&p, e))
+    }
+
+    /// Remove a schema-1 original file (not synced).
+    pub fn remove_legacy(&self, name: &str) -> Result<()> {
+        remove(&self.legacy_path(name))
+    }
+
+    /// Every pack, every schema-1 file, and the stray temporaries.
+    pub fn scan(&self) -> Result<Scan> {
+        let mut scan = Scan::default();
         for entry in std::fs::read_dir(&self.dir).map_err(|e| Error::io(&self.dir, e))? {
             let entry = entry.map_err(|e| Error::io(&self.dir, e))?;
             let file = entry.file_name().to_string_lossy().to_string();
-            if let Some(name) = file.strip_suffix(".mcx") {
-                names.push(name.to_string());
+            if let Some(name) = file.strip_suffix(".pack") {
+                scan.packs.push(name.to_string());
+            } else if let Some(name) = file.strip_suffix(".mcx") {
+                scan.legacy.push(name.to_string());
             } else if file.ends_with(".tmp") {
-                strays.push(entry.path());
+                scan.strays.push(entry.path());
             }
         }
-        names.sort();
-        Ok((names, strays))
+        scan.packs.sort();
+        scan.legacy.sort();
+        Ok(scan)
+    }
+}
+
+/// The entry starting at `at` of a pack body: (name, frame offset in body, frame length,
+/// next entry offset).
+fn entry_at(body: &[u8], at: usize) -> Option<(String, usize, u32, usize)> {
+    let rest = body.get(at..)?.strip_prefix(ENTRY_MAGIC)?;
+    let name_len = u16::from_le_bytes(rest.get(..2)?.try_into().ok()?) as usize;
+    let name = std::str::from_utf8(rest.get(2..2 + name_len)?).ok()?;
+    let len_at = 2 + name_len;
+    let len = u32::from_le_bytes(rest.get(len_at..len_at + 4)?.try_into().ok()?);
+    let frame_at = at + ENTRY_MAGIC.len() + len_at + 4;
+    let next = frame_at.checked_add(len as usize)?;
+    if next > body.len() {
+        return None;
+    }
+    Some((name.to_string(), frame_at, len, next))
+}
+
+fn remove(p: &Path) -> Result<()> {
+    match std::fs::remove_file(p) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io(p, e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packs_round_trip_and_survive_a_damaged_entry() {
+        let frames: Vec<(String, Vec<u8>)> = (0..3)
+            .map(|i| (format!("name{i}"), format!("frame number {i}").into_bytes()))
+            .collect();
+        let (mut bytes, entries) = Originals::build_pack(&frames);
+        let (parsed, problems) = Originals::parse_pack(&bytes);
+        assert_eq!(parsed, entries);
+        assert!(problems.is_empty());
+        for (e, (_, f)) in entries.iter().zip(&frames) {
+            assert_eq!(&bytes[e.offset as usize..][..e.len as usize], f.as_slice());
+        }
+        // Break the second entry's length: the first and third are still found.
+        let len_at = entries[1].offset as usize - 4;
+        bytes[len_at..len_at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        let (parsed, problems) = Originals::parse_pack(&bytes);
+        assert_eq!(problems.len(), 1);
+        let names: Vec<_> = parsed.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["name0", "name2"]);
     }
 }
