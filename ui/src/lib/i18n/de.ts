@@ -284,7 +284,7 @@ export const de: Catalogue = {
   'settings.verifier.hint': 'Die Adresse, auf die Links zum Teilen zeigen. Leer lassen für die Seite, die mit der App geliefert wird, oder die Adresse eintragen, unter der Ihre Hochschule dieselbe Seite bereitstellt.',
   'settings.verifier.label': 'Adresse der Prüfseite',
 
-  'protect.title': 'Passphrase',
+  'protect.title': 'Schutz durch Passphrase',
   'protect.hint.plain': 'Ihre Wallet ist unverschlüsselt gespeichert. Mit einer Passphrase lässt sich ohne sie kein Nachweis, kein Name und kein Schlüssel aus ihren Dateien lesen.',
   'protect.hint.encrypted': 'Ihre Wallet ist mit Ihrer Passphrase verschlüsselt. Sperren Sie sie, wenn Sie den Computer verlassen; die Passphrase öffnet sie wieder.',
   'protect.passphrase': 'Neue Passphrase',
