@@ -50,6 +50,7 @@ fn files() -> Vec<(String, Result<String, ts_rs::ExportError>)> {
         crate::commands::ExportReport,
         crate::commands::ShareLink,
         microcredx::store::RestoreReport,
+        crate::commands::TrustKind,
     ]
 }
 

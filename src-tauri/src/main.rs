@@ -37,6 +37,7 @@ fn main() {
             commands::lock_wallet,
             commands::backup_wallet,
             commands::restore_wallet,
+            commands::import_trust,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -80,3 +80,46 @@ pub async fn restore_wallet(
         )
     })?)
 }
+
+/// Kinds of trust data the learner can import from a file.
+#[derive(Debug, Clone, Copy, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub enum TrustKind {
+    /// The network's signed registry of member institutions.
+    Registry,
+    /// A Bitstring Status List credential (revocation).
+    StatusList,
+    /// An issuer's DID document (did:web).
+    Did,
+    /// The network's signed catalogue of offered micro-credentials.
+    Catalogue,
+}
+
+/// Import trust data from a file; returns what was imported, in words. Afterwards
+/// `reverify_all` re-checks the credentials against it.
+#[tauri::command]
+pub async fn import_trust(
+    state: tauri::State<'_, AppState>,
+    kind: TrustKind,
+    path: String,
+) -> IpcResult<String> {
+    Ok(state.with_wallet(|w| {
+        let bytes = std::fs::read(&path).map_err(|e| microcredx::Error::io(&path, e))?;
+        Ok(match kind {
+            TrustKind::Registry => {
+                let r = w.import_registry(&bytes)?;
+                format!(
+                    "trust registry \"{}\" with {} member institutions",
+                    r.name,
+                    r.members.len()
+                )
+            }
+            TrustKind::StatusList => format!("status list {}", w.import_status_list(&bytes, None)?),
+            TrustKind::Did => format!("DID document {}", w.import_did_document(&bytes)?),
+            TrustKind::Catalogue => {
+                let c = w.import_catalogue(&bytes)?;
+                format!("catalogue with {} offered micro-credentials", c.items.len())
+            }
+        })
+    })?)
+}

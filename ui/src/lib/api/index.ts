@@ -36,6 +36,7 @@ import type { StepStatus } from './bindings/StepStatus';
 import type { StoredQualification } from './bindings/StoredQualification';
 import type { SuggestedItem } from './bindings/SuggestedItem';
 import type { Suggestion } from './bindings/Suggestion';
+import type { TrustKind } from './bindings/TrustKind';
 import type { Verdict } from './bindings/Verdict';
 import type { Verification } from './bindings/Verification';
 import type { WalletSummary } from './bindings/WalletSummary';
@@ -69,6 +70,7 @@ export type {
   StoredQualification,
   SuggestedItem,
   Suggestion,
+  TrustKind,
   Verdict,
   Verification,
   WalletSummary,
@@ -163,6 +165,7 @@ interface Commands {
   lock_wallet: { args: undefined; result: null };
   backup_wallet: { args: { path: string; passphrase: string }; result: number };
   restore_wallet: { args: { path: string; passphrase: string; merge: boolean }; result: RestoreReport };
+  import_trust: { args: { kind: TrustKind; path: string }; result: string };
 }
 
 export type CommandName = keyof Commands;
@@ -259,6 +262,10 @@ export const backupWallet = (path: string, passphrase: string): Promise<number> 
 /** Restore a backup into an empty wallet, or merge it into this one. */
 export const restoreWallet = (path: string, passphrase: string, merge: boolean): Promise<RestoreReport> =>
   call('restore_wallet', { path, passphrase, merge });
+
+/** Import trust data (registry, status list, DID document, catalogue) from a file. */
+export const importTrust = (kind: TrustKind, path: string): Promise<string> =>
+  call('import_trust', { kind, path });
 
 /** Open an encrypted wallet with its passphrase. */
 export const unlockWallet = async (passphrase: string): Promise<void> => {

@@ -1,0 +1,56 @@
+// Trust data from files through Settings: the network's signed registry is accepted, a copy
+// with an extra member is refused (its signature no longer verifies).
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { byTestId, openApp, repo } from '../harness.mjs';
+
+const out = mkdtempSync(path.join(os.tmpdir(), 'mcx-e2e-trust-'));
+let app;
+before(async () => {
+  app = await openApp();
+  await byTestId(app.browser, 'empty-wallet').waitForDisplayed({ timeout: 15000 });
+  await byTestId(app.browser, 'nav-settings').click();
+  await byTestId(app.browser, 'settings-trust').waitForExist({ timeout: 15000 });
+});
+after(async () => {
+  await app?.close();
+  rmSync(out, { recursive: true, force: true });
+});
+
+async function importFile(browser, kind, file) {
+  await browser.execute((k, f) => {
+    const select = document.querySelector('[data-testid="trust-kind"]');
+    select.value = k;
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+    const input = document.querySelector('[data-testid="trust-path"]');
+    input.scrollIntoView({ block: 'center' });
+    input.value = f;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  }, kind, file);
+  await byTestId(browser, 'trust-import').click();
+  const done = byTestId(browser, 'trust-done');
+  const error = browser.$('[data-testid="settings-trust"] [data-testid="error-notice"]');
+  await browser.waitUntil(async () => (await done.isExisting()) || (await error.isExisting()), { timeout: 30000 });
+  return {
+    done: (await done.isExisting()) ? await done.getText() : '',
+    error: (await error.isExisting()) ? await error.getText() : '',
+  };
+}
+
+test('the network registry imports; a tampered copy is refused with the reason', async () => {
+  const { browser } = app;
+  const registry = path.join(repo, 'assets/network/registry.json');
+  const ok = await importFile(browser, 'registry', registry);
+  assert.match(ok.done, /trust registry "MicroCredX Recognition Network" with 7 member institutions/, JSON.stringify(ok));
+
+  const doc = JSON.parse(readFileSync(registry, 'utf8'));
+  doc.members.push({ id: 'did:web:intruder.example', name: 'Intruder', country: 'XX' });
+  const tampered = path.join(out, 'registry.json');
+  writeFileSync(tampered, JSON.stringify(doc));
+  const bad = await importFile(browser, 'registry', tampered);
+  assert.equal(bad.done, '');
+  assert.match(bad.error, /signature does not verify/, JSON.stringify(bad));
+});
