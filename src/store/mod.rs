@@ -353,7 +353,7 @@ impl Wallet {
         let index = self.dir.join(INDEX);
         std::fs::rename(&index, &retired).map_err(|e| Error::io(&index, e))?;
         std::fs::rename(&next_path, &index).map_err(|e| Error::io(&index, e))?;
-        let (db, trees) = open_db(&self.dir, &index)?;
+        let (db, trees) = reopen_db(&self.dir, &index)?;
         std::fs::remove_dir_all(&retired).map_err(|e| Error::io(&retired, e))?;
         self.db = db;
         let _ = self.swap_trees(trees);
@@ -420,6 +420,23 @@ fn open_db(dir: &Path, path: &Path) -> Result<(sled::Db, Trees)> {
         .map_err(|e| map_sled_open_error(dir, e))?;
     let trees = trees_of(dir, &db)?;
     Ok((db, trees))
+}
+
+/// Reopen an index this process has just closed. sled releases its file lock only when its
+/// background flusher lets go of the database, a moment after the last handle is dropped; our
+/// own `wallet.lock` keeps other processes out, so "in use" here can only be that moment.
+fn reopen_db(dir: &Path, path: &Path) -> Result<(sled::Db, Trees)> {
+    let mut wait = std::time::Duration::from_millis(20);
+    for _ in 0..8 {
+        match open_db(dir, path) {
+            Err(Error::WalletInUse(_)) => {
+                std::thread::sleep(wait);
+                wait *= 2;
+            }
+            other => return other,
+        }
+    }
+    open_db(dir, path)
 }
 
 /// Hold `wallet.lock` for the wallet's lifetime: a second process gets "wallet in use".
