@@ -45,6 +45,19 @@ export function byTestId(browser, id) {
   return browser.$(`[data-testid="${id}"]`);
 }
 
+/**
+ * Type into a field (or choose in a select) the way the page sees it: set the value and send
+ * the event Svelte listens to. WebKitWebDriver refuses to type into fields below the fold.
+ */
+export async function fill(browser, testid, value) {
+  await browser.execute((id, v) => {
+    const el = document.querySelector(`[data-testid="${id}"]`);
+    el.scrollIntoView({ block: 'center' });
+    el.value = v;
+    el.dispatchEvent(new Event(el.tagName === 'SELECT' ? 'change' : 'input', { bubbles: true }));
+  }, testid, value);
+}
+
 /** Save a screenshot to e2e/artifacts/NAME.png (and docs/screenshots when MCX_SCREENSHOTS=1). */
 export async function screenshot(browser, name) {
   mkdirSync(artifacts, { recursive: true });

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { byTestId, openApp, screenshot } from '../harness.mjs';
+import { byTestId, fill, openApp, screenshot } from '../harness.mjs';
 
 const out = mkdtempSync(path.join(os.tmpdir(), 'mcx-e2e-protect-'));
 const backup = path.join(out, 'wallet.mcxbackup');
@@ -14,17 +14,6 @@ after(async () => {
   for (const a of apps) await a.close();
   rmSync(out, { recursive: true, force: true });
 });
-
-/** Type into a field the way the page sees it (WebKitWebDriver refuses fields below the fold). */
-async function fill(browser, testid, value) {
-  await browser.execute((id, v) => {
-    const el = document.querySelector(`[data-testid="${id}"]`);
-    el.scrollIntoView({ block: 'center' });
-    el.focus();
-    el.value = v;
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-  }, testid, value);
-}
 
 async function settings(browser) {
   await byTestId(browser, 'nav-settings').click();

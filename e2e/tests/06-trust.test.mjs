@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { byTestId, openApp, repo } from '../harness.mjs';
+import { byTestId, fill, openApp, repo } from '../harness.mjs';
 
 const out = mkdtempSync(path.join(os.tmpdir(), 'mcx-e2e-trust-'));
 let app;
@@ -21,15 +21,8 @@ after(async () => {
 });
 
 async function importFile(browser, kind, file) {
-  await browser.execute((k, f) => {
-    const select = document.querySelector('[data-testid="trust-kind"]');
-    select.value = k;
-    select.dispatchEvent(new Event('change', { bubbles: true }));
-    const input = document.querySelector('[data-testid="trust-path"]');
-    input.scrollIntoView({ block: 'center' });
-    input.value = f;
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-  }, kind, file);
+  await fill(browser, 'trust-kind', kind);
+  await fill(browser, 'trust-path', file);
   await byTestId(browser, 'trust-import').click();
   const done = byTestId(browser, 'trust-done');
   const error = browser.$('[data-testid="settings-trust"] [data-testid="error-notice"]');

@@ -13,6 +13,8 @@ use std::io::{Read, Write};
 
 /// The fragment key that carries the presentation.
 pub const FRAGMENT_KEY: &str = "vp=";
+/// How the presentation's part starts inside a whole link.
+const FRAGMENT_MARK: &str = "#vp=";
 /// The longest link we hand out. Browsers accept far longer URLs (Chromium 2 MB), but mail
 /// and chat programs cut or refuse links well before that; 64 KiB still opens everywhere we
 /// tried, and a presentation that needs more is better shared as a file.
@@ -78,10 +80,14 @@ pub fn check_qr_size(link: &str) -> Result<()> {
     Ok(())
 }
 
-/// Whether some text looks like a share link or its fragment.
+/// Whether some text is a share link or its fragment: one token (a JSON or XML document that
+/// merely mentions `#vp=` somewhere is not a link).
 pub fn is_link(text: &str) -> bool {
     let t = text.trim();
-    t.contains(&format!("#{FRAGMENT_KEY}")) || t.starts_with(FRAGMENT_KEY)
+    if t.starts_with(['{', '[', '<']) || t.contains(char::is_whitespace) {
+        return false;
+    }
+    t.starts_with(FRAGMENT_KEY) || t.contains(FRAGMENT_MARK)
 }
 
 /// The presentation's bytes from a share link, its fragment (`#vp=…` or `vp=…`).
@@ -129,6 +135,10 @@ mod tests {
         let link = encode_link("https://verify.example/page.html#old", vp).unwrap();
         assert!(link.starts_with("https://verify.example/page.html#vp="));
         assert!(is_link(&link));
+        assert!(
+            !is_link(r#"{"id": "https://x.example/#vp=1"}"#),
+            "JSON is not a link"
+        );
         assert_eq!(decode_link(&link).unwrap(), vp);
         let fragment = link.split('#').nth(1).unwrap();
         assert_eq!(decode_link(fragment).unwrap(), vp);
