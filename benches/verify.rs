@@ -4,6 +4,9 @@
 //!
 //! Input: `MCX_BENCH_DIRS="rdfc=DIR,jcs=DIR"` (folders of signed credentials, e.g. from
 //! `node reference.mjs bulk`); without it, 1,000 credentials per suite are signed here.
+//!
+//! Then the Ed25519 check itself over 10,000 signatures of one issuer: alone (as `mcx verify`),
+//! deferred into one batch (as a bulk import), and ed25519-dalek's `verify_strict` for reference.
 
 use chrono::Utc;
 use microcredx::model::Verdict;
@@ -90,4 +93,65 @@ fn main() {
             println!("WARNING: only {valid} of {} verified as valid", creds.len());
         }
     }
+    signatures();
+}
+
+fn signatures() {
+    use ed25519_dalek::{Signer, SigningKey};
+    use microcredx::proof::ed25519;
+    let key = SigningKey::from_bytes(&[42; 32]);
+    let public = key.verifying_key();
+    let messages: Vec<[u8; 64]> = (0..10_000u32)
+        .map(|i| {
+            let mut m = [0u8; 64];
+            m[..4].copy_from_slice(&i.to_le_bytes());
+            m
+        })
+        .collect();
+    let sigs: Vec<_> = messages.iter().map(|m| key.sign(m)).collect();
+    let rate = |f: &dyn Fn() -> bool| {
+        let start = Instant::now();
+        assert!(f(), "a signature did not verify");
+        messages.len() as f64 / start.elapsed().as_secs_f64()
+    };
+    let strict = rate(&|| {
+        messages
+            .iter()
+            .zip(&sigs)
+            .all(|(m, s)| public.verify_strict(m, s).is_ok())
+    });
+    let alone = rate(&|| {
+        messages
+            .iter()
+            .zip(&sigs)
+            .all(|(m, s)| ed25519::verify(public.as_bytes(), m, s).is_ok())
+    });
+    let batched = rate(&|| {
+        let (all_ok, pending) = ed25519::deferred(|| {
+            messages
+                .iter()
+                .zip(&sigs)
+                .all(|(m, s)| ed25519::verify(public.as_bytes(), m, s).is_ok())
+        });
+        all_ok && ed25519::Pending::verify_all([&pending])
+    });
+    println!();
+    println!(
+        "{:<44} {:>12} {:>8}",
+        "Ed25519, 10,000 signatures, one core", "signatures/s", "ratio"
+    );
+    println!(
+        "{:<44} {strict:>12.0} {:>8.2}",
+        "ed25519-dalek verify_strict (reference)", 1.0
+    );
+    println!(
+        "{:<44} {alone:>12.0} {:>8.2}",
+        "the wallet's check, alone",
+        alone / strict
+    );
+    println!(
+        "{:<44} {batched:>12.0} {:>8.2}",
+        "the wallet's check, deferred into a batch",
+        batched / strict
+    );
 }

@@ -387,3 +387,53 @@ fn repair_rebuilds_a_lost_index_from_the_originals() {
     let list = json(&run(&wallet, &["list", "--json", "--status", "valid"]));
     assert_eq!(list.as_array().unwrap().len(), 5);
 }
+
+#[test]
+fn a_bulk_import_gives_each_credential_the_verdict_it_gets_alone() {
+    // Signatures are checked in batches during an import; a batch with tampered credentials
+    // in it must still reject exactly those, for the reason `mcx verify` gives each alone.
+    let tmp = tempfile::tempdir().unwrap();
+    let wallet = tmp.path().join("w");
+    let files = signed_credentials(&tmp.path().join("in"), 600, "Ana Learner");
+    let tampered = [3, 255, 256, 404, 599];
+    for &i in &tampered {
+        let mut t: Value = serde_json::from_slice(&std::fs::read(&files[i]).unwrap()).unwrap();
+        if i == 404 {
+            // Another signature, not a changed document.
+            let value = t["proof"]["proofValue"].as_str().unwrap().to_string();
+            let flipped = if value.ends_with('2') { '3' } else { '2' };
+            t["proof"]["proofValue"] = format!("{}{flipped}", &value[..value.len() - 1]).into();
+        } else {
+            t["credentialSubject"]["achievement"]["creditsAvailable"] = 30.into();
+        }
+        std::fs::write(&files[i], serde_json::to_vec(&t).unwrap()).unwrap();
+    }
+    let v = json(&run(
+        &wallet,
+        &["import", "--json", tmp.path().join("in").to_str().unwrap()],
+    ));
+    let reports = v.as_array().unwrap();
+    assert_eq!(reports.len(), 600);
+    for (i, (report, file)) in reports.iter().zip(&files).enumerate() {
+        if !tampered.contains(&i) {
+            assert_eq!(report["outcome"]["outcome"], "imported", "{i}: {report}");
+            continue;
+        }
+        let alone = json(&run(&wallet, &["verify", "--json", file.to_str().unwrap()]));
+        assert_eq!(alone["verdict"], "invalid", "{i}: {alone}");
+        let failed = alone["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["status"] == "fail")
+            .unwrap();
+        let reason = report["outcome"]["reason"].as_str().unwrap();
+        assert_eq!(report["outcome"]["outcome"], "rejected", "{i}: {report}");
+        assert!(
+            reason.contains(failed["message"].as_str().unwrap()),
+            "{i}: {reason} / {failed}"
+        );
+    }
+    let valid = json(&run(&wallet, &["list", "--json", "--status", "valid"]));
+    assert_eq!(valid.as_array().unwrap().len(), 595);
+}

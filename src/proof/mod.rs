@@ -4,6 +4,7 @@
 //! Nothing here fetches anything: contexts come from [`crate::proof`]'s bundled loader.
 
 pub mod di;
+pub mod ed25519;
 pub mod jcs;
 pub mod keys;
 pub mod merkle;

@@ -9,6 +9,7 @@ use super::index::{NewCredential, StoredCredential};
 use super::originals::{Header, Originals};
 use super::{Wallet, BATCH};
 use crate::model::{StepStatus, Verdict};
+use crate::proof::ed25519;
 use crate::verify::{self, Env};
 use crate::{formats, Result};
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -238,13 +239,27 @@ impl Wallet {
         let next = std::sync::atomic::AtomicUsize::new(0);
         let work = || -> Result<Vec<(usize, Prepared)>> {
             let mut out = Vec::new();
+            let mut pending = Vec::new();
             loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some(item) = chunk.get(i) else {
-                    return Ok(out);
+                    break;
                 };
-                out.push((i, self.prepare_one(item, env, now)?));
+                let (prepared, signatures) = ed25519::deferred(|| self.prepare_one(item, env, now));
+                pending.push(signatures);
+                out.push((i, prepared?));
             }
+            // The Ed25519 equations of this thread's items in one batch. A batch that fails
+            // (a tampered credential among them) is settled item by item: an item whose own
+            // equations fail is verified again without deferral, for its exact steps.
+            if !ed25519::Pending::verify_all(&pending) {
+                for ((i, prepared), signatures) in out.iter_mut().zip(&pending) {
+                    if !signatures.is_empty() && !signatures.verify_each() {
+                        *prepared = self.prepare_one(&chunk[*i], env, now)?;
+                    }
+                }
+            }
+            Ok(out)
         };
         let mut all = std::thread::scope(|s| -> Result<Vec<(usize, Prepared)>> {
             let helpers: Vec<_> = (1..VERIFY_THREADS).map(|_| s.spawn(work)).collect();

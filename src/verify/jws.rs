@@ -60,7 +60,7 @@ pub fn verify(
             };
             let sig = ed25519_dalek::Signature::from_slice(signature)
                 .map_err(|_| Failure::Invalid("the EdDSA signature is not 64 bytes".into()))?;
-            key.verify_strict(signing_input, &sig)
+            crate::proof::ed25519::verify(key.as_bytes(), signing_input, &sig)
                 .map_err(|_| bad_sig())?;
         }
         "ES256" => {
