@@ -58,6 +58,15 @@ export async function fill(browser, testid, value) {
   }, testid, value);
 }
 
+/** The import screen's results, once shown: each item's outcome and text. */
+export async function importResults(browser) {
+  await byTestId(browser, 'import-results').waitForDisplayed({ timeout: 20000 });
+  const items = await browser.$$('[data-testid="import-result"]');
+  const out = [];
+  for (const item of items) out.push({ outcome: await item.getAttribute('data-outcome'), text: await item.getText() });
+  return out;
+}
+
 /** Save a screenshot to e2e/artifacts/NAME.png (and docs/screenshots when MCX_SCREENSHOTS=1). */
 export async function screenshot(browser, name) {
   mkdirSync(artifacts, { recursive: true });

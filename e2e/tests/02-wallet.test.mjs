@@ -6,7 +6,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { byTestId, openApp, repo, screenshot } from '../harness.mjs';
+import { byTestId, importResults, openApp, repo, screenshot } from '../harness.mjs';
 
 const target = process.env.CARGO_TARGET_DIR ?? path.join(repo, 'target');
 const MCX = process.env.MCX_CLI ?? path.join(target, 'debug', 'mcx');
@@ -68,14 +68,6 @@ async function fill(browser, testid, text) {
   );
 }
 
-async function results(browser) {
-  await byTestId(browser, 'import-results').waitForDisplayed({ timeout: 20000 });
-  const items = await browser.$$('[data-testid="import-result"]');
-  const out = [];
-  for (const item of items) out.push({ outcome: await item.getAttribute('data-outcome'), text: await item.getText() });
-  return out;
-}
-
 async function openImport(browser) {
   await byTestId(browser, 'nav-import').click();
   await byTestId(browser, 'screen-import').waitForDisplayed({ timeout: 5000 });
@@ -109,7 +101,7 @@ test('a tampered credential is rejected because its signature does not match', a
   await openImport(browser);
   await fill(browser, 'import-text', signed.tampered);
   await byTestId(browser, 'import-text-submit').click();
-  const items = await results(browser);
+  const items = await importResults(browser);
   assert.equal(items.length, 1);
   assert.equal(items[0].outcome, 'rejected');
   assert.match(items[0].text, /signature does not match/);
@@ -119,7 +111,7 @@ test('a pasted valid credential is imported and listed as Verified', async () =>
   const { browser } = app;
   await fill(browser, 'import-text', readFileSync(signed['micro-data-analytics.json'], 'utf8'));
   await byTestId(browser, 'import-text-submit').click();
-  const items = await results(browser);
+  const items = await importResults(browser);
   assert.deepEqual(items.map((i) => i.outcome), ['imported']);
   assert.match(items[0].text, /Data Analytics with Python/);
 
@@ -138,7 +130,7 @@ test('a folder imported through the paths box gives one result per file', async 
   await openImport(browser);
   await fill(browser, 'import-paths', `${signed.batch}\n`);
   await byTestId(browser, 'import-paths-submit').click();
-  const items = await results(browser);
+  const items = await importResults(browser);
   assert.equal(items.length, 3, JSON.stringify(items));
   const outcomes = items.map((i) => i.outcome).sort();
   assert.deepEqual(outcomes, ['imported', 'imported', 'rejected']);
@@ -150,7 +142,7 @@ test('a folder imported through the paths box gives one result per file', async 
 
   // The same folder again: everything it held is already in the wallet.
   await byTestId(browser, 'import-paths-submit').click();
-  await browser.waitUntil(async () => (await results(browser)).filter((i) => i.outcome === 'duplicate').length === 2, {
+  await browser.waitUntil(async () => (await importResults(browser)).filter((i) => i.outcome === 'duplicate').length === 2, {
     timeout: 20000,
   });
 });
@@ -219,7 +211,7 @@ test('markup and scripts inside a credential are shown as text and never run', a
   await openImport(browser);
   await fill(browser, 'import-paths', signed['micro-xss.json']);
   await byTestId(browser, 'import-paths-submit').click();
-  const items = await results(browser);
+  const items = await importResults(browser);
   assert.deepEqual(items.map((i) => i.outcome), ['imported']);
   assert.match(items[0].text, /<img src=x onerror=/);
 

@@ -51,6 +51,7 @@ fn files() -> Vec<(String, Result<String, ts_rs::ExportError>)> {
         crate::commands::ShareLink,
         microcredx::store::RestoreReport,
         crate::commands::TrustKind,
+        crate::commands::Pick,
     ]
 }
 

@@ -12,6 +12,7 @@ mod bindings;
 fn main() {
     let state = state::AppState::open(state::wallet_arg(std::env::args_os()));
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::about,
@@ -38,6 +39,7 @@ fn main() {
             commands::backup_wallet,
             commands::restore_wallet,
             commands::import_trust,
+            commands::choose_paths,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -24,6 +24,7 @@ import type { ImportReport } from './bindings/ImportReport';
 import type { IpcError } from './bindings/IpcError';
 import type { Kind } from './bindings/Kind';
 import type { MicroCredential } from './bindings/MicroCredential';
+import type { Pick } from './bindings/Pick';
 import type { RequirementAudit } from './bindings/RequirementAudit';
 import type { RestoreReport } from './bindings/RestoreReport';
 import type { ShareLink } from './bindings/ShareLink';
@@ -58,6 +59,7 @@ export type {
   IpcError,
   Kind,
   MicroCredential,
+  Pick,
   RequirementAudit,
   RestoreReport,
   ShareLink,
@@ -166,6 +168,7 @@ interface Commands {
   backup_wallet: { args: { path: string; passphrase: string }; result: number };
   restore_wallet: { args: { path: string; passphrase: string; merge: boolean }; result: RestoreReport };
   import_trust: { args: { kind: TrustKind; path: string }; result: string };
+  choose_paths: { args: { pick: Pick }; result: string[] };
 }
 
 export type CommandName = keyof Commands;
@@ -266,6 +269,9 @@ export const restoreWallet = (path: string, passphrase: string, merge: boolean):
 /** Import trust data (registry, status list, DID document, catalogue) from a file. */
 export const importTrust = (kind: TrustKind, path: string): Promise<string> =>
   call('import_trust', { kind, path });
+
+/** Ask the learner for files, a folder or a place to save with the system's dialog; `[]` if cancelled. */
+export const choosePaths = (pick: Pick): Promise<string[]> => call('choose_paths', { pick });
 
 /** Open an encrypted wallet with its passphrase. */
 export const unlockWallet = async (passphrase: string): Promise<void> => {

@@ -12,11 +12,12 @@ const REPORTS: ImportReport[] = [
   { source: '/home/ana/creds/d.json', outcome: { outcome: 'imported', id: 'd1', title: null, verdict: 'unverifiable' } },
 ];
 
-function backend(reports: ImportReport[] = REPORTS) {
+function backend(reports: ImportReport[] = REPORTS, chosen: string[] = []) {
   const calls: { cmd: string; args: unknown }[] = [];
   mockIPC(async (cmd, args) => {
     calls.push({ cmd, args });
     if (cmd === 'import_paths' || cmd === 'import_text') return reports;
+    if (cmd === 'choose_paths') return chosen;
     throw { code: 'internal', message: `no mock for ${cmd}` };
   });
   return calls;
@@ -53,6 +54,25 @@ describe('the import screen', () => {
     expect(onimported).toHaveBeenCalledOnce();
     await user.click(screen.getAllByRole('button', { name: 'Open' })[0]!);
     expect(onopen).toHaveBeenCalledWith('a1');
+  });
+
+  it('imports what the learner picks in the file dialog, and nothing when it is cancelled', async () => {
+    const user = userEvent.setup();
+    let calls = backend(REPORTS, ['/home/ana/Downloads/a.json', '/home/ana/Downloads/b.jwt']);
+    render(ImportScreen, {});
+    await user.click(screen.getByRole('button', { name: 'Choose files…' }));
+    expect(await screen.findAllByTestId('import-result')).toHaveLength(4);
+    const commands = () => calls.filter((c) => !c.cmd.startsWith('plugin:event'));
+    expect(commands()).toEqual([
+      { cmd: 'choose_paths', args: { pick: { kind: 'credentialFiles', title: 'Choose credentials to import', filter: 'Credentials (JSON, JWT, badge images)' } } },
+      { cmd: 'import_paths', args: { paths: ['/home/ana/Downloads/a.json', '/home/ana/Downloads/b.jwt'], force: false } },
+    ]);
+
+    calls = backend(REPORTS, []);
+    await user.click(screen.getByRole('button', { name: 'Choose a folder…' }));
+    expect(commands()).toEqual([
+      { cmd: 'choose_paths', args: { pick: { kind: 'folder', title: 'Choose a folder of credentials' } } },
+    ]);
   });
 
   it('imports pasted text, without force unless asked', async () => {
