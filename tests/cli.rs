@@ -57,3 +57,19 @@ fn a_second_process_gets_wallet_in_use() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("in use"), "{err}");
 }
+
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    // `mcx ... | head` closes the pipe early; mcx must stop without a panic message.
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = mcx()
+        .args(["--wallet", tmp.path().to_str().unwrap(), "info"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+}

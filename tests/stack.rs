@@ -94,3 +94,58 @@ fn the_audit_counts_optimally_and_explains_every_decision() {
         "the suggested offers complete it"
     );
 }
+
+#[test]
+fn planning_catalogue_offers_shows_what_they_would_complete() {
+    let w = demo_wallet();
+    let base: serde_json::Value =
+        serde_json::from_slice(&run(w.path(), &["stack", "Industry 4.0", "--json"]).stdout)
+            .unwrap();
+    assert_eq!(base["audit"]["complete"], false);
+    assert_eq!(base["planned"], serde_json::json!([]));
+    let offers = base["offers"].as_array().unwrap();
+    assert!(
+        !offers.is_empty(),
+        "the demo catalogue's offers are listed for planning"
+    );
+    let suggested: Vec<String> = base["suggestion"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(suggested
+        .iter()
+        .all(|s| offers.iter().any(|o| o["id"] == *s)));
+
+    // One suggested offer is not enough; both complete it, as a what-if.
+    let mut args = vec!["stack", "Industry 4.0", "--json", "--plan"];
+    args.push(&suggested[0]);
+    let one: serde_json::Value = serde_json::from_slice(&run(w.path(), &args).stdout).unwrap();
+    assert_eq!(one["audit"]["whatIf"], true);
+    assert_eq!(one["audit"]["complete"], false);
+    assert!(one["audit"]["ectsCounted"].as_f64() > base["audit"]["ectsCounted"].as_f64());
+    args.extend(suggested[1..].iter().map(String::as_str));
+    let out = run(w.path(), &args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let all: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(all["audit"]["complete"], true);
+    assert_eq!(all["audit"]["whatIf"], true);
+    assert_eq!(all["planned"].as_array().unwrap().len(), suggested.len());
+
+    let out = run(
+        w.path(),
+        &[
+            "stack",
+            "Industry 4.0",
+            "--plan",
+            "https://nowhere.example/offer",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr(&out).contains("catalogue offer https://nowhere.example/offer not found"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -95,6 +95,26 @@ test('Certificate in Industry 4.0: what counts, by which rule, what does not and
   await screenshot(browser, 'qualification-audit-missing');
 });
 
+test('what if: the suggested catalogue offers, counted as if held, complete it; back to real progress', async () => {
+  const { browser } = app;
+  const offers = await texts(browser, 'what-if-offer');
+  assert.ok(offers.length > 2, offers.join('\n'));
+  assert.ok(offers.some((o) => /suggested/.test(o)), 'the suggestion is marked among the offers');
+  await byTestId(browser, 'what-if-suggested').scrollIntoView({ block: 'center' });
+  await byTestId(browser, 'what-if-suggested').click();
+  await byTestId(browser, 'what-if-clear').waitForDisplayed({ timeout: 20000 });
+  assert.equal(await byTestId(browser, 'audit-complete').getAttribute('data-complete'), 'true');
+  assert.match((await texts(browser, 'audit-complete'))[0], /Complete with the planned ones/);
+  assert.match((await texts(browser, 'audit-what-if'))[0], /planned micro-credentials from the catalogue/);
+  assert.ok((await texts(browser, 'counted-planned')).length > 0, 'planned offers are marked in the tree');
+  await browser.execute(() => window.scrollTo(0, 0));
+  await browser.pause(300);
+  await screenshot(browser, 'qualification-what-if');
+  await byTestId(browser, 'what-if-clear').click();
+  await browser.waitUntil(async () => !(await byTestId(browser, 'audit-what-if').isExisting()), { timeout: 20000 });
+  assert.equal(await byTestId(browser, 'audit-complete').getAttribute('data-complete'), 'false');
+});
+
 test('a counted credential opens in the wallet, and the audit is still there afterwards', async () => {
   const { browser } = app;
   await browser.execute(() => document.querySelector('[data-testid="counted-credential"] button').click());

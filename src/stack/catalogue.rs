@@ -16,6 +16,7 @@ use super::wording::fmt_ects;
 use super::{AuditContext, Candidate};
 use crate::model::{MicroCredential, Party, Skill, Verdict};
 use crate::{Error, Result};
+use chrono::{DateTime, Utc};
 
 /// The only catalogue format version this engine understands.
 pub const CATALOGUE_VERSION: u32 = 1;
@@ -107,6 +108,21 @@ pub struct CatalogueItem {
     /// Supervision and identity verification at the assessment.
     #[serde(default)]
     pub supervision: Option<String>,
+}
+
+impl Catalogue {
+    /// The credentials the offers `ids` would lead to, for a what-if; an unknown id is an error.
+    pub fn planned(&self, ids: &[String]) -> Result<Vec<MicroCredential>> {
+        ids.iter()
+            .map(|id| {
+                self.items
+                    .iter()
+                    .find(|i| &i.id == id)
+                    .map(CatalogueItem::to_credential)
+                    .ok_or_else(|| Error::NotFound(format!("catalogue offer {id}")))
+            })
+            .collect()
+    }
 }
 
 impl CatalogueItem {
@@ -245,6 +261,39 @@ pub fn what_if(
     run(rules, &all, ctx, super::DEFAULT_NODE_BUDGET, &[])
 }
 
+/// The offers a learner could still take: not ended by `now`, and not already held (same
+/// provider and achievement as one of `candidates`).
+pub fn available<'a>(
+    catalogue: &'a Catalogue,
+    candidates: &[Candidate],
+    now: DateTime<Utc>,
+) -> Vec<&'a CatalogueItem> {
+    let held: HashSet<(Option<String>, String)> = candidates
+        .iter()
+        .filter_map(|c| {
+            let a = c.credential.achievement_id.clone()?;
+            Some((c.credential.issuer.id.clone(), a))
+        })
+        .collect();
+    let today = now.date_naive();
+    catalogue
+        .items
+        .iter()
+        .filter(|i| {
+            let ended = i
+                .end
+                .as_deref()
+                .and_then(parse_date)
+                .is_some_and(|d| d < today);
+            let owned = i
+                .achievement_id
+                .as_ref()
+                .is_some_and(|a| held.contains(&(Some(i.provider.id.clone()), a.clone())));
+            !ended && !owned
+        })
+        .collect()
+}
+
 /// The offers of `catalogue` that complete the qualification with the least extra ECTS
 /// (then the fewest offers), on top of the learner's `candidates`.
 pub fn suggest(
@@ -266,30 +315,7 @@ pub fn suggest(
             audit: base,
         };
     }
-    let held: HashSet<(Option<String>, String)> = candidates
-        .iter()
-        .filter_map(|c| {
-            let a = c.credential.achievement_id.clone()?;
-            Some((c.credential.issuer.id.clone(), a))
-        })
-        .collect();
-    let today = ctx.now.date_naive();
-    let offers: Vec<&CatalogueItem> = catalogue
-        .items
-        .iter()
-        .filter(|i| {
-            let ended = i
-                .end
-                .as_deref()
-                .and_then(parse_date)
-                .is_some_and(|d| d < today);
-            let owned = i
-                .achievement_id
-                .as_ref()
-                .is_some_and(|a| held.contains(&(Some(i.provider.id.clone()), a.clone())));
-            !ended && !owned
-        })
-        .collect();
+    let offers = available(catalogue, candidates, ctx.now);
     let mut all = candidates.to_vec();
     let mut costs = vec![0u64; candidates.len()];
     for o in &offers {

@@ -38,7 +38,8 @@ mod tests;
 mod tests_prop;
 
 pub use catalogue::{
-    parse_catalogue, suggest, what_if, Catalogue, CatalogueItem, Mode, SuggestedItem, Suggestion,
+    available, parse_catalogue, suggest, what_if, Catalogue, CatalogueItem, Mode, SuggestedItem,
+    Suggestion,
 };
 pub use report::{
     audit, audit_with_budget, Audit, CandidateAudit, Counting, RequirementAudit, Status,

@@ -5,7 +5,7 @@
 use super::Wallet;
 use crate::model::{StepKind, StepStatus};
 use crate::stack::{
-    self, Audit, AuditContext, Candidate, Catalogue, QualificationRules, Suggestion,
+    self, Audit, AuditContext, Candidate, Catalogue, CatalogueItem, QualificationRules, Suggestion,
 };
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
@@ -45,6 +45,10 @@ pub struct StackResult {
     pub audit: Audit,
     /// The smallest set of catalogue offers that would complete it, when a catalogue was given.
     pub suggestion: Option<Suggestion>,
+    /// The catalogue's offers the learner could still take (for a what-if); empty without one.
+    pub offers: Vec<CatalogueItem>,
+    /// The offers counted in this audit as if held (a what-if), by id.
+    pub planned: Vec<String>,
 }
 
 impl Wallet {
@@ -149,10 +153,43 @@ impl Wallet {
             stack::what_if(&rules, &candidates, &ctx, what_if)
         };
         let suggestion = catalogue.map(|c| stack::suggest(&rules, &candidates, &ctx, c));
+        let offers = catalogue
+            .map(|c| {
+                stack::available(c, &candidates, now)
+                    .into_iter()
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
         Ok(StackResult {
             qualification: q,
             audit,
             suggestion,
+            offers,
+            planned: Vec::new(),
         })
+    }
+
+    /// Audit as if the learner also held the wallet catalogue's offers `offer_ids` (a
+    /// what-if: "what if I take these?"), with the catalogue's suggestion as in [`Wallet::stack`].
+    pub fn stack_planned(
+        &self,
+        qualification: &str,
+        offer_ids: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<StackResult> {
+        let catalogue = self.catalogue()?;
+        let planned = match &catalogue {
+            Some(c) => c.planned(offer_ids)?,
+            None if offer_ids.is_empty() => Vec::new(),
+            None => {
+                return Err(Error::NotFound(
+                    "a catalogue of offers in this wallet (import the network's with `mcx catalogue import`)".into(),
+                ))
+            }
+        };
+        let mut result = self.stack(qualification, &planned, catalogue.as_ref(), now)?;
+        result.planned = offer_ids.to_vec();
+        Ok(result)
     }
 }

@@ -24,11 +24,13 @@ pub fn import_qualification(
 }
 
 /// Audit the wallet against a qualification, with what the network's catalogue (when one is
-/// imported) would add to complete it.
+/// imported) would add to complete it; `planned` catalogue offers are counted as if held (a
+/// what-if).
 #[tauri::command]
-pub async fn stack_qualification(state: State<'_, AppState>, id: String) -> IpcResult<StackResult> {
-    Ok(state.with_wallet(|w| {
-        let catalogue = w.catalogue()?;
-        w.stack(&id, &[], catalogue.as_ref(), chrono::Utc::now())
-    })?)
+pub async fn stack_qualification(
+    state: State<'_, AppState>,
+    id: String,
+    planned: Vec<String>,
+) -> IpcResult<StackResult> {
+    Ok(state.with_wallet(|w| w.stack_planned(&id, &planned, chrono::Utc::now()))?)
 }

@@ -141,6 +141,9 @@ enum Command {
         /// Hypothetical credentials (files) counted as if held and verified.
         #[arg(long = "what-if", value_name = "FILE", num_args = 1..)]
         what_if: Vec<PathBuf>,
+        /// Offers of the catalogue (by id) counted as if held and verified: "what if I take these?".
+        #[arg(long, value_name = "OFFER_ID", num_args = 1..)]
+        plan: Vec<String>,
     },
     /// Re-check every credential (after a registry or status update).
     Reverify {
@@ -276,6 +279,9 @@ enum SuiteArg {
 }
 
 fn main() -> ExitCode {
+    // `mcx list | head` ends quietly when the reader goes away, like other command-line tools,
+    // instead of panicking on the next write to the closed pipe.
+    sigpipe::reset();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -365,12 +371,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             json,
             catalogue,
             what_if,
+            plan,
         } => stack_cmd::run(
             cli.wallet.as_deref(),
             &qualification,
             json,
             catalogue.as_deref(),
             &what_if,
+            &plan,
         ),
         Command::Reverify { json } => wallet_cmd::reverify(cli.wallet.as_deref(), json),
         Command::Repair { json } => wallet_cmd::repair(cli.wallet.as_deref(), json),

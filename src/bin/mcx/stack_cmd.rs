@@ -66,13 +66,14 @@ fn what_if_views(files: &[PathBuf]) -> Result<Vec<MicroCredential>> {
         .collect()
 }
 
-/// `mcx stack QUALIFICATION [--json] [--catalogue FILE] [--what-if FILE...]`.
+/// `mcx stack QUALIFICATION [--json] [--catalogue FILE] [--what-if FILE...] [--plan OFFER...]`.
 pub fn run(
     dir: Option<&Path>,
     qualification: &str,
     json: bool,
     catalogue: Option<&Path>,
     what_if: &[PathBuf],
+    plan: &[String],
 ) -> Result<ExitCode> {
     let wallet = crate::wallet_cmd::open(dir)?;
     let catalogue = match catalogue {
@@ -81,12 +82,20 @@ pub fn run(
         )?),
         None => wallet.catalogue()?,
     };
-    let result = wallet.stack(
+    let mut hypothetical = what_if_views(what_if)?;
+    if !plan.is_empty() {
+        let Some(c) = &catalogue else {
+            anyhow::bail!("--plan names catalogue offers, but there is no catalogue: import the network's (`mcx catalogue import FILE`) or pass --catalogue FILE");
+        };
+        hypothetical.extend(c.planned(plan)?);
+    }
+    let mut result = wallet.stack(
         qualification,
-        &what_if_views(what_if)?,
+        &hypothetical,
         catalogue.as_ref(),
         chrono::Utc::now(),
     )?;
+    result.planned = plan.to_vec();
     if json {
         println!("{}", serde_json::to_string_pretty(&result)?);
         return Ok(if result.audit.complete {

@@ -12,6 +12,7 @@ import type { About } from './bindings/About';
 import type { AnnexElement } from './bindings/AnnexElement';
 import type { Audit } from './bindings/Audit';
 import type { CandidateAudit } from './bindings/CandidateAudit';
+import type { CatalogueItem } from './bindings/CatalogueItem';
 import type { Counting } from './bindings/Counting';
 import type { CredentialDetail } from './bindings/CredentialDetail';
 import type { CredentialSummary } from './bindings/CredentialSummary';
@@ -47,6 +48,7 @@ export type {
   AnnexElement,
   Audit,
   CandidateAudit,
+  CatalogueItem,
   Counting,
   CredentialDetail,
   CredentialSummary,
@@ -156,7 +158,7 @@ interface Commands {
   unlock_wallet: { args: { passphrase: string }; result: null };
   load_demo_wallet: { args: undefined; result: DemoReport };
   list_qualifications: { args: undefined; result: StoredQualification[] };
-  stack_qualification: { args: { id: string }; result: StackResult };
+  stack_qualification: { args: { id: string; planned: string[] }; result: StackResult };
   export_pdf: { args: { ids: string[]; qualification: string | null; path: string }; result: ExportReport };
   export_presentation: { args: { ids: string[]; path: string }; result: ExportReport };
   export_clr: { args: { ids: string[]; qualification: string | null; path: string }; result: ExportReport };
@@ -220,9 +222,12 @@ export const loadDemoWallet = (): Promise<DemoReport> => call('load_demo_wallet'
 /** The qualifications whose rules are in the wallet, with whether their signature verified. */
 export const listQualifications = (): Promise<StoredQualification[]> => call('list_qualifications');
 
-/** Count the wallet's credentials toward a qualification: the audit, requirement by requirement. */
-export const stackQualification = (id: string): Promise<StackResult> =>
-  call('stack_qualification', { id });
+/**
+ * Count the wallet's credentials toward a qualification: the audit, requirement by requirement.
+ * `planned` catalogue offers (by id) are counted as if held: a what-if.
+ */
+export const stackQualification = (id: string, planned: string[] = []): Promise<StackResult> =>
+  call('stack_qualification', { id, planned });
 
 /** Save a PDF portfolio (with the signed presentation attached) of the credentials `ids`. */
 export const exportPdf = (ids: string[], qualification: string | null, path: string): Promise<ExportReport> =>

@@ -232,6 +232,17 @@ export const de: Catalogue = {
   'audit.onlyVerified': 'Nur Nachweise, deren Prüfung bestanden ist, werden angerechnet.',
   'audit.whatIf':
     'Hier zählen auch nicht geprüfte Nachweise mit; das Ergebnis zeigt also nur, was wäre, wenn sie gültig wären.',
+  'audit.planned': 'geplant',
+  'audit.whatIfPlanned': 'Was-wäre-wenn: {n} geplante Micro-Credentials aus dem Katalog zählen, als hätten Sie sie schon.',
+  'audit.whatIfClear': 'Meinen tatsächlichen Stand zeigen',
+  'audit.whatIfTitle': 'Was wäre, wenn ich … belege?',
+  'audit.whatIfHint': 'Kreuzen Sie Angebote aus dem Katalog des Netzwerks an, um zu sehen, wie sie nach denselben Regeln zählen würden. Ihrer Wallet wird nichts hinzugefügt.',
+  'audit.whatIfSuggested': 'vorgeschlagen',
+  'audit.whatIfRun': '{n} so zählen, als hätte ich sie',
+  'audit.whatIfTrySuggestion': 'Vorschlag ausprobieren',
+  'audit.completeIfPlanned': 'Vollständig mit den geplanten',
+  'audit.incompleteIfPlanned': 'Auch mit den geplanten nicht vollständig',
+  'audit.completeIfPlannedHint': 'Sobald Sie die geplanten Micro-Credentials haben, erfüllen Ihre Nachweise alle Anforderungen.',
   'audit.signed': 'Regeln von der Einrichtung signiert',
   'audit.rulesWarning':
     'Vorsicht: Es ließ sich nicht bestätigen, dass diese Regeln von {body} stammen. Sie könnten verändert worden sein; das Ergebnis entspricht dann womöglich nicht der echten Qualifikation.',

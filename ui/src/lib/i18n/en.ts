@@ -225,6 +225,17 @@ export const en = {
   'audit.onlyVerified': 'Only credentials that passed their check are counted.',
   'audit.whatIf':
     'This count includes credentials that are not verified, so it only shows what would happen if they were.',
+  'audit.planned': 'planned',
+  'audit.whatIfPlanned': 'What-if: {n} planned micro-credentials from the catalogue are counted as if you already had them.',
+  'audit.whatIfClear': 'Show my real progress',
+  'audit.whatIfTitle': 'What if I take…',
+  'audit.whatIfHint': "Tick offers from the network's catalogue to see how they would count, by the same rules. Nothing is added to your wallet.",
+  'audit.whatIfSuggested': 'suggested',
+  'audit.whatIfRun': 'Count {n} as if I had them',
+  'audit.whatIfTrySuggestion': 'Try the suggestion',
+  'audit.completeIfPlanned': 'Complete with the planned ones',
+  'audit.incompleteIfPlanned': 'Not complete even with the planned ones',
+  'audit.completeIfPlannedHint': 'Once you hold the planned micro-credentials, your credentials would meet every requirement.',
   'audit.signed': 'Rules signed by the institution',
   'audit.rulesWarning':
     'Careful: these rules could not be confirmed as coming from {body}. They may have been changed, so this result may not match the real qualification.',

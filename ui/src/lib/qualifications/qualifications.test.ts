@@ -2,7 +2,7 @@ import { mockIPC } from '$lib/api/testing';
 import { render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Audit, StackResult, StoredQualification } from '$lib/api';
+import type { Audit, CatalogueItem, StackResult, StoredQualification } from '$lib/api';
 import { setLocale } from '$lib/i18n';
 import QualificationsScreen from '$lib/screens/QualificationsScreen.svelte';
 import { resetQualificationView } from './view.svelte';
@@ -134,7 +134,7 @@ function audit(extra: Partial<Audit> = {}): Audit {
 }
 
 function stacked(q: StoredQualification = qualification(), a: Audit = audit()): StackResult {
-  return { qualification: q, audit: a, suggestion: null };
+  return { qualification: q, audit: a, suggestion: null, offers: [], planned: [] };
 }
 
 function backend(list: StoredQualification[], answer: (id: string) => StackResult = () => stacked()) {
@@ -205,7 +205,7 @@ describe('the qualifications screen', () => {
     render(QualificationsScreen);
     await openAudit(user);
     expect(calls.filter((c) => c.cmd === 'stack_qualification')).toEqual([
-      { cmd: 'stack_qualification', args: { id: I40 } },
+      { cmd: 'stack_qualification', args: { id: I40, planned: [] } },
     ]);
     expect(document.activeElement).toBe(screen.getByTestId('audit-title'));
     expect(screen.getByTestId('audit-progress').textContent?.replace(/\s+/g, ' ').trim()).toBe('24 of 30 ECTS');
@@ -321,6 +321,53 @@ describe('the qualifications screen', () => {
     await user.click(screen.getByTestId('qualification-item'));
     const alert = await screen.findByRole('alert');
     expect(alert.dataset['code']).toBe('not_found');
+  });
+
+  it('counts ticked catalogue offers as a what-if, marks them planned, and goes back to real progress', async () => {
+    const user = userEvent.setup();
+    const offer = (id: string, title: string, ects: number): CatalogueItem => ({
+      id, title, ects, provider: { id: 'did:web:th-nordstadt.example', name: 'TH Nordstadt', country: 'DE' },
+      eqfLevel: 6, skills: [], keywords: [], fieldOfStudy: [], language: null, mode: null, start: null, end: null,
+      achievementId: null, achievementType: null, assessmentType: null, supervision: null,
+    });
+    const offers = [offer('o-iot', 'Industrial IoT Architectures', 4), offer('o-pm', 'Predictive Maintenance', 3)];
+    const calls: unknown[] = [];
+    mockIPC(async (cmd, args) => {
+      if (cmd === 'list_qualifications') return [qualification()];
+      if (cmd !== 'stack_qualification') throw { code: 'internal', message: `no mock for ${cmd}` };
+      const planned = (args as { planned: string[] }).planned;
+      calls.push(planned);
+      if (planned.length === 0) return { ...stacked(), offers };
+      const base = audit();
+      const withPlan = audit({
+        whatIf: true,
+        ectsCounted: 28,
+        candidates: [...base.candidates, { id: 'planned-1', title: 'Industrial IoT Architectures', counted: true, hypothetical: true, ectsCounted: 4, countsToward: ['ELECTIVES'], reasons: [] }],
+        requirements: base.requirements.map((r) => ({
+          ...r,
+          counted: [...r.counted, { candidateId: 'planned-1', title: 'Industrial IoT Architectures', ects: 4, rule: 'counts 4 ECTS toward “Industry 4.0 electives”' }],
+        })),
+      });
+      return { ...stacked(qualification(), withPlan), offers, planned };
+    });
+    render(QualificationsScreen);
+    await openAudit(user);
+    const panel = screen.getByTestId('what-if-panel');
+    expect(within(panel).getAllByTestId('what-if-offer').map((o) => o.textContent?.replace(/\s+/g, ' ').trim())).toEqual([
+      'Industrial IoT Architectures · TH Nordstadt · 4 ECTS',
+      'Predictive Maintenance · TH Nordstadt · 3 ECTS',
+    ]);
+    expect((screen.getByTestId('what-if-run') as HTMLButtonElement).disabled).toBe(true);
+    await user.click(within(panel).getByLabelText(/Industrial IoT Architectures/));
+    await user.click(screen.getByRole('button', { name: 'Count 1 as if I had them' }));
+    await screen.findByTestId('what-if-clear');
+    expect(calls).toEqual([[], ['o-iot']]);
+    expect(screen.getByTestId('audit-what-if').textContent).toContain('1 planned micro-credentials from the catalogue');
+    expect(screen.getByTestId('audit-progress').textContent?.replace(/\s+/g, ' ').trim()).toBe('28 of 30 ECTS');
+    expect(screen.getAllByTestId('counted-planned').length).toBeGreaterThan(0);
+    await user.click(screen.getByTestId('what-if-clear'));
+    await vi.waitFor(() => expect(screen.queryByTestId('audit-what-if')).toBeNull());
+    expect(calls).toEqual([[], ['o-iot'], []]);
   });
 
   it('speaks German', async () => {
