@@ -22,6 +22,7 @@ fn files() -> Vec<(String, Result<String, ts_rs::ExportError>)> {
         microcredx::store::CredentialSummary,
         microcredx::store::StoredCredential,
         microcredx::store::SortKey,
+        microcredx::store::Listing,
         microcredx::store::ImportReport,
         microcredx::store::ImportOutcome,
         microcredx::verify::Verification,

@@ -28,6 +28,7 @@ use crate::model::{MicroCredential, Verdict};
 pub mod catalogue;
 mod engine;
 mod filter;
+pub(crate) use filter::centi;
 pub mod report;
 pub mod rules;
 mod wording;

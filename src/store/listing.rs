@@ -24,6 +24,16 @@ pub enum SortKey {
     Ects,
 }
 
+/// Every credential's row with the wallet's totals, so that no interface adds ECTS itself.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Listing {
+    /// The rows, sorted.
+    pub rows: Vec<CredentialSummary>,
+    /// ECTS of the verified credentials (latest check valid, not forced in), summed in hundredths.
+    pub verified_ects: f64,
+}
+
 /// Sort rows in a listing order; ties are broken by wallet id so every listing (and the
 /// precomputed first page) agrees.
 pub fn sort_rows(rows: &mut [CredentialSummary], sort: SortKey) {
@@ -135,6 +145,21 @@ impl Wallet {
         Ok(rows)
     }
 
+    /// [`Wallet::list`] with the wallet's totals.
+    pub fn listing(&self, sort: SortKey) -> Result<Listing> {
+        let rows = self.list(sort)?;
+        let hundredths: u64 = rows
+            .iter()
+            .filter(|r| r.verdict == crate::model::Verdict::Valid && !r.forced)
+            .filter_map(|r| r.ects)
+            .map(crate::stack::centi)
+            .sum();
+        Ok(Listing {
+            rows,
+            verified_ects: hundredths as f64 / 100.0,
+        })
+    }
+
     /// `limit` rows of a listing from `offset`. The first page of each order is kept
     /// precomputed, so showing it does not decode every row.
     pub fn page(
@@ -227,5 +252,20 @@ mod tests {
         let report = wallet.repair(now).unwrap();
         assert_eq!(report.restored, 119);
         check(&wallet);
+    }
+
+    /// The demo wallet: ten credentials, two of them forced in although invalid (4 and 3
+    /// ECTS); only the other eight's ECTS are verified.
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn the_listing_totals_only_verified_ects() {
+        let tmp = tempfile::tempdir().unwrap();
+        let wallet = Wallet::open(tmp.path()).unwrap();
+        wallet.load_demo(chrono::Utc::now()).unwrap();
+        let listing = wallet.listing(SortKey::Ects).unwrap();
+        assert_eq!(listing.rows.len(), 10);
+        assert_eq!(listing.verified_ects, 35.0);
+        let all: f64 = listing.rows.iter().filter_map(|r| r.ects).sum();
+        assert_eq!(all, 42.0);
     }
 }

@@ -31,7 +31,7 @@ pub use backup::RestoreReport;
 pub use demo::{demo_catalogue, DemoReport};
 pub use import::{collect, ImportItem, ImportOutcome, ImportReport, Progress, RepairReport};
 pub use index::{CredentialSummary, StoredCredential};
-pub use listing::{sort_rows, SortKey, FIRST_PAGE};
+pub use listing::{sort_rows, Listing, SortKey, FIRST_PAGE};
 pub use qualifications::{StackResult, StoredQualification};
 pub use trust::{check_signed_by_issuer, Registry};
 

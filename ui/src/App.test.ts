@@ -20,7 +20,7 @@ function backend(summary: () => WalletSummary | Promise<WalletSummary>) {
     if (cmd === 'wallet_summary') return summary();
     if (cmd === 'list_credentials') {
       const { credentials } = await summary();
-      return Array.from({ length: credentials }, (_, i) => summarise(`c${i}`));
+      return { rows: Array.from({ length: credentials }, (_, i) => summarise(`c${i}`)), verifiedEcts: 0 };
     }
     throw { code: 'internal', message: `no mock for ${cmd}` };
   });
@@ -51,7 +51,7 @@ describe('the app shell', () => {
     mockIPC(async (cmd) => {
       if (cmd === 'about') return { name: 'MicroCredX Wallet', version: '0.1.0' };
       if (cmd === 'wallet_summary') return walletWith(loaded ? 2 : 0);
-      if (cmd === 'list_credentials') return loaded ? [summarise('a'), summarise('b')] : [];
+      if (cmd === 'list_credentials') return { rows: loaded ? [summarise('a'), summarise('b')] : [], verifiedEcts: 0 };
       if (cmd === 'load_demo_wallet') {
         loaded = true;
         return { credentials: 2, qualifications: 4, statusLists: 2, dids: 8, registry: true };
@@ -223,7 +223,7 @@ describe('the app shell', () => {
         return null;
       }
       if (!unlocked) throw { code: 'locked', message: 'the wallet is encrypted' };
-      if (cmd === 'list_credentials') return ['a', 'b', 'c', 'd'].map((id) => summarise(id));
+      if (cmd === 'list_credentials') return { rows: ['a', 'b', 'c', 'd'].map((id) => summarise(id)), verifiedEcts: 0 };
       return walletWith(4, { encrypted: true });
     });
     render(App);

@@ -3,7 +3,7 @@
 use crate::ipc::IpcResult;
 use crate::state::AppState;
 use microcredx::store::{
-    self, CredentialSummary, ImportItem, ImportReport, SortKey, StoredCredential,
+    self, CredentialSummary, ImportItem, ImportReport, Listing, SortKey, StoredCredential,
 };
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
@@ -29,13 +29,10 @@ pub struct ImportProgress {
     pub total: usize,
 }
 
-/// Every credential's summary row, sorted.
+/// Every credential's summary row, sorted, with the wallet's totals.
 #[tauri::command]
-pub fn list_credentials(
-    state: State<'_, AppState>,
-    sort: SortKey,
-) -> IpcResult<Vec<CredentialSummary>> {
-    Ok(state.with_wallet(|w| w.list(sort))?)
+pub fn list_credentials(state: State<'_, AppState>, sort: SortKey) -> IpcResult<Listing> {
+    Ok(state.with_wallet(|w| w.listing(sort))?)
 }
 
 /// One credential in full.

@@ -34,14 +34,14 @@ describe('api bridge', () => {
       calls.push({ cmd, args });
       if (cmd === 'about') return { name: 'MicroCredX Wallet', version: '0.1.0' };
       if (cmd === 'wallet_summary') return summary;
-      if (cmd === 'list_credentials') return [];
+      if (cmd === 'list_credentials') return { rows: [], verifiedEcts: 0 };
       if (cmd === 'unlock_wallet') return null;
       throw new Error(`unexpected command ${cmd}`);
     });
 
     expect(await about()).toEqual({ name: 'MicroCredX Wallet', version: '0.1.0' });
     expect(await walletSummary()).toEqual(summary);
-    expect(await listCredentials('ects')).toEqual([]);
+    expect(await listCredentials('ects')).toEqual({ rows: [], verifiedEcts: 0 });
     await unlockWallet('correct horse');
 
     expect(calls.map((c) => c.cmd)).toEqual([

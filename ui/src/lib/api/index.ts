@@ -24,6 +24,7 @@ import type { ImportOutcome } from './bindings/ImportOutcome';
 import type { ImportReport } from './bindings/ImportReport';
 import type { IpcError } from './bindings/IpcError';
 import type { Kind } from './bindings/Kind';
+import type { Listing } from './bindings/Listing';
 import type { MicroCredential } from './bindings/MicroCredential';
 import type { Pick } from './bindings/Pick';
 import type { RequirementAudit } from './bindings/RequirementAudit';
@@ -60,6 +61,7 @@ export type {
   ImportReport,
   IpcError,
   Kind,
+  Listing,
   MicroCredential,
   Pick,
   RequirementAudit,
@@ -149,7 +151,7 @@ function describe(value: unknown): string {
 interface Commands {
   about: { args: undefined; result: About };
   wallet_summary: { args: undefined; result: WalletSummary };
-  list_credentials: { args: { sort: SortKey }; result: CredentialSummary[] };
+  list_credentials: { args: { sort: SortKey }; result: Listing };
   get_credential: { args: { id: string }; result: CredentialDetail };
   import_paths: { args: { paths: string[]; force: boolean }; result: ImportReport[] };
   import_text: { args: { text: string; force: boolean }; result: ImportReport[] };
@@ -192,8 +194,8 @@ export const about = (): Promise<About> => call('about');
 /** Where the wallet lives and how many credentials it holds. */
 export const walletSummary = (): Promise<WalletSummary> => call('wallet_summary');
 
-/** Every credential's summary row, sorted. */
-export const listCredentials = (sort: SortKey): Promise<CredentialSummary[]> =>
+/** Every credential's summary row, sorted, with the wallet's totals (verified ECTS). */
+export const listCredentials = (sort: SortKey): Promise<Listing> =>
   call('list_credentials', { sort });
 
 /** One credential in full, with its signed original as text. */

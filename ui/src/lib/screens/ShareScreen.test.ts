@@ -31,7 +31,7 @@ function backend(link = { link: 'file:///v.html#vp=abc', qrPng: 'data:image/png;
     calls.push({ cmd, args });
     switch (cmd) {
       case 'list_credentials':
-        return CREDS;
+        return { rows: CREDS, verifiedEcts: 0 };
       case 'list_qualifications':
         return [{ id: 'q1', title: 'Certificate in Industry 4.0', awardingBody: 'THN', totalEcts: 30 }];
       case 'default_export_dir':

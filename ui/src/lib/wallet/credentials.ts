@@ -1,4 +1,4 @@
-// Pure helpers over what the core returns: which rows count as verified, the ECTS total, the
+// Pure helpers over what the core returns: which rows count as verified, the
 // search and filters of the wallet list, and the reason behind a verdict. No I/O here.
 
 import type { CredentialSummary, Step, Verdict } from '$lib/api';
@@ -10,13 +10,6 @@ export type StatusFilter = (typeof STATUS_FILTERS)[number];
 /** Verified means: the latest check passed, and the learner did not force it in. */
 export function isVerified(row: { verdict: Verdict; forced: boolean }): boolean {
   return row.verdict === 'valid' && !row.forced;
-}
-
-/** The sum of the ECTS credits the core reported for verified rows only. */
-export function verifiedEcts(rows: readonly CredentialSummary[]): number {
-  let total = 0;
-  for (const row of rows) if (isVerified(row) && row.ects !== null) total += row.ects;
-  return total;
 }
 
 export function matchesStatus(row: CredentialSummary, status: StatusFilter | ''): boolean {
