@@ -61,13 +61,21 @@ async function measure(label, wallet, ready) {
   await byTestId(app.browser, ready).waitForDisplayed({ timeout: 60000 });
   const shown = performance.now() - t0;
   // The UI marks the moment the wallet is first on screen (ui/src/lib/timing.ts).
-  const shownEpochMs = await app.browser.execute(
-    () => performance.timeOrigin + (performance.getEntriesByName('wallet-shown')[0]?.startTime ?? NaN),
-  );
+  const page = await app.browser.execute(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    return {
+      origin: performance.timeOrigin,
+      domReady: nav?.domContentLoadedEventEnd ?? NaN,
+      shown: performance.getEntriesByName('wallet-shown')[0]?.startTime ?? NaN,
+    };
+  });
+  const shownEpochMs = page.origin + page.shown;
   await new Promise((r) => setTimeout(r, 3000)); // let it settle
   const pids = appTree();
   const main = pids.find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0].endsWith('microcredx-wallet'));
-  const own = shownEpochMs - processStartEpochMs(main);
+  const started = processStartEpochMs(main);
+  const own = shownEpochMs - started;
+  console.log(`${label}: process start → page navigation ${(page.origin - started).toFixed(0)} ms; → DOM ready +${page.domReady.toFixed(0)} ms; → wallet on screen +${(page.shown - page.domReady).toFixed(0)} ms`);
   const pss = pssMiB(pids);
   console.log(`${label}: wallet on screen ${own.toFixed(0)} ms after the app's process started (${shown.toFixed(0)} ms after the WebDriver session was requested, driver start included); PSS ${pss.toFixed(0)} MiB over ${pids.length} processes (app + WebKit)`);
   await app.close();
