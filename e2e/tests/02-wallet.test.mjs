@@ -180,6 +180,8 @@ test('a credential opens with its steps, Annex I completeness and original; Back
   await byTestId(browser, 'detail-title').waitForDisplayed({ timeout: 10000 });
   assert.equal(await byTestId(browser, 'detail-title').getText(), 'Data Analytics with Python');
   assert.match(await byTestId(browser, 'detail-verdict').getText(), /^Verified/);
+  // Its badge image came as a PNG data URI and is shown; nothing is fetched.
+  assert.match(await byTestId(browser, 'detail-badge').getAttribute('src'), /^data:image\/png;base64,iVBOR/);
   const steps = await browser.$$('[data-testid="verification-step"]');
   assert.ok(steps.length >= 5);
   assert.equal(await steps[0].getAttribute('data-status'), 'pass');
@@ -237,6 +239,7 @@ test('markup and scripts inside a credential are shown as text and never run', a
     () => document.querySelectorAll('[data-testid="credential-detail"] :is(img, script, svg:not(.icon), iframe, a, b)').length,
   );
   assert.equal(injected, 0);
+  // Its "badge" (an SVG with a script) and a tracking-pixel URL were dropped by the core: no image.
   assert.equal(await browser.execute(() => document.querySelectorAll('main img, main iframe').length), 0);
   await byTestId(browser, 'back-to-list').click();
 });

@@ -20,6 +20,7 @@ mod clr;
 mod container;
 mod detect;
 mod edc;
+mod image;
 mod jws;
 mod ob3;
 mod text;

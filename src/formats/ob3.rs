@@ -133,6 +133,9 @@ pub(crate) fn apply(c: &Value, mc: &mut MicroCredential) {
     mc.achievement_type = field(ach, "achievementType")
         .map(|t| t.strip_prefix("ext:").map(str::to_string).unwrap_or(t));
     mc.achievement_id = field(ach, "id");
+    // The badge image (OB 3.0 `Achievement.image`, else the credential's `image`): an `Image`
+    // object's `id`, or the string itself; kept only as a safe data URI.
+    mc.image = super::image::first_image(&[ach, c]);
 
     if let Some(creator) = ach.get("creator") {
         let p = party(Some(creator));

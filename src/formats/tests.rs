@@ -591,3 +591,26 @@ fn ob2_baked_badges_in_text_chunks_and_svg_assertions() {
     let svg = "<svg><openbadges:assertion verify=\"https://example.org/a.json\"/></svg>";
     assert!(unwrap_container(svg.as_bytes()).is_err());
 }
+
+#[test]
+fn badge_images_are_kept_only_as_checked_data_uris() {
+    // OB 2.0: the 1EdTech assertion carrying its image as a PNG data URI.
+    let v = view(&doc("1edtech-ob20/assertion-with-data-image.json"));
+    assert!(v
+        .image
+        .as_deref()
+        .is_some_and(|i| i.starts_with("data:image/png;base64,iVBOR")));
+    // OB 3.0: images by URL are never kept (they would be fetched, telling the issuer).
+    let v = view(&doc("1edtech-ob30/complete.json"));
+    assert_eq!(v.image, None);
+    // OB 3.0 with an achievement image that is an SVG carrying a script: dropped.
+    let mut c: serde_json::Value =
+        serde_json::from_slice(&load("1edtech-ob30/simple.json")).unwrap();
+    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>";
+    c["credentialSubject"]["achievement"]["image"] = json!({
+        "id": format!("data:image/svg+xml;base64,{}", base64::engine::general_purpose::STANDARD.encode(svg)),
+        "type": "Image"
+    });
+    let v = view(&parse_document(&serde_json::to_vec(&c).unwrap()).unwrap());
+    assert_eq!(v.image, None);
+}

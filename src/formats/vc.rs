@@ -128,6 +128,10 @@ pub(crate) fn apply_ob2(c: &Value, mc: &mut MicroCredential) {
     mc.issued = field(c, "issuedOn").or(mc.issued.take());
     mc.valid_from = mc.valid_from.take().or_else(|| field(c, "issuedOn"));
     mc.valid_until = field(c, "expires").or(mc.valid_until.take());
+    mc.image = match obj(c, "badge") {
+        Some(badge) => super::image::first_image(&[c, badge]),
+        None => super::image::first_image(&[c]),
+    };
     if let Some(badge) = obj(c, "badge") {
         mc.title = field(badge, "name").or(mc.title.take());
         mc.description = field(badge, "description").or(mc.description.take());

@@ -199,6 +199,9 @@ pub struct MicroCredential {
     pub achievement_id: Option<String>,
     /// Annex I mandatory elements this credential does not carry.
     pub annex_missing: Vec<AnnexElement>,
+    /// The badge image, only as a checked `data:` URI (never a URL; see `formats::image`).
+    #[serde(default)]
+    pub image: Option<String>,
 }
 
 impl MicroCredential {

@@ -56,6 +56,7 @@ export function microCredential(extra: Partial<MicroCredential> = {}): MicroCred
     achievementType: 'MicroCredential',
     achievementId: 'https://uni.example/da',
     annexMissing: ['awardingBody', 'qualityAssurance'],
+    image: null,
     ...extra,
   };
 }

@@ -62,6 +62,7 @@ export const de: Catalogue = {
 
   'detail.back': 'Zurück zu Ihrer Wallet',
   'detail.loading': 'Der Nachweis wird geöffnet …',
+  'detail.badgeImage': 'Abzeichen-Bild',
   'detail.issuedBy': 'Ausgestellt von',
   'detail.awardedTo': 'Verliehen an',
   'detail.verdict.valid': 'Geprüft',

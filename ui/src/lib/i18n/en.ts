@@ -60,6 +60,7 @@ export const en = {
 
   'detail.back': 'Back to your wallet',
   'detail.loading': 'Opening the credential…',
+  'detail.badgeImage': 'Badge image',
   'detail.issuedBy': 'Issued by',
   'detail.awardedTo': 'Awarded to',
   'detail.verdict.valid': 'Verified',

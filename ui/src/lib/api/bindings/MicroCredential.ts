@@ -123,4 +123,8 @@ achievementId: string | null,
 /**
  * Annex I mandatory elements this credential does not carry.
  */
-annexMissing: Array<AnnexElement>, };
+annexMissing: Array<AnnexElement>, 
+/**
+ * The badge image, only as a checked `data:` URI (never a URL; see `formats::image`).
+ */
+image: string | null, };
