@@ -122,7 +122,10 @@ test('a pasted valid credential is imported and listed as Verified', async () =>
   assert.match(list[0].text, /Universität Beispielstadt/);
   assert.match(list[0].text, /Verified/);
   assert.match(list[0].text, /5 ECTS/);
-  assert.equal(await byTestId(browser, 'total-ects').getText(), '5');
+  await browser.waitUntil(async () => (await byTestId(browser, 'total-ects').getText()) === '5', {
+    timeout: 10000,
+    timeoutMsg: 'the verified ECTS total did not arrive',
+  });
 });
 
 test('a folder imported through the paths box gives one result per file', async () => {
@@ -152,7 +155,11 @@ test('the wallet lists, totals, searches and filters the credentials', async () 
   await openWallet(browser);
   await browser.waitUntil(async () => (await cards(browser)).length === 3, { timeout: 10000 });
   assert.equal(await byTestId(browser, 'total-count').getText(), '3');
-  assert.equal(await byTestId(browser, 'total-ects').getText(), '14'); // 5 + 6 + 3, all verified
+  // 5 + 6 + 3, all verified (summed by the core once the whole listing is in; '…' before).
+  await browser.waitUntil(async () => (await byTestId(browser, 'total-ects').getText()) === '14', {
+    timeout: 10000,
+    timeoutMsg: 'the verified ECTS total did not arrive',
+  });
   await screenshot(browser, 'wallet-list');
 
   await byTestId(browser, 'credential-search').setValue('machine');

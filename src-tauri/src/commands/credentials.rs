@@ -30,13 +30,25 @@ pub struct ImportProgress {
 }
 
 /// Every credential's summary row, sorted, with the wallet's totals.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn list_credentials(state: State<'_, AppState>, sort: SortKey) -> IpcResult<Listing> {
     Ok(state.with_wallet(|w| w.listing(sort))?)
 }
 
+/// `limit` rows of a listing from `offset` (the first page is precomputed: shown at once
+/// while the whole listing is on its way).
+#[tauri::command(async)]
+pub fn list_page(
+    state: State<'_, AppState>,
+    sort: SortKey,
+    offset: usize,
+    limit: usize,
+) -> IpcResult<Vec<CredentialSummary>> {
+    Ok(state.with_wallet(|w| w.page(sort, offset, limit))?)
+}
+
 /// One credential in full.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn get_credential(state: State<'_, AppState>, id: String) -> IpcResult<CredentialDetail> {
     Ok(state.with_wallet(|w| {
         let record = w.get(&id)?;
@@ -89,7 +101,7 @@ pub async fn import_text(
 }
 
 /// Remove a credential.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn remove_credential(state: State<'_, AppState>, id: String) -> IpcResult<()> {
     state.with_wallet(|w| w.remove(&id).map(|_| ()))?;
     Ok(())
@@ -105,7 +117,7 @@ pub async fn reverify_all(state: State<'_, AppState>) -> IpcResult<Vec<Credentia
 }
 
 /// Open an encrypted wallet with its passphrase.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn unlock_wallet(state: State<'_, AppState>, passphrase: String) -> IpcResult<()> {
     state.unlock(&passphrase)?;
     Ok(())

@@ -6,13 +6,13 @@ use microcredx::store::{StackResult, StoredQualification};
 use tauri::State;
 
 /// The qualifications in the wallet.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn list_qualifications(state: State<'_, AppState>) -> IpcResult<Vec<StoredQualification>> {
     Ok(state.with_wallet(|w| w.qualifications())?)
 }
 
 /// Import a qualification's rules from a file path.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn import_qualification(
     state: State<'_, AppState>,
     path: String,

@@ -143,7 +143,7 @@ pub async fn share_link(
 }
 
 /// Where exports go by default: the user's documents folder, else home, else the current one.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn default_export_dir() -> String {
     directories::UserDirs::new()
         .and_then(|u| {

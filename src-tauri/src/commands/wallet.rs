@@ -6,13 +6,13 @@ use microcredx::store::crypto::KdfCost;
 use microcredx::store::{RestoreReport, WalletSummary};
 
 /// The product name and version.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn about() -> microcredx::About {
     microcredx::about()
 }
 
 /// Where the wallet lives and how many credentials it holds.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn wallet_summary(state: tauri::State<'_, AppState>) -> IpcResult<WalletSummary> {
     Ok(state.with_wallet(|w| w.summary())?)
 }
@@ -41,7 +41,7 @@ pub async fn remove_passphrase(state: tauri::State<'_, AppState>) -> IpcResult<(
 }
 
 /// Close the (encrypted) wallet now; its passphrase opens it again.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn lock_wallet(state: tauri::State<'_, AppState>) -> IpcResult<()> {
     Ok(state.lock()?)
 }

@@ -3,9 +3,12 @@
 
 let marked = false;
 
-/** Mark the first time the wallet (its list, or the empty-wallet welcome) is on screen. */
+/**
+ * Mark the first time the wallet (its list, or the empty-wallet welcome) is on screen: after
+ * the frame that shows it has been laid out and painted, not when the DOM merely has it.
+ */
 export function markWalletShown(): void {
   if (marked) return;
   marked = true;
-  performance.mark('wallet-shown');
+  requestAnimationFrame(() => setTimeout(() => performance.mark('wallet-shown')));
 }

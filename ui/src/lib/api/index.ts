@@ -152,6 +152,7 @@ interface Commands {
   about: { args: undefined; result: About };
   wallet_summary: { args: undefined; result: WalletSummary };
   list_credentials: { args: { sort: SortKey }; result: Listing };
+  list_page: { args: { sort: SortKey; offset: number; limit: number }; result: CredentialSummary[] };
   get_credential: { args: { id: string }; result: CredentialDetail };
   import_paths: { args: { paths: string[]; force: boolean }; result: ImportReport[] };
   import_text: { args: { text: string; force: boolean }; result: ImportReport[] };
@@ -197,6 +198,10 @@ export const walletSummary = (): Promise<WalletSummary> => call('wallet_summary'
 /** Every credential's summary row, sorted, with the wallet's totals (verified ECTS). */
 export const listCredentials = (sort: SortKey): Promise<Listing> =>
   call('list_credentials', { sort });
+
+/** `limit` rows of a listing from `offset`; the first page is ready at once, even in a large wallet. */
+export const listPage = (sort: SortKey, offset: number, limit: number): Promise<CredentialSummary[]> =>
+  call('list_page', { sort, offset, limit });
 
 /** One credential in full, with its signed original as text. */
 export const getCredential = (id: string): Promise<CredentialDetail> =>

@@ -10,6 +10,7 @@ export {
   formatNumber,
   getLocale,
   isLocale,
+  prepareFormats,
   setLocale,
   t,
   tp,

@@ -95,20 +95,55 @@ export type PluralKey = {
   [K in MessageKey]: K extends `${infer B}.one` ? (`${B}.other` extends MessageKey ? B : never) : never;
 }[MessageKey];
 
+/**
+ * The formatters of each language, made once: creating an `Intl` formatter is slow (the first
+ * one loads locale data), and the wallet list formats every visible card.
+ */
+const FORMATS = new Map<
+  Locale,
+  {
+    plural: Intl.PluralRules;
+    number: Intl.NumberFormat;
+    amount: Intl.NumberFormat;
+    date: Intl.DateTimeFormat;
+    dateTime: Intl.DateTimeFormat;
+  }
+>();
+
+function formats(locale: Locale = current) {
+  let f = FORMATS.get(locale);
+  if (!f) {
+    f = {
+      plural: new Intl.PluralRules(locale),
+      number: new Intl.NumberFormat(locale),
+      amount: new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }),
+      date: new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }),
+      dateTime: new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }),
+    };
+    FORMATS.set(locale, f);
+  }
+  return f;
+}
+
+/** Make the current language's formatters now (at start-up, while the core answers). */
+export function prepareFormats(): void {
+  formats();
+}
+
 /** The plural form of `base` that fits `count` in the current language. */
 export function tp(base: PluralKey, count: number): string {
-  const form = new Intl.PluralRules(current).select(count) === 'one' ? 'one' : 'other';
+  const form = formats().plural.select(count) === 'one' ? 'one' : 'other';
   return CATALOGUES[current][`${base}.${form}`];
 }
 
 /** A number written the way the current language writes it. */
 export function formatNumber(value: number): string {
-  return new Intl.NumberFormat(current).format(value);
+  return formats().number.format(value);
 }
 
 /** A number of ECTS credits or hours: at most two decimals, written the current language's way. */
 export function formatAmount(value: number): string {
-  return new Intl.NumberFormat(current, { maximumFractionDigits: 2 }).format(value);
+  return formats().amount.format(value);
 }
 
 /**
@@ -119,12 +154,12 @@ export function formatAmount(value: number): string {
 export function formatDate(value: string): string {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return value;
-  return new Intl.DateTimeFormat(current, { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
+  return formats().date.format(date);
 }
 
 /** A moment (RFC 3339), in local time, with date and time. */
 export function formatDateTime(value: string): string {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return value;
-  return new Intl.DateTimeFormat(current, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+  return formats().dateTime.format(date);
 }

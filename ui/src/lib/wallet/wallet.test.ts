@@ -47,6 +47,30 @@ const cardIds = () =>
   screen.getAllByTestId('credential-card').map((c) => c.dataset['id']);
 
 describe('the wallet list', () => {
+  it('shows the first page at once and the rest with the totals when the whole listing arrives', async () => {
+    let release: () => void = () => {};
+    const whole = new Promise<void>((resolve) => (release = resolve));
+    const calls: string[] = [];
+    mockIPC(async (cmd, args) => {
+      calls.push(cmd);
+      if (cmd === 'list_page') return ROWS.slice(0, (args as { limit: number }).limit).slice(0, 2);
+      if (cmd === 'list_credentials') {
+        await whole;
+        return { rows: ROWS, verifiedEcts: 13.5 };
+      }
+      throw { code: 'internal', message: `no mock for ${cmd}` };
+    });
+    renderWallet();
+    const list = await screen.findByTestId('credential-list');
+    expect(within(list).getAllByTestId('credential-card')).toHaveLength(2);
+    expect(screen.getByTestId('total-count').textContent).toBe('6');
+    expect(screen.getByTestId('total-ects').textContent).toBe('…');
+    release();
+    await vi.waitFor(() => expect(within(list).getAllByTestId('credential-card')).toHaveLength(6));
+    expect(screen.getByTestId('total-ects').textContent).toBe('13.5');
+    expect(calls).toEqual(['list_page', 'list_credentials']);
+  });
+
   it('renders one card per credential, with the totals', async () => {
     backend();
     renderWallet();
