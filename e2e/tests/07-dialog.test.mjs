@@ -55,9 +55,18 @@ function answerDialog(title, location, { shot, enters = 1, save = false } = {}) 
     mkdirSync(artifacts, { recursive: true });
     execFileSync('import', ['-window', 'root', path.join(artifacts, `${shot}.png`)]);
   }
-  for (let i = 0; i < enters; i += 1) {
+  // Enter until the dialog is gone (a folder dialog opens the folder first, then chooses it);
+  // never more than `enters` + 2 times, and never once it has closed.
+  const open = () => {
+    try {
+      return xdotool('search', '--name', title) !== '';
+    } catch {
+      return false; // xdotool exits 1 when nothing matches
+    }
+  };
+  for (let i = 0; i < enters + 2 && open(); i += 1) {
     xdotool('key', 'Return');
-    execFileSync('sleep', ['0.5']);
+    execFileSync('sleep', ['0.8']);
   }
 }
 

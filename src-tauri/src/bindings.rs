@@ -56,6 +56,7 @@ fn files() -> Vec<(String, Result<String, ts_rs::ExportError>)> {
         microcredx::store::RestoreReport,
         crate::commands::TrustKind,
         crate::commands::Pick,
+        crate::commands::StartData,
     ]
 }
 

@@ -11,9 +11,26 @@ mod bindings;
 
 fn main() {
     let state = state::AppState::open(state::wallet_arg(std::env::args_os()));
+    let start = commands::start_script(&state);
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
+        .setup(move |app| {
+            // The window is made here (`create: false` in tauri.conf.json) to hand the page what
+            // it shows first.
+            let config = app
+                .config()
+                .app
+                .windows
+                .iter()
+                .find(|w| w.label == "main")
+                .cloned()
+                .ok_or("tauri.conf.json has no window labelled main")?;
+            tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
+                .initialization_script(start)
+                .build()?;
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::about,
             commands::wallet_summary,

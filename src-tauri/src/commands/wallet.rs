@@ -17,6 +17,38 @@ pub fn wallet_summary(state: tauri::State<'_, AppState>) -> IpcResult<WalletSumm
     Ok(state.with_wallet(|w| w.summary())?)
 }
 
+/// What the window shows first, handed to the page together with the page itself (an
+/// initialisation script), so the wallet is on screen without waiting for the first IPC round
+/// trip. The UI's api module reads it once, where it would otherwise have asked.
+#[derive(Debug, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StartData {
+    /// The wallet summary, or why it is not available (for example, locked).
+    pub summary: Result<WalletSummary, crate::ipc::IpcError>,
+    /// The first page of the list in date order (the default).
+    pub page: Vec<microcredx::store::CredentialSummary>,
+}
+
+/// The initialisation script carrying [`StartData`]: `window.__MCX_START__ = JSON.parse("…")`,
+/// the JSON written as a string literal so no credential text can become script.
+pub fn start_script(state: &AppState) -> String {
+    let data = StartData {
+        summary: state.with_wallet(|w| w.summary()).map_err(Into::into),
+        page: state
+            .with_wallet(|w| {
+                w.page(
+                    microcredx::store::SortKey::Date,
+                    0,
+                    microcredx::store::FIRST_PAGE,
+                )
+            })
+            .unwrap_or_default(),
+    };
+    let json = serde_json::to_string(&data).unwrap_or_else(|_| "null".into());
+    let literal = serde_json::to_string(&json).unwrap_or_else(|_| "\"null\"".into());
+    format!("window.__MCX_START__ = JSON.parse({literal});")
+}
+
 /// Load the bundled demo network and the demo learner's credentials.
 #[tauri::command]
 pub async fn load_demo_wallet(

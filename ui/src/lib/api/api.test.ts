@@ -1,5 +1,5 @@
 import { mockIPC } from './testing';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   about,
   ApiError,
@@ -87,5 +87,38 @@ describe('api bridge', () => {
     // No mockIPC: window.__TAURI_INTERNALS__ is missing, as in a plain browser.
     const error = await rejectionOf(walletSummary());
     expect(error.code).toBe('ipc');
+  });
+
+  it('uses what the core handed the page once, then asks over IPC', async () => {
+    const row = { id: 'a' } as unknown as import('./index').CredentialSummary;
+    (globalThis as { __MCX_START__?: unknown }).__MCX_START__ = { summary: { Ok: summary }, page: [row] };
+    vi.resetModules();
+    const fresh = await import('./index');
+    const calls: string[] = [];
+    mockIPC((cmd) => {
+      calls.push(cmd);
+      if (cmd === 'wallet_summary') return { ...summary, credentials: 4 };
+      if (cmd === 'list_page') return [];
+      throw new Error(`unexpected command ${cmd}`);
+    });
+    expect(await fresh.walletSummary()).toEqual(summary);
+    expect(await fresh.listPage('date', 0, 1)).toEqual([row]);
+    expect(calls).toEqual([]);
+    expect((await fresh.walletSummary()).credentials).toBe(4);
+    expect(await fresh.listPage('date', 0, 1)).toEqual([]);
+    expect(calls).toEqual(['wallet_summary', 'list_page']);
+    delete (globalThis as { __MCX_START__?: unknown }).__MCX_START__;
+  });
+
+  it('a locked wallet handed at start is the locked error', async () => {
+    (globalThis as { __MCX_START__?: unknown }).__MCX_START__ = {
+      summary: { Err: { code: 'locked', message: 'the wallet is locked' } },
+      page: [],
+    };
+    vi.resetModules();
+    const fresh = await import('./index');
+    const error = await fresh.walletSummary().catch((e: unknown) => e);
+    expect((error as { code: string }).code).toBe('locked');
+    delete (globalThis as { __MCX_START__?: unknown }).__MCX_START__;
   });
 });

@@ -31,6 +31,7 @@ import type { RequirementAudit } from './bindings/RequirementAudit';
 import type { RestoreReport } from './bindings/RestoreReport';
 import type { ShareLink } from './bindings/ShareLink';
 import type { SortKey } from './bindings/SortKey';
+import type { StartData } from './bindings/StartData';
 import type { StackResult } from './bindings/StackResult';
 import type { Status } from './bindings/Status';
 import type { Step } from './bindings/Step';
@@ -192,16 +193,37 @@ async function call<C extends CommandName>(
 /** The product name and version. */
 export const about = (): Promise<About> => call('about');
 
+/**
+ * What the core handed the page with the page itself (see `start_script` in src-tauri): the
+ * wallet summary and the first page of the list, each used once, for the first screen.
+ */
+const start: { summary?: StartData['summary']; page?: CredentialSummary[] } = (() => {
+  const data = (globalThis as { __MCX_START__?: StartData }).__MCX_START__;
+  return data ? { summary: data.summary, page: data.page } : {};
+})();
+
 /** Where the wallet lives and how many credentials it holds. */
-export const walletSummary = (): Promise<WalletSummary> => call('wallet_summary');
+export const walletSummary = async (): Promise<WalletSummary> => {
+  const handed = start.summary;
+  if (handed) {
+    delete start.summary;
+    if ('Ok' in handed) return handed.Ok;
+    throw toApiError(handed.Err);
+  }
+  return call('wallet_summary');
+};
 
 /** Every credential's summary row, sorted, with the wallet's totals (verified ECTS). */
 export const listCredentials = (sort: SortKey): Promise<Listing> =>
   call('list_credentials', { sort });
 
 /** `limit` rows of a listing from `offset`; the first page is ready at once, even in a large wallet. */
-export const listPage = (sort: SortKey, offset: number, limit: number): Promise<CredentialSummary[]> =>
-  call('list_page', { sort, offset, limit });
+export const listPage = async (sort: SortKey, offset: number, limit: number): Promise<CredentialSummary[]> => {
+  const handed = start.page;
+  delete start.page;
+  if (handed && sort === 'date' && offset === 0 && limit <= handed.length) return handed.slice(0, limit);
+  return call('list_page', { sort, offset, limit });
+};
 
 /** One credential in full, with its signed original as text. */
 export const getCredential = (id: string): Promise<CredentialDetail> =>
