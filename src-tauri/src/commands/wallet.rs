@@ -44,9 +44,36 @@ pub fn start_script(state: &AppState) -> String {
             })
             .unwrap_or_default(),
     };
-    let json = serde_json::to_string(&data).unwrap_or_else(|_| "null".into());
-    let literal = serde_json::to_string(&json).unwrap_or_else(|_| "\"null\"".into());
+    script_for(&serde_json::to_string(&data).unwrap_or_else(|_| "null".into()))
+}
+
+/// `window.__MCX_START__ = JSON.parse("…")` with `json` as one JavaScript string literal.
+fn script_for(json: &str) -> String {
+    let literal = serde_json::to_string(json)
+        .unwrap_or_else(|_| "\"null\"".into())
+        // Line separators are legal in JSON strings; escaped, nothing in the literal ends a line.
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029");
     format!("window.__MCX_START__ = JSON.parse({literal});")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn credential_text_in_the_start_script_stays_one_string() {
+        let hostile = serde_json::json!({"title": "\");alert(1);//\u{2028}</script>\n`${x}`"});
+        let json = hostile.to_string();
+        let script = super::script_for(&json);
+        let literal = script
+            .strip_prefix("window.__MCX_START__ = JSON.parse(")
+            .and_then(|s| s.strip_suffix(");"))
+            .unwrap();
+        // One JSON (and so JavaScript) string literal, decoding to exactly the data.
+        assert_eq!(serde_json::from_str::<String>(literal).unwrap(), json);
+        assert!(!literal.contains(['\n', '\u{2028}']));
+        assert!(literal.starts_with('"') && literal.ends_with('"'));
+    }
 }
 
 /// Load the bundled demo network and the demo learner's credentials.
