@@ -54,7 +54,8 @@ fn files() -> Vec<(String, Result<String, ts_rs::ExportError>)> {
         crate::commands::ExportReport,
         crate::commands::ShareLink,
         microcredx::store::RestoreReport,
-        crate::commands::TrustKind,
+        microcredx::store::TrustKind,
+        microcredx::store::TrustImported,
         crate::commands::Pick,
         crate::commands::StartData,
     ]

@@ -35,7 +35,7 @@ fn main() {
             commands::about,
             commands::wallet_summary,
             commands::list_credentials,
-            commands::list_page,
+            commands::list_first_page,
             commands::get_credential,
             commands::import_paths,
             commands::import_text,

@@ -63,7 +63,7 @@ pub fn clr(wallet: &Wallet, ids: &[String], opts: &ClrOptions) -> Result<Value> 
         None => "Learner record".to_string(),
     };
     if let Some(q) = &opts.qualification {
-        let audit = wallet.stack(q, &[], None, now)?.audit;
+        let audit = wallet.stack(q, &Default::default(), now)?.audit;
         name = format!("{name}: toward {}", audit.title);
         let qualification_id = qualification_uri(&audit.qualification_id);
         achievements.push(json!({

@@ -18,10 +18,6 @@ fn fmt_ects(e: f64) -> String {
     }
 }
 
-fn verified(r: &StoredCredential) -> bool {
-    r.verification.verdict == Verdict::Valid && !r.forced
-}
-
 /// Draw the cover page.
 pub(super) fn cover(
     w: &mut Writer,
@@ -81,7 +77,7 @@ pub(super) fn cover(
     let ok: Vec<&StoredCredential> = records
         .iter()
         .map(|(r, _)| r)
-        .filter(|r| verified(r))
+        .filter(|r| r.is_verified())
         .collect();
     let ects: f64 = ok
         .iter()
@@ -171,7 +167,7 @@ fn institutions(records: &[(StoredCredential, String)]) -> BTreeMap<String, (usi
             .unwrap_or_else(|| "Unknown issuer".into());
         let e = by.entry(name).or_default();
         e.0 += 1;
-        if verified(r) {
+        if r.is_verified() {
             e.1 += c.ects.unwrap_or(0.0);
         }
     }

@@ -48,7 +48,7 @@ pub fn portfolio_pdf(wallet: &Wallet, ids: &[String], opts: &PdfOptions) -> Resu
         .find_map(|(r, _)| r.verification.credential.learner.name.clone())
         .unwrap_or_else(|| "the learner".into());
     let audit = match &opts.qualification {
-        Some(q) => Some(wallet.stack(q, &[], None, now)?.audit),
+        Some(q) => Some(wallet.stack(q, &Default::default(), now)?.audit),
         None => None,
     };
 

@@ -112,6 +112,18 @@ const P: [u8; 32] = {
     p
 };
 
+/// y = 1 and y = −1: the two points whose x is 0.
+const ONE: [u8; 32] = {
+    let mut one = [0; 32];
+    one[0] = 1;
+    one
+};
+const P_MINUS_ONE: [u8; 32] = {
+    let mut m = P;
+    m[0] -= 1;
+    m
+};
+
 /// The canonical encodings of the eight points of small order.
 static SMALL_ORDER: LazyLock<[[u8; 32]; 8]> =
     LazyLock::new(|| EIGHT_TORSION.map(|point| point.compress().to_bytes()));
@@ -129,11 +141,7 @@ fn acceptable_point(bytes: &[u8; 32]) -> bool {
         .zip(P.iter().rev())
         .find(|(a, b)| a != b)
         .is_some_and(|(a, b)| a < b);
-    let mut one = [0; 32];
-    one[0] = 1;
-    let mut minus_one = P;
-    minus_one[0] -= 1;
-    let x_is_zero = y == one || y == minus_one;
+    let x_is_zero = y == ONE || y == P_MINUS_ONE;
     below_p && !(negative && x_is_zero) && !SMALL_ORDER.contains(bytes)
 }
 

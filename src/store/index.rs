@@ -72,7 +72,20 @@ pub struct CredentialSummary {
     pub checked_at: String,
 }
 
+impl CredentialSummary {
+    /// Verified: its latest check passed and the learner did not force it in. Only these
+    /// count toward totals and may be shared.
+    pub fn is_verified(&self) -> bool {
+        self.verdict == Verdict::Valid && !self.forced
+    }
+}
+
 impl StoredCredential {
+    /// Verified: see [`CredentialSummary::is_verified`].
+    pub fn is_verified(&self) -> bool {
+        self.verification.verdict == Verdict::Valid && !self.forced
+    }
+
     /// The summary row of this record.
     pub fn summary(&self) -> CredentialSummary {
         let c = &self.verification.credential;

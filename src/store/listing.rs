@@ -150,7 +150,7 @@ impl Wallet {
         let rows = self.list(sort)?;
         let hundredths: u64 = rows
             .iter()
-            .filter(|r| r.verdict == crate::model::Verdict::Valid && !r.forced)
+            .filter(|r| r.is_verified())
             .filter_map(|r| r.ects)
             .map(crate::stack::centi)
             .sum();
@@ -158,6 +158,11 @@ impl Wallet {
             rows,
             verified_ects: hundredths as f64 / 100.0,
         })
+    }
+
+    /// The first [`FIRST_PAGE`] rows of a listing (precomputed).
+    pub fn first_page_of(&self, sort: SortKey) -> Result<Vec<CredentialSummary>> {
+        self.page(sort, 0, FIRST_PAGE)
     }
 
     /// `limit` rows of a listing from `offset`. The first page of each order is kept

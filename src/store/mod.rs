@@ -32,8 +32,8 @@ pub use demo::{demo_catalogue, DemoReport};
 pub use import::{collect, ImportItem, ImportOutcome, ImportReport, Progress, RepairReport};
 pub use index::{CredentialSummary, StoredCredential};
 pub use listing::{sort_rows, Listing, SortKey, FIRST_PAGE};
-pub use qualifications::{StackResult, StoredQualification};
-pub use trust::{check_signed_by_issuer, Registry};
+pub use qualifications::{StackOptions, StackResult, StoredQualification};
+pub use trust::{check_signed_by_issuer, Registry, TrustImported, TrustKind};
 
 use crate::proof::keys::KeyPair;
 use crate::{Error, Result};

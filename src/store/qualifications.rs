@@ -51,6 +51,17 @@ pub struct StackResult {
     pub planned: Vec<String>,
 }
 
+/// What a stacking audit counts besides the wallet's credentials, and the catalogue it uses.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StackOptions<'a> {
+    /// Hypothetical credentials, counted as if held and verified.
+    pub what_if: &'a [crate::model::MicroCredential],
+    /// Offers of `catalogue` (by id) counted as if held and verified.
+    pub planned: &'a [String],
+    /// The network's catalogue: suggestions, the offers still open, and `planned`.
+    pub catalogue: Option<&'a Catalogue>,
+}
+
 impl Wallet {
     /// Import a qualification rules file. Unsigned or tampered rules are kept, flagged.
     pub fn import_qualification(&self, bytes: &[u8]) -> Result<StoredQualification> {
@@ -130,16 +141,31 @@ impl Wallet {
             .collect())
     }
 
-    /// Audit the wallet against a qualification (by id or a part of its title), optionally
-    /// with hypothetical credentials (`what_if`, counted as if verified) and a catalogue to
-    /// suggest what would complete it.
+    /// Audit the wallet against a qualification (by id or a part of its title). `options` may
+    /// add hypothetical credentials and planned catalogue offers (a what-if, counted as if held
+    /// and verified) and a catalogue to suggest what would complete it.
     pub fn stack(
         &self,
         qualification: &str,
-        what_if: &[crate::model::MicroCredential],
-        catalogue: Option<&Catalogue>,
+        options: &StackOptions<'_>,
         now: DateTime<Utc>,
     ) -> Result<StackResult> {
+        let StackOptions {
+            what_if,
+            planned,
+            catalogue,
+        } = *options;
+        let mut hypothetical = what_if.to_vec();
+        match catalogue {
+            Some(c) => hypothetical.extend(c.planned(planned)?),
+            None if planned.is_empty() => {}
+            None => {
+                return Err(Error::NotFound(
+                    "a catalogue of offers for the planned ones (import the network's with `mcx catalogue import`)".into(),
+                ))
+            }
+        }
+        let what_if = hypothetical.as_slice();
         let (q, rules) = self.qualification(qualification)?;
         let candidates = self.candidates()?;
         let network: Vec<String> = self
@@ -166,30 +192,7 @@ impl Wallet {
             audit,
             suggestion,
             offers,
-            planned: Vec::new(),
+            planned: planned.to_vec(),
         })
-    }
-
-    /// Audit as if the learner also held the wallet catalogue's offers `offer_ids` (a
-    /// what-if: "what if I take these?"), with the catalogue's suggestion as in [`Wallet::stack`].
-    pub fn stack_planned(
-        &self,
-        qualification: &str,
-        offer_ids: &[String],
-        now: DateTime<Utc>,
-    ) -> Result<StackResult> {
-        let catalogue = self.catalogue()?;
-        let planned = match &catalogue {
-            Some(c) => c.planned(offer_ids)?,
-            None if offer_ids.is_empty() => Vec::new(),
-            None => {
-                return Err(Error::NotFound(
-                    "a catalogue of offers in this wallet (import the network's with `mcx catalogue import`)".into(),
-                ))
-            }
-        };
-        let mut result = self.stack(qualification, &planned, catalogue.as_ref(), now)?;
-        result.planned = offer_ids.to_vec();
-        Ok(result)
     }
 }

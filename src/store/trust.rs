@@ -7,15 +7,82 @@ use crate::proof::di::{self, ProofEnv};
 pub use crate::verify::trust::{check_signed_by_issuer, Registry};
 use crate::verify::{Env, StatusCache};
 use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::HashMap;
+use ts_rs::TS;
 
 const REGISTRY: &str = "registry";
 const CATALOGUE: &str = "catalogue";
 const STATUS_PREFIX: &str = "status:";
 const DID_PREFIX: &str = "did:";
 
+/// Kinds of trust data a learner imports from a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum TrustKind {
+    /// The network's signed registry of member institutions.
+    Registry,
+    /// A Bitstring Status List credential (revocation).
+    StatusList,
+    /// An issuer's DID document (did:web).
+    Did,
+    /// The network's signed catalogue of offered micro-credentials.
+    Catalogue,
+}
+
+/// What a trust import brought into the wallet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum TrustImported {
+    /// The network's registry.
+    Registry {
+        /// Its name.
+        name: String,
+        /// How many member institutions it lists.
+        members: usize,
+    },
+    /// A status list.
+    StatusList {
+        /// Its id (the URL credentials point to).
+        id: String,
+    },
+    /// A DID document.
+    Did {
+        /// The DID.
+        id: String,
+    },
+    /// The network's catalogue.
+    Catalogue {
+        /// How many offers it has.
+        offers: usize,
+    },
+}
+
 impl Wallet {
+    /// Import trust data of `kind` from a file's bytes, checked as its own importer checks it
+    /// (signature, shape); afterwards [`Wallet::reverify`] re-checks the credentials against it.
+    pub fn import_trust(&self, kind: TrustKind, bytes: &[u8]) -> Result<TrustImported> {
+        Ok(match kind {
+            TrustKind::Registry => {
+                let r = self.import_registry(bytes)?;
+                TrustImported::Registry {
+                    name: r.name,
+                    members: r.members.len(),
+                }
+            }
+            TrustKind::StatusList => TrustImported::StatusList {
+                id: self.import_status_list(bytes, None)?,
+            },
+            TrustKind::Did => TrustImported::Did {
+                id: self.import_did_document(bytes)?,
+            },
+            TrustKind::Catalogue => TrustImported::Catalogue {
+                offers: self.import_catalogue(bytes)?.items.len(),
+            },
+        })
+    }
+
     pub(crate) fn cache_put(&self, key: &str, value: &Value) -> Result<()> {
         let bytes = serde_json::to_vec(value).map_err(|e| Error::Internal(e.to_string()))?;
         self.caches
@@ -158,5 +225,38 @@ impl Wallet {
             status,
             registry,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The demo network's own files, through the one entry point the app uses.
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn trust_files_import_by_kind_and_say_what_they_brought() {
+        let tmp = tempfile::tempdir().unwrap();
+        let wallet = Wallet::open(tmp.path()).unwrap();
+        let asset = |p: &str| {
+            std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/network/").to_string() + p)
+                .unwrap()
+        };
+        let registry = wallet
+            .import_trust(TrustKind::Registry, &asset("registry.json"))
+            .unwrap();
+        assert!(
+            matches!(registry, TrustImported::Registry { members: 7, .. }),
+            "{registry:?}"
+        );
+        let catalogue = wallet
+            .import_trust(TrustKind::Catalogue, &asset("catalogue.json"))
+            .unwrap();
+        assert_eq!(catalogue, TrustImported::Catalogue { offers: 29 });
+        // A registry is not a catalogue: refused with the importer's reason, nothing kept.
+        assert!(wallet
+            .import_trust(TrustKind::Catalogue, &asset("registry.json"))
+            .is_err());
+        assert_eq!(wallet.catalogue().unwrap().unwrap().items.len(), 29);
     }
 }

@@ -13,15 +13,15 @@ function walletWith(credentials: number, extra: Partial<WalletSummary> = {}): Wa
   return { path: WALLET_DIR, credentials, encrypted: false, holder: null, ...extra };
 }
 
-/** Answer `about`, `wallet_summary`, `list_page` and `list_credentials` like the Rust side would. */
+/** Answer `about`, `wallet_summary`, `list_first_page` and `list_credentials` like the Rust side would. */
 function backend(summary: () => WalletSummary | Promise<WalletSummary>) {
   mockIPC(async (cmd) => {
     if (cmd === 'about') return { name: 'MicroCredX Wallet', version: '0.1.0' };
     if (cmd === 'wallet_summary') return summary();
-    if (cmd === 'list_credentials' || cmd === 'list_page') {
+    if (cmd === 'list_credentials' || cmd === 'list_first_page') {
       const { credentials } = await summary();
       const rows = Array.from({ length: credentials }, (_, i) => summarise(`c${i}`));
-      return cmd === 'list_page' ? rows.slice(0, 50) : { rows, verifiedEcts: 0 };
+      return cmd === 'list_first_page' ? rows.slice(0, 50) : { rows, verifiedEcts: 0 };
     }
     throw { code: 'internal', message: `no mock for ${cmd}` };
   });
@@ -52,7 +52,7 @@ describe('the app shell', () => {
     mockIPC(async (cmd) => {
       if (cmd === 'about') return { name: 'MicroCredX Wallet', version: '0.1.0' };
       if (cmd === 'wallet_summary') return walletWith(loaded ? 2 : 0);
-      if (cmd === 'list_page') return loaded ? [summarise('a'), summarise('b')] : [];
+      if (cmd === 'list_first_page') return loaded ? [summarise('a'), summarise('b')] : [];
       if (cmd === 'list_credentials') return { rows: loaded ? [summarise('a'), summarise('b')] : [], verifiedEcts: 0 };
       if (cmd === 'load_demo_wallet') {
         loaded = true;
@@ -225,7 +225,7 @@ describe('the app shell', () => {
         return null;
       }
       if (!unlocked) throw { code: 'locked', message: 'the wallet is encrypted' };
-      if (cmd === 'list_page') return ['a', 'b', 'c', 'd'].map((id) => summarise(id));
+      if (cmd === 'list_first_page') return ['a', 'b', 'c', 'd'].map((id) => summarise(id));
       if (cmd === 'list_credentials') return { rows: ['a', 'b', 'c', 'd'].map((id) => summarise(id)), verifiedEcts: 0 };
       return walletWith(4, { encrypted: true });
     });

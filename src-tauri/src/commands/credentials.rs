@@ -35,16 +35,14 @@ pub fn list_credentials(state: State<'_, AppState>, sort: SortKey) -> IpcResult<
     Ok(state.with_wallet(|w| w.listing(sort))?)
 }
 
-/// `limit` rows of a listing from `offset` (the first page is precomputed: shown at once
-/// while the whole listing is on its way).
+/// The first page of a listing (precomputed: shown at once while the whole listing is on its
+/// way).
 #[tauri::command(async)]
-pub fn list_page(
+pub fn list_first_page(
     state: State<'_, AppState>,
     sort: SortKey,
-    offset: usize,
-    limit: usize,
 ) -> IpcResult<Vec<CredentialSummary>> {
-    Ok(state.with_wallet(|w| w.page(sort, offset, limit))?)
+    Ok(state.with_wallet(|w| w.first_page_of(sort))?)
 }
 
 /// One credential in full.

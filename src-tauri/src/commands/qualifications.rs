@@ -2,7 +2,7 @@
 
 use crate::ipc::IpcResult;
 use crate::state::AppState;
-use microcredx::store::{StackResult, StoredQualification};
+use microcredx::store::{StackOptions, StackResult, StoredQualification};
 use tauri::State;
 
 /// The qualifications in the wallet.
@@ -32,5 +32,13 @@ pub async fn stack_qualification(
     id: String,
     planned: Vec<String>,
 ) -> IpcResult<StackResult> {
-    Ok(state.with_wallet(|w| w.stack_planned(&id, &planned, chrono::Utc::now()))?)
+    Ok(state.with_wallet(|w| {
+        let catalogue = w.catalogue()?;
+        let options = StackOptions {
+            planned: &planned,
+            catalogue: catalogue.as_ref(),
+            ..StackOptions::default()
+        };
+        w.stack(&id, &options, chrono::Utc::now())
+    })?)
 }

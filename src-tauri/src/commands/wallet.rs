@@ -3,7 +3,7 @@
 use crate::ipc::IpcResult;
 use crate::state::AppState;
 use microcredx::store::crypto::KdfCost;
-use microcredx::store::{RestoreReport, WalletSummary};
+use microcredx::store::{RestoreReport, TrustImported, TrustKind, WalletSummary};
 
 /// The product name and version.
 #[tauri::command(async)]
@@ -35,13 +35,7 @@ pub fn start_script(state: &AppState) -> String {
     let data = StartData {
         summary: state.with_wallet(|w| w.summary()).map_err(Into::into),
         page: state
-            .with_wallet(|w| {
-                w.page(
-                    microcredx::store::SortKey::Date,
-                    0,
-                    microcredx::store::FIRST_PAGE,
-                )
-            })
+            .with_wallet(|w| w.first_page_of(microcredx::store::SortKey::Date))
             .unwrap_or_default(),
     };
     script_for(&serde_json::to_string(&data).unwrap_or_else(|_| "null".into()))
@@ -140,45 +134,16 @@ pub async fn restore_wallet(
     })?)
 }
 
-/// Kinds of trust data the learner can import from a file.
-#[derive(Debug, Clone, Copy, serde::Deserialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-pub enum TrustKind {
-    /// The network's signed registry of member institutions.
-    Registry,
-    /// A Bitstring Status List credential (revocation).
-    StatusList,
-    /// An issuer's DID document (did:web).
-    Did,
-    /// The network's signed catalogue of offered micro-credentials.
-    Catalogue,
-}
-
-/// Import trust data from a file; returns what was imported, in words. Afterwards
+/// Import trust data from a file (registry, status list, DID document, catalogue). Afterwards
 /// `reverify_all` re-checks the credentials against it.
 #[tauri::command]
 pub async fn import_trust(
     state: tauri::State<'_, AppState>,
     kind: TrustKind,
     path: String,
-) -> IpcResult<String> {
+) -> IpcResult<TrustImported> {
     Ok(state.with_wallet(|w| {
         let bytes = std::fs::read(&path).map_err(|e| microcredx::Error::io(&path, e))?;
-        Ok(match kind {
-            TrustKind::Registry => {
-                let r = w.import_registry(&bytes)?;
-                format!(
-                    "trust registry \"{}\" with {} member institutions",
-                    r.name,
-                    r.members.len()
-                )
-            }
-            TrustKind::StatusList => format!("status list {}", w.import_status_list(&bytes, None)?),
-            TrustKind::Did => format!("DID document {}", w.import_did_document(&bytes)?),
-            TrustKind::Catalogue => {
-                let c = w.import_catalogue(&bytes)?;
-                format!("catalogue with {} offered micro-credentials", c.items.len())
-            }
-        })
+        w.import_trust(kind, &bytes)
     })?)
 }

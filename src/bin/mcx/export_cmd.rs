@@ -2,7 +2,6 @@
 
 use anyhow::{bail, Context, Result};
 use chrono::{DateTime, Utc};
-use microcredx::model::Verdict;
 use microcredx::portfolio::{self, PdfOptions, PresentationOptions};
 use microcredx::proof::di::Suite;
 use microcredx::store::{SortKey, Wallet};
@@ -117,7 +116,7 @@ fn selected(wallet: &Wallet, sel: &Selection) -> Result<Vec<String>> {
         let ids: Vec<String> = wallet
             .list(SortKey::Date)?
             .into_iter()
-            .filter(|r| sel.allow_unverified || (r.verdict == Verdict::Valid && !r.forced))
+            .filter(|r| sel.allow_unverified || r.is_verified())
             .map(|r| r.id)
             .collect();
         if ids.is_empty() {

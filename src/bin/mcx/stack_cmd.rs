@@ -4,6 +4,7 @@
 use anyhow::{Context, Result};
 use microcredx::model::MicroCredential;
 use microcredx::stack::{self, RequirementAudit, Status};
+use microcredx::store::StackOptions;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -82,20 +83,13 @@ pub fn run(
         )?),
         None => wallet.catalogue()?,
     };
-    let mut hypothetical = what_if_views(what_if)?;
-    if !plan.is_empty() {
-        let Some(c) = &catalogue else {
-            anyhow::bail!("--plan names catalogue offers, but there is no catalogue: import the network's (`mcx catalogue import FILE`) or pass --catalogue FILE");
-        };
-        hypothetical.extend(c.planned(plan)?);
-    }
-    let mut result = wallet.stack(
-        qualification,
-        &hypothetical,
-        catalogue.as_ref(),
-        chrono::Utc::now(),
-    )?;
-    result.planned = plan.to_vec();
+    let what_if = what_if_views(what_if)?;
+    let options = StackOptions {
+        what_if: &what_if,
+        planned: plan,
+        catalogue: catalogue.as_ref(),
+    };
+    let result = wallet.stack(qualification, &options, chrono::Utc::now())?;
     if json {
         println!("{}", serde_json::to_string_pretty(&result)?);
         return Ok(if result.audit.complete {

@@ -98,15 +98,15 @@ describe('api bridge', () => {
     mockIPC((cmd) => {
       calls.push(cmd);
       if (cmd === 'wallet_summary') return { ...summary, credentials: 4 };
-      if (cmd === 'list_page') return [];
+      if (cmd === 'list_first_page') return [];
       throw new Error(`unexpected command ${cmd}`);
     });
     expect(await fresh.walletSummary()).toEqual(summary);
-    expect(await fresh.listPage('date', 0, 1)).toEqual([row]);
+    expect(await fresh.firstPage('date')).toEqual([row]);
     expect(calls).toEqual([]);
     expect((await fresh.walletSummary()).credentials).toBe(4);
-    expect(await fresh.listPage('date', 0, 1)).toEqual([]);
-    expect(calls).toEqual(['wallet_summary', 'list_page']);
+    expect(await fresh.firstPage('date')).toEqual([]);
+    expect(calls).toEqual(['wallet_summary', 'list_first_page']);
     delete (globalThis as { __MCX_START__?: unknown }).__MCX_START__;
   });
 

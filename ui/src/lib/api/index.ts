@@ -40,6 +40,7 @@ import type { StepStatus } from './bindings/StepStatus';
 import type { StoredQualification } from './bindings/StoredQualification';
 import type { SuggestedItem } from './bindings/SuggestedItem';
 import type { Suggestion } from './bindings/Suggestion';
+import type { TrustImported } from './bindings/TrustImported';
 import type { TrustKind } from './bindings/TrustKind';
 import type { Verdict } from './bindings/Verdict';
 import type { Verification } from './bindings/Verification';
@@ -77,6 +78,7 @@ export type {
   StoredQualification,
   SuggestedItem,
   Suggestion,
+  TrustImported,
   TrustKind,
   Verdict,
   Verification,
@@ -153,7 +155,7 @@ interface Commands {
   about: { args: undefined; result: About };
   wallet_summary: { args: undefined; result: WalletSummary };
   list_credentials: { args: { sort: SortKey }; result: Listing };
-  list_page: { args: { sort: SortKey; offset: number; limit: number }; result: CredentialSummary[] };
+  list_first_page: { args: { sort: SortKey }; result: CredentialSummary[] };
   get_credential: { args: { id: string }; result: CredentialDetail };
   import_paths: { args: { paths: string[]; force: boolean }; result: ImportReport[] };
   import_text: { args: { text: string; force: boolean }; result: ImportReport[] };
@@ -173,7 +175,7 @@ interface Commands {
   lock_wallet: { args: undefined; result: null };
   backup_wallet: { args: { path: string; passphrase: string }; result: number };
   restore_wallet: { args: { path: string; passphrase: string; merge: boolean }; result: RestoreReport };
-  import_trust: { args: { kind: TrustKind; path: string }; result: string };
+  import_trust: { args: { kind: TrustKind; path: string }; result: TrustImported };
   choose_paths: { args: { pick: Pick }; result: string[] };
 }
 
@@ -218,11 +220,12 @@ export const listCredentials = (sort: SortKey): Promise<Listing> =>
   call('list_credentials', { sort });
 
 /** `limit` rows of a listing from `offset`; the first page is ready at once, even in a large wallet. */
-export const listPage = async (sort: SortKey, offset: number, limit: number): Promise<CredentialSummary[]> => {
+export const firstPage = async (sort: SortKey): Promise<CredentialSummary[]> => {
   const handed = start.page;
   delete start.page;
-  if (handed && sort === 'date' && offset === 0 && limit <= handed.length) return handed.slice(0, limit);
-  return call('list_page', { sort, offset, limit });
+  // The core hands the page in date order, the list's default.
+  if (handed && sort === 'date') return handed;
+  return call('list_first_page', { sort });
 };
 
 /** One credential in full, with its signed original as text. */
@@ -301,7 +304,7 @@ export const restoreWallet = (path: string, passphrase: string, merge: boolean):
   call('restore_wallet', { path, passphrase, merge });
 
 /** Import trust data (registry, status list, DID document, catalogue) from a file. */
-export const importTrust = (kind: TrustKind, path: string): Promise<string> =>
+export const importTrust = (kind: TrustKind, path: string): Promise<TrustImported> =>
   call('import_trust', { kind, path });
 
 /** Ask the learner for files, a folder or a place to save with the system's dialog; `[]` if cancelled. */

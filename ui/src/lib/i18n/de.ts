@@ -338,7 +338,10 @@ export const de: Catalogue = {
   'trust.file': 'Datei',
   'trust.import': 'Importieren',
   'trust.reverify': 'Alle Nachweise neu prüfen',
-  'trust.imported': 'Importiert: {what}.',
+  'trust.imported.registry': 'Importiert: Vertrauensregister „{name}“ mit {n} Mitgliedseinrichtungen.',
+  'trust.imported.statusList': 'Importiert: Statusliste {id}.',
+  'trust.imported.did': 'Importiert: DID-Dokument {id}.',
+  'trust.imported.catalogue': 'Importiert: Katalog mit {n} angebotenen Micro-Credentials.',
   'trust.reverified': '{n} Nachweise neu geprüft.',
 
   'settings.title': 'Einstellungen',

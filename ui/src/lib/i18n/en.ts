@@ -329,7 +329,10 @@ export const en = {
   'trust.file': 'File',
   'trust.import': 'Import',
   'trust.reverify': 'Re-check all credentials',
-  'trust.imported': 'Imported: {what}.',
+  'trust.imported.registry': 'Imported: trust registry "{name}" with {n} member institutions.',
+  'trust.imported.statusList': 'Imported: status list {id}.',
+  'trust.imported.did': 'Imported: DID document {id}.',
+  'trust.imported.catalogue': 'Imported: catalogue with {n} offered micro-credentials.',
   'trust.reverified': 'Re-checked {n} credentials.',
 
   'settings.title': 'Settings',

@@ -51,9 +51,9 @@ describe('the wallet list', () => {
     let release: () => void = () => {};
     const whole = new Promise<void>((resolve) => (release = resolve));
     const calls: string[] = [];
-    mockIPC(async (cmd, args) => {
+    mockIPC(async (cmd) => {
       calls.push(cmd);
-      if (cmd === 'list_page') return ROWS.slice(0, (args as { limit: number }).limit).slice(0, 2);
+      if (cmd === 'list_first_page') return ROWS.slice(0, 2);
       if (cmd === 'list_credentials') {
         await whole;
         return { rows: ROWS, verifiedEcts: 13.5 };
@@ -68,7 +68,7 @@ describe('the wallet list', () => {
     release();
     await vi.waitFor(() => expect(within(list).getAllByTestId('credential-card')).toHaveLength(6));
     expect(screen.getByTestId('total-ects').textContent).toBe('13.5');
-    expect(calls).toEqual(['list_page', 'list_credentials']);
+    expect(calls).toEqual(['list_first_page', 'list_credentials']);
   });
 
   it('renders one card per credential, with the totals', async () => {
