@@ -54,8 +54,9 @@ build_ui() {
 }
 
 # The share-link verifier page: the core's verifier built for the browser, assembled into one
-# self-contained HTML file at verifier/dist/verifier.html (also what `mcx export link` and the
-# app link to by default).
+# self-contained HTML file at verifier/dist/verifier.html, and copied beside the programs built
+# here (debug and release), which is where `mcx export link` and the app find it by default, as
+# an installed package has it beside the app.
 build_verifier() {
   rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
     || rustup target add wasm32-unknown-unknown
@@ -63,4 +64,8 @@ build_verifier() {
   cargo build -p microcredx-verifier --target wasm32-unknown-unknown --profile wasm --locked
   node "$REPO/verifier/build.mjs" "$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm/microcredx_verifier.wasm" \
     "$REPO/verifier/dist/verifier.html"
+  for profile in debug release; do
+    mkdir -p "$CARGO_TARGET_DIR/$profile"
+    cp "$REPO/verifier/dist/verifier.html" "$CARGO_TARGET_DIR/$profile/verifier.html"
+  done
 }

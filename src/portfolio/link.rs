@@ -46,27 +46,25 @@ pub fn encode_link(base: &str, presentation: &[u8]) -> Result<String> {
         })
 }
 
-/// The address of the verifier page shipped beside the program: next to the executable, in
-/// `../share/microcredx-wallet/` of an installed package, or built in this source tree
-/// (`scripts/build-verifier`). `None` when there is none; then the learner must give the
-/// address where the page is hosted.
+/// The address of the verifier page shipped beside the program: next to the executable (where
+/// `scripts/build-verifier` puts it for the programs built from source) or in
+/// `../share/microcredx-wallet/` of an installed package. `None` when there is none; then the
+/// learner must give the address where the page is hosted.
+///
+/// No path of the source tree is compiled in: a build cached from another checkout would point
+/// at that checkout's page.
 #[cfg(feature = "wallet")]
 pub fn default_verifier_url() -> Option<String> {
-    use std::path::{Path, PathBuf};
-    let mut candidates: Vec<PathBuf> = Vec::new();
-    if let Some(dir) = std::env::current_exe()
-        .ok()
-        .and_then(|p| p.parent().map(Path::to_path_buf))
-    {
-        candidates.push(dir.join("verifier.html"));
-        candidates.push(dir.join("../share/microcredx-wallet/verifier.html"));
-    }
-    candidates.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("verifier/dist/verifier.html"));
-    candidates
-        .into_iter()
-        .find(|p| p.is_file())
-        .and_then(|p| p.canonicalize().ok())
-        .map(|p| format!("file://{}", p.display()))
+    let exe = std::env::current_exe().ok()?;
+    let dir = exe.parent()?;
+    [
+        dir.join("verifier.html"),
+        dir.join("../share/microcredx-wallet/verifier.html"),
+    ]
+    .into_iter()
+    .find(|p| p.is_file())
+    .and_then(|p| p.canonicalize().ok())
+    .map(|p| format!("file://{}", p.display()))
 }
 
 /// Whether a link fits in a QR code; the error says why not and what to do.

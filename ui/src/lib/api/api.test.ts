@@ -110,6 +110,25 @@ describe('api bridge', () => {
     delete (globalThis as { __MCX_START__?: unknown }).__MCX_START__;
   });
 
+  it('forgets what was handed at start once the wallet may have changed', async () => {
+    const row = { id: 'a' } as unknown as import('./index').CredentialSummary;
+    (globalThis as { __MCX_START__?: unknown }).__MCX_START__ = { summary: { Ok: summary }, page: [] };
+    vi.resetModules();
+    const fresh = await import('./index');
+    mockIPC((cmd) => {
+      if (cmd === 'about') return { name: 'MicroCredX Wallet', version: '0' };
+      if (cmd === 'import_text') return [{ outcome: 'imported' }];
+      if (cmd === 'list_first_page') return [row];
+      throw new Error(`unexpected command ${cmd}`);
+    });
+    expect(await fresh.walletSummary()).toEqual(summary);
+    await fresh.about(); // reading changes nothing: the page is still the one handed
+    await fresh.importText('{}');
+    // The empty page handed at start would hide the credential just imported.
+    expect(await fresh.firstPage('date')).toEqual([row]);
+    delete (globalThis as { __MCX_START__?: unknown }).__MCX_START__;
+  });
+
   it('a locked wallet handed at start is the locked error', async () => {
     (globalThis as { __MCX_START__?: unknown }).__MCX_START__ = {
       summary: { Err: { code: 'locked', message: 'the wallet is locked' } },

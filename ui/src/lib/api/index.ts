@@ -181,10 +181,27 @@ interface Commands {
 
 export type CommandName = keyof Commands;
 
+/**
+ * Commands that only read the wallet. Any other command (an import, a removal, a restore, an
+ * unlock, …) may change it, and then what the core handed at start no longer describes it.
+ */
+const READS: ReadonlySet<CommandName> = new Set<CommandName>([
+  'about',
+  'wallet_summary',
+  'list_credentials',
+  'list_first_page',
+  'get_credential',
+  'list_qualifications',
+  'stack_qualification',
+  'default_export_dir',
+  'choose_paths',
+]);
+
 async function call<C extends CommandName>(
   command: C,
   ...args: Commands[C]['args'] extends undefined ? [] : [Commands[C]['args']]
 ): Promise<Commands[C]['result']> {
+  if (!READS.has(command)) forgetStart();
   try {
     return await invoke<Commands[C]['result']>(command, args[0] as InvokeArgs | undefined);
   } catch (rejection) {
@@ -203,6 +220,12 @@ const start: { summary?: StartData['summary']; page?: CredentialSummary[] } = ((
   const data = (globalThis as { __MCX_START__?: StartData }).__MCX_START__;
   return data ? { summary: data.summary, page: data.page } : {};
 })();
+
+/** The wallet may have changed: what was handed at start is stale from now on. */
+function forgetStart(): void {
+  delete start.summary;
+  delete start.page;
+}
 
 /** Where the wallet lives and how many credentials it holds. */
 export const walletSummary = async (): Promise<WalletSummary> => {
