@@ -105,6 +105,20 @@ fn import_reports_imported_duplicate_and_rejected_with_reasons() {
     assert_eq!(forced[0]["verdict"], "invalid");
     let valid = json(&run(&wallet, &["list", "--json", "--status", "valid"]));
     assert_eq!(valid.as_array().unwrap().len(), 3);
+
+    // The words the list prints filter too; a filter that hides everything says so.
+    let verified = json(&run(&wallet, &["list", "--json", "--status", "verified"]));
+    assert_eq!(verified, valid);
+    let out = run(&wallet, &["list", "--status", "unverified"]);
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "None of the 4 credentials matches."
+    );
+    let out = run(&wallet, &["list", "--status", "revoked"]);
+    assert_eq!(out.status.code(), Some(2), "a usage error");
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("possible values: valid, invalid, unverifiable"));
 }
 
 #[test]

@@ -79,10 +79,7 @@ pub(super) fn cover(
         .map(|(r, _)| r)
         .filter(|r| r.is_verified())
         .collect();
-    let ects: f64 = ok
-        .iter()
-        .filter_map(|r| r.verification.credential.ects)
-        .sum();
+    let ects = crate::stack::ects_total(ok.iter().filter_map(|r| r.verification.credential.ects));
     // Totals, as three figures in a row.
     w.gap(34.0);
     let figures = [

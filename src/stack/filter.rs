@@ -66,6 +66,12 @@ pub(crate) fn centi(ects: f64) -> u64 {
     }
 }
 
+/// The total of some credentials' ECTS, counted in hundredths as the audit counts them: no
+/// float drift (0.1 + 0.2 is 0.3), and an empty total is 0, not the -0 a float sum starts from.
+pub fn ects_total(values: impl IntoIterator<Item = f64>) -> f64 {
+    values.into_iter().map(centi).sum::<u64>() as f64 / 100.0
+}
+
 /// The date of an RFC 3339 timestamp (in its own offset) or of a plain `YYYY-MM-DD` date.
 pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
     let b = s.trim().as_bytes();

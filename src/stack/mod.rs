@@ -28,7 +28,7 @@ use crate::model::{MicroCredential, Verdict};
 pub mod catalogue;
 mod engine;
 mod filter;
-pub(crate) use filter::centi;
+pub use filter::ects_total;
 pub mod report;
 pub mod rules;
 mod wording;

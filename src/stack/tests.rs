@@ -368,3 +368,18 @@ fn audit_types_export_to_typescript() {
         .unwrap()
         .contains("extraEcts"));
 }
+
+#[test]
+fn ects_totals_are_exact_and_an_empty_total_is_zero() {
+    let none = ects_total(std::iter::empty());
+    assert!(
+        none == 0.0 && none.is_sign_positive(),
+        "an empty total printed as -0"
+    );
+    assert_eq!(format!("{}", ects_total([0.1, 0.2])), "0.3");
+    assert_eq!(
+        ects_total([2.5, 5.0, f64::NAN, -3.0]),
+        7.5,
+        "nonsense values count as 0"
+    );
+}

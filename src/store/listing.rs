@@ -148,15 +148,14 @@ impl Wallet {
     /// [`Wallet::list`] with the wallet's totals.
     pub fn listing(&self, sort: SortKey) -> Result<Listing> {
         let rows = self.list(sort)?;
-        let hundredths: u64 = rows
-            .iter()
-            .filter(|r| r.is_verified())
-            .filter_map(|r| r.ects)
-            .map(crate::stack::centi)
-            .sum();
+        let verified_ects = crate::stack::ects_total(
+            rows.iter()
+                .filter(|r| r.is_verified())
+                .filter_map(|r| r.ects),
+        );
         Ok(Listing {
             rows,
-            verified_ects: hundredths as f64 / 100.0,
+            verified_ects,
         })
     }
 

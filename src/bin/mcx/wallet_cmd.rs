@@ -142,7 +142,7 @@ pub fn list(
     dir: Option<&Path>,
     json: bool,
     issuer: Option<&str>,
-    status: Option<&str>,
+    status: Option<Verdict>,
     sort: SortKey,
 ) -> Result<ExitCode> {
     let wallet = open(dir)?;
@@ -158,27 +158,27 @@ pub fn list(
                     .is_some_and(|n| n.to_lowercase().contains(&i))
         });
     }
-    if let Some(s) = status {
-        let want = match s {
-            "valid" | "verified" => Verdict::Valid,
-            "invalid" => Verdict::Invalid,
-            "unverifiable" => Verdict::Unverifiable,
-            other => bail!("--status takes valid, invalid or unverifiable, not {other}"),
-        };
-        rows.retain(|r| r.verdict == want);
+    let held = rows.len();
+    if let Some(want) = status {
+        // "verified" means what the list prints as verified: a forced credential never is.
+        rows.retain(|r| r.verdict == want && (want != Verdict::Valid || r.is_verified()));
     }
     if json {
         println!("{}", serde_json::to_string_pretty(&rows)?);
         return Ok(ExitCode::SUCCESS);
     }
-    if rows.is_empty() {
+    if held == 0 {
         println!("No credentials. Import some with `mcx import FILE_OR_FOLDER`.");
+    } else if rows.is_empty() {
+        println!("None of the {held} credentials matches.");
     }
     for r in &rows {
-        let verdict = match (r.verdict, r.forced) {
-            (Verdict::Valid, _) => "verified",
-            (Verdict::Invalid, _) => "INVALID",
-            (Verdict::Unverifiable, _) => "unverified",
+        let verdict = match r.verdict {
+            _ if r.is_verified() => "verified",
+            Verdict::Invalid => "INVALID",
+            // Kept by force: it checks out now, but it stays marked as not verified.
+            Verdict::Valid => "forced",
+            Verdict::Unverifiable => "unverified",
         };
         println!(
             "{}  {:<10} {:>5}  EQF {:<2} {:<10} {}  — {}",
@@ -196,12 +196,14 @@ pub fn list(
             r.issuer.as_deref().unwrap_or("(unknown issuer)")
         );
     }
-    let ects: f64 = rows
-        .iter()
-        .filter(|r| r.verdict == Verdict::Valid)
-        .filter_map(|r| r.ects)
-        .sum();
-    println!("{} credentials, {ects} verified ECTS", rows.len());
+    let ects = microcredx::stack::ects_total(
+        rows.iter()
+            .filter(|r| r.is_verified())
+            .filter_map(|r| r.ects),
+    );
+    if !rows.is_empty() {
+        println!("{} credentials, {ects} verified ECTS", rows.len());
+    }
     Ok(ExitCode::SUCCESS)
 }
 
