@@ -70,6 +70,8 @@ export async function importResults(browser) {
 /** Save a screenshot to e2e/artifacts/NAME.png (and docs/screenshots when MCX_SCREENSHOTS=1). */
 export async function screenshot(browser, name) {
   mkdirSync(artifacts, { recursive: true });
+  // WebKit captures the last painted frame: let the page paint what the test just checked.
+  await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
   await browser.saveScreenshot(path.join(artifacts, `${name}.png`));
   if (process.env.MCX_SCREENSHOTS === '1') {
     const docs = path.join(repo, 'docs', 'screenshots');
