@@ -451,3 +451,61 @@ fn a_bulk_import_gives_each_credential_the_verdict_it_gets_alone() {
     let valid = json(&run(&wallet, &["list", "--json", "--status", "valid"]));
     assert_eq!(valid.as_array().unwrap().len(), 595);
 }
+
+/// A folder with a link back to its parent and a named pipe: the import ends, reads each
+/// file once and says why the pipe was not read (reading it would wait forever).
+#[test]
+fn folder_import_survives_link_loops_and_named_pipes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("in");
+    let files = signed_credentials(&dir, 2, "Ana Learner");
+    std::os::unix::fs::symlink("..", dir.join("back")).unwrap();
+    let fifo = dir.join("pipe.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+
+    let mut child = mcx()
+        .args(["--wallet", tmp.path().join("w").to_str().unwrap()])
+        .args(["import", "--json", dir.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("the import did not end: it read the pipe or went round the link");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    let v = json(&out);
+    let reports = v.as_array().unwrap();
+    let imported: Vec<&str> = reports
+        .iter()
+        .filter(|r| r["outcome"]["outcome"] == "imported")
+        .map(|r| r["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        imported,
+        files
+            .iter()
+            .map(|f| f.to_str().unwrap())
+            .collect::<Vec<_>>(),
+        "each file once, by its own path"
+    );
+    let pipe: Vec<&Value> = reports
+        .iter()
+        .filter(|r| r["source"].as_str().unwrap().ends_with("pipe.json"))
+        .collect();
+    assert_eq!(pipe.len(), 1);
+    assert_eq!(pipe[0]["outcome"]["outcome"], "rejected");
+    assert!(pipe[0]["outcome"]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("not a regular file"));
+    assert_eq!(reports.len(), 3, "nothing else: {v}");
+}

@@ -72,13 +72,17 @@ pub type Progress<'a> = &'a mut dyn FnMut(usize, usize);
 
 /// Read files and folders (recursively) into import items. Unreadable paths become
 /// rejected reports instead of aborting the whole import.
+///
+/// Links are followed, but a folder is read once however many links lead to it (a link back
+/// to a parent would otherwise repeat the tree until the depth limit). Inside folders only
+/// regular files are read: a named pipe or a device there would block or never end. A path
+/// given directly may be a pipe (`mcx import <(…)`), read up to the size limit.
 pub fn collect(paths: &[PathBuf]) -> (Vec<ImportItem>, Vec<ImportReport>) {
-    let mut items = Vec::new();
-    let mut rejected = Vec::new();
+    let mut walk = Walk::default();
     for p in paths {
-        walk(p, &mut items, &mut rejected, 0);
+        walk.visit(p, 0);
     }
-    (items, rejected)
+    (walk.items, walk.rejected)
 }
 
 fn importable(path: &Path) -> bool {
@@ -93,44 +97,90 @@ fn importable(path: &Path) -> bool {
     )
 }
 
-fn walk(path: &Path, items: &mut Vec<ImportItem>, rejected: &mut Vec<ImportReport>, depth: usize) {
-    let source = path.display().to_string();
-    let reject = |rejected: &mut Vec<ImportReport>, reason: String| {
-        rejected.push(ImportReport {
-            source: source.clone(),
+/// Folders nested deeper than this are not read.
+const MAX_DEPTH: usize = 32;
+
+#[derive(Default)]
+struct Walk {
+    items: Vec<ImportItem>,
+    rejected: Vec<ImportReport>,
+    /// Folders read so far, by their real path.
+    folders: HashSet<PathBuf>,
+}
+
+impl Walk {
+    fn reject(&mut self, path: &Path, reason: String) {
+        self.rejected.push(ImportReport {
+            source: path.display().to_string(),
             outcome: ImportOutcome::Rejected { reason },
-        })
-    };
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) => return reject(rejected, format!("cannot read it: {e}")),
-    };
-    if meta.is_dir() {
-        if depth > 32 {
-            return reject(rejected, "folders nested too deeply".into());
+        });
+    }
+
+    fn visit(&mut self, path: &Path, depth: usize) {
+        let meta = match std::fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) => return self.reject(path, format!("cannot read it: {e}")),
+        };
+        if meta.is_dir() {
+            self.folder(path, depth);
+        } else if meta.len() > MAX_FILE {
+            self.reject(
+                path,
+                format!(
+                    "{} MB is larger than the 16 MiB limit for one credential",
+                    meta.len() / 1_000_000
+                ),
+            );
+        } else if meta.is_file() || depth == 0 {
+            self.file(path);
+        } else {
+            self.reject(
+                path,
+                "not a regular file (a named pipe, socket or device), so it was not read".into(),
+            );
+        }
+    }
+
+    fn folder(&mut self, path: &Path, depth: usize) {
+        if depth > MAX_DEPTH {
+            return self.reject(path, "folders nested too deeply".into());
+        }
+        match std::fs::canonicalize(path) {
+            Ok(real) => {
+                if !self.folders.insert(real) {
+                    // Already read through another link: its files are in this import once.
+                    return;
+                }
+            }
+            Err(e) => return self.reject(path, format!("cannot read the folder: {e}")),
         }
         let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
             Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
-            Err(e) => return reject(rejected, format!("cannot read the folder: {e}")),
+            Err(e) => return self.reject(path, format!("cannot read the folder: {e}")),
         };
         entries.sort();
         for e in entries {
             if e.is_dir() || importable(&e) {
-                walk(&e, items, rejected, depth + 1);
+                self.visit(&e, depth + 1);
             }
         }
-    } else if meta.len() > MAX_FILE {
-        reject(
-            rejected,
-            format!(
-                "{} MB is larger than the 16 MiB limit for one credential",
-                meta.len() / 1_000_000
+    }
+
+    fn file(&mut self, path: &Path) {
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        let read =
+            std::fs::File::open(path).and_then(|f| f.take(MAX_FILE + 1).read_to_end(&mut bytes));
+        match read {
+            Err(e) => self.reject(path, format!("cannot read it: {e}")),
+            Ok(n) if n as u64 > MAX_FILE => self.reject(
+                path,
+                "it is larger than the 16 MiB limit for one credential".into(),
             ),
-        );
-    } else {
-        match std::fs::read(path) {
-            Ok(bytes) => items.push(ImportItem { bytes, source }),
-            Err(e) => reject(rejected, format!("cannot read it: {e}")),
+            Ok(_) => self.items.push(ImportItem {
+                bytes,
+                source: path.display().to_string(),
+            }),
         }
     }
 }
