@@ -19,10 +19,7 @@ pub fn unwrap_container(bytes: &[u8]) -> Result<Vec<u8>, Error> {
     if bytes.starts_with(PNG_SIGNATURE) {
         return png_credential(bytes);
     }
-    let head = &bytes[..bytes.len().min(4096)];
-    let head_text = String::from_utf8_lossy(head);
-    let trimmed = head_text.trim_start_matches('\u{feff}').trim_start();
-    if trimmed.starts_with('<') && (head_text.contains("<svg") || head_text.contains("<?xml")) {
+    if kind(bytes) == Some("SVG image") {
         let text = std::str::from_utf8(bytes).map_err(|e| {
             Error::BadInput(format!(
                 "an SVG image that is not UTF-8 at byte {}",
@@ -32,6 +29,18 @@ pub fn unwrap_container(bytes: &[u8]) -> Result<Vec<u8>, Error> {
         return svg_credential(text);
     }
     Ok(bytes.to_vec())
+}
+
+/// "PNG image" or "SVG image" when `bytes` is a badge image [`unwrap_container`] looks into.
+pub(crate) fn kind(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(PNG_SIGNATURE) {
+        return Some("PNG image");
+    }
+    let head = &bytes[..bytes.len().min(4096)];
+    let head_text = String::from_utf8_lossy(head);
+    let trimmed = head_text.trim_start_matches('\u{feff}').trim_start();
+    (trimmed.starts_with('<') && (head_text.contains("<svg") || head_text.contains("<?xml")))
+        .then_some("SVG image")
 }
 
 fn png_credential(bytes: &[u8]) -> Result<Vec<u8>, Error> {

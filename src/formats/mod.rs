@@ -138,6 +138,17 @@ impl Document {
     }
 }
 
+/// [`parse_document`] of what [`unwrap_container`] took out of `original`: when that was a
+/// badge image, an error says the problem is in the credential baked into it.
+pub fn parse_unwrapped(original: &[u8], unwrapped: &[u8]) -> Result<Document, Error> {
+    parse_document(unwrapped).map_err(|e| match (e, container::kind(original)) {
+        (Error::BadInput(m), Some(image)) => {
+            Error::BadInput(format!("the credential baked into this {image}: {m}"))
+        }
+        (e, _) => e,
+    })
+}
+
 /// Parse untrusted bytes into a recognised [`Document`]. Refuses, with a
 /// [`Error::BadInput`] naming the problem: inputs over [`MAX_DOCUMENT_BYTES`], invalid
 /// UTF-8, malformed JSON, nesting deeper than [`MAX_DEPTH`], JSON that is not a credential,

@@ -614,3 +614,21 @@ fn badge_images_are_kept_only_as_checked_data_uris() {
     let v = view(&parse_document(&serde_json::to_vec(&c).unwrap()).unwrap());
     assert_eq!(v.image, None);
 }
+
+#[test]
+fn a_bad_credential_baked_into_an_image_is_named_as_such() {
+    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:openbadges=\"http://openbadges.org\"><openbadges:credential><![CDATA[{\"name\": \"not a credential\"}]]></openbadges:credential></svg>";
+    let inner = unwrap_container(svg.as_bytes()).unwrap();
+    let e = parse_unwrapped(svg.as_bytes(), &inner)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with(
+            "the credential baked into this SVG image: a JSON document but not a credential"
+        ),
+        "{e}"
+    );
+    // Plain JSON keeps the plain message.
+    let e = parse_unwrapped(&inner, &inner).unwrap_err().to_string();
+    assert!(e.starts_with("a JSON document but not a credential"), "{e}");
+}

@@ -106,7 +106,7 @@ pub(super) fn embedded_credential(
         }
     }
     let original = wallet.original(&rec.id)?;
-    let doc = formats::parse_document(&formats::unwrap_container(&original)?)?;
+    let doc = formats::parse_unwrapped(&original, &formats::unwrap_container(&original)?)?;
     if matches!(doc.profile(), Format::Clr2 | Format::Presentation) {
         return Err(Error::BadInput(format!(
             "\"{name}\" is a {}; a presentation cannot hold another container",

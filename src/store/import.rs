@@ -338,7 +338,7 @@ impl Wallet {
         let stage = if self.contains(&name)? {
             Stage::Held
         } else {
-            match formats::parse_document(&bytes) {
+            match formats::parse_unwrapped(&item.bytes, &bytes) {
                 Ok(doc) => Stage::Verified(Box::new(verify::verify_document(&doc, env, now))),
                 Err(e) => Stage::Rejected(e.to_string()),
             }

@@ -86,7 +86,7 @@ pub fn verify_bytes(bytes: &[u8], env: &Env, now: DateTime<Utc>) -> crate::Resul
 }
 
 fn verify_bytes_inner(bytes: &[u8], env: &Env, now: DateTime<Utc>) -> crate::Result<Verification> {
-    let doc = formats::parse_document(&formats::unwrap_container(bytes)?)?;
+    let doc = formats::parse_unwrapped(bytes, &formats::unwrap_container(bytes)?)?;
     Ok(verify_document(&doc, env, now))
 }
 
