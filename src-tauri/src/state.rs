@@ -7,7 +7,8 @@ use std::sync::Mutex;
 
 /// Shared state behind every command.
 pub struct AppState {
-    dir: Result<PathBuf, String>,
+    /// `None` when no wallet directory could be found; the wallet slot then says why.
+    dir: Option<PathBuf>,
     wallet: Mutex<Result<Wallet, microcredx::Error>>,
 }
 
@@ -21,8 +22,19 @@ impl AppState {
             Err(e) => Err(microcredx::Error::Internal(e.to_string())),
         };
         AppState {
-            dir: dir.map_err(|e| e.to_string()),
+            dir: dir.ok(),
             wallet: Mutex::new(wallet),
+        }
+    }
+
+    /// The wallet directory, or the error that kept the wallet from opening.
+    fn dir(&self) -> microcredx::Result<PathBuf> {
+        match &self.dir {
+            Some(d) => Ok(d.clone()),
+            None => Err(match &*self.guard()? {
+                Err(e) => reopen_error(e),
+                Ok(_) => microcredx::Error::Internal("no wallet directory".into()),
+            }),
         }
     }
 
@@ -48,7 +60,7 @@ impl AppState {
 
     /// Open an encrypted wallet with its passphrase.
     pub fn unlock(&self, passphrase: &str) -> microcredx::Result<()> {
-        let dir = self.dir.clone().map_err(microcredx::Error::Internal)?;
+        let dir = self.dir()?;
         let mut guard = self.guard()?;
         if guard.is_ok() {
             return Ok(());
@@ -61,7 +73,7 @@ impl AppState {
 impl AppState {
     /// Close an encrypted wallet until its passphrase is given again ([`AppState::unlock`]).
     pub fn lock(&self) -> microcredx::Result<()> {
-        let dir = self.dir.clone().map_err(microcredx::Error::Internal)?;
+        let dir = self.dir()?;
         let mut guard = self.guard()?;
         match &*guard {
             Ok(w) if !w.summary()?.encrypted => Err(microcredx::Error::BadInput(

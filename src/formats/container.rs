@@ -16,31 +16,48 @@ const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 /// unchanged. A PNG/SVG without a baked credential (or with a damaged one) is a
 /// [`Error::BadInput`].
 pub fn unwrap_container(bytes: &[u8]) -> Result<Vec<u8>, Error> {
-    if bytes.starts_with(PNG_SIGNATURE) {
-        return png_credential(bytes);
+    match image_kind(bytes) {
+        Some(ImageKind::Png) => png_credential(bytes),
+        Some(ImageKind::Svg) => {
+            let text = std::str::from_utf8(bytes).map_err(|e| {
+                Error::BadInput(format!(
+                    "an SVG image that is not UTF-8 at byte {}",
+                    e.valid_up_to()
+                ))
+            })?;
+            svg_credential(text)
+        }
+        None => Ok(bytes.to_vec()),
     }
-    if kind(bytes) == Some("SVG image") {
-        let text = std::str::from_utf8(bytes).map_err(|e| {
-            Error::BadInput(format!(
-                "an SVG image that is not UTF-8 at byte {}",
-                e.valid_up_to()
-            ))
-        })?;
-        return svg_credential(text);
-    }
-    Ok(bytes.to_vec())
 }
 
-/// "PNG image" or "SVG image" when `bytes` is a badge image [`unwrap_container`] looks into.
-pub(crate) fn kind(bytes: &[u8]) -> Option<&'static str> {
+/// The badge images [`unwrap_container`] looks into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ImageKind {
+    Png,
+    Svg,
+}
+
+impl ImageKind {
+    /// How an error message names it.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            ImageKind::Png => "PNG image",
+            ImageKind::Svg => "SVG image",
+        }
+    }
+}
+
+/// Which badge image `bytes` is, if any: a PNG by its signature, an SVG by its first 4 KiB.
+pub(crate) fn image_kind(bytes: &[u8]) -> Option<ImageKind> {
     if bytes.starts_with(PNG_SIGNATURE) {
-        return Some("PNG image");
+        return Some(ImageKind::Png);
     }
     let head = &bytes[..bytes.len().min(4096)];
     let head_text = String::from_utf8_lossy(head);
     let trimmed = head_text.trim_start_matches('\u{feff}').trim_start();
     (trimmed.starts_with('<') && (head_text.contains("<svg") || head_text.contains("<?xml")))
-        .then_some("SVG image")
+        .then_some(ImageKind::Svg)
 }
 
 fn png_credential(bytes: &[u8]) -> Result<Vec<u8>, Error> {

@@ -141,10 +141,11 @@ impl Document {
 /// [`parse_document`] of what [`unwrap_container`] took out of `original`: when that was a
 /// badge image, an error says the problem is in the credential baked into it.
 pub fn parse_unwrapped(original: &[u8], unwrapped: &[u8]) -> Result<Document, Error> {
-    parse_document(unwrapped).map_err(|e| match (e, container::kind(original)) {
-        (Error::BadInput(m), Some(image)) => {
-            Error::BadInput(format!("the credential baked into this {image}: {m}"))
-        }
+    parse_document(unwrapped).map_err(|e| match (e, container::image_kind(original)) {
+        (Error::BadInput(m), Some(image)) => Error::BadInput(format!(
+            "the credential baked into this {}: {m}",
+            image.name()
+        )),
         (e, _) => e,
     })
 }

@@ -97,6 +97,12 @@ fn importable(path: &Path) -> bool {
     )
 }
 
+/// Why a file over [`MAX_FILE`] is refused: with its size when known (a pipe's is not).
+fn too_large(size: Option<u64>) -> String {
+    let what = size.map_or("it is".into(), |s| format!("{} MB is", s / 1_000_000));
+    format!("{what} larger than the 16 MiB limit for one credential")
+}
+
 /// Folders nested deeper than this are not read.
 const MAX_DEPTH: usize = 32;
 
@@ -124,13 +130,7 @@ impl Walk {
         if meta.is_dir() {
             self.folder(path, depth);
         } else if meta.len() > MAX_FILE {
-            self.reject(
-                path,
-                format!(
-                    "{} MB is larger than the 16 MiB limit for one credential",
-                    meta.len() / 1_000_000
-                ),
-            );
+            self.reject(path, too_large(Some(meta.len())));
         } else if meta.is_file() || depth == 0 {
             self.file(path);
         } else {
@@ -173,10 +173,7 @@ impl Walk {
             std::fs::File::open(path).and_then(|f| f.take(MAX_FILE + 1).read_to_end(&mut bytes));
         match read {
             Err(e) => self.reject(path, format!("cannot read it: {e}")),
-            Ok(n) if n as u64 > MAX_FILE => self.reject(
-                path,
-                "it is larger than the 16 MiB limit for one credential".into(),
-            ),
+            Ok(n) if n as u64 > MAX_FILE => self.reject(path, too_large(None)),
             Ok(_) => self.items.push(ImportItem {
                 bytes,
                 source: path.display().to_string(),

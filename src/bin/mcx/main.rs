@@ -9,7 +9,6 @@ mod wallet_cmd;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
-use microcredx::model::Verdict;
 use microcredx::proof::{contexts::ContextLoader, di, keys::KeyPair};
 use microcredx::store::SortKey;
 use std::path::{Path, PathBuf};
@@ -63,9 +62,9 @@ enum Command {
         /// Only credentials whose issuer name or id contains this text.
         #[arg(long)]
         issuer: Option<String>,
-        /// Only credentials with this verdict.
+        /// Only credentials in this state, as the list prints it.
         #[arg(long, value_enum)]
-        status: Option<StatusArg>,
+        status: Option<wallet_cmd::Status>,
         /// Sort order.
         #[arg(long, value_enum, default_value_t = SortArg::Date)]
         sort: SortArg,
@@ -249,19 +248,6 @@ enum DidCommand {
     },
 }
 
-/// Verdicts `mcx list --status` filters by; the words the list prints are accepted too.
-#[derive(Clone, Copy, ValueEnum)]
-enum StatusArg {
-    /// Verified: the signature, the issuer's key and the dates check out.
-    #[value(alias = "verified")]
-    Valid,
-    /// Checked and found wrong (a changed credential, a revoked one, …).
-    Invalid,
-    /// Could not be checked offline (kept with "import --force").
-    #[value(alias = "unverified")]
-    Unverifiable,
-}
-
 /// Sort orders for `mcx list`.
 #[derive(Clone, Copy, ValueEnum)]
 enum SortArg {
@@ -332,11 +318,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             cli.wallet.as_deref(),
             json,
             issuer.as_deref(),
-            status.map(|s| match s {
-                StatusArg::Valid => Verdict::Valid,
-                StatusArg::Invalid => Verdict::Invalid,
-                StatusArg::Unverifiable => Verdict::Unverifiable,
-            }),
+            status,
             match sort {
                 SortArg::Date => SortKey::Date,
                 SortArg::Issuer => SortKey::Issuer,

@@ -4,7 +4,9 @@
 use anyhow::{bail, Context, Result};
 use chrono::Utc;
 use microcredx::model::Verdict;
-use microcredx::store::{self, crypto::KdfCost, ImportItem, ImportOutcome, SortKey, Wallet};
+use microcredx::store::{
+    self, crypto::KdfCost, CredentialSummary, ImportItem, ImportOutcome, SortKey, Wallet,
+};
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -138,11 +140,46 @@ pub fn import(dir: Option<&Path>, paths: &[PathBuf], force: bool, json: bool) ->
 }
 
 /// `mcx list`.
+/// A credential's state as `mcx list` prints it and `--status` selects it.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Status {
+    /// Verified: the signature, the issuer's key and the dates check out.
+    #[value(alias = "verified")]
+    Valid,
+    /// Checked and found wrong (a changed credential, a revoked one, …).
+    Invalid,
+    /// Could not be checked offline (kept with "import --force").
+    #[value(alias = "unverified")]
+    Unverifiable,
+    /// Kept with "import --force"; it checks out now, but stays marked as not verified.
+    Forced,
+}
+
+impl Status {
+    fn of(r: &CredentialSummary) -> Status {
+        match r.verdict {
+            _ if r.is_verified() => Status::Valid,
+            Verdict::Invalid => Status::Invalid,
+            Verdict::Valid => Status::Forced,
+            Verdict::Unverifiable => Status::Unverifiable,
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Status::Valid => "verified",
+            Status::Invalid => "INVALID",
+            Status::Unverifiable => "unverified",
+            Status::Forced => "forced",
+        }
+    }
+}
+
 pub fn list(
     dir: Option<&Path>,
     json: bool,
     issuer: Option<&str>,
-    status: Option<Verdict>,
+    status: Option<Status>,
     sort: SortKey,
 ) -> Result<ExitCode> {
     let wallet = open(dir)?;
@@ -160,8 +197,7 @@ pub fn list(
     }
     let held = rows.len();
     if let Some(want) = status {
-        // "verified" means what the list prints as verified: a forced credential never is.
-        rows.retain(|r| r.verdict == want && (want != Verdict::Valid || r.is_verified()));
+        rows.retain(|r| Status::of(r) == want);
     }
     if json {
         println!("{}", serde_json::to_string_pretty(&rows)?);
@@ -173,13 +209,7 @@ pub fn list(
         println!("None of the {held} credentials matches.");
     }
     for r in &rows {
-        let verdict = match r.verdict {
-            _ if r.is_verified() => "verified",
-            Verdict::Invalid => "INVALID",
-            // Kept by force: it checks out now, but it stays marked as not verified.
-            Verdict::Valid => "forced",
-            Verdict::Unverifiable => "unverified",
-        };
+        let verdict = Status::of(r).label();
         println!(
             "{}  {:<10} {:>5}  EQF {:<2} {:<10} {}  — {}",
             &r.id[..12.min(r.id.len())],
