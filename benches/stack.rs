@@ -4,7 +4,9 @@
 //!
 //! 1. 1,000 credentials against 20 qualifications, all audits together (target < 100 ms).
 //! 2. How the search grows with the number of credentials on realistic data.
-//! 3. A constructed worst case (subset-sum under the external cap) and its node counts.
+//! 3. Generated wallets of up to 100 credentials against up to 30 requirements (median, worst).
+//! 4. Unfinished qualifications: exclusive tracks with too few ECTS.
+//! 5. A constructed worst case (subset-sum under the external cap) and its node counts.
 //!
 //! `cargo bench --bench stack -- quick` runs only the first table.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -14,7 +16,7 @@ use std::time::{Duration, Instant};
 use chrono::{TimeZone, Utc};
 use microcredx::model::{MicroCredential, Party, Skill};
 use microcredx::stack::{audit, audit_with_budget, parse_rules, AuditContext, Candidate};
-use microcredx::stack::{QualificationRules, DEFAULT_NODE_BUDGET};
+use microcredx::stack::{gen, QualificationRules, Status, DEFAULT_NODE_BUDGET};
 use serde_json::json;
 
 struct Rng(u64);
@@ -148,6 +150,33 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 fn main() {
+    // `cargo bench --bench stack -- seeds N Q FROM TO [BUDGET]`: one line per generated problem.
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == "seeds") {
+        let num = |k: usize| {
+            args.get(at + k)
+                .and_then(|a| a.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        for seed in num(3)..num(4) {
+            let g = gen::mixed(seed, num(1) as usize, num(2) as usize);
+            let t = Instant::now();
+            let budget = match num(5) {
+                0 => DEFAULT_NODE_BUDGET,
+                b => b,
+            };
+            let a = audit_with_budget(&g.rules, &g.candidates, &g.ctx, budget);
+            println!(
+                "seed {seed}: {:.2} ms, {} nodes, proven {}, complete {}, ects {}",
+                ms(t.elapsed()),
+                a.nodes_explored,
+                a.proven_optimal,
+                a.complete,
+                a.ects_counted
+            );
+        }
+        return;
+    }
     let ctx = ctx();
     let mut r = Rng(0x5EED_1234_ABCD_0001);
     let creds: Vec<Candidate> = (0..1000).map(|i| credential(&mut r, i)).collect();
@@ -220,54 +249,96 @@ fn main() {
         );
     }
 
-    println!("\n## 3. Constructed worst case: subset sum under the external cap\n");
-    println!("All credentials external with distinct even-cent ECTS (1.00 to 8.98), one ectsFrom");
-    println!(
-        "leaf, an external cap with odd cents: no subset reaches the cap exactly, so the bound"
-    );
-    println!(
-        "(remaining ECTS clipped to the cap) never meets the best and optimality must be proven"
-    );
-    println!(
-        "by exhaustion (subset sum). Nodes grow exponentially until the budget stops the search"
-    );
-    println!("({DEFAULT_NODE_BUDGET} nodes) with the best assignment found.\n");
-    println!("| credentials | nodes | time | proven optimal | ECTS counted / cap |");
-    println!("| --- | --- | --- | --- | --- |");
-    for n in [8usize, 10, 12, 14, 16, 18, 20, 24, 28, 32, 40, 60] {
-        let mut r = Rng(0xBAD_CA5E + n as u64);
-        let cs: Vec<Candidate> = (0..n)
-            .map(|i| {
-                let e = 1.0 + (2 * r.below(400)) as f64 / 100.0;
-                let m = MicroCredential {
-                    issuer: Party {
-                        id: Some("did:web:ext.example".into()),
-                        ..Party::default()
-                    },
-                    ects: Some(e),
-                    ..MicroCredential::default()
-                };
-                Candidate::verified(format!("w{i}"), m)
-            })
-            .collect();
-        let sum: f64 = cs.iter().filter_map(|c| c.credential.ects).sum();
-        let cap = (sum / 2.0).floor() + 0.01;
-        let rules = parse_rules(
-            &json!({"version": 1, "id": "w", "title": "Worst", "totalEcts": 1000,
-                "awardingBody": {"id": "did:web:ab.example", "name": "AB"},
-                "caps": {"maxExternalEcts": cap},
-                "requirements": [{"id": "R1", "kind": "ectsFrom", "ects": 1000}]})
-            .to_string(),
-        )
-        .unwrap();
-        let t = Instant::now();
-        let a = audit_with_budget(&rules, &cs, &ctx, DEFAULT_NODE_BUDGET);
+    println!("\n## 3. Generated wallets: mixed problems, complete or not\n");
+    println!("Seeded problems (`stack::gen::mixed`): fractional credits, grades, both caps,");
+    println!("agreements (some of 0 ECTS), shared requirements, nested nOf groups; about half");
+    println!("cannot be completed. Time per audit, release build.\n");
+    println!("| credentials | requirements | problems | complete | proven | median | p90 | worst | most nodes |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    let seeds = if quick_sizes() { 40 } else { 300 };
+    for (n, q) in [(20usize, 10usize), (50, 20), (100, 30)] {
+        let mut times = Vec::new();
+        let (mut complete, mut proven, mut nodes, mut worst_seed) = (0, 0, 0u64, 0);
+        for seed in 0..seeds {
+            let g = gen::mixed(seed, n, q);
+            let t = Instant::now();
+            let a = audit(&g.rules, &g.candidates, &g.ctx);
+            let el = t.elapsed();
+            if times.iter().all(|&x| x < el) {
+                worst_seed = seed;
+            }
+            times.push(el);
+            complete += usize::from(a.complete);
+            proven += usize::from(a.proven_optimal);
+            nodes = nodes.max(a.nodes_explored);
+        }
+        let mut sorted = times.clone();
+        sorted.sort();
         println!(
-            "| {n} | {} | {:.1} ms | {} | {} / {cap} |",
-            a.nodes_explored,
-            t.elapsed().as_secs_f64() * 1e3,
-            a.proven_optimal,
-            a.ects_counted
+            "| {n} | {q} | {seeds} | {complete} | {proven} | {:.2} ms | {:.2} ms | {:.2} ms (seed {worst_seed}) | {nodes} |",
+            ms(sorted[sorted.len() / 2]),
+            ms(sorted[sorted.len() * 9 / 10]),
+            ms(sorted[sorted.len() - 1]),
         );
     }
+
+    println!("\n## 4. Unfinished: exclusive tracks and too few ECTS\n");
+    println!(
+        "Every credential fits every track; the ECTS in all are fewer than the tracks need.\n"
+    );
+    println!("| case | credentials | tracks | met | nodes | time | proven |");
+    println!("| --- | --- | --- | --- | --- | --- | --- |");
+    let quarters: Vec<u64> = (1..=32).map(|q| q * 25).collect();
+    for (name, credits) in [
+        ("0.25-ECTS steps", &quarters[..]),
+        ("2.5/5/7.5", &[250, 500, 750][..]),
+    ] {
+        for seed in 1..=5 {
+            let g = gen::tracks(seed, 30, 12, 6.0, credits);
+            let t = Instant::now();
+            let a = audit(&g.rules, &g.candidates, &g.ctx);
+            let el = t.elapsed();
+            let met = a
+                .requirements
+                .iter()
+                .filter(|r| r.status == Status::Met)
+                .count();
+            println!(
+                "| {name} (seed {seed}) | 30 | 12 | {met} | {} | {:.2} ms | {} |",
+                a.nodes_explored,
+                ms(el),
+                a.proven_optimal
+            );
+        }
+    }
+
+    println!("\n## 5. Constructed worst case: subset sum under the external cap\n");
+    println!("All credentials external with even-cent ECTS (1.00 to 8.98), one ectsFrom leaf, an");
+    println!(
+        "external cap with odd cents: no subset reaches the cap exactly, so optimality must be"
+    );
+    println!("proven (the bound knows the sums the remaining external credits can make).\n");
+    println!("| credentials | nodes | time | proven optimal | ECTS counted / cap |");
+    println!("| --- | --- | --- | --- | --- |");
+    for n in [10usize, 20, 28, 40, 60, 100] {
+        let g = gen::subset_sum(0xBAD_CA5E + n as u64, n);
+        let t = Instant::now();
+        let a = audit_with_budget(&g.rules, &g.candidates, &g.ctx, DEFAULT_NODE_BUDGET);
+        println!(
+            "| {n} | {} | {:.2} ms | {} | {} / {} |",
+            a.nodes_explored,
+            ms(t.elapsed()),
+            a.proven_optimal,
+            a.ects_counted,
+            g.rules.caps.max_external_ects.unwrap_or(0.0)
+        );
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn quick_sizes() -> bool {
+    std::env::args().any(|a| a == "sizes-quick")
 }

@@ -55,6 +55,16 @@ pub enum Error {
     /// No such item.
     #[error("{0} not found")]
     NotFound(String),
+    /// A short wallet id that more than one credential's wallet id starts with.
+    #[error("{}", ambiguous_id(.prefix, .matches, .more))]
+    AmbiguousId {
+        /// The prefix given (lowercase).
+        prefix: String,
+        /// The first few credentials it fits, in wallet-id order.
+        matches: Vec<IdMatch>,
+        /// How many more it fits.
+        more: usize,
+    },
     /// The wallet needs its passphrase.
     #[error("the wallet at {0} is locked with a passphrase; enter it (or set MCX_PASSPHRASE)")]
     Locked(PathBuf),
@@ -75,6 +85,8 @@ impl Error {
             Error::WalletInUse(_) => ErrorCode::WalletInUse,
             Error::WalletDamaged { .. } => ErrorCode::WalletDamaged,
             Error::NotFound(_) => ErrorCode::NotFound,
+            // The app passes whole wallet ids; only a typed prefix can fit several.
+            Error::AmbiguousId { .. } => ErrorCode::BadInput,
             Error::Locked(_) => ErrorCode::Locked,
             Error::WrongPassphrase(_) => ErrorCode::WrongPassphrase,
             Error::Internal(_) => ErrorCode::Internal,
@@ -90,5 +102,73 @@ impl Error {
     }
 }
 
+/// One credential an ambiguous wallet-id prefix fits, as a list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdMatch {
+    /// Its wallet id.
+    pub id: String,
+    /// Its title.
+    pub title: Option<String>,
+    /// Its issuer's name (or id).
+    pub issuer: Option<String>,
+}
+
+/// "3f2a fits 7 credentials; give more characters of the wallet id:", then a line per match
+/// (short id, title, issuer) and how many more.
+fn ambiguous_id(prefix: &str, matches: &[IdMatch], more: &usize) -> String {
+    let mut s = format!(
+        "{prefix} fits {} credentials; give more characters of the wallet id:",
+        matches.len() + more
+    );
+    for m in matches {
+        s.push_str("\n  ");
+        s.push_str(m.id.get(..12).unwrap_or(&m.id));
+        s.push_str("  ");
+        s.push_str(&one_line(m.title.as_deref().unwrap_or("untitled")));
+        if let Some(issuer) = &m.issuer {
+            s.push_str(" (");
+            s.push_str(&one_line(issuer));
+            s.push(')');
+        }
+    }
+    if *more > 0 {
+        s.push_str(&format!("\n  and {more} more"));
+    }
+    s
+}
+
+/// Credential text on one line: no control characters, at most 80 characters.
+fn one_line(t: &str) -> String {
+    t.chars().filter(|c| !c.is_control()).take(80).collect()
+}
+
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ambiguous_prefix_names_the_first_matches_and_how_many_more() {
+        let m = |id: &str, title: Option<&str>| IdMatch {
+            id: id.into(),
+            title: title.map(String::from),
+            issuer: Some("TU Nord".into()),
+        };
+        let e = Error::AmbiguousId {
+            prefix: "3f2a".into(),
+            matches: vec![
+                m("3f2a9c1b7d2e00000000", Some("Statistics")),
+                m("3f2aff", None),
+            ],
+            more: 4,
+        };
+        assert_eq!(e.code(), ErrorCode::BadInput);
+        assert_eq!(
+            e.to_string(),
+            "3f2a fits 6 credentials; give more characters of the wallet id:\n  \
+             3f2a9c1b7d2e  Statistics (TU Nord)\n  3f2aff  untitled (TU Nord)\n  and 4 more"
+        );
+    }
+}

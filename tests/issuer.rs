@@ -383,3 +383,150 @@ fn rules_registry_and_catalogue_are_signed_and_accepted() {
     signed.push(cat);
     reference_verifies(&signed);
 }
+
+/// Issue 15: grades written by `mcx issuer issue` (a letter with "Final grade", a German
+/// number with a decimal comma, an Italian "28/30") pass the `minGrade` rules of a
+/// qualification once imported into a fresh wallet, and a grade below the minimum still fails.
+#[test]
+fn issued_grades_meet_min_grade_rules_after_import() {
+    let t = tempfile::tempdir().unwrap();
+    let (k, w) = (t.path().join("key"), t.path().join("wallet"));
+    let init = issuer(
+        &k,
+        &["init", "--name", "Hochschule Rheinau", "--country", "DE"],
+    );
+    ok(&init);
+    let did = stdout(&init).trim().to_string();
+    let out_dir = t.path().join("out");
+    // (slug, title, keyword, grade name, learners table)
+    let batches = [
+        (
+            "stats",
+            "Statistics",
+            "statistics",
+            None,
+            "name,grade\nMaria Ionescu,B\n",
+        ),
+        (
+            "ethics",
+            "Data ethics",
+            "ethics",
+            Some("Note (1,0 best – 4,0 pass)"),
+            "name,grade\nMaria Ionescu,\"2,3\"\n",
+        ),
+        (
+            "ml",
+            "Machine learning",
+            "statistics",
+            None,
+            "name,grade\nMaria Ionescu,E\n",
+        ),
+        (
+            "viz",
+            "Visualisation",
+            "visualisation",
+            Some("Voto"),
+            "name,grade\nMaria Ionescu,28/30\n",
+        ),
+    ];
+    for (slug, title, keyword, grade_name, learners) in batches {
+        let mut spec = serde_json::json!({
+            "id": format!("https://hs-rheinau.example/mc/{slug}"), "name": title,
+            "description": format!("{title}, assessed by a written exam."), "ects": 5, "eqfLevel": 6,
+            "assessmentType": "Written exam", "keywords": [keyword],
+        });
+        if let Some(g) = grade_name {
+            spec["gradeName"] = g.into();
+        }
+        let ach = t.path().join(format!("{slug}.json"));
+        std::fs::write(&ach, spec.to_string()).unwrap();
+        let csv = t.path().join(format!("{slug}.csv"));
+        std::fs::write(&csv, learners).unwrap();
+        ok(&issuer(
+            &k,
+            &[
+                "issue",
+                "--achievement",
+                s(&ach),
+                "--learners",
+                s(&csv),
+                "--out",
+                s(&out_dir),
+            ],
+        ));
+    }
+
+    // The view keeps the value apart from its label.
+    let ethics = files(&out_dir)
+        .into_iter()
+        .find(|p| s(p).contains("data-ethics"))
+        .unwrap();
+    let v = wallet(&w, &["verify", "--json", s(&ethics)]);
+    let view: serde_json::Value = serde_json::from_slice(&v.stdout).unwrap();
+    assert_eq!(view["credential"]["grade"], "2,3", "{view}");
+    assert_eq!(
+        view["credential"]["gradeLabel"],
+        "Note (1,0 best – 4,0 pass)"
+    );
+    let text = stdout(&wallet(&w, &["verify", s(&ethics)]));
+    assert!(text.contains("2,3 (Note (1,0 best"), "{text}");
+
+    let rules = t.path().join("rules.json");
+    let doc = serde_json::json!({
+        "version": 1, "id": "https://hs-rheinau.example/q/data", "title": "Certificate in Data Analysis",
+        "awardingBody": {"id": did, "name": "Hochschule Rheinau", "country": "DE"},
+        "totalEcts": 15,
+        "requirements": [
+            {"id": "STATS", "kind": "ectsFrom", "ects": 5, "filter": {"keywords": ["statistics"],
+                "minGrade": {"atLeast": "C", "scale": ["A", "B", "C", "D", "E"]}}},
+            {"id": "ETHICS", "kind": "ectsFrom", "ects": 5, "filter": {"keywords": ["ethics"],
+                "minGrade": {"atLeast": 2.3, "lowerIsBetter": true}}},
+            {"id": "VIZ", "kind": "ectsFrom", "ects": 5, "filter": {"keywords": ["visualisation"],
+                "minGrade": {"atLeast": 18, "outOf": 30}}}
+        ]
+    });
+    std::fs::write(&rules, doc.to_string()).unwrap();
+    let signed = t.path().join("rules.signed.json");
+    ok(&issuer(&k, &["sign-rules", s(&rules), "--out", s(&signed)]));
+    ok(&wallet(&w, &["import", s(&out_dir)]));
+    ok(&wallet(&w, &["qualification", "import", s(&signed)]));
+
+    let out = wallet(
+        &w,
+        &["stack", "https://hs-rheinau.example/q/data", "--json"],
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", stdout(&out), stderr(&out)));
+    let a = &r["audit"];
+    let by_title = |title: &str| -> serde_json::Value {
+        a["candidates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["title"] == title)
+            .cloned()
+            .unwrap_or_else(|| panic!("no candidate {title}: {a}"))
+    };
+    for (title, req) in [
+        ("Statistics", "STATS"),
+        ("Data ethics", "ETHICS"),
+        ("Visualisation", "VIZ"),
+    ] {
+        assert_eq!(
+            by_title(title)["countsToward"],
+            serde_json::json!([req]),
+            "{title}: {a}"
+        );
+    }
+    let ml = by_title("Machine learning");
+    assert_eq!(ml["counted"], false, "{ml}");
+    assert!(
+        ml["reasons"]
+            .to_string()
+            .contains("grade E is below the required C"),
+        "{ml}"
+    );
+    assert_eq!(a["complete"], true, "{a}");
+    assert_eq!(a["provenOptimal"], true, "{a}");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}

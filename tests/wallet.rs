@@ -509,3 +509,148 @@ fn folder_import_survives_link_loops_and_named_pipes() {
         .contains("not a regular file"));
     assert_eq!(reports.len(), 3, "nothing else: {v}");
 }
+
+/// Issue 15: a 4-character prefix that fits one wallet id picks that credential in every
+/// command that takes an id (show, export, remove); one that fits several names them.
+#[test]
+fn a_four_character_prefix_picks_a_credential_and_an_ambiguous_one_names_the_matches() {
+    let tmp = tempfile::tempdir().unwrap();
+    let wallet = tmp.path().join("w");
+    let files = signed_credentials(&tmp.path().join("in"), 1, "Ana Learner");
+    let signed = std::fs::read(&files[0]).unwrap();
+    // A plain wallet names an original by the SHA-256 of its bytes.
+    let signed_id = microcredx::portfolio::sha256_hex(&signed);
+    // Copies under other ids (their signature no longer matches: they go in with --force),
+    // until two of them share their first 4 characters, which the signed one does not.
+    let base: Value = serde_json::from_slice(&signed).unwrap();
+    let mut seen: std::collections::HashMap<String, (usize, Vec<u8>)> = Default::default();
+    let mut pair = None;
+    for k in 0..100_000 {
+        let mut copy = base.clone();
+        copy["id"] = format!("urn:uuid:copy-{k}").into();
+        copy["name"] = format!("Copy {k}").into();
+        copy["credentialSubject"]["achievement"]["name"] = format!("Copy {k}").into();
+        let bytes = serde_json::to_vec(&copy).unwrap();
+        let prefix = microcredx::portfolio::sha256_hex(&bytes)[..4].to_string();
+        if prefix == signed_id[..4] {
+            continue;
+        }
+        if let Some(first) = seen.insert(prefix.clone(), (k, bytes.clone())) {
+            pair = Some((prefix, first, (k, bytes)));
+            break;
+        }
+    }
+    let (shared, (a, a_bytes), (b, b_bytes)) = pair.expect("two copies share a 4-character prefix");
+    let (a_path, b_path) = (tmp.path().join("a.json"), tmp.path().join("b.json"));
+    std::fs::write(&a_path, &a_bytes).unwrap();
+    std::fs::write(&b_path, &b_bytes).unwrap();
+    assert!(run(&wallet, &["import", files[0].to_str().unwrap()])
+        .status
+        .success());
+    let forced = run(
+        &wallet,
+        &[
+            "import",
+            "--force",
+            a_path.to_str().unwrap(),
+            b_path.to_str().unwrap(),
+        ],
+    );
+    assert!(forced.status.success(), "{}", stderr(&forced));
+    let ids: Vec<String> = json(&run(&wallet, &["list", "--json"]))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len(), 3);
+    assert!(ids.contains(&signed_id), "{ids:?}");
+    let a_id = microcredx::portfolio::sha256_hex(&a_bytes);
+    let b_id = microcredx::portfolio::sha256_hex(&b_bytes);
+
+    // Unique at 4 characters (upper case too): show, export and remove find it.
+    let short = &signed_id[..4];
+    let shown = json(&run(&wallet, &["show", "--json", short]));
+    assert_eq!(shown["id"], signed_id.as_str());
+    let upper = short.to_uppercase();
+    let upper = json(&run(&wallet, &["show", "--json", upper.as_str()]));
+    assert_eq!(upper["id"], signed_id.as_str());
+    let vp = tmp.path().join("vp.json");
+    let out = run(
+        &wallet,
+        &[
+            "export",
+            "vp",
+            vp.to_str().unwrap(),
+            "--suite",
+            "jcs",
+            "--ids",
+            short,
+        ],
+    );
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let presented: Value = serde_json::from_slice(&std::fs::read(&vp).unwrap()).unwrap();
+    assert_eq!(
+        presented["verifiableCredential"].as_array().unwrap().len(),
+        1
+    );
+
+    // Shared by two: every command refuses and names both (short id and title), not the third.
+    for args in [
+        vec!["show", shared.as_str()],
+        vec!["remove", shared.as_str()],
+        vec![
+            "export",
+            "vp",
+            vp.to_str().unwrap(),
+            "--allow-unverified",
+            "--ids",
+            shared.as_str(),
+        ],
+    ] {
+        let out = run(&wallet, &args);
+        assert_eq!(out.status.code(), Some(3), "{args:?}");
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!(
+                "{shared} fits 2 credentials; give more characters"
+            )),
+            "{args:?}: {err}"
+        );
+        for (id, k) in [(&a_id, a), (&b_id, b)] {
+            assert!(
+                err.contains(&format!("{}  Copy {k}", &id[..12])),
+                "{args:?}: {err}"
+            );
+        }
+        assert!(!err.contains(&signed_id[..12]), "{err}");
+    }
+    assert_eq!(
+        json(&run(&wallet, &["list", "--json"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+
+    // Enough characters to tell the two apart pick one.
+    let at = a_id
+        .bytes()
+        .zip(b_id.bytes())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let out = run(&wallet, &["remove", &a_id[..(at + 1).max(4)]]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains(&a_id), "{}", stdout(&out));
+    let shown = json(&run(&wallet, &["show", "--json", shared.as_str()]));
+    assert_eq!(shown["id"], b_id.as_str());
+
+    // Fewer than 4 characters is too short, even when it would be unique.
+    let out = run(&wallet, &["show", &signed_id[..3]]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr(&out).contains("give at least 4 characters"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -29,6 +29,7 @@ fn files() -> Vec<(String, Result<String, ts_rs::ExportError>)> {
         microcredx::model::MicroCredential,
         microcredx::model::Party,
         microcredx::model::Skill,
+        microcredx::model::GradeScale,
         microcredx::model::AnnexElement,
         microcredx::model::Format,
         microcredx::model::Verdict,

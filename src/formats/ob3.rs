@@ -9,7 +9,7 @@ use super::text::{
     eqf_from_text, eqf_level, field, field_any, first, list, number, obj, push_unique, strings,
 };
 use super::vc::party;
-use crate::model::{MicroCredential, Skill};
+use crate::model::{GradeScale, MicroCredential, Skill};
 use serde_json::Value;
 
 /// Extension property names read for Annex I elements OB 3.0 does not define, per view
@@ -118,7 +118,8 @@ fn ext_text(nodes: &[&Value], name: &str) -> Option<String> {
 ///   `…/snb/eqf/N` `targetUrl`), or an extension in [`EXTENSIONS`];
 /// - skills: every non-level alignment, framework "ESCO" when the URL is an ESCO concept;
 /// - keywords: `fieldOfStudy`, `specialization` (split on commas) and `tag`;
-/// - language: `inLanguage`; grade: `result` values with their `resultDescription` names.
+/// - language: `inLanguage`; grade: one `result`'s value, labelled and scaled by its
+///   `resultDescription` (see `grade`).
 pub(crate) fn apply(c: &Value, mc: &mut MicroCredential) {
     let subject = first(c.get("credentialSubject")).unwrap_or(&Value::Null);
     let ach = obj(subject, "achievement").unwrap_or(&Value::Null);
@@ -201,7 +202,7 @@ pub(crate) fn apply(c: &Value, mc: &mut MicroCredential) {
         push_unique(&mut mc.keywords, t);
     }
     mc.language = field_any(ach, &["inLanguage", "language"]).or_else(|| field(c, "inLanguage"));
-    mc.grade = grade(subject, ach);
+    (mc.grade, mc.grade_label, mc.grade_scale) = grade(subject, ach);
 
     mc.assessment_type = ext_text(&nodes, "assessmentType");
     mc.participation_form = ext_text(&nodes, "participationForm");
@@ -242,40 +243,83 @@ fn alignment_eqf(a: &Value) -> Option<u8> {
         .or_else(|| eqf_from_text(&name))
 }
 
-/// The grade (§B.1.22 Result): each result's `value`, the achieved rubric level's name, or
-/// its `status`, labelled with the name of the `ResultDescription` it refers to.
-fn grade(subject: &Value, ach: &Value) -> Option<String> {
+/// The grade (§B.1.22 Result), its value kept apart from its label: the first result with a
+/// `value`, else the first with an `achievedLevel` (the rubric level's name), else the first
+/// with a `status`. The label is the `name` of the `ResultDescription` the result refers to;
+/// the scale is that description's `valueMin`, `valueMax` and `allowedValue` (for a rubric
+/// level, the names of the rubric's levels). Other results stay in the signed original.
+fn grade(subject: &Value, ach: &Value) -> (Option<String>, Option<String>, Option<GradeScale>) {
     let descriptions = list(ach.get("resultDescription"));
-    let describe = |id: Option<String>| -> Option<&Value> {
-        let id = id?;
-        descriptions
-            .iter()
-            .copied()
-            .find(|d| field(d, "id").as_deref() == Some(id.as_str()))
-    };
-    let mut parts: Vec<String> = Vec::new();
+    // (rank: value 0, rubric level 1, status 2; the value; the described; the rubric)
+    let mut best: Option<(u8, String, Option<&Value>, Option<&Value>)> = None;
     for r in list(subject.get("result")) {
-        let rd = describe(field(r, "resultDescription"));
+        let rd = by_id(&descriptions, field(r, "resultDescription").as_deref());
         // The achieved rubric level, looked up in every ResultDescription (issuers do not
         // always point `resultDescription` at the one holding the rubric).
-        let level_name = field(r, "achievedLevel").and_then(|lvl| {
-            descriptions
-                .iter()
-                .flat_map(|d| list(d.get("rubricCriterionLevel")))
-                .find(|l| field(l, "id").as_deref() == Some(lvl.as_str()))
-                .and_then(|l| field_any(l, &["name", "level"]))
+        let level = field(r, "achievedLevel").and_then(|lvl| {
+            descriptions.iter().copied().find_map(|d| {
+                list(d.get("rubricCriterionLevel"))
+                    .into_iter()
+                    .find(|l| field(l, "id").as_deref() == Some(lvl.as_str()))
+                    .and_then(|l| field_any(l, &["name", "level"]))
+                    .map(|name| (name, d))
+            })
         });
-        let Some(value) = field(r, "value")
-            .or(level_name)
-            .or_else(|| field(r, "status"))
-        else {
-            continue;
+        let found = match (field(r, "value"), level) {
+            (Some(v), _) => Some((0, v, rd, None)),
+            (None, Some((name, rubric))) => Some((1, name, rd, Some(rubric))),
+            (None, None) => field(r, "status").map(|st| (2, st, rd, None)),
         };
-        let part = match rd.and_then(|d| field(d, "name")) {
-            Some(n) => format!("{n}: {value}"),
-            None => value,
-        };
-        push_unique(&mut parts, part);
+        if let Some(f) = found {
+            if best.as_ref().is_none_or(|b| f.0 < b.0) {
+                best = Some(f);
+            }
+        }
     }
-    (!parts.is_empty()).then(|| parts.join("; "))
+    let Some((_, value, rd, rubric)) = best else {
+        return (None, None, None);
+    };
+    let label = rd.or(rubric).and_then(|d| field(d, "name"));
+    let scale = match rubric {
+        Some(holder) => scale_of(holder, true),
+        None => rd.and_then(|d| scale_of(d, false)),
+    };
+    (Some(value), label, scale)
+}
+
+/// The `ResultDescription` with this `id`.
+fn by_id<'a>(descriptions: &[&'a Value], id: Option<&str>) -> Option<&'a Value> {
+    let id = id?;
+    descriptions
+        .iter()
+        .copied()
+        .find(|d| field(d, "id").as_deref() == Some(id))
+}
+
+/// A description's scale: `valueMin`, `valueMax`, and its `allowedValue` (else, or for a
+/// rubric level always, its rubric levels' names), at most 100 of them; none if it states
+/// nothing.
+fn scale_of(d: &Value, rubric: bool) -> Option<GradeScale> {
+    let levels = || -> Vec<String> {
+        list(d.get("rubricCriterionLevel"))
+            .into_iter()
+            .filter_map(|l| field_any(l, &["name", "level"]))
+            .take(100)
+            .collect()
+    };
+    let mut values = if rubric {
+        Vec::new()
+    } else {
+        strings(d.get("allowedValue"))
+    };
+    values.truncate(100);
+    if values.is_empty() {
+        values = levels();
+    }
+    let scale = GradeScale {
+        min: field(d, "valueMin"),
+        max: field(d, "valueMax"),
+        values,
+    };
+    (scale.min.is_some() || scale.max.is_some() || !scale.values.is_empty()).then_some(scale)
 }

@@ -110,12 +110,18 @@ fn ob3_complete_maps_annex_elements() {
         v.learning_outcomes,
         ["# Degree Requirements\nStudents must complete..."]
     );
+    // Issue 15: the grade's value is kept apart from its label, so a minGrade rule reads "A";
+    // the first result with a value wins over the rubric level and the status.
+    assert_eq!(v.grade.as_deref(), Some("A"));
+    assert_eq!(v.grade_label.as_deref(), Some("Final Project Grade"));
     assert_eq!(
-        v.grade.as_deref(),
-        Some(
-            "Final Project Grade: A; Final Project Grade: Mastery; Final Project Grade: Completed"
-        )
+        v.grade_scale
+            .as_ref()
+            .map(|s| s.values.join(", "))
+            .as_deref(),
+        Some("D, C, B, A")
     );
+    assert_eq!(v.grade_text().as_deref(), Some("A (Final Project Grade)"));
     assert_eq!(
         v.keywords,
         ["Research", "Computer Science Research", "computer science"]

@@ -74,6 +74,20 @@ pub struct Skill {
     pub framework: Option<String>,
 }
 
+/// The scale a grade is given on, as the credential states it (the OB 3.0
+/// `ResultDescription`). Stacking reads only `max`, as the top of a plain number's scale; the
+/// qualification's own `minGrade` rule decides how grades compare.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct GradeScale {
+    /// The lowest value that may be given (`valueMin`), as written.
+    pub min: Option<String>,
+    /// The highest value that may be given (`valueMax`), as written.
+    pub max: Option<String>,
+    /// The values it allows (`allowedValue`, else its rubric levels' names), in the order given.
+    pub values: Vec<String>,
+}
+
 /// One of the EU standard elements of Annex I.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -181,8 +195,14 @@ pub struct MicroCredential {
     pub prerequisites: Option<String>,
     /// Optional: supervision and identity verification during assessment.
     pub supervision: Option<String>,
-    /// Optional: grade achieved.
+    /// Optional: grade achieved, the value exactly as written ("B", "2,3", "28/30").
     pub grade: Option<String>,
+    /// What the grade is: the name of its result description ("Final grade").
+    #[serde(default)]
+    pub grade_label: Option<String>,
+    /// The scale the grade is given on, where the credential states one.
+    #[serde(default)]
+    pub grade_scale: Option<GradeScale>,
     /// Optional: integration / stackability options.
     pub stackability: Option<String>,
     /// Optional: further information (a URL or text).
@@ -205,6 +225,22 @@ pub struct MicroCredential {
 }
 
 impl MicroCredential {
+    /// The grade as a person reads it: the value, followed by its label in brackets when the
+    /// credential names one ("B (Final grade)").
+    pub fn grade_text(&self) -> Option<String> {
+        let value = self
+            .grade
+            .as_deref()
+            .map(str::trim)
+            .filter(|g| !g.is_empty())?;
+        match self.grade_label.as_deref().map(str::trim) {
+            Some(l) if !l.is_empty() && !l.eq_ignore_ascii_case(value) => {
+                Some(format!("{value} ({l})"))
+            }
+            _ => Some(value.to_string()),
+        }
+    }
+
     /// Recompute [`MicroCredential::annex_missing`] from the fields.
     pub fn compute_annex_missing(&mut self) {
         let has = |e: AnnexElement| -> bool {

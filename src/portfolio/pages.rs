@@ -291,7 +291,7 @@ fn elements(c: &MicroCredential) -> Vec<(&'static str, String)> {
     put("Quality assurance", c.quality_assurance.clone());
     put("Prerequisites", c.prerequisites.clone());
     put("Supervision and identity checks", c.supervision.clone());
-    put("Grade", c.grade.clone());
+    put("Grade", c.grade_text());
     put("Stackability", c.stackability.clone());
     put("Language", c.language.clone());
     put("Further information", c.further_information.clone());

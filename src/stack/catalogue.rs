@@ -1,8 +1,9 @@
 //! The network's catalogue of offered micro-credentials, gap filling and what-if audits.
 //!
 //! This file owns the catalogue format (`schemas/catalogue.schema.json`), [`suggest`] (the
-//! least extra ECTS of catalogue offers that completes a qualification, found by the same
-//! exact engine with offers as hypothetical candidates that cost their ECTS) and [`what_if`].
+//! least extra ECTS of catalogue offers that completes a qualification, then the fewest
+//! offers, found by the same exact engine with offers as hypothetical candidates that cost
+//! their ECTS) and [`what_if`].
 //! It must not fetch catalogues or enrol anyone; it never checks a catalogue's signature.
 
 use serde::{Deserialize, Serialize};
@@ -262,20 +263,32 @@ pub fn what_if(
 }
 
 /// The offers a learner could still take: not ended by `now`, and not already held (same
-/// provider and achievement as one of `candidates`).
+/// provider and achievement as one of `candidates`). A copy that expired (its `expired` flag,
+/// or `validUntil` before `now`) or was revoked does not hold it: the learner may have to take
+/// it again. A copy that is only unverified still does (the remedy is to verify it).
 pub fn available<'a>(
     catalogue: &'a Catalogue,
     candidates: &[Candidate],
     now: DateTime<Utc>,
 ) -> Vec<&'a CatalogueItem> {
+    let today = now.date_naive();
+    let lapsed = |c: &Candidate| {
+        c.revoked
+            || c.expired
+            || c.credential
+                .valid_until
+                .as_deref()
+                .and_then(parse_date)
+                .is_some_and(|d| d < today)
+    };
     let held: HashSet<(Option<String>, String)> = candidates
         .iter()
+        .filter(|&c| !lapsed(c))
         .filter_map(|c| {
             let a = c.credential.achievement_id.clone()?;
             Some((c.credential.issuer.id.clone(), a))
         })
         .collect();
-    let today = now.date_naive();
     catalogue
         .items
         .iter()
@@ -363,5 +376,56 @@ pub fn suggest(
         extra_ects: extra as f64 / 100.0,
         summary,
         audit,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// Which copies make an offer "already held" (docs/stacking.md, "What the rules mean").
+    #[test]
+    fn only_a_copy_that_is_still_valid_or_merely_unverified_holds_an_offer() {
+        let provider = "did:web:hs-rheinau.de";
+        let cat = parse_catalogue(&format!(
+            r#"{{"version":1,"items":[
+            {{"id":"k1","title":"M1","provider":{{"id":"{provider}","name":"H"}},"ects":5,"achievementId":"M1"}},
+            {{"id":"k2","title":"M2","provider":{{"id":"{provider}","name":"H"}},"ects":5,"achievementId":"M2"}},
+            {{"id":"k3","title":"M3","provider":{{"id":"{provider}","name":"H"}},"ects":5,"achievementId":"M3"}},
+            {{"id":"k4","title":"M4","provider":{{"id":"{provider}","name":"H"}},"ects":5,"achievementId":"M4"}},
+            {{"id":"k5","title":"M5","provider":{{"id":"{provider}","name":"H"}},"ects":5,"achievementId":"M5"}}]}}"#
+        ))
+        .unwrap();
+        let copy = |aid: &str| {
+            Candidate::verified(
+                aid,
+                MicroCredential {
+                    issuer: Party {
+                        id: Some(provider.into()),
+                        ..Party::default()
+                    },
+                    achievement_id: Some(aid.into()),
+                    ..MicroCredential::default()
+                },
+            )
+        };
+        let valid = copy("M1");
+        let mut lapsed = copy("M2");
+        lapsed.credential.valid_until = Some("2025-12-31".into());
+        let mut expired = copy("M3");
+        expired.expired = true;
+        let mut revoked = copy("M4");
+        revoked.revoked = true;
+        let mut unverified = copy("M5");
+        unverified.verdict = Verdict::Unverifiable;
+        let now = DateTime::parse_from_rfc3339("2026-06-01T00:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let ids: Vec<&str> = available(&cat, &[valid, lapsed, expired, revoked, unverified], now)
+            .into_iter()
+            .map(|i| i.id.as_str())
+            .collect();
+        assert_eq!(ids, ["k2", "k3", "k4"]);
     }
 }

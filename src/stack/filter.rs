@@ -8,7 +8,7 @@
 use chrono::{Months, NaiveDate};
 use std::cell::OnceCell;
 
-use super::rules::{Filter, GradeRule, GradeValue, Kind, QualificationRules, Requirement};
+use super::rules::{Filter, GradeValue, Kind, QualificationRules, Requirement};
 use super::{AuditContext, Candidate};
 use crate::model::{Skill, Verdict};
 
@@ -23,6 +23,7 @@ pub(crate) struct Facts<'a> {
     pub issued: Option<NaiveDate>,
     keywords: &'a [String],
     skills: &'a [Skill],
+    outcomes: &'a [String],
     achievement_type: Option<&'a str>,
     achievement_id: Option<&'a str>,
     title: Option<&'a str>,
@@ -30,6 +31,8 @@ pub(crate) struct Facts<'a> {
     assessment_type: Option<&'a str>,
     /// Supervision and assessment type, lowercased, when a filter first asks.
     assessment: OnceCell<String>,
+    /// The assessment type alone, lowercased, when a filter first asks.
+    assessment_type_lower: OnceCell<Option<String>>,
     pub hypothetical: bool,
 }
 
@@ -41,6 +44,13 @@ impl Facts<'_> {
             t.push_str(&lower(self.assessment_type.unwrap_or("")));
             t
         })
+    }
+
+    /// The stated type of assessment, lowercased.
+    fn assessment_type(&self) -> Option<&str> {
+        self.assessment_type_lower
+            .get_or_init(|| self.assessment_type.map(lower).filter(|t| !t.is_empty()))
+            .as_deref()
     }
 
     fn issuer_label(&self) -> String {
@@ -124,12 +134,14 @@ pub(crate) fn facts<'a>(
         issued: m.issued.as_deref().and_then(parse_date),
         keywords: &m.keywords,
         skills: &m.skills,
+        outcomes: &m.learning_outcomes,
         achievement_type: m.achievement_type.as_deref(),
         achievement_id: m.achievement_id.as_deref(),
         title: m.title.as_deref(),
         supervision: m.supervision.as_deref(),
         assessment_type: m.assessment_type.as_deref(),
         assessment: OnceCell::new(),
+        assessment_type_lower: OnceCell::new(),
         hypothetical: c.hypothetical,
     }
 }
@@ -188,50 +200,33 @@ fn identity_checked(t: &str) -> bool {
     !neg.iter().any(|n| t.contains(n)) && pos.iter().any(|p| t.contains(p))
 }
 
-/// The leading number of a grade ("2,3", "85 %", "17/20").
-fn grade_number(s: &str) -> Option<f64> {
-    let t: String = s
-        .trim()
-        .chars()
-        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ',' || *c == '-')
-        .map(|c| if c == ',' { '.' } else { c })
-        .collect();
-    t.parse().ok()
+/// Does one `skills` entry of a filter match? An entry that is a URI (`http://`, `https://`,
+/// `urn:`) matches only a skill linked to that URI (http and https, and a trailing slash, are
+/// the same); any other entry is a label and matches a skill's name or a learning outcome's
+/// whole text, ignoring case, whether or not it is linked to ESCO.
+fn skill_matches(entry: &str, skills: &[Skill], outcomes: &[String]) -> bool {
+    let entry = entry.trim();
+    if is_uri(entry) {
+        let want = uri_key(entry);
+        skills
+            .iter()
+            .any(|s| s.uri.as_deref().is_some_and(|u| uri_key(u) == want))
+    } else {
+        skills.iter().any(|s| same(&s.name, entry)) || outcomes.iter().any(|o| same(o, entry))
+    }
 }
 
-fn check_grade(rule: &GradeRule, grade: &str) -> Result<(), String> {
-    match &rule.at_least {
-        GradeValue::Number(min) => {
-            let Some(g) = grade_number(grade) else {
-                return Err(format!("the grade \"{grade}\" is not a number"));
-            };
-            let ok = if rule.lower_is_better {
-                g <= *min
-            } else {
-                g >= *min
-            };
-            if ok {
-                Ok(())
-            } else {
-                Err(format!("grade {grade} is below the required {min}"))
-            }
-        }
-        GradeValue::Text(min) => {
-            let pos = |v: &str| {
-                rule.scale
-                    .iter()
-                    .position(|s| s.trim().eq_ignore_ascii_case(v.trim()))
-            };
-            match (pos(grade), pos(min)) {
-                (Some(g), Some(m)) if g <= m => Ok(()),
-                (Some(_), _) => Err(format!("grade {grade} is below the required {min}")),
-                (None, _) => Err(format!(
-                    "the grade \"{grade}\" is not on the scale {}",
-                    rule.scale.join(", ")
-                )),
-            }
-        }
-    }
+fn is_uri(s: &str) -> bool {
+    s.contains("://") || s.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("urn:"))
+}
+
+/// A URI without its http(s) scheme and trailing slash, for comparison.
+fn uri_key(u: &str) -> &str {
+    let u = u.trim();
+    u.strip_prefix("https://")
+        .or_else(|| u.strip_prefix("http://"))
+        .unwrap_or(u)
+        .trim_end_matches('/')
 }
 
 fn list(v: &[String]) -> String {
@@ -285,11 +280,10 @@ fn check_filter(
         fail!("none of the subjects {}", list(&filter.keywords));
     }
     if !filter.skills.is_empty()
-        && !filter.skills.iter().any(|k| {
-            f.skills
-                .iter()
-                .any(|h| h.uri.as_deref() == Some(k.trim()) || same(&h.name, k))
-        })
+        && !filter
+            .skills
+            .iter()
+            .any(|k| skill_matches(k, f.skills, f.outcomes))
     {
         fail!("none of the skills {}", list(&filter.skills));
     }
@@ -311,8 +305,19 @@ fn check_filter(
         if a.identity_verified && !identity_checked(f.assessment()) {
             fail!("the learner's identity was not verified at the assessment");
         }
-        if !a.types.is_empty() && !a.types.iter().any(|t| f.assessment().contains(&lower(t))) {
-            fail!("the type of assessment is not {}", a.types.join(" or "));
+        // `types` reads the type of assessment (Annex I (i)) only: "supervised exam" in the
+        // supervision text does not make a project an exam.
+        if !a.types.is_empty() {
+            match f.assessment_type() {
+                None => fail!(
+                    "no type of assessment stated ({} required)",
+                    a.types.join(" or ")
+                ),
+                Some(t) if !a.types.iter().any(|w| t.contains(&lower(w))) => {
+                    fail!("the type of assessment is not {}", a.types.join(" or "))
+                }
+                Some(_) => {}
+            }
         }
     }
     if let Some(years) = filter.issued_within_years {
@@ -337,7 +342,7 @@ fn check_filter(
         };
         match c.credential.grade.as_deref() {
             Some(g) => {
-                if let Err(e) = check_grade(rule, g) {
+                if let Err(e) = super::grade::check(rule, g, c.credential.grade_scale.as_ref()) {
                     fail!("{e}")
                 }
             }

@@ -15,6 +15,7 @@
 //! | --- | --- |
 //! | `rules.rs` | the rules format (serde), parsing and validation |
 //! | `filter.rs` | per-credential facts, status checks, filters and their reasons |
+//! | `grade.rs` | reading grades as institutions write them, against a `minGrade` rule |
 //! | `engine/` | the branch-and-bound assignment search (`bound.rs`: its bounds) |
 //! | `report.rs` | building the problem and the [`Audit`] output |
 //! | `wording.rs` | the plain-language rules, reasons and what is missing |
@@ -28,13 +29,18 @@ use crate::model::{MicroCredential, Verdict};
 pub mod catalogue;
 mod engine;
 mod filter;
+#[doc(hidden)]
+pub mod gen;
 pub use filter::ects_total;
+mod grade;
 pub mod report;
 pub mod rules;
 mod wording;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_grade;
 #[cfg(test)]
 mod tests_prop;
 

@@ -18,6 +18,8 @@ pub const RULES_VERSION: u32 = 1;
 /// Hard limits that keep a hand-written (or hostile) document cheap to evaluate.
 const MAX_DEPTH: usize = 8;
 const MAX_REQUIREMENTS: usize = 500;
+/// The largest number a numeric minimum grade (or its `outOf`) may be.
+const MAX_GRADE: f64 = 1_000_000.0;
 
 /// An organisation named by the rules: the awarding body or a recognition partner.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -180,7 +182,8 @@ pub struct AssessmentFilter {
     pub types: Vec<String>,
 }
 
-/// A grade threshold: a number, or a position on an ordered scale.
+/// A grade threshold: a number, or a position on an ordered scale. How credentials' grades
+/// are read against it: `docs/stacking.md`, "Grades".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct GradeRule {
@@ -189,6 +192,10 @@ pub struct GradeRule {
     /// For numbers: 1.0 is better than 4.0 (German-style grades).
     #[serde(default)]
     pub lower_is_better: bool,
+    /// For numbers: the top of the rule's scale (`30` for "18 out of 30"). A grade that names
+    /// another top ("17/20", "85 %", or a credential's `valueMax`) is then not compared.
+    #[serde(default)]
+    pub out_of: Option<f64>,
     /// For scale grades: every grade, from best to worst (`["A","B","C","D","E"]`).
     #[serde(default)]
     pub scale: Vec<String>,
@@ -343,12 +350,34 @@ fn check_requirement<'a>(
         Kind::AllOf => {}
     }
     if let Some(g) = &r.filter.min_grade {
-        if let GradeValue::Text(t) = &g.at_least {
-            if !g.scale.iter().any(|s| s.eq_ignore_ascii_case(t)) {
-                return Err(bad(format!(
-                    "requirement \"{}\": the minimum grade \"{t}\" is not on its scale",
-                    r.id
-                )));
+        match (&g.at_least, g.out_of) {
+            (GradeValue::Text(t), out_of) => {
+                if !g
+                    .scale
+                    .iter()
+                    .any(|s| s.trim().eq_ignore_ascii_case(t.trim()))
+                {
+                    return Err(bad(format!(
+                        "requirement \"{}\": the minimum grade \"{t}\" is not on its scale",
+                        r.id
+                    )));
+                }
+                if out_of.is_some() {
+                    return Err(bad(format!(
+                        "requirement \"{}\": outOf belongs to a numeric minimum grade",
+                        r.id
+                    )));
+                }
+            }
+            (GradeValue::Number(n), out_of) => {
+                let in_range = |v: f64| (0.0..=MAX_GRADE).contains(&v);
+                let top_ok = out_of.is_none_or(|t| t > 0.0 && in_range(t) && *n <= t);
+                if !in_range(*n) || !top_ok {
+                    return Err(bad(format!(
+                        "requirement \"{}\": the minimum grade must be a number from 0 to {MAX_GRADE}, and outOf above 0 and at least the minimum",
+                        r.id
+                    )));
+                }
             }
         }
     }

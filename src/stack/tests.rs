@@ -9,7 +9,17 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::*;
-use crate::model::{Party, Skill};
+use crate::model::{GradeScale, Party, Skill};
+
+/// A skill as a case file writes it: a label or a URI (a URI is also its name), or both.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(super) enum CompactSkill {
+    /// A label, or a URI (starting with "http").
+    Text(String),
+    /// A label linked to a URI.
+    Linked { name: String, uri: String },
+}
 
 /// A credential as a case file writes it.
 #[derive(Debug, Deserialize, Default)]
@@ -22,12 +32,17 @@ pub(super) struct Compact {
     pub ects: Option<f64>,
     pub eqf: Option<u8>,
     pub keywords: Vec<String>,
-    pub skills: Vec<String>,
+    pub skills: Vec<CompactSkill>,
+    pub learning_outcomes: Vec<String>,
     pub achievement_id: Option<String>,
     pub achievement_type: Option<String>,
     pub issued: Option<String>,
     pub valid_until: Option<String>,
     pub grade: Option<String>,
+    /// The grade's label (the result description's name).
+    pub grade_label: Option<String>,
+    /// The top of the credential's own grade scale (`valueMax`).
+    pub grade_max: Option<String>,
     pub assessment_type: Option<String>,
     pub supervision: Option<String>,
     pub verdict: Option<Verdict>,
@@ -52,17 +67,30 @@ impl Compact {
             skills: self
                 .skills
                 .iter()
-                .map(|s| Skill {
-                    name: s.clone(),
-                    uri: s.starts_with("http").then(|| s.clone()),
-                    framework: None,
+                .map(|s| match s {
+                    CompactSkill::Text(s) => Skill {
+                        name: s.clone(),
+                        uri: s.starts_with("http").then(|| s.clone()),
+                        framework: None,
+                    },
+                    CompactSkill::Linked { name, uri } => Skill {
+                        name: name.clone(),
+                        uri: Some(uri.clone()),
+                        framework: uri.contains("/esco/").then(|| "ESCO".to_string()),
+                    },
                 })
                 .collect(),
+            learning_outcomes: self.learning_outcomes.clone(),
             achievement_id: self.achievement_id.clone(),
             achievement_type: self.achievement_type.clone(),
             issued: self.issued.clone().or_else(|| Some("2025-06-01".into())),
             valid_until: self.valid_until.clone(),
             grade: self.grade.clone(),
+            grade_label: self.grade_label.clone(),
+            grade_scale: self.grade_max.clone().map(|max| GradeScale {
+                max: Some(max),
+                ..GradeScale::default()
+            }),
             assessment_type: self.assessment_type.clone(),
             supervision: self.supervision.clone(),
             ..MicroCredential::default()

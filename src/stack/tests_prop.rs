@@ -27,12 +27,12 @@ impl Rng {
     }
 }
 
-type Score = (bool, i64, u32, u64, i64, i64);
+type Score = (bool, i64, i64, u32, u64, i64, i64);
 
 /// An independent scorer, written from the documented objective.
 fn score(p: &Problem, items: &[Item], choice: &[Choice]) -> Option<Score> {
     let mut sums = vec![0u64; p.leaves.len()];
-    let (mut ects, mut ext, mut cost, mut creds) = (0u64, 0u64, 0u64, 0i64);
+    let (mut ects, mut ext, mut cost, mut creds, mut offers) = (0u64, 0u64, 0u64, 0i64, 0i64);
     let mut groups = std::collections::HashSet::new();
     for (it, ch) in items.iter().zip(choice) {
         let mut leaves = it.shared.clone();
@@ -50,6 +50,7 @@ fn score(p: &Problem, items: &[Item], choice: &[Choice]) -> Option<Score> {
         ects += it.ects;
         ext += if it.external { it.ects } else { 0 };
         cost += it.cost;
+        offers += i64::from(it.cost > 0);
         creds += 1;
     }
     if p.ext_cap.is_some_and(|c| ext > c) {
@@ -80,6 +81,7 @@ fn score(p: &Problem, items: &[Item], choice: &[Choice]) -> Option<Score> {
     Some((
         complete,
         if complete { -c } else { 0 },
+        if complete { -offers } else { 0 },
         p.roots.iter().map(|&r| val[r]).sum(),
         ects.min(p.total),
         -c,

@@ -58,11 +58,22 @@ impl Words<'_> {
             ),
         };
         let raw = centi(c.credential.ects.unwrap_or(0.0));
-        if raw > ects && r.kind == Kind::EctsFrom {
+        if raw > ects {
             rule.push_str(&format!(
                 "; {} of its {} ECTS, the most recognised per credential",
                 fmt_ects(ects),
                 fmt_ects(raw)
+            ));
+        }
+        // The external allowance is charged with the credits recognised (after the
+        // per-credential cap), not with all the credential states.
+        let external = self.facts[ci].as_ref().is_some_and(|f| f.external);
+        if let (true, Some(cap)) = (external, self.rules.caps.max_external_ects) {
+            rule.push_str(&format!(
+                "; it uses {} ECTS of the {}-ECTS allowance for credits from outside {}",
+                fmt_ects(ects),
+                fmt_ects(centi(cap)),
+                self.rules.awarding_body.name
             ));
         }
         if shared {

@@ -14,6 +14,7 @@
 
 use super::originals::{Header, Originals, PackEntry};
 use super::Wallet;
+use crate::error::IdMatch;
 use crate::model::{Format, Verdict};
 use crate::verify::Verification;
 use crate::{Error, Result};
@@ -25,6 +26,11 @@ pub(super) const NAME_PREFIX: u8 = b'n';
 const ID_PREFIX: u8 = b'i';
 const PACK_PREFIX: u8 = b'k';
 pub(super) const PAGE_KEY: &[u8] = b"p";
+
+/// The fewest characters of a wallet id that pick a credential (`mcx list` shows 12).
+pub const MIN_ID_PREFIX: usize = 4;
+/// Credentials named when a prefix fits several.
+const LISTED_MATCHES: usize = 5;
 
 /// A credential as the wallet holds it.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -467,30 +473,89 @@ impl Wallet {
             .map_err(|d| self.damaged_original(&key, &d))
     }
 
+    /// The wallet id `id` stands for: a wallet id, a unique prefix of one (at least
+    /// [`MIN_ID_PREFIX`] hex characters, in any case), or a credential's own id. A prefix
+    /// that several wallet ids start with is [`Error::AmbiguousId`], naming them.
     pub(super) fn resolve_id(&self, id: &str) -> Result<String> {
-        if id.len() >= 6 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
-            let id = id.to_ascii_lowercase();
-            let even = &id[..id.len() / 2 * 2];
-            let mut prefix = vec![NAME_PREFIX];
-            prefix.extend(super::crypto::unhex(even).unwrap_or_default());
-            let mut found = self
-                .index
-                .scan_prefix(prefix)
-                .keys()
-                .map(|k| k.map(|k| name_from_raw(&k[1..])))
-                .filter(|k| k.as_ref().map(|n| n.starts_with(&id)).unwrap_or(true));
-            if let Some(first) = found.next() {
-                let first = first.map_err(|e| self.damaged(e))?;
-                if found.next().is_some() {
-                    return Err(Error::BadInput(format!(
-                        "{id} matches more than one credential; give more characters"
-                    )));
-                }
-                return Ok(first);
+        let hex = !id.is_empty() && id.bytes().all(|b| b.is_ascii_hexdigit());
+        if hex && id.len() >= MIN_ID_PREFIX {
+            let lower = id.to_ascii_lowercase();
+            let mut found = self.names_starting_with(&lower)?;
+            if found.len() > 1 {
+                // Unless it is exactly some credential's own id.
+                return match self.id_for_credential_id(id)? {
+                    Some(name) => Ok(name),
+                    None => Err(self.ambiguous(&lower, found)),
+                };
+            }
+            if let Some(name) = found.pop() {
+                return Ok(name);
             }
         }
-        self.id_for_credential_id(id)?
-            .ok_or_else(|| Error::NotFound(format!("credential {id}")))
+        match self.id_for_credential_id(id)? {
+            Some(name) => Ok(name),
+            None if hex && id.len() < MIN_ID_PREFIX => Err(Error::BadInput(format!(
+                "{id} is too short to pick a credential: give at least {MIN_ID_PREFIX} characters of its wallet id"
+            ))),
+            None => Err(Error::NotFound(format!("credential {id}"))),
+        }
+    }
+
+    /// Every wallet id starting with `prefix` (lowercase hex), in id order.
+    fn names_starting_with(&self, prefix: &str) -> Result<Vec<String>> {
+        let even = &prefix[..prefix.len() / 2 * 2];
+        let mut key = vec![NAME_PREFIX];
+        key.extend(super::crypto::unhex(even).unwrap_or_default());
+        let mut found = Vec::new();
+        for k in self.index.scan_prefix(key).keys() {
+            let k = k.map_err(|e| self.damaged(e))?;
+            let name = name_from_raw(k.get(1..).unwrap_or_default());
+            if name.starts_with(prefix) {
+                found.push(name);
+            }
+        }
+        Ok(found)
+    }
+
+    /// The error for a prefix that `names` (more than one) start with: the first few of them
+    /// with their titles and issuers, and how many more.
+    fn ambiguous(&self, prefix: &str, names: Vec<String>) -> Error {
+        let more = names.len().saturating_sub(LISTED_MATCHES);
+        let matches = names
+            .into_iter()
+            .take(LISTED_MATCHES)
+            .map(|name| {
+                // A row that cannot be read still names the credential by its id.
+                let summary = self.summary_row(&name).ok().flatten();
+                IdMatch {
+                    title: summary.as_ref().and_then(|s| s.title.clone()),
+                    issuer: summary.and_then(|s| s.issuer),
+                    id: name,
+                }
+            })
+            .collect();
+        Error::AmbiguousId {
+            prefix: prefix.to_string(),
+            matches,
+            more,
+        }
+    }
+
+    /// The summary row of wallet id `name`.
+    fn summary_row(&self, name: &str) -> Result<Option<CredentialSummary>> {
+        let Some(no) = self.batch_of(name)? else {
+            return Ok(None);
+        };
+        let key = batch_key(no);
+        let Some(v) = self.index.get(&key).map_err(|e| self.damaged(e))? else {
+            return Ok(None);
+        };
+        Ok(self
+            .decode_rows(&key, &v)?
+            .rows
+            .into_iter()
+            .find(|row| row.summary.id == name)
+            .map(|row| row.summary))
     }
 }
 

@@ -30,7 +30,7 @@ mod trust;
 pub use backup::RestoreReport;
 pub use demo::{demo_catalogue, DemoReport};
 pub use import::{collect, ImportItem, ImportOutcome, ImportReport, Progress, RepairReport};
-pub use index::{CredentialSummary, StoredCredential};
+pub use index::{CredentialSummary, StoredCredential, MIN_ID_PREFIX};
 pub use listing::{sort_rows, Listing, SortKey, FIRST_PAGE};
 pub use qualifications::{StackOptions, StackResult, StoredQualification};
 pub use trust::{check_signed_by_issuer, Registry, TrustImported, TrustKind};

@@ -48,6 +48,8 @@ export function microCredential(extra: Partial<MicroCredential> = {}): MicroCred
     prerequisites: null,
     supervision: null,
     grade: '1.7',
+    gradeLabel: null,
+    gradeScale: null,
     stackability: null,
     furtherInformation: null,
     skills: [{ name: 'data analysis', uri: 'http://data.europa.eu/esco/skill/1', framework: 'ESCO' }],

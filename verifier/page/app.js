@@ -54,7 +54,7 @@ function card(v) {
   fact(dl, 'Assessment', c.assessmentType);
   fact(dl, 'Participation', c.participationForm);
   fact(dl, 'Quality assurance', c.qualityAssurance);
-  fact(dl, 'Grade', c.grade);
+  fact(dl, 'Grade', c.grade && c.gradeLabel ? `${c.grade} (${c.gradeLabel})` : c.grade);
   fact(dl, 'Learner', c.learner?.name);
   const outcomes = (c.learningOutcomes || []).length
     ? el('details', {}, el('summary', {}, `Learning outcomes (${c.learningOutcomes.length})`),

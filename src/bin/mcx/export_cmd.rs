@@ -11,7 +11,7 @@ use std::process::ExitCode;
 /// Which credentials to export.
 #[derive(clap::Args)]
 pub struct Selection {
-    /// Wallet ids (or unique prefixes, or the credentials' own ids), comma-separated.
+    /// Wallet ids (or unique prefixes of 4 characters or more, or the credentials' own ids), comma-separated.
     #[arg(
         long,
         value_delimiter = ',',

@@ -71,7 +71,7 @@ enum Command {
     },
     /// Show one credential: its view, verification steps and the signed original.
     Show {
-        /// The wallet id (or a unique prefix of it, or the credential's own id).
+        /// The wallet id (or a unique prefix of it, 4 characters or more, or the credential's own id).
         id: String,
         /// Print JSON.
         #[arg(long)]
@@ -79,7 +79,7 @@ enum Command {
     },
     /// Remove a credential from the wallet.
     Remove {
-        /// The wallet id (or a unique prefix).
+        /// The wallet id (or a unique prefix of it, 4 characters or more, or the credential's own id).
         id: String,
     },
     /// Write an encrypted backup of everything (passphrase: MCX_BACKUP_PASSPHRASE or a prompt).

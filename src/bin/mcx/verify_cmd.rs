@@ -159,6 +159,7 @@ pub fn print_text(file: &std::path::Path, v: &Verification) {
     field("issued", c.issued.clone());
     field("ECTS", c.ects.map(|e| e.to_string()));
     field("EQF level", c.eqf_level.map(|e| e.to_string()));
+    field("grade", c.grade_text());
     if !c.learning_outcomes.is_empty() {
         println!("  learning outcomes:");
         for o in &c.learning_outcomes {

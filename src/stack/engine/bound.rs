@@ -4,7 +4,106 @@
 //! This file owns only arithmetic over the search tables; it must not change the search state
 //! (it reads it and uses scratch buffers) nor decide the search order.
 
-use super::{Node, Score, Search, UNREACHABLE};
+use super::{Item, Node, Problem, Score, Search, UNREACHABLE};
+
+/// The largest bitset of subset sums [`subset_sums`] builds (words of 64 sums, all positions).
+const REACH_WORDS_LIMIT: usize = 1 << 21;
+
+/// Per position `i` (search order), the set of sums of subsets of the external items at `i..`,
+/// up to `cap` (a bitset, bit `s` of word `s / 64`). Empty when the table would be too large;
+/// then the bound falls back to the remaining ECTS clipped to the cap.
+pub(super) fn subset_sums(items: &[Item], cap: u64) -> Vec<Vec<u64>> {
+    let words = (cap / 64 + 1) as usize;
+    if words.saturating_mul(items.len() + 1) > REACH_WORDS_LIMIT {
+        return Vec::new();
+    }
+    let mut rows = vec![vec![0u64; words]; items.len() + 1];
+    rows[items.len()][0] = 1;
+    for i in (0..items.len()).rev() {
+        let mut row = rows[i + 1].clone();
+        let e = items[i].ects;
+        if items[i].external && e > 0 && e <= cap {
+            let (q, r) = ((e / 64) as usize, (e % 64) as u32);
+            let next = &rows[i + 1];
+            for w in (q..words).rev() {
+                let lo = next[w - q] << r;
+                let hi = if r > 0 && w > q {
+                    next[w - q - 1] >> (64 - r)
+                } else {
+                    0
+                };
+                row[w] |= lo | hi;
+            }
+        }
+        // Sums above the cap are never allowed.
+        let extra = 63 - (cap % 64) as u32;
+        if let Some(last) = row.last_mut() {
+            *last &= u64::MAX >> extra;
+        }
+        rows[i] = row;
+    }
+    rows
+}
+
+/// The largest sum in `set` (a [`subset_sums`] row) that is at most `room`.
+pub(super) fn largest_at_most(set: &[u64], room: u64) -> u64 {
+    let top = (room / 64) as usize;
+    for w in (0..set.len().min(top + 1)).rev() {
+        let mut bits = set[w];
+        if w == top && room % 64 < 63 {
+            bits &= (1u64 << (room % 64 + 1)) - 1;
+        }
+        if bits != 0 {
+            return w as u64 * 64 + 63 - u64::from(bits.leading_zeros());
+        }
+    }
+    0
+}
+
+/// Per node, the largest progress value of its subtree (see [`Search::eval`]).
+pub(super) fn progress_max(p: &Problem) -> Vec<usize> {
+    let mut vmax = vec![0usize; p.nodes.len()];
+    for (i, node) in p.nodes.iter().enumerate() {
+        vmax[i] = 1 + match node {
+            Node::Leaf(_) => 0,
+            Node::All(ch) => ch.iter().map(|&c| vmax[c]).sum(),
+            Node::NOf(k, ch) => {
+                let mut v: Vec<usize> = ch.iter().map(|&c| vmax[c]).collect();
+                v.sort_unstable_by(|a, b| b.cmp(a));
+                v.iter().take(*k).sum()
+            }
+        };
+    }
+    vmax
+}
+
+fn add(a: u64, b: u64) -> u64 {
+    a.saturating_add(b).min(UNREACHABLE)
+}
+
+/// Min-plus product of two (met, value) → least resource tables for an `allOf`: `acc` holds
+/// the children so far (all met / not all met), `child` the next child's table of width `cw`.
+fn all_of_step(acc: &mut (Vec<u64>, Vec<u64>), top: usize, child: &[u64], cw: usize) {
+    let (am, an) = acc;
+    let mut nm = vec![UNREACHABLE; am.len()];
+    let mut nn = vec![UNREACHABLE; am.len()];
+    for v in 0..=top {
+        if am[v] >= UNREACHABLE && an[v] >= UNREACHABLE {
+            continue;
+        }
+        for x in 0..cw {
+            let (cu, cm) = (child[x], child[cw + x]);
+            if cu >= UNREACHABLE && cm >= UNREACHABLE {
+                continue;
+            }
+            let t = v + x;
+            nm[t] = nm[t].min(add(am[v], cm));
+            nn[t] = nn[t].min(add(am[v], cu)).min(add(an[v], cu.min(cm)));
+        }
+    }
+    *am = nm;
+    *an = nn;
+}
 
 /// Fewest items from position `j` on (cumulative sums `cum`, largest first) reaching `d`.
 pub(super) fn fewest(cum: &[u64], j: usize, d: u64) -> u64 {
@@ -138,16 +237,29 @@ impl Search<'_> {
         let mut opt = std::mem::take(&mut self.buf);
         for (l, o) in opt.iter_mut().enumerate() {
             let ext = self.suffix_ext_leaf[i][l];
-            // External items add at most the cap left (a count leaf: nothing if none is left).
+            // External items add at most the cap left (a count leaf: only those of 0 ECTS if
+            // none is left; they cost nothing from the allowance).
             let ext = match (p.leaves[l].by_count, ext_room) {
-                (true, 0) => 0,
+                (true, 0) => self.suffix_ext0_leaf[i][l],
                 (true, _) => ext,
                 (false, room) => ext.min(room),
             };
             *o = self.sums[l] + self.suffix[i][l] + ext;
         }
-        let ects_opt = self.ects + self.suffix_int[i] + self.suffix_ext[i].min(ext_room);
-        let (complete, met) = self.eval(&opt, ects_opt);
+        let ext_best = match self.ext_reach.get(i) {
+            Some(set) => largest_at_most(set, ext_room),
+            None => self.suffix_ext[i].min(ext_room),
+        };
+        let ects_opt = self.ects + self.suffix_int[i] + ext_best;
+        let (mut complete, optimistic_met) = self.eval(&opt, ects_opt);
+        let mut met = optimistic_met;
+        if self.may_beat_best(complete, met) {
+            // The optimistic sums let every item count everywhere; the resource bound lets each
+            // count once. Tighter, dearer: computed only when the cheap bound cannot prune. It
+            // leaves `self.met`/`self.val` (the optimistic sums) as they are.
+            let (c, m) = self.resource_bound(i, &opt, self.suffix_int[i] + ext_best);
+            (complete, met) = (complete && c, met.min(m));
+        }
         let ects_ub = ects_opt.min(p.total);
         // Credentials, for an assignment that ties on everything before them.
         let mut need = std::mem::take(&mut self.buf2);
@@ -168,7 +280,13 @@ impl Search<'_> {
                 }
             }
         }
-        let excl = self.progress_lb(&need);
+        // The least credentials for the optimistic progress; not a bound on the credentials of
+        // an assignment with less progress, so dropped when the resource bound lowered it.
+        let excl = if met == optimistic_met {
+            self.progress_lb(&need)
+        } else {
+            0
+        };
         let by_ects = self.fewest_for_ects(i, ects_ub.saturating_sub(self.ects), ext_room);
         let creds_lb = by_ects.max(excl).max(shared_max);
         let mut cost_lb = 0;
@@ -191,11 +309,132 @@ impl Search<'_> {
         Score {
             complete,
             neg_cost_if_complete: if complete { -cost } else { 0 },
+            // Any further cost comes from at least one more offer.
+            neg_offers_if_complete: if complete {
+                -(i64::from(self.offers) + i64::from(cost_lb > 0))
+            } else {
+                0
+            },
             met,
             ects: ects_ub,
             neg_cost: -(self.cost as i64),
             neg_creds: -(i64::from(self.creds).saturating_add(creds_lb.min(1 << 40) as i64)),
         }
+    }
+
+    /// Whether a bound of (complete, progress) may still beat the best found so far (then a
+    /// tighter bound is worth computing).
+    fn may_beat_best(&self, complete: bool, met: u32) -> bool {
+        (complete, met) >= (self.best.complete, self.best.met)
+    }
+
+    /// (can complete, most progress) when each remaining item counts toward one exclusive
+    /// leaf only: meeting an ECTS leaf uses at least its deficit of the `resource` (the ECTS
+    /// of the remaining items, external ones within the allowance left), a count leaf at least
+    /// its deficit times its smallest fitting item, a shared leaf nothing. A knapsack over the
+    /// requirement tree: per node, the least resource for each (met, progress value).
+    pub(super) fn resource_bound(&mut self, i: usize, opt: &[u64], resource: u64) -> (bool, u32) {
+        let p = self.p;
+        for (ni, node) in p.nodes.iter().enumerate() {
+            let w = self.vmax[ni] + 1;
+            let mut t = std::mem::take(&mut self.dp[ni]);
+            t.clear();
+            t.resize(2 * w, UNREACHABLE);
+            match node {
+                Node::Leaf(l) => {
+                    let leaf = &p.leaves[*l];
+                    t[0] = 0;
+                    if opt[*l] >= leaf.need {
+                        let d = leaf.need.saturating_sub(self.sums[*l]);
+                        t[w + 1] = match (leaf.shared, leaf.by_count) {
+                            (true, _) => 0,
+                            _ if d == 0 => 0,
+                            (false, true) => d.saturating_mul(self.suffix_min_ects[i][*l]),
+                            (false, false) => d,
+                        };
+                    }
+                }
+                Node::All(ch) => {
+                    let mut acc = (vec![UNREACHABLE; w], vec![UNREACHABLE; w]);
+                    acc.0[0] = 0;
+                    let mut top = 0;
+                    for &c in ch {
+                        let cw = self.vmax[c] + 1;
+                        all_of_step(&mut acc, top, &self.dp[c], cw);
+                        top += cw - 1;
+                    }
+                    for v in 0..w - 1 {
+                        t[v] = acc.1[v];
+                        t[w + v + 1] = acc.0[v];
+                    }
+                }
+                Node::NOf(k, ch) => {
+                    let k = *k;
+                    let vw = w - 1;
+                    // (children counted for value ≤ k, children met capped at k, value).
+                    let idx = |j: usize, m: usize, v: usize| (j * (k + 1) + m) * vw + v;
+                    let mut acc = vec![UNREACHABLE; (k + 1) * (k + 1) * vw];
+                    acc[0] = 0;
+                    for &c in ch {
+                        let cw = self.vmax[c] + 1;
+                        let ct = &self.dp[c];
+                        let min_un = ct[..cw].iter().copied().min().unwrap_or(UNREACHABLE);
+                        let min_met = ct[cw..].iter().copied().min().unwrap_or(UNREACHABLE);
+                        let mut next = vec![UNREACHABLE; acc.len()];
+                        for j in 0..=k {
+                            for m in 0..=k {
+                                let m1 = (m + 1).min(k);
+                                for v in 0..vw {
+                                    let a = acc[idx(j, m, v)];
+                                    if a >= UNREACHABLE {
+                                        continue;
+                                    }
+                                    let s = &mut next[idx(j, m, v)];
+                                    *s = (*s).min(add(a, min_un));
+                                    let s = &mut next[idx(j, m1, v)];
+                                    *s = (*s).min(add(a, min_met));
+                                    if j == k {
+                                        continue;
+                                    }
+                                    for x in 0..cw.min(vw - v) {
+                                        let s = &mut next[idx(j + 1, m, v + x)];
+                                        *s = (*s).min(add(a, ct[x]));
+                                        let s = &mut next[idx(j + 1, m1, v + x)];
+                                        *s = (*s).min(add(a, ct[cw + x]));
+                                    }
+                                }
+                            }
+                        }
+                        acc = next;
+                    }
+                    for j in 0..=k {
+                        for m in 0..=k {
+                            for v in 0..vw {
+                                let a = acc[idx(j, m, v)];
+                                let slot = if m >= k { w + v + 1 } else { v };
+                                t[slot] = t[slot].min(a);
+                            }
+                        }
+                    }
+                }
+            }
+            self.dp[ni] = t;
+        }
+        let width: usize = p.roots.iter().map(|&r| self.vmax[r]).sum::<usize>() + 1;
+        let mut acc = (vec![UNREACHABLE; width], vec![UNREACHABLE; width]);
+        acc.0[0] = 0;
+        let mut top = 0;
+        for &r in &p.roots {
+            let cw = self.vmax[r] + 1;
+            all_of_step(&mut acc, top, &self.dp[r], cw);
+            top += cw - 1;
+        }
+        let complete = acc.0.iter().any(|&c| c <= resource);
+        let best = (0..width)
+            .rev()
+            .find(|&v| acc.0[v].min(acc.1[v]) <= resource)
+            .unwrap_or(0);
+        (complete, best as u32)
     }
 
     /// Fewest items from position `i` on that add `d` ECTS, external ones within `room`.

@@ -7,7 +7,8 @@
 //!
 //! Objective, compared lexicographically (see `docs/stacking.md`):
 //! 1. the qualification is complete;
-//! 2. if complete, the least cost (ECTS of hypothetical catalogue items; 0 for owned ones);
+//! 2. if complete, the least cost (ECTS of hypothetical catalogue items; 0 for owned ones),
+//!    then the fewest items that cost something (catalogue offers);
 //! 3. the number of requirement nodes met;
 //! 4. ECTS counted, capped at the total required;
 //! 5. the least cost; 6. the fewest credentials used.
@@ -87,6 +88,7 @@ pub(crate) struct Solution {
 struct Score {
     complete: bool,
     neg_cost_if_complete: i64,
+    neg_offers_if_complete: i64,
     met: u32,
     ects: u64,
     neg_cost: i64,
@@ -111,6 +113,21 @@ struct Search<'a> {
     suffix_int: Vec<u64>,
     suffix_ext: Vec<u64>,
     suffix_free_ects: Vec<u64>,
+    /// Per position and leaf: external items of 0 ECTS that fit it (they cost nothing from
+    /// the external allowance).
+    suffix_ext0_leaf: Vec<Vec<u64>>,
+    /// Per position and leaf: the fewest ECTS of one item that fits it.
+    suffix_min_ects: Vec<Vec<u64>>,
+    /// Per position: the sums of subsets of the external items from there on, as a bitset up
+    /// to the external cap (empty when there is no cap or the table would be too large).
+    ext_reach: Vec<Vec<u64>>,
+    /// Per leaf: its class of interchangeable leaves (the smallest leaf index in the class).
+    leaf_class: Vec<usize>,
+    any_leaf_class: bool,
+    /// Per node: the largest progress value its subtree can have.
+    vmax: Vec<usize>,
+    /// Scratch tables of the resource bound, one per node.
+    dp: Vec<Vec<u64>>,
     /// Per leaf: positions of the internal / external items that fit it, and cumulative
     /// contributions (each list is largest first).
     leaf_int: Vec<(Vec<usize>, Vec<u64>)>,
@@ -130,6 +147,8 @@ struct Search<'a> {
     ext: u64,
     creds: u32,
     cost: u64,
+    /// Items that cost something (catalogue offers) in use.
+    offers: u32,
     choice: Vec<u32>,
     group_used: Vec<bool>,
     class_closed: Vec<bool>,
@@ -138,7 +157,7 @@ struct Search<'a> {
     nodes: u64,
     budget: u64,
     stopped: bool,
-    memo: HashMap<MemoKey, (u32, u64)>,
+    memo: HashMap<MemoKey, (u32, u64, u32)>,
     met: Vec<bool>,
     val: Vec<u32>,
     agg: Vec<u64>,
@@ -208,27 +227,37 @@ pub(crate) fn solve(p: &Problem, items: &[Item], budget: u64) -> Solution {
     let mut suffix_int = vec![0u64; n + 1];
     let mut suffix_ext = vec![0u64; n + 1];
     let mut suffix_free_ects = vec![0u64; n + 1];
+    let mut suffix_ext0_leaf = vec![vec![0u64; nl]; n + 1];
+    let mut suffix_min_ects = vec![vec![UNREACHABLE; nl]; n + 1];
     let mut leaf_min_cost = vec![UNREACHABLE; nl];
     for i in (0..n).rev() {
         let it = &sorted[i];
         let mut row = suffix[i + 1].clone();
         let mut free_row = suffix_free[i + 1].clone();
         let mut ext_row = suffix_ext_leaf[i + 1].clone();
+        let mut ext0_row = suffix_ext0_leaf[i + 1].clone();
+        let mut min_row = suffix_min_ects[i + 1].clone();
         for &l in it.exclusive.iter().chain(it.shared.iter()) {
             let c = contrib(&p.leaves[l], it);
             if it.external {
                 ext_row[l] += c;
+                if it.ects == 0 {
+                    ext0_row[l] += c;
+                }
             } else {
                 row[l] += c;
             }
             if it.cost == 0 {
                 free_row[l] += c;
             }
+            min_row[l] = min_row[l].min(it.ects);
             leaf_min_cost[l] = leaf_min_cost[l].min(it.cost);
         }
         suffix[i] = row;
         suffix_free[i] = free_row;
         suffix_ext_leaf[i] = ext_row;
+        suffix_ext0_leaf[i] = ext0_row;
+        suffix_min_ects[i] = min_row;
         suffix_int[i] = suffix_int[i + 1] + if it.external { 0 } else { it.ects };
         suffix_ext[i] = suffix_ext[i + 1] + if it.external { it.ects } else { 0 };
         suffix_free_ects[i] = suffix_free_ects[i + 1] + if it.cost == 0 { it.ects } else { 0 };
@@ -279,6 +308,13 @@ pub(crate) fn solve(p: &Problem, items: &[Item], budget: u64) -> Solution {
             leaf_node[*l] = i;
         }
     }
+    let ext_reach = p
+        .ext_cap
+        .map(|cap| bound::subset_sums(&sorted, cap))
+        .unwrap_or_default();
+    let leaf_class = leaf_classes(p, &sorted);
+    let any_leaf_class = leaf_class.iter().enumerate().any(|(l, &c)| c != l);
+    let vmax = bound::progress_max(p);
     let groups = items
         .iter()
         .filter_map(|i| i.group)
@@ -296,6 +332,13 @@ pub(crate) fn solve(p: &Problem, items: &[Item], budget: u64) -> Solution {
         suffix_int,
         suffix_ext,
         suffix_free_ects,
+        suffix_ext0_leaf,
+        suffix_min_ects,
+        ext_reach,
+        leaf_class,
+        any_leaf_class,
+        dp: vec![Vec::new(); p.nodes.len()],
+        vmax,
         leaf_int,
         leaf_ext,
         int_pos,
@@ -310,12 +353,14 @@ pub(crate) fn solve(p: &Problem, items: &[Item], budget: u64) -> Solution {
         ext: 0,
         creds: 0,
         cost: 0,
+        offers: 0,
         choice: vec![0; n],
         group_used: vec![false; groups],
         class_closed: vec![false; n_classes],
         best: Score {
             complete: false,
             neg_cost_if_complete: 0,
+            neg_offers_if_complete: 0,
             met: 0,
             ects: 0,
             neg_cost: 0,
@@ -351,6 +396,49 @@ pub(crate) fn solve(p: &Problem, items: &[Item], budget: u64) -> Solution {
     }
 }
 
+/// Interchangeable leaves: same need and kind, children of the same node (or both roots),
+/// and fitted by exactly the same items. Swapping two of them maps every assignment to one
+/// of the same score, so the search tries only the first of those with equal (saturated)
+/// sums. Returns each leaf's class: the smallest leaf index in it.
+fn leaf_classes(p: &Problem, items: &[Item]) -> Vec<usize> {
+    let nl = p.leaves.len();
+    let mut parent = vec![usize::MAX; p.nodes.len()];
+    for (i, node) in p.nodes.iter().enumerate() {
+        if let Node::All(ch) | Node::NOf(_, ch) = node {
+            for &c in ch {
+                parent[c] = i;
+            }
+        }
+    }
+    let mut fitted: Vec<Vec<(usize, bool)>> = vec![Vec::new(); nl];
+    for (k, it) in items.iter().enumerate() {
+        for &l in &it.exclusive {
+            fitted[l].push((k, false));
+        }
+        for &l in &it.shared {
+            fitted[l].push((k, true));
+        }
+    }
+    // (need, by count, shared, parent node, the items that fit it) → the class.
+    type Signature<'a> = (u64, bool, bool, usize, &'a [(usize, bool)]);
+    let mut seen: HashMap<Signature<'_>, usize> = HashMap::new();
+    let mut class = vec![0; nl];
+    for (i, node) in p.nodes.iter().enumerate() {
+        if let Node::Leaf(l) = node {
+            let leaf = &p.leaves[*l];
+            let key = (
+                leaf.need,
+                leaf.by_count,
+                leaf.shared,
+                parent[i],
+                &fitted[*l][..],
+            );
+            class[*l] = *seen.entry(key).or_insert(*l);
+        }
+    }
+    class
+}
+
 impl Search<'_> {
     /// Fill `self.met` for leaf sums `sums`; (complete, met count) with counted ECTS `ects`.
     fn score_now(&mut self) -> Score {
@@ -361,6 +449,7 @@ impl Search<'_> {
         Score {
             complete,
             neg_cost_if_complete: if complete { -cost } else { 0 },
+            neg_offers_if_complete: if complete { -i64::from(self.offers) } else { 0 },
             met,
             ects: self.ects.min(self.p.total),
             neg_cost: -cost,
@@ -369,22 +458,39 @@ impl Search<'_> {
     }
 
     fn memo_hit(&mut self, i: usize, min_rank: u32) -> bool {
+        let mut sums: Vec<u64> = self
+            .sums
+            .iter()
+            .zip(&self.p.leaves)
+            .map(|(s, l)| (*s).min(l.need))
+            .collect();
+        if self.any_leaf_class && min_rank == 0 {
+            // Interchangeable leaves: a state and its permutations are one state.
+            let mut members: HashMap<usize, Vec<u64>> = HashMap::new();
+            for (l, &c) in self.leaf_class.iter().enumerate() {
+                members.entry(c).or_default().push(sums[l]);
+            }
+            for v in members.values_mut() {
+                v.sort_unstable();
+            }
+            for l in (0..sums.len()).rev() {
+                if let Some(v) = members.get_mut(&self.leaf_class[l]) {
+                    sums[l] = v.pop().unwrap_or(0);
+                }
+            }
+        }
         let key: MemoKey = (
             i as u32,
             min_rank,
-            self.sums
-                .iter()
-                .zip(&self.p.leaves)
-                .map(|(s, l)| (*s).min(l.need))
-                .collect(),
+            sums,
             self.ects.min(self.p.total),
             self.ext,
             self.group_used.clone(),
             self.class_closed.clone(),
         );
-        let cur = (self.creds, self.cost);
+        let cur = (self.creds, self.cost, self.offers);
         match self.memo.get_mut(&key) {
-            Some(v) if v.0 <= cur.0 && v.1 <= cur.1 => true,
+            Some(v) if v.0 <= cur.0 && v.1 <= cur.1 && v.2 <= cur.2 => true,
             Some(v) => {
                 *v = cur;
                 false
@@ -420,12 +526,14 @@ impl Search<'_> {
             self.ext += ext;
             self.creds += 1;
             self.cost += it.cost;
+            self.offers += u32::from(it.cost > 0);
             self.choice[i] = code;
         } else {
             self.ects -= it.ects;
             self.ext -= ext;
             self.creds -= 1;
             self.cost -= it.cost;
+            self.offers -= u32::from(it.cost > 0);
             self.choice[i] = 0;
         }
     }
@@ -452,7 +560,18 @@ impl Search<'_> {
         let total_gain = it.ects.min(total_left) / 10;
         let shared_open = it.shared.iter().any(|&l| deficit(l) > 0);
         let mut opts: Vec<(u64, u32)> = vec![(0, 0)];
+        let level = |l: usize| self.sums[l].min(self.p.leaves[l].need);
         for (k, &l) in it.exclusive.iter().enumerate() {
+            // Equivalent options are tried once: two interchangeable leaves at the same level,
+            // or two leaves already met (adding to either changes nothing but the total).
+            let met = |e: usize| deficit(e) == 0;
+            let twin = it.exclusive[..k].iter().any(|&e| {
+                (met(e) && met(l))
+                    || (self.leaf_class[e] == self.leaf_class[l] && level(e) == level(l))
+            });
+            if twin {
+                continue;
+            }
             if total_left > 0 || shared_open || deficit(l) > 0 {
                 opts.push((gain(l) + shared + total_gain + 1, k as u32 + 1));
             }

@@ -48,6 +48,14 @@ describe('the credential screen', () => {
     expect(document.activeElement).toBe(title);
   });
 
+  it('shows the grade with its label, which stays apart from the value (issue 15)', async () => {
+    const credential = microCredential({ grade: 'B', gradeLabel: 'Final grade' });
+    backend(detail('abc', verification({ credential })));
+    open();
+    await screen.findByTestId('detail-title');
+    expect(screen.getByTestId('detail-facts').textContent).toContain('B (Final grade)');
+  });
+
   it('shows Annex I completeness with what is missing', async () => {
     backend(detail('abc'));
     open();
