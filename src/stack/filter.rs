@@ -102,6 +102,19 @@ fn lower(s: &str) -> String {
 
 /// `a` equals `b` ignoring case and surrounding space, without allocating.
 fn same(a: &str, b: &str) -> bool {
+    // Fast paths (most comparisons are of clean keywords): equal ignoring ASCII case, or two
+    // ASCII words without surrounding space that differ.
+    if a.eq_ignore_ascii_case(b) {
+        return true;
+    }
+    let clean = |s: &str| {
+        s.is_ascii()
+            && !s.starts_with(|c: char| c.is_ascii_whitespace())
+            && !s.ends_with(|c: char| c.is_ascii_whitespace())
+    };
+    if clean(a) && clean(b) {
+        return false;
+    }
     let (a, b) = (a.trim(), b.trim());
     if a.is_ascii() && b.is_ascii() {
         a.eq_ignore_ascii_case(b)

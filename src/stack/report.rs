@@ -187,15 +187,37 @@ pub fn audit_with_budget(
     run(rules, candidates, ctx, budget, &[])
 }
 
-/// The audit, where `costs[i]` (hundredths of ECTS, default 0) is what candidate `i` costs
-/// the learner; complete assignments of least cost win (used by suggestions).
-pub(crate) fn run(
+/// What the search needs, and what explaining its result needs.
+struct Built<'a> {
+    flat: Flat<'a>,
+    outcomes: Vec<CandidateAudit>,
+    facts: Vec<Option<Facts<'a>>>,
+    fits: Vec<Vec<(usize, Via)>>,
+    group: Vec<Option<usize>>,
+    items: Vec<Item>,
+    item_of: Vec<usize>,
+    what_if_used: bool,
+    problem: Problem,
+}
+
+/// The engine's problem and items for these rules and candidates (for the property tests).
+#[cfg(test)]
+pub(crate) fn problem_of(
     rules: &QualificationRules,
     candidates: &[Candidate],
     ctx: &AuditContext,
-    budget: u64,
+) -> (Problem, Vec<Item>) {
+    let b = build(rules, candidates, ctx, &[]);
+    (b.problem, b.items)
+}
+
+/// Flatten the rules, check every candidate against every leaf and make the search items.
+fn build<'a>(
+    rules: &'a QualificationRules,
+    candidates: &'a [Candidate],
+    ctx: &AuditContext,
     costs: &[u64],
-) -> Audit {
+) -> Built<'a> {
     let mut flat = Flat {
         reqs: Vec::new(),
         nodes: Vec::new(),
@@ -304,6 +326,39 @@ pub(crate) fn run(
         total: centi(rules.total_ects),
         ext_cap: rules.caps.max_external_ects.map(centi),
     };
+    Built {
+        flat,
+        outcomes,
+        facts,
+        fits,
+        group,
+        items,
+        item_of,
+        what_if_used,
+        problem,
+    }
+}
+
+/// The audit, where `costs[i]` (hundredths of ECTS, default 0) is what candidate `i` costs
+/// the learner; complete assignments of least cost win (used by suggestions).
+pub(crate) fn run(
+    rules: &QualificationRules,
+    candidates: &[Candidate],
+    ctx: &AuditContext,
+    budget: u64,
+    costs: &[u64],
+) -> Audit {
+    let Built {
+        flat,
+        mut outcomes,
+        facts,
+        fits,
+        group,
+        items,
+        item_of,
+        what_if_used,
+        problem,
+    } = build(rules, candidates, ctx, costs);
     let sol = engine::solve(&problem, &items, budget);
     let mut assigned: Vec<Vec<usize>> = vec![Vec::new(); flat.leaves.len()];
     let (mut total, mut ext_used) = (0u64, 0u64);
