@@ -291,7 +291,6 @@ fn sizes() {
 }
 
 fn tracks_and_subset_sum() {
-    let ctx = ctx();
     println!("\n## 4. Unfinished: exclusive tracks and too few ECTS\n");
     println!(
         "Every credential fits every track; the ECTS in all are fewer than the tracks need.\n"
