@@ -100,29 +100,40 @@ fn lower(s: &str) -> String {
     s.trim().to_lowercase()
 }
 
-/// `a` equals `b` ignoring case and surrounding space, without allocating.
+/// `a` equals `b` ignoring case and surrounding space, without allocating. ASCII bytes are
+/// compared one by one, so two different keywords usually part at their first letter; the
+/// rest, from the first non-ASCII character on, is compared by Unicode lower case.
 fn same(a: &str, b: &str) -> bool {
-    // Fast paths (most comparisons are of clean keywords): equal ignoring ASCII case, or two
-    // ASCII words without surrounding space that differ.
-    if a.eq_ignore_ascii_case(b) {
-        return true;
-    }
-    let clean = |s: &str| {
-        s.is_ascii()
-            && !s.starts_with(|c: char| c.is_ascii_whitespace())
-            && !s.ends_with(|c: char| c.is_ascii_whitespace())
+    let spaced = |s: &str| {
+        s.as_bytes().first().is_some_and(u8::is_ascii_whitespace)
+            || s.as_bytes().last().is_some_and(u8::is_ascii_whitespace)
     };
-    if clean(a) && clean(b) {
-        return false;
-    }
-    let (a, b) = (a.trim(), b.trim());
-    if a.is_ascii() && b.is_ascii() {
-        a.eq_ignore_ascii_case(b)
+    let (a, b) = if spaced(a) || spaced(b) {
+        (a.trim(), b.trim())
     } else {
-        a.chars()
-            .flat_map(char::to_lowercase)
-            .eq(b.chars().flat_map(char::to_lowercase))
+        (a, b)
+    };
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    let mut i = 0;
+    loop {
+        match (x.get(i), y.get(i)) {
+            (None, None) => return true,
+            (Some(p), Some(q)) if p.is_ascii() && q.is_ascii() => {
+                if !p.eq_ignore_ascii_case(q) {
+                    return false;
+                }
+                i += 1;
+            }
+            // One ended; an ASCII rest of the other never lower-cases to nothing.
+            (Some(p), None) | (None, Some(p)) if p.is_ascii() => return false,
+            _ => break,
+        }
     }
+    // Every byte before `i` is ASCII, so `i` is a character boundary of both.
+    a[i..]
+        .chars()
+        .flat_map(char::to_lowercase)
+        .eq(b[i..].chars().flat_map(char::to_lowercase))
 }
 
 /// Compute the facts of a candidate under these rules.
@@ -432,5 +443,22 @@ pub(crate) fn fit(
         Ok(via)
     } else {
         Err(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same;
+
+    #[test]
+    fn keywords_compare_ignoring_case_and_surrounding_space() {
+        assert!(same("Data Science", " data science "));
+        assert!(same("ÉTHIQUE", "éthique"));
+        assert!(same("Ethik", "ethik"));
+        assert!(!same("data", "database"));
+        assert!(!same("database", "data"));
+        assert!(!same("Größe", "grosse"));
+        assert!(same("", "  "));
+        assert!(!same("a", ""));
     }
 }

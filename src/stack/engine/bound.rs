@@ -83,10 +83,19 @@ fn add(a: u64, b: u64) -> u64 {
 
 /// Min-plus product of two (met, value) → least resource tables for an `allOf`: `acc` holds
 /// the children so far (all met / not all met), `child` the next child's table of width `cw`.
-fn all_of_step(acc: &mut (Vec<u64>, Vec<u64>), top: usize, child: &[u64], cw: usize) {
+fn all_of_step(
+    acc: &mut (Vec<u64>, Vec<u64>),
+    next: &mut (Vec<u64>, Vec<u64>),
+    top: usize,
+    child: &[u64],
+    cw: usize,
+) {
     let (am, an) = acc;
-    let mut nm = vec![UNREACHABLE; am.len()];
-    let mut nn = vec![UNREACHABLE; am.len()];
+    let (nm, nn) = next;
+    nm.clear();
+    nm.resize(am.len(), UNREACHABLE);
+    nn.clear();
+    nn.resize(am.len(), UNREACHABLE);
     for v in 0..=top {
         if am[v] >= UNREACHABLE && an[v] >= UNREACHABLE {
             continue;
@@ -101,8 +110,8 @@ fn all_of_step(acc: &mut (Vec<u64>, Vec<u64>), top: usize, child: &[u64], cw: us
             nn[t] = nn[t].min(add(am[v], cu)).min(add(an[v], cu.min(cm)));
         }
     }
-    *am = nm;
-    *an = nn;
+    std::mem::swap(am, nm);
+    std::mem::swap(an, nn);
 }
 
 /// Fewest items from position `j` on (cumulative sums `cum`, largest first) reaching `d`.
@@ -251,16 +260,37 @@ impl Search<'_> {
             None => self.suffix_ext[i].min(ext_room),
         };
         let ects_opt = self.ects + self.suffix_int[i] + ext_best;
-        let (mut complete, optimistic_met) = self.eval(&opt, ects_opt);
-        let mut met = optimistic_met;
-        if self.may_beat_best(complete, met) {
-            // The optimistic sums let every item count everywhere; the resource bound lets each
-            // count once. Tighter, dearer: computed only when the cheap bound cannot prune. It
-            // leaves `self.met`/`self.val` (the optimistic sums) as they are.
-            let (c, m) = self.resource_bound(i, &opt, self.suffix_int[i] + ext_best);
-            (complete, met) = (complete && c, met.min(m));
-        }
+        let (complete, optimistic_met) = self.eval(&opt, ects_opt);
         let ects_ub = ects_opt.min(p.total);
+        let cheap = self.score_bound(i, complete, optimistic_met, optimistic_met, ects_ub);
+        if cheap <= self.best {
+            self.buf = opt;
+            return cheap;
+        }
+        // The optimistic sums let every item count everywhere; the resource bound lets each
+        // count once. Tighter, dearer: computed only when the cheap bound cannot prune. It
+        // leaves `self.met`/`self.val` (the optimistic sums) as they are.
+        let (c, m) = self.resource_bound(i, &opt, self.suffix_int[i] + ext_best);
+        self.buf = opt;
+        if (complete && c, optimistic_met.min(m)) == (complete, optimistic_met) {
+            return cheap;
+        }
+        self.score_bound(i, complete && c, optimistic_met.min(m), optimistic_met, ects_ub)
+    }
+
+    /// The bound for (complete, progress) = (`complete`, `met`), given the optimistic progress
+    /// in `self.met`/`self.val` (`optimistic_met`) and the ECTS bound `ects_ub`: lower bounds
+    /// on credentials, cost and offers for an assignment that ties on everything before them.
+    fn score_bound(
+        &mut self,
+        i: usize,
+        complete: bool,
+        met: u32,
+        optimistic_met: u32,
+        ects_ub: u64,
+    ) -> Score {
+        let p = self.p;
+        let ext_room = p.ext_cap.map_or(u64::MAX, |c| c.saturating_sub(self.ext));
         // Credentials, for an assignment that ties on everything before them.
         let mut need = std::mem::take(&mut self.buf2);
         let mut shared_max = 0u64;
@@ -303,9 +333,8 @@ impl Search<'_> {
             }
             cost_lb = cost_lb.max(self.tree_lb(&need));
         }
-        self.buf = opt;
         self.buf2 = need;
-        let cost = self.cost.saturating_add(cost_lb) as i64;
+        let cost = self.cost.saturating_add(cost_lb.min(UNREACHABLE)) as i64;
         Score {
             complete,
             neg_cost_if_complete: if complete { -cost } else { 0 },
@@ -320,12 +349,6 @@ impl Search<'_> {
             neg_cost: -(self.cost as i64),
             neg_creds: -(i64::from(self.creds).saturating_add(creds_lb.min(1 << 40) as i64)),
         }
-    }
-
-    /// Whether a bound of (complete, progress) may still beat the best found so far (then a
-    /// tighter bound is worth computing).
-    fn may_beat_best(&self, complete: bool, met: u32) -> bool {
-        (complete, met) >= (self.best.complete, self.best.met)
     }
 
     /// (can complete, most progress) when each remaining item counts toward one exclusive
@@ -355,18 +378,25 @@ impl Search<'_> {
                     }
                 }
                 Node::All(ch) => {
-                    let mut acc = (vec![UNREACHABLE; w], vec![UNREACHABLE; w]);
+                    let mut acc = std::mem::take(&mut self.dp_acc);
+                    let mut next = std::mem::take(&mut self.dp_next);
+                    for v in [&mut acc.0, &mut acc.1] {
+                        v.clear();
+                        v.resize(w, UNREACHABLE);
+                    }
                     acc.0[0] = 0;
                     let mut top = 0;
                     for &c in ch {
                         let cw = self.vmax[c] + 1;
-                        all_of_step(&mut acc, top, &self.dp[c], cw);
+                        all_of_step(&mut acc, &mut next, top, &self.dp[c], cw);
                         top += cw - 1;
                     }
                     for v in 0..w - 1 {
                         t[v] = acc.1[v];
                         t[w + v + 1] = acc.0[v];
                     }
+                    self.dp_acc = acc;
+                    self.dp_next = next;
                 }
                 Node::NOf(k, ch) => {
                     let k = *k;
@@ -421,12 +451,17 @@ impl Search<'_> {
             self.dp[ni] = t;
         }
         let width: usize = p.roots.iter().map(|&r| self.vmax[r]).sum::<usize>() + 1;
-        let mut acc = (vec![UNREACHABLE; width], vec![UNREACHABLE; width]);
+        let mut acc = std::mem::take(&mut self.dp_acc);
+        let mut next = std::mem::take(&mut self.dp_next);
+        for v in [&mut acc.0, &mut acc.1] {
+            v.clear();
+            v.resize(width, UNREACHABLE);
+        }
         acc.0[0] = 0;
         let mut top = 0;
         for &r in &p.roots {
             let cw = self.vmax[r] + 1;
-            all_of_step(&mut acc, top, &self.dp[r], cw);
+            all_of_step(&mut acc, &mut next, top, &self.dp[r], cw);
             top += cw - 1;
         }
         let complete = acc.0.iter().any(|&c| c <= resource);
@@ -434,6 +469,8 @@ impl Search<'_> {
             .rev()
             .find(|&v| acc.0[v].min(acc.1[v]) <= resource)
             .unwrap_or(0);
+        self.dp_acc = acc;
+        self.dp_next = next;
         (complete, best as u32)
     }
 

@@ -100,7 +100,32 @@ const UNREACHABLE: u64 = u64::MAX / 4;
 /// No item in the class of this item may be used (dominance, see [`solve`]).
 const NO_CLASS: usize = usize::MAX;
 
-type MemoKey = (u32, u32, Vec<u64>, u64, u64, Vec<bool>, Vec<bool>);
+type MemoKey = (u32, u32, Vec<u64>, Vec<bool>, Vec<bool>);
+
+/// What reached a remembered state: it dominates a later arrival that used no fewer
+/// credentials, no less cost and no fewer offers, counted no more ECTS (saturated at the total)
+/// and no less of the external allowance.
+#[derive(Debug, Clone, Copy)]
+struct Reached {
+    creds: u32,
+    cost: u64,
+    offers: u32,
+    ects: u64,
+    ext: u64,
+}
+
+impl Reached {
+    fn dominates(&self, o: &Reached) -> bool {
+        self.creds <= o.creds
+            && self.cost <= o.cost
+            && self.offers <= o.offers
+            && self.ects >= o.ects
+            && self.ext <= o.ext
+    }
+}
+
+/// Non-dominated arrivals kept per remembered state.
+const MEMO_FRONT: usize = 6;
 
 struct Search<'a> {
     p: &'a Problem,
@@ -128,6 +153,8 @@ struct Search<'a> {
     vmax: Vec<usize>,
     /// Scratch tables of the resource bound, one per node.
     dp: Vec<Vec<u64>>,
+    dp_acc: (Vec<u64>, Vec<u64>),
+    dp_next: (Vec<u64>, Vec<u64>),
     /// Per leaf: positions of the internal / external items that fit it, and cumulative
     /// contributions (each list is largest first).
     leaf_int: Vec<(Vec<usize>, Vec<u64>)>,
@@ -157,7 +184,7 @@ struct Search<'a> {
     nodes: u64,
     budget: u64,
     stopped: bool,
-    memo: HashMap<MemoKey, (u32, u64, u32)>,
+    memo: HashMap<MemoKey, Vec<Reached>>,
     met: Vec<bool>,
     val: Vec<u32>,
     agg: Vec<u64>,
@@ -338,6 +365,8 @@ pub(crate) fn solve(p: &Problem, items: &[Item], budget: u64) -> Solution {
         leaf_class,
         any_leaf_class,
         dp: vec![Vec::new(); p.nodes.len()],
+        dp_acc: (Vec::new(), Vec::new()),
+        dp_next: (Vec::new(), Vec::new()),
         vmax,
         leaf_int,
         leaf_ext,
@@ -465,7 +494,10 @@ impl Search<'_> {
             .map(|(s, l)| (*s).min(l.need))
             .collect();
         if self.any_leaf_class && min_rank == 0 {
-            // Interchangeable leaves: a state and its permutations are one state.
+            // Interchangeable leaves: a state and its permutations are one state. Only where no
+            // identical-item rank constraint is pending: the rank names leaves, so permuted
+            // states under a constraint are not equivalent (and the search never starts under
+            // one, so every canonical path is explored).
             let mut members: HashMap<usize, Vec<u64>> = HashMap::new();
             for (l, &c) in self.leaf_class.iter().enumerate() {
                 members.entry(c).or_default().push(sums[l]);
@@ -483,21 +515,29 @@ impl Search<'_> {
             i as u32,
             min_rank,
             sums,
-            self.ects.min(self.p.total),
-            self.ext,
             self.group_used.clone(),
             self.class_closed.clone(),
         );
-        let cur = (self.creds, self.cost, self.offers);
+        let cur = Reached {
+            creds: self.creds,
+            cost: self.cost,
+            offers: self.offers,
+            ects: self.ects.min(self.p.total),
+            ext: self.ext,
+        };
         match self.memo.get_mut(&key) {
-            Some(v) if v.0 <= cur.0 && v.1 <= cur.1 && v.2 <= cur.2 => true,
-            Some(v) => {
-                *v = cur;
+            Some(front) if front.iter().any(|r| r.dominates(&cur)) => true,
+            Some(front) => {
+                front.retain(|r| !cur.dominates(r));
+                if front.len() >= MEMO_FRONT {
+                    front.remove(0);
+                }
+                front.push(cur);
                 false
             }
             None => {
                 if self.memo.len() < MEMO_LIMIT {
-                    self.memo.insert(key, cur);
+                    self.memo.insert(key, vec![cur]);
                 }
                 false
             }
