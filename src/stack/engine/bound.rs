@@ -275,7 +275,13 @@ impl Search<'_> {
         if (complete && c, optimistic_met.min(m)) == (complete, optimistic_met) {
             return cheap;
         }
-        self.score_bound(i, complete && c, optimistic_met.min(m), optimistic_met, ects_ub)
+        self.score_bound(
+            i,
+            complete && c,
+            optimistic_met.min(m),
+            optimistic_met,
+            ects_ub,
+        )
     }
 
     /// The bound for (complete, progress) = (`complete`, `met`), given the optimistic progress

@@ -619,6 +619,17 @@ impl Search<'_> {
         if !it.shared.is_empty() && (total_left > 0 || shared_open) {
             opts.push((shared + total_gain, it.exclusive.len() as u32 + 1));
         }
+        // When even every remaining credit cannot exceed the total, using a free, ungrouped
+        // item that takes nothing from an allowance beats leaving it unused: no requirement
+        // loses, and strictly more ECTS count (which comes before the number of credentials).
+        let must_use = it.ects > 0
+            && it.cost == 0
+            && it.group.is_none()
+            && !(it.external && self.p.ext_cap.is_some())
+            && self.ects + self.suffix_int[i] + self.suffix_ext[i] <= self.p.total;
+        if must_use && opts.len() > 1 {
+            opts.remove(0);
+        }
         opts.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         opts.into_iter().map(|(_, c)| c).collect()
     }
