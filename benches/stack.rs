@@ -258,8 +258,8 @@ fn main() {
 fn sizes() {
     println!("\n## 3. Generated wallets: mixed problems, complete or not\n");
     println!("Seeded problems (`stack::gen::mixed`): fractional credits, grades, both caps,");
-    println!("agreements (some of 0 ECTS), shared requirements, nested nOf groups; about half");
-    println!("cannot be completed. Time per audit, release build.\n");
+    println!("agreements (some of 0 ECTS), shared requirements, nested nOf groups; most cannot");
+    println!("be completed. Time per audit, release build.\n");
     println!("| credentials | requirements | problems | complete | proven | median | p90 | worst | most nodes |");
     println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     let seeds = if quick_sizes() { 40 } else { 300 };

@@ -202,7 +202,8 @@ impl Tree {
 /// A qualification of about `requirements` requirement nodes (groups included) and a wallet of
 /// `credentials` verified credentials, mixing fractional credits, grades, both caps,
 /// recognition agreements (some carrying 0 ECTS), shared requirements and nested `nOf`
-/// groups. About half of the problems cannot be completed.
+/// groups. Most of them cannot be completed (a requirement no credential fits, or too few
+/// ECTS): the learner's usual case, where the search must prove how far they got.
 pub fn mixed(seed: u64, credentials: usize, requirements: usize) -> Generated {
     let mut r = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let mut t = Tree {
