@@ -320,8 +320,9 @@ pub fn mixed(seed: u64, credentials: usize, requirements: usize) -> Generated {
 
 /// `tracks` exclusive `track_ects` tracks ("ectsFrom", all matching every credential), all
 /// required, and `credentials` credentials whose credits come from `credits` (hundredths),
-/// with fewer ECTS in all than the tracks need: the qualification cannot be completed and the
-/// search must prove how many tracks can be met at most.
+/// with fewer ECTS in all than the tracks need (dropping credentials if even the smallest
+/// credits are too many): the qualification cannot be completed and the search must prove how
+/// many tracks can be met at most.
 pub fn tracks(
     seed: u64,
     credentials: usize,
@@ -335,10 +336,18 @@ pub fn tracks(
         .collect();
     let mut cents: Vec<u64> = (0..credentials).map(|_| *r.pick(credits)).collect();
     let need = (track_ects * 100.0).round() as u64 * tracks as u64;
-    // Fewer ECTS than all tracks need: trim the largest until the sum is below it.
+    // Fewer ECTS than all tracks need, keeping the credits' shape: the largest becomes a
+    // random smaller credit, and once all are the smallest, credentials are dropped.
     while cents.iter().sum::<u64>() >= need {
-        if let Some(m) = cents.iter_mut().max() {
-            *m = (*m).saturating_sub(25).max(25);
+        let Some(m) = cents.iter().copied().max() else {
+            break;
+        };
+        let smaller: Vec<u64> = credits.iter().copied().filter(|&c| c < m).collect();
+        match cents.iter().position(|&c| c == m) {
+            Some(at) if !smaller.is_empty() => cents[at] = *r.pick(&smaller),
+            _ => {
+                cents.pop();
+            }
         }
     }
     let rules = rules_from(&json!({
