@@ -277,15 +277,15 @@ fn build<'a>(
         facts.push(Some(fc));
     }
     // Copies of the same achievement from the same issuer form a group: at most one counts.
-    let mut copies: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    let mut copies: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
     for ci in 0..candidates.len() {
         if let (Some(fc), Some(aid), false) = (
             &facts[ci],
-            &candidates[ci].credential.achievement_id,
+            candidates[ci].credential.achievement_id.as_deref(),
             fits[ci].is_empty(),
         ) {
             copies
-                .entry((fc.issuer.to_string(), aid.clone()))
+                .entry((fc.issuer, aid))
                 .or_default()
                 .push(ci);
         }
