@@ -284,10 +284,7 @@ fn build<'a>(
             candidates[ci].credential.achievement_id.as_deref(),
             fits[ci].is_empty(),
         ) {
-            copies
-                .entry((fc.issuer, aid))
-                .or_default()
-                .push(ci);
+            copies.entry((fc.issuer, aid)).or_default().push(ci);
         }
     }
     let mut group: Vec<Option<usize>> = vec![None; candidates.len()];

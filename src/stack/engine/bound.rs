@@ -384,25 +384,12 @@ impl Search<'_> {
                     }
                 }
                 Node::All(ch) => {
-                    let mut acc = std::mem::take(&mut self.dp_acc);
-                    let mut next = std::mem::take(&mut self.dp_next);
-                    for v in [&mut acc.0, &mut acc.1] {
-                        v.clear();
-                        v.resize(w, UNREACHABLE);
-                    }
-                    acc.0[0] = 0;
-                    let mut top = 0;
-                    for &c in ch {
-                        let cw = self.vmax[c] + 1;
-                        all_of_step(&mut acc, &mut next, top, &self.dp[c], cw);
-                        top += cw - 1;
-                    }
+                    let acc = self.all_of(ch, w);
                     for v in 0..w - 1 {
                         t[v] = acc.1[v];
                         t[w + v + 1] = acc.0[v];
                     }
                     self.dp_acc = acc;
-                    self.dp_next = next;
                 }
                 Node::NOf(k, ch) => {
                     let k = *k;
@@ -457,6 +444,19 @@ impl Search<'_> {
             self.dp[ni] = t;
         }
         let width: usize = p.roots.iter().map(|&r| self.vmax[r]).sum::<usize>() + 1;
+        let acc = self.all_of(&p.roots, width);
+        let complete = acc.0.iter().any(|&c| c <= resource);
+        let best = (0..width)
+            .rev()
+            .find(|&v| acc.0[v].min(acc.1[v]) <= resource)
+            .unwrap_or(0);
+        self.dp_acc = acc;
+        (complete, best as u32)
+    }
+
+    /// The (all met, not all met) least-resource tables of `width` values for meeting all of
+    /// `children` (whose tables are in `self.dp`). Give the result back to `self.dp_acc`.
+    fn all_of(&mut self, children: &[usize], width: usize) -> (Vec<u64>, Vec<u64>) {
         let mut acc = std::mem::take(&mut self.dp_acc);
         let mut next = std::mem::take(&mut self.dp_next);
         for v in [&mut acc.0, &mut acc.1] {
@@ -465,19 +465,13 @@ impl Search<'_> {
         }
         acc.0[0] = 0;
         let mut top = 0;
-        for &r in &p.roots {
-            let cw = self.vmax[r] + 1;
-            all_of_step(&mut acc, &mut next, top, &self.dp[r], cw);
+        for &c in children {
+            let cw = self.vmax[c] + 1;
+            all_of_step(&mut acc, &mut next, top, &self.dp[c], cw);
             top += cw - 1;
         }
-        let complete = acc.0.iter().any(|&c| c <= resource);
-        let best = (0..width)
-            .rev()
-            .find(|&v| acc.0[v].min(acc.1[v]) <= resource)
-            .unwrap_or(0);
-        self.dp_acc = acc;
         self.dp_next = next;
-        (complete, best as u32)
+        acc
     }
 
     /// Fewest items from position `i` on that add `d` ECTS, external ones within `room`.
