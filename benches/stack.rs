@@ -262,7 +262,7 @@ fn sizes() {
     println!("be completed. Time per audit, release build.\n");
     println!("| credentials | requirements | problems | complete | proven | median | p90 | worst | most nodes |");
     println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
-    let seeds = if quick_sizes() { 40 } else { 300 };
+    let seeds = if quick_sizes() { 20 } else { 60 };
     for (n, q) in [(20usize, 10usize), (50, 20), (100, 30)] {
         let mut times = Vec::new();
         let (mut complete, mut proven, mut nodes, mut worst_seed) = (0, 0, 0u64, 0);
