@@ -167,12 +167,15 @@ fn main() {
             };
             let a = audit_with_budget(&g.rules, &g.candidates, &g.ctx, budget);
             println!(
-                "seed {seed}: {:.2} ms, {} nodes, proven {}, complete {}, ects {}",
+                "seed {seed}: {:.2} ms, {} nodes, proven {}, complete {}, ects {} of {}, met {}, counted {}",
                 ms(t.elapsed()),
                 a.nodes_explored,
                 a.proven_optimal,
                 a.complete,
-                a.ects_counted
+                a.ects_counted,
+                a.ects_required,
+                progress(&a.requirements),
+                a.candidates.iter().filter(|c| c.counted).count()
             );
         }
         return;
@@ -344,6 +347,23 @@ fn tracks_and_subset_sum() {
             g.rules.caps.max_external_ects.unwrap_or(0.0)
         );
     }
+}
+
+/// Requirements met that matter, as the engine counts progress (a node's own flag plus its
+/// children's, or its n best children's).
+fn progress(rs: &[microcredx::stack::RequirementAudit]) -> u32 {
+    rs.iter().map(node_progress).sum()
+}
+
+fn node_progress(r: &microcredx::stack::RequirementAudit) -> u32 {
+    let own = u32::from(r.status == Status::Met);
+    let mut v: Vec<u32> = r.children.iter().map(node_progress).collect();
+    v.sort_unstable_by(|a, b| b.cmp(a));
+    let take = match (r.kind, r.count_needed) {
+        (microcredx::stack::Kind::NOf, Some(n)) => n as usize,
+        _ => v.len(),
+    };
+    own + v.iter().take(take).sum::<u32>()
 }
 
 fn ms(d: Duration) -> f64 {
