@@ -33,6 +33,9 @@ pub(crate) struct Facts<'a> {
     assessment: OnceCell<String>,
     /// The assessment type alone, lowercased, when a filter first asks.
     assessment_type_lower: OnceCell<Option<String>>,
+    /// Whether the assessment was supervised / checked the learner's identity, when first asked.
+    supervised: OnceCell<bool>,
+    identity_checked: OnceCell<bool>,
     pub hypothetical: bool,
 }
 
@@ -51,6 +54,18 @@ impl Facts<'_> {
         self.assessment_type_lower
             .get_or_init(|| self.assessment_type.map(lower).filter(|t| !t.is_empty()))
             .as_deref()
+    }
+
+    fn supervised(&self) -> bool {
+        *self
+            .supervised
+            .get_or_init(|| supervised(self.assessment()))
+    }
+
+    fn identity_checked(&self) -> bool {
+        *self
+            .identity_checked
+            .get_or_init(|| identity_checked(self.assessment()))
     }
 
     fn issuer_label(&self) -> String {
@@ -166,6 +181,8 @@ pub(crate) fn facts<'a>(
         assessment_type: m.assessment_type.as_deref(),
         assessment: OnceCell::new(),
         assessment_type_lower: OnceCell::new(),
+        supervised: OnceCell::new(),
+        identity_checked: OnceCell::new(),
         hypothetical: c.hypothetical,
     }
 }
@@ -323,10 +340,10 @@ fn check_filter(
         );
     }
     if let Some(a) = &filter.assessment {
-        if a.supervised && !supervised(f.assessment()) {
+        if a.supervised && !f.supervised() {
             fail!("the assessment was not supervised");
         }
-        if a.identity_verified && !identity_checked(f.assessment()) {
+        if a.identity_verified && !f.identity_checked() {
             fail!("the learner's identity was not verified at the assessment");
         }
         // `types` reads the type of assessment (Annex I (i)) only: "supervised exam" in the

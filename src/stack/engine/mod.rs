@@ -399,7 +399,7 @@ pub(crate) fn solve(p: &Problem, items: &[Item], budget: u64) -> Solution {
         nodes: 0,
         budget: budget.max(1),
         stopped: false,
-        memo: HashMap::new(),
+        memo: HashMap::with_capacity(1024),
         met: vec![false; p.nodes.len()],
         val: vec![0; p.nodes.len()],
         agg: vec![0; p.nodes.len()],
