@@ -502,3 +502,211 @@ fn es256_jwts_with_a_header_jwk_verify_but_are_not_bound_to_the_issuer() {
     assert_eq!(v.verdict, Verdict::Unverifiable);
     assert_eq!(verify_text(&tamper(&token)).verdict, Verdict::Invalid);
 }
+
+fn sign_jcs(doc: &Value, key: &KeyPair, purpose: &str) -> Value {
+    let opts = di::SignOptions {
+        suite: di::Suite::EddsaJcs2022,
+        purpose: purpose.into(),
+        created: at("2026-01-01T00:00:00Z"),
+        challenge: None,
+        domain: None,
+        expires: None,
+    };
+    di::sign(doc, key, &opts, &ContextLoader::bundled()).unwrap()
+}
+
+fn stdout_json(out: &std::process::Output) -> Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+fn failed_steps(v: &Value, step: &str) -> Vec<String> {
+    v["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["step"] == step && s["status"] == "fail")
+        .map(|s| s["message"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Issue 14: the VC Data Model 2.0 structural MUSTs through `mcx`, on both sides. `mcx issue`
+/// refuses a non-conforming credential, naming the problem, and never makes the key's DID
+/// the issuer unless asked (`--issuer-from-key`); the same document signed anyway is invalid
+/// for `mcx verify`, with a format step naming the same problem.
+#[test]
+fn mcx_issue_refuses_and_mcx_verify_rejects_a_nonconforming_credential() {
+    use serde_json::json;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let key_file = d.join("key.json");
+    let made = run(d, &["key", "new", "--out", key_file.to_str().unwrap()]);
+    assert!(made.status.success());
+    let did = String::from_utf8_lossy(&made.stdout).trim().to_string();
+    let key = KeyPair::from_json(&std::fs::read(&key_file).unwrap()).unwrap();
+    assert_eq!(key.did(), did);
+    let good = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "issuer": did,
+        "validFrom": "2025-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:ana", "name": "Ana"}
+    });
+    let issue = |name: &str, doc: &Value, extra: &[&str]| {
+        let unsigned = d.join(format!("{name}.json"));
+        std::fs::write(&unsigned, doc.to_string()).unwrap();
+        let signed = d.join(format!("{name}-signed.json"));
+        let mut args = vec!["issue", "--key", key_file.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        args.extend([
+            "--out",
+            signed.to_str().unwrap(),
+            unsigned.to_str().unwrap(),
+        ]);
+        (run(d, &args), signed)
+    };
+    let verify = |path: &std::path::Path| run(d, &["verify", "--json", path.to_str().unwrap()]);
+
+    let (out, signed) = issue("good", &good, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = stdout_json(&verify(&signed));
+    assert_eq!(v["verdict"], "valid", "{v}");
+
+    for (member, value, phrase) in [
+        (
+            "@context",
+            json!(["https://www.w3.org/ns/credentials/examples/v2"]),
+            "its first @context is",
+        ),
+        (
+            "type",
+            json!(["RelationshipCredential"]),
+            "does not include VerifiableCredential",
+        ),
+        ("credentialSubject", json!({}), "makes no claim"),
+        (
+            "credentialStatus",
+            json!({"id": "https://uni.example/status/1#4"}),
+            "its credentialStatus has no type",
+        ),
+        ("termsOfUse", json!({}), "its termsOfUse has no type"),
+        (
+            "relatedResource",
+            json!([{"id": "https://www.w3.org/ns/credentials/v2"}]),
+            "neither a digestSRI nor a digestMultibase",
+        ),
+        (
+            "validUntil",
+            json!("2030-01-01T00:00:00"),
+            "is not an XML Schema dateTimeStamp",
+        ),
+        (
+            "issuer",
+            json!("fake-issuer"),
+            "is neither a URL nor an object",
+        ),
+    ] {
+        let mut bad = good.clone();
+        bad[member] = value;
+        let (out, _) = issue(member, &bad, &[]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{member}: {err}");
+        assert!(
+            err.contains("not a conforming verifiable credential") && err.contains(phrase),
+            "{member}: {err}"
+        );
+        let forced = d.join(format!("{member}-forced.json"));
+        let signed = sign_jcs(&bad, &key, "assertionMethod");
+        std::fs::write(&forced, signed.to_string()).unwrap();
+        let out = verify(&forced);
+        assert_eq!(out.status.code(), Some(1), "{member}");
+        let v = stdout_json(&out);
+        assert_eq!(v["verdict"], "invalid", "{member}: {v}");
+        assert!(
+            failed_steps(&v, "format")
+                .iter()
+                .any(|m| m.contains(phrase)),
+            "{member}: {v}"
+        );
+    }
+
+    // A missing issuer, or an issuer object whose id is null, is not filled in silently.
+    let mut no_issuer = good.clone();
+    no_issuer.as_object_mut().unwrap().remove("issuer");
+    let mut null_id = good.clone();
+    null_id["issuer"] = json!({"id": null, "name": "Uni"});
+    for (name, doc) in [("no-issuer", &no_issuer), ("null-id", &null_id)] {
+        let (out, _) = issue(name, doc, &[]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{name}: {err}");
+        assert!(err.contains("--issuer-from-key"), "{name}: {err}");
+        let (out, signed) = issue(name, doc, &["--issuer-from-key"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{name}: {err}");
+        let c: Value = serde_json::from_slice(&std::fs::read(&signed).unwrap()).unwrap();
+        let issuer = c["issuer"].as_str().or(c["issuer"]["id"].as_str());
+        assert_eq!(issuer, Some(did.as_str()), "{name}");
+        assert_eq!(stdout_json(&verify(&signed))["verdict"], "valid", "{name}");
+    }
+}
+
+/// Issue 14: a presentation whose first `@context` is not the VC 2.0 base context is invalid
+/// (VC DM 2.0 §4.3), and so is a Data Integrity proof without `proofPurpose` (VC Data
+/// Integrity 1.0 §4.4), even when its signature matches.
+#[test]
+fn a_misordered_presentation_and_a_proof_without_purpose_are_invalid() {
+    use serde_json::json;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let pair = std::fs::read(shared_fixture("w3c-vc-di-eddsa/keyPair.json")).unwrap();
+    let key = KeyPair::from_json(&pair).unwrap();
+    let vp = |ctx: Value| json!({"@context": ctx, "type": ["VerifiablePresentation"], "holder": key.did()});
+    let v2 = "https://www.w3.org/ns/credentials/v2";
+    let misordered = vp(json!([{"Extra": "https://example.org/#Extra"}, v2]));
+    let mut no_purpose = sign_jcs(
+        &json!({
+            "@context": [v2],
+            "type": ["VerifiableCredential"],
+            "issuer": key.did(),
+            "credentialSubject": {"id": "did:example:ana"}
+        }),
+        &key,
+        "assertionMethod",
+    );
+    no_purpose["proof"]
+        .as_object_mut()
+        .unwrap()
+        .remove("proofPurpose");
+    for (name, doc, step, phrase) in [
+        (
+            "misordered",
+            sign_jcs(&misordered, &key, "authentication"),
+            "format",
+            "Not a conforming verifiable presentation: its first @context",
+        ),
+        (
+            "no-purpose",
+            no_purpose,
+            "proof",
+            "the proof has no proofPurpose",
+        ),
+    ] {
+        let file = d.join(format!("{name}.json"));
+        std::fs::write(&file, doc.to_string()).unwrap();
+        let v = stdout_json(&run(d, &["verify", "--json", file.to_str().unwrap()]));
+        assert_eq!(v["verdict"], "invalid", "{name}: {v}");
+        assert!(
+            failed_steps(&v, step).iter().any(|m| m.contains(phrase)),
+            "{name}: {v}"
+        );
+    }
+    let ordered = d.join("ordered.json");
+    let signed = sign_jcs(&vp(json!([v2])), &key, "authentication");
+    std::fs::write(&ordered, signed.to_string()).unwrap();
+    let v = stdout_json(&run(d, &["verify", "--json", ordered.to_str().unwrap()]));
+    assert!(failed_steps(&v, "format").is_empty(), "{v}");
+}

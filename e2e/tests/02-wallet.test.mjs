@@ -19,7 +19,7 @@ const signed = {};
 /** Sign a template from e2e/fixtures with `key`, into the work folder. */
 function sign(key, name) {
   const out = path.join(work, 'signed', name);
-  execFileSync(MCX, ['issue', '--key', key, '--suite', 'jcs', '--out', out, path.join(fixtures, name)], {
+  execFileSync(MCX, ['issue', '--key', key, '--suite', 'jcs', '--issuer-from-key', '--out', out, path.join(fixtures, name)], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   return out;

@@ -22,7 +22,7 @@ before(async () => {
   execFileSync(MCX, ['key', 'new', '--out', key], { stdio: ['ignore', 'ignore', 'inherit'] });
   mkdirSync(path.join(work, 'folder'));
   for (const name of ['micro-data-analytics.json', 'micro-machine-learning.json', 'micro-sustainability.json']) {
-    execFileSync(MCX, ['issue', '--key', key, '--suite', 'jcs', '--out', path.join(work, name), path.join(fixtures, name)], {
+    execFileSync(MCX, ['issue', '--key', key, '--suite', 'jcs', '--issuer-from-key', '--out', path.join(work, name), path.join(fixtures, name)], {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
   }

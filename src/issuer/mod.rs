@@ -199,6 +199,8 @@ impl Issuer {
     }
 
     /// Sign `doc` as the issuer id (its credentials and status lists), `assertionMethod`.
+    /// Refuses a document that is not a conforming verifiable credential
+    /// ([`crate::verify::conformance`]), so nothing is signed that a verifier would reject.
     pub fn sign(
         &self,
         doc: &Value,
@@ -206,6 +208,7 @@ impl Issuer {
         created: DateTime<Utc>,
         contexts: &ContextLoader,
     ) -> Result<Value> {
+        crate::verify::conformance::refuse_nonconforming_credential(doc)?;
         sign_with(
             &self.key,
             &self.profile.verification_method,

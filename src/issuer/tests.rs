@@ -134,3 +134,60 @@ fn uuids_are_version_4() {
     assert_eq!(&u[23..24], "4");
     assert_ne!(u, new_urn_uuid());
 }
+
+/// Issue 14: the issuer signs only conforming credentials, by the verifier's own rules
+/// (`crate::verify::conformance`); status lists and `issue_batch` credentials pass them.
+#[test]
+fn the_issuer_refuses_to_sign_a_nonconforming_credential() {
+    let issuer = Issuer::new(KeyPair::generate(), "Uni", None, None).unwrap();
+    let good = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "issuer": issuer.id(),
+        "validFrom": "2025-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:ana", "name": "Ana"}
+    });
+    let contexts = ContextLoader::bundled();
+    assert!(issuer
+        .sign(&good, Suite::EddsaRdfc2022, now(), &contexts)
+        .is_ok());
+    for (member, value, phrase) in [
+        (
+            "type",
+            json!(["Credential"]),
+            "does not include VerifiableCredential",
+        ),
+        ("credentialSubject", json!({}), "makes no claim"),
+        (
+            "evidence",
+            json!({"id": "https://uni.example/e/1"}),
+            "its evidence has no type",
+        ),
+        (
+            "validFrom",
+            json!("2025-01-01"),
+            "is not an XML Schema dateTimeStamp",
+        ),
+        ("issuer", json!({"id": null}), "its issuer object has no id"),
+    ] {
+        let mut bad = good.clone();
+        bad[member] = value;
+        let e = issuer
+            .sign(&bad, Suite::EddsaRdfc2022, now(), &contexts)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("not a conforming verifiable credential, so it was not signed: ")
+                && e.contains(phrase),
+            "{member}: {e}"
+        );
+    }
+    let list = StatusList::new(
+        "https://uni.example/status/1",
+        "revocation",
+        1024,
+        issuer.id(),
+    )
+    .unwrap();
+    assert!(list.credential(&issuer).is_ok());
+}

@@ -184,6 +184,7 @@ fn verify_one(doc: &Value, proof: &Value, all: &[&Value], env: &ProofEnv) -> Pro
         outcome: Ok(()),
     };
     check.outcome = (|| {
+        required_members(proof)?;
         let suite = Suite::of(proof).map_err(|s| {
             if proof.get("type").and_then(Value::as_str) == Some("MerkleProof2019") {
                 // Blockcerts v3 mixed with other proofs (alone, `verify::blockcerts` checks it).
@@ -220,6 +221,39 @@ fn verify_one(doc: &Value, proof: &Value, all: &[&Value], env: &ProofEnv) -> Pro
         })
     })();
     check
+}
+
+/// VC Data Integrity 1.0 §4.4 (Verify Proof): "If one or more of proof.type,
+/// proof.verificationMethod, and proof.proofPurpose does not exist, an error MUST be raised".
+/// A proof without a type is invalid whatever it is; the other two are required of Data
+/// Integrity proofs (any cryptosuite) and of the suites we implement. A proof of a type we
+/// do not know may follow other rules: it stays "not supported".
+fn required_members(proof: &Value) -> Result<(), Failure> {
+    let has = |k: &str| {
+        proof
+            .get(k)
+            .is_some_and(|v| !v.is_null() && v.as_str() != Some(""))
+    };
+    if !has("type") {
+        return Err(Failure::Invalid(
+            "the proof has no type (VC Data Integrity 1.0 §4.4)".into(),
+        ));
+    }
+    let data_integrity = proof.get("type").and_then(Value::as_str) == Some("DataIntegrityProof");
+    if !data_integrity && Suite::of(proof).is_err() {
+        return Ok(());
+    }
+    let missing: Vec<&str> = ["verificationMethod", "proofPurpose"]
+        .into_iter()
+        .filter(|&k| !has(k))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(Failure::Invalid(format!(
+        "the proof has no {}; VC Data Integrity 1.0 §4.4 requires type, verificationMethod and proofPurpose",
+        missing.join(" and ")
+    )))
 }
 
 fn decode_signature(value: &str) -> Result<Signature, Failure> {

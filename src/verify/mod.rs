@@ -9,8 +9,14 @@
 //! a credential unverifiable, and an issuer missing from the trust registry is a `warn`.
 //! A Blockcerts credential's anchor on a blockchain is always such a `skip` (it cannot be
 //! checked offline), while a wrong document hash or Merkle path is a `fail`.
+//!
+//! A W3C credential or presentation that breaks a structural MUST of the VC Data Model (no
+//! `VerifiableCredential` type, a wrong first `@context`, no claims, an untyped status entry,
+//! a malformed `validFrom`, ...) fails the format step, one step per problem; the rules are
+//! [`conformance`]'s, the same ones the issuer signs by.
 
 mod blockcerts;
+pub mod conformance;
 mod jades;
 pub mod jws;
 mod ob2;
@@ -118,11 +124,18 @@ pub fn verify_document(doc: &Document, env: &Env, now: DateTime<Utc>) -> Verific
             format!("Recognised as {}.", doc.format.label())
         },
     }];
-    if matches!(doc.envelope, Envelope::Jades { .. }) {
+    let jades = matches!(doc.envelope, Envelope::Jades { .. });
+    let merkle = doc.envelope == Envelope::Json && blockcerts::is_blockcerts(&doc.credential);
+    if !ob2 {
+        // `issuer_steps` (below) fails a credential that names no issuer.
+        let no_issuer_reported = !jades && !merkle && credential.issuer.id.is_none();
+        conformance_steps(doc, no_issuer_reported, &mut steps);
+    }
+    if jades {
         jades::seal_steps(doc, &credential, env, now, &mut steps);
     } else if ob2 {
         ob2::steps(doc, env, &mut steps);
-    } else if doc.envelope == Envelope::Json && blockcerts::is_blockcerts(&doc.credential) {
+    } else if merkle {
         blockcerts::steps(&doc.credential, &credential, env, &mut steps);
     } else {
         let signers = proof_steps(doc, env, &mut steps);
@@ -145,6 +158,37 @@ pub fn verify_document(doc: &Document, env: &Env, now: DateTime<Utc>) -> Verific
         credential,
         checked_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         embedded,
+    }
+}
+
+/// The VC Data Model's structural MUSTs ([`conformance`]), each broken one a failed format
+/// step. Open Badges 2.0 assertions are not W3C credentials and are not checked here. Two
+/// problems are left to the steps that already report them: `validFrom` after `validUntil`
+/// (the dates step) and, when `no_issuer_reported`, a missing issuer (the issuer step:
+/// "names no issuer").
+fn conformance_steps(doc: &Document, no_issuer_reported: bool, steps: &mut Vec<Step>) {
+    let (problems, what) = if doc.profile() == Format::Presentation {
+        (
+            conformance::check_presentation(&doc.credential),
+            "presentation",
+        )
+    } else {
+        (conformance::check_credential(&doc.credential), "credential")
+    };
+    for p in problems {
+        let elsewhere = match p.rule {
+            conformance::Rule::ValidityOrder => true,
+            conformance::Rule::IssuerMissing => no_issuer_reported,
+            _ => false,
+        };
+        if !elsewhere {
+            step(
+                steps,
+                StepKind::Format,
+                StepStatus::Fail,
+                format!("Not a conforming verifiable {what}: {p}."),
+            );
+        }
     }
 }
 

@@ -91,7 +91,7 @@ for (const suite of ['rdfc', 'jcs']) {
     const unsigned = path.join(work, `unsigned-${suite}.json`);
     writeFileSync(unsigned, JSON.stringify(UNSIGNED));
     const signed = path.join(work, `signed-${suite}.json`);
-    execFileSync(mcx, ['issue', '--key', key, '--suite', suite, '--out', signed, unsigned]);
+    execFileSync(mcx, ['issue', '--key', key, '--suite', suite, '--issuer-from-key', '--out', signed, unsigned]);
     const doc = JSON.parse(readFileSync(signed, 'utf8'));
     assert.equal(doc.issuer.id, did);
     const r = refVerify(signed);

@@ -11,6 +11,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use microcredx::proof::{contexts::ContextLoader, di, keys::KeyPair};
 use microcredx::store::SortKey;
+use microcredx::verify::conformance;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -177,6 +178,10 @@ enum Command {
         /// Write the signed credential here instead of standard output.
         #[arg(long, short, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// Where the credential names no issuer (or an issuer object without an id), make the
+        /// key's DID its issuer. Without this flag such a credential is refused.
+        #[arg(long)]
+        issuer_from_key: bool,
         /// The unsigned credential (JSON).
         unsigned: PathBuf,
     },
@@ -396,6 +401,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             key,
             suite,
             out,
+            issuer_from_key,
             unsigned,
         } => {
             let pair = KeyPair::from_json(
@@ -405,7 +411,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 .with_context(|| format!("reading {}", unsigned.display()))?;
             let mut doc: serde_json::Value = serde_json::from_slice(&bytes)
                 .with_context(|| format!("{} is not JSON", unsigned.display()))?;
-            set_issuer(&mut doc, &pair.did())?;
+            if issuer_from_key {
+                fill_issuer(&mut doc, &pair.did());
+            }
+            check_issuer(&doc, &pair.did())?;
             let opts = di::SignOptions {
                 suite: match suite {
                     SuiteArg::Rdfc => di::Suite::EddsaRdfc2022,
@@ -429,26 +438,43 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-/// The signer must be the issuer: fill in a missing issuer, refuse a different one.
-fn set_issuer(doc: &mut serde_json::Value, did: &str) -> Result<()> {
-    let Some(obj) = doc.as_object_mut() else {
+/// Refuse a document that is not a conforming verifiable credential (the rules the verifier
+/// applies too: `verify::conformance`), and one whose issuer is not the key's DID: a
+/// credential must be signed by its issuer, and a missing issuer is never filled in.
+fn check_issuer(doc: &serde_json::Value, did: &str) -> Result<()> {
+    if !doc.is_object() {
         bail!("the unsigned credential must be a JSON object");
+    }
+    if let Err(e) = conformance::refuse_nonconforming_credential(doc) {
+        if conformance::issuer_id(doc).is_none() {
+            bail!("{e}; to sign it as this key's DID, set \"issuer\": \"{did}\" or pass --issuer-from-key");
+        }
+        return Err(e.into());
+    }
+    match conformance::issuer_id(doc) {
+        Some(id) if id == did => Ok(()),
+        Some(id) => bail!("the credential's issuer is {id}, but the key belongs to {did}; a credential must be signed by its issuer"),
+        None => bail!("the credential names no issuer; set \"issuer\": \"{did}\" or pass --issuer-from-key"),
+    }
+}
+
+/// `--issuer-from-key`: the key's DID becomes the issuer where the credential names none (no
+/// `issuer`, or an issuer object without an `id`); an issuer that is named is never changed.
+fn fill_issuer(doc: &mut serde_json::Value, did: &str) {
+    let Some(obj) = doc.as_object_mut() else {
+        return;
     };
     match obj.get_mut("issuer") {
-        None => {
+        None | Some(serde_json::Value::Null) => {
             obj.insert("issuer".into(), did.into());
         }
-        Some(serde_json::Value::Object(issuer)) => match issuer.get("id").and_then(|v| v.as_str()) {
-            None => {
-                issuer.insert("id".into(), did.into());
-            }
-            Some(id) if id == did => {}
-            Some(id) => bail!("the credential's issuer is {id}, but the key belongs to {did}; a credential must be signed by its issuer"),
-        },
-        Some(serde_json::Value::String(id)) if id == did => {}
-        Some(other) => bail!("the credential's issuer is {other}, but the key belongs to {did}; a credential must be signed by its issuer"),
+        Some(serde_json::Value::Object(issuer))
+            if matches!(issuer.get("id"), None | Some(serde_json::Value::Null)) =>
+        {
+            issuer.insert("id".into(), did.into());
+        }
+        Some(_) => {}
     }
-    Ok(())
 }
 
 /// Write a file only its owner can read.
