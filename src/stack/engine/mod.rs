@@ -148,6 +148,8 @@ struct Search<'a> {
     ext_reach: Vec<Vec<u64>>,
     /// Per leaf: its class of interchangeable leaves (the smallest leaf index in the class).
     leaf_class: Vec<usize>,
+    /// The classes of two or more interchangeable leaves, each in leaf order.
+    leaf_groups: Vec<Vec<usize>>,
     any_leaf_class: bool,
     /// Per node: the largest progress value its subtree can have.
     vmax: Vec<usize>,
@@ -340,7 +342,12 @@ pub(crate) fn solve(p: &Problem, items: &[Item], budget: u64) -> Solution {
         .map(|cap| bound::subset_sums(&sorted, cap))
         .unwrap_or_default();
     let leaf_class = leaf_classes(p, &sorted);
-    let any_leaf_class = leaf_class.iter().enumerate().any(|(l, &c)| c != l);
+    let mut leaf_groups: Vec<Vec<usize>> = vec![Vec::new(); nl];
+    for (l, &c) in leaf_class.iter().enumerate() {
+        leaf_groups[c].push(l);
+    }
+    leaf_groups.retain(|g| g.len() > 1);
+    let any_leaf_class = !leaf_groups.is_empty();
     let vmax = bound::progress_max(p);
     let groups = items
         .iter()
@@ -363,6 +370,7 @@ pub(crate) fn solve(p: &Problem, items: &[Item], budget: u64) -> Solution {
         suffix_min_ects,
         ext_reach,
         leaf_class,
+        leaf_groups,
         any_leaf_class,
         dp: vec![Vec::new(); p.nodes.len()],
         dp_acc: (Vec::new(), Vec::new()),
@@ -498,16 +506,11 @@ impl Search<'_> {
             // identical-item rank constraint is pending: the rank names leaves, so permuted
             // states under a constraint are not equivalent (and the search never starts under
             // one, so every canonical path is explored).
-            let mut members: HashMap<usize, Vec<u64>> = HashMap::new();
-            for (l, &c) in self.leaf_class.iter().enumerate() {
-                members.entry(c).or_default().push(sums[l]);
-            }
-            for v in members.values_mut() {
+            for group in &self.leaf_groups {
+                let mut v: Vec<u64> = group.iter().map(|&l| sums[l]).collect();
                 v.sort_unstable();
-            }
-            for l in (0..sums.len()).rev() {
-                if let Some(v) = members.get_mut(&self.leaf_class[l]) {
-                    sums[l] = v.pop().unwrap_or(0);
+                for (&l, sum) in group.iter().zip(v) {
+                    sums[l] = sum;
                 }
             }
         }
