@@ -58,6 +58,20 @@ fn a_presentation_of_the_valid_credentials_verifies() {
 fn invalid_credentials_are_refused_by_name() {
     let t = demo_wallet();
     let w = t.path().join("w");
+    // A changed copy of a demo credential, kept with --force.
+    let src = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("assets/network/credentials/industry-4-0-fundamentals-maria-ionescu-1.json"),
+    )
+    .unwrap();
+    let mut forged: Value = serde_json::from_str(&src).unwrap();
+    forged["id"] = "urn:uuid:0f0f0f0f-0000-4000-8000-000000000001".into();
+    forged["credentialSubject"]["achievement"]["name"] = "Forged Fundamentals".into();
+    let file = t.path().join("forged.json");
+    std::fs::write(&file, forged.to_string()).unwrap();
+    assert!(run(&w, &["import", "--force", file.to_str().unwrap()])
+        .status
+        .success());
     let list: Value = serde_json::from_slice(&run(&w, &["list", "--json"]).stdout).unwrap();
     let bad = list
         .as_array()

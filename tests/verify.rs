@@ -188,13 +188,14 @@ pub(crate) const OB30: &[(&str, Verdict, &str)] = &[
         "signature does not match",
     ),
     (
+        // Upstream: invalid (not valid now). Genuine, so inactive (issue 14).
         "1edtech-ob30/simple-err-expired.json",
-        Verdict::Invalid,
+        Verdict::Inactive,
         "Expired on",
     ),
     (
         "1edtech-ob30/simple-err-issued.json",
-        Verdict::Invalid,
+        Verdict::Inactive,
         "Not yet valid",
     ),
     (
@@ -258,8 +259,10 @@ pub(crate) const OB30: &[(&str, Verdict, &str)] = &[
         "signature does not match",
     ),
     (
+        // Expired, and its key is not cached: whether it is genuine cannot be checked, and
+        // an expiry is no evidence of forgery (issue 14), so it is unverifiable.
         "1edtech-ob30/complete_v1.json",
-        Verdict::Invalid,
+        Verdict::Unverifiable,
         "Expired on",
     ),
     ("1edtech-clr20/simple.json", Verdict::Valid, ""),
@@ -317,7 +320,7 @@ fn verifying_as_of_a_date_uses_the_injected_clock() {
     let then = verify::verify_bytes(&bytes, &Env::default(), at("2010-01-01T00:00:00Z")).unwrap();
     let now = verify::verify_bytes(&bytes, &Env::default(), at("2026-11-23T00:00:00Z")).unwrap();
     assert_eq!(then.verdict, Verdict::Valid, "{:#?}", then.steps);
-    assert_eq!(now.verdict, Verdict::Invalid);
+    assert_eq!(now.verdict, Verdict::Inactive, "genuine but expired");
     let dir = tempfile::tempdir().unwrap();
     let path = shared_fixture("1edtech-ob30/simple-err-expired.json");
     let out = run(
@@ -360,9 +363,14 @@ fn a_cached_status_list_reveals_a_revoked_credential() {
         String::from_utf8_lossy(&imported.stderr)
     );
     let after = run(dir.path(), &["verify", "--json", cred.to_str().unwrap()]);
-    assert_eq!(after.status.code(), Some(1));
+    assert_eq!(after.status.code(), Some(4), "genuine but revoked");
     let v: Value = serde_json::from_slice(&after.stdout).unwrap();
-    assert_eq!(v["verdict"], "invalid");
+    assert_eq!(v["verdict"], "inactive");
+    assert!(v["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["lapse"]["kind"] == "revoked"));
     assert!(
         v["steps"]
             .to_string()

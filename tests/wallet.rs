@@ -115,7 +115,7 @@ fn import_reports_imported_duplicate_and_rejected_with_reasons() {
         String::from_utf8_lossy(&out.stdout).trim(),
         "None of the 4 credentials matches."
     );
-    let out = run(&wallet, &["list", "--status", "revoked"]);
+    let out = run(&wallet, &["list", "--status", "bogus"]);
     assert_eq!(out.status.code(), Some(2), "a usage error");
     assert!(String::from_utf8_lossy(&out.stderr)
         .contains("possible values: valid, invalid, unverifiable"));

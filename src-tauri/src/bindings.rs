@@ -36,6 +36,8 @@ fn files() -> Vec<(String, Result<String, ts_rs::ExportError>)> {
         microcredx::model::Step,
         microcredx::model::StepKind,
         microcredx::model::StepStatus,
+        microcredx::model::Lapse,
+        microcredx::model::LapseKind,
         microcredx::store::StoredQualification,
         microcredx::store::DemoReport,
         microcredx::store::StackResult,

@@ -278,8 +278,77 @@ pub enum Verdict {
     Valid,
     /// Something could not be checked offline (unsupported suite, unknown key or context).
     Unverifiable,
-    /// A check failed: tampered, wrong key, expired, revoked, malformed proof, ...
+    /// A check failed: tampered, wrong key, malformed proof or dates, ...
     Invalid,
+    /// Genuine but not in force: every proof and issuer check passed, yet the credential has
+    /// expired, is not yet valid, or was revoked or suspended by its issuer (the step that
+    /// says so carries a [`Lapse`]). Kept and shown as history; never counted toward a
+    /// qualification; never reported like a forgery.
+    Inactive,
+}
+
+/// Why a genuine credential is not in force: on the dates or status step that says so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Lapse {
+    /// What happened.
+    pub kind: LapseKind,
+    /// When (RFC 3339): the end of validity, or its start for "not yet valid"; `None` for a
+    /// status bit, which carries no date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub date: Option<String>,
+}
+
+impl Lapse {
+    /// What a learner reads: "Expired on 3 May 2025", "Not yet valid: valid from …",
+    /// "Revoked by its issuer".
+    pub fn headline(&self) -> String {
+        let day = self
+            .date
+            .as_deref()
+            .and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok())
+            .map(|d| d.format("%-d %B %Y").to_string());
+        match (self.kind, day) {
+            (LapseKind::Expired, Some(d)) => format!("Expired on {d}"),
+            (LapseKind::NotYetValid, Some(d)) => format!("Not yet valid: valid from {d}"),
+            (LapseKind::Revoked, _) => "Revoked by its issuer".into(),
+            (LapseKind::Suspended, _) => "Suspended by its issuer".into(),
+            (kind, None) => {
+                let w = kind.word();
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().chain(c).collect())
+                    .unwrap_or_default()
+            }
+        }
+    }
+}
+
+/// The kinds of [`Lapse`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum LapseKind {
+    /// Its validity ended (`validUntil`, `expirationDate`, `exp`).
+    Expired,
+    /// Its validity has not begun (`validFrom` in the future).
+    NotYetValid,
+    /// Its issuer revoked it (a set revocation bit in a verified status list).
+    Revoked,
+    /// Its issuer suspended it (a set suspension bit).
+    Suspended,
+}
+
+impl LapseKind {
+    /// The word for it: "expired", "not yet valid", "revoked", "suspended".
+    pub fn word(self) -> &'static str {
+        match self {
+            LapseKind::Expired => "expired",
+            LapseKind::NotYetValid => "not yet valid",
+            LapseKind::Revoked => "revoked",
+            LapseKind::Suspended => "suspended",
+        }
+    }
 }
 
 /// Which check a step reports on, in the order they run.
@@ -324,4 +393,9 @@ pub struct Step {
     pub status: StepStatus,
     /// A plain-language explanation.
     pub message: String,
+    /// On a failed dates or status step of a credential that is genuine but not in force:
+    /// what lapsed. Such a failure makes the verdict [`Verdict::Inactive`], not `invalid`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub lapse: Option<Lapse>,
 }

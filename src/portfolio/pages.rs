@@ -342,13 +342,18 @@ pub(super) fn section(
         w.gap(14.0);
         w.text_at(MARGIN, w.y, Face::Regular, 10.0, colour::MUTED, &line);
     }
-    let (mark, col) = match (rec.verification.verdict, rec.forced) {
-        (Verdict::Valid, false) => ("✓ Verified", colour::GOOD),
-        (Verdict::Invalid, _) => ("✗ Not valid", colour::BAD),
-        _ => ("! Not verified", colour::WARN),
+    let lapse = crate::verify::lapse_of(&rec.verification.steps);
+    let (mark, col) = match (rec.verification.verdict, rec.forced, lapse) {
+        (Verdict::Valid, false, _) => ("✓ Verified".to_string(), colour::GOOD),
+        (Verdict::Invalid, _, _) => ("✗ Not valid".to_string(), colour::BAD),
+        (Verdict::Inactive, false, Some(l)) => (
+            format!("✓ Genuine · {}", l.headline()),
+            colour::MUTED,
+        ),
+        _ => ("! Not verified".to_string(), colour::WARN),
     };
     w.gap(16.0);
-    w.text_at(MARGIN, w.y, Face::Bold, 10.0, col, mark);
+    w.text_at(MARGIN, w.y, Face::Bold, 10.0, col, &mark);
     let cred_id = c.id.clone().unwrap_or_else(|| rec.id.clone());
     qr::draw(
         w,

@@ -161,6 +161,7 @@ pub fn verify_portfolio(bytes: &[u8], env: &Env, now: DateTime<Utc>) -> Result<V
             step: StepKind::Format,
             status: StepStatus::Fail,
             message,
+            lapse: None,
         })
     };
     if doc.profile() != crate::model::Format::Presentation {
@@ -198,6 +199,7 @@ pub fn verify_portfolio(bytes: &[u8], env: &Env, now: DateTime<Utc>) -> Result<V
                         "The {} credential(s) listed on the pages are exactly those in the signed presentation.",
                         listed.len()
                     ),
+                    lapse: None,
                 });
             }
         }

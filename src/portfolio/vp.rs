@@ -94,7 +94,9 @@ pub(super) fn embedded_credential(
                 short(&rec.id)
             )));
         }
-        if rec.verification.verdict != Verdict::Valid {
+        // Expired or revoked genuine credentials may be shared as history: the employer's
+        // verifier shows them as such.
+        if !matches!(rec.verification.verdict, Verdict::Valid | Verdict::Inactive) {
             let why = match rec.verification.verdict {
                 Verdict::Invalid => "is invalid",
                 _ => "could not be verified",

@@ -208,6 +208,9 @@ pub(crate) fn status_problems(c: &Candidate, ctx: &AuditContext) -> Vec<String> 
         out.push("not verified (it could not be checked offline)".to_string());
     } else if c.verdict == Verdict::Invalid {
         out.push("not verified (its verification failed)".to_string());
+    } else if c.verdict == Verdict::Inactive && out.is_empty() {
+        // Genuine, but not in force for another reason than the two above (not yet valid).
+        out.push("not in force (not yet valid)".to_string());
     }
     out
 }

@@ -388,7 +388,9 @@ impl Wallet {
                 });
             }
         }
-        let forced = verification.verdict != Verdict::Valid;
+        // A genuine credential that has expired (or is not yet valid, or was revoked) is
+        // history the learner keeps: imported by default, shown as what it is.
+        let forced = !matches!(verification.verdict, Verdict::Valid | Verdict::Inactive);
         if forced && !force {
             return Ok(ImportOutcome::Rejected {
                 reason: refusal(&verification),

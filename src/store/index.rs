@@ -15,7 +15,7 @@
 use super::originals::{Header, Originals, PackEntry};
 use super::Wallet;
 use crate::error::IdMatch;
-use crate::model::{Format, Verdict};
+use crate::model::{Format, Lapse, Verdict};
 use crate::verify::Verification;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -76,6 +76,11 @@ pub struct CredentialSummary {
     pub forced: bool,
     /// When it was last checked.
     pub checked_at: String,
+    /// For a genuine credential that is not in force ([`Verdict::Inactive`]): what lapsed
+    /// (expired, not yet valid, revoked, suspended) and when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub lapse: Option<Lapse>,
 }
 
 impl CredentialSummary {
@@ -107,6 +112,7 @@ impl StoredCredential {
             format: self.verification.format,
             forced: self.forced,
             checked_at: self.verification.checked_at.clone(),
+            lapse: crate::verify::lapse_of(&self.verification.steps).cloned(),
         }
     }
 }

@@ -3,7 +3,7 @@
 //! flagged, and every audit carries that flag.
 
 use super::Wallet;
-use crate::model::{StepKind, StepStatus};
+use crate::model::LapseKind;
 use crate::stack::{
     self, Audit, AuditContext, Candidate, Catalogue, CatalogueItem, QualificationRules, Suggestion,
 };
@@ -122,16 +122,17 @@ impl Wallet {
             .records()?
             .into_iter()
             .map(|r| {
-                let failed = |kind: StepKind, phrase: &str| {
-                    r.verification.steps.iter().any(|s| {
-                        s.step == kind && s.status == StepStatus::Fail && s.message.contains(phrase)
-                    })
+                let lapsed = |kinds: &[LapseKind]| {
+                    r.verification
+                        .steps
+                        .iter()
+                        .filter_map(|s| s.lapse.as_ref())
+                        .any(|l| kinds.contains(&l.kind))
                 };
                 Candidate {
                     id: r.id.clone(),
-                    revoked: failed(StepKind::Status, "revoked")
-                        || failed(StepKind::Status, "suspended"),
-                    expired: failed(StepKind::Dates, "Expired"),
+                    revoked: lapsed(&[LapseKind::Revoked, LapseKind::Suspended]),
+                    expired: lapsed(&[LapseKind::Expired]),
                     forced: r.forced,
                     verdict: r.verification.verdict,
                     credential: r.verification.credential,

@@ -22,10 +22,12 @@ pub mod jws;
 mod ob2;
 pub mod status;
 pub mod trust;
+#[cfg(all(test, feature = "wallet"))]
+mod tests_status;
 
 use crate::did::KeySource;
 use crate::formats::{self, Document, Envelope};
-use crate::model::{Format, MicroCredential, Step, StepKind, StepStatus, Verdict};
+use crate::model::{Format, Lapse, LapseKind, MicroCredential, Step, StepKind, StepStatus, Verdict};
 use crate::portfolio::link;
 use crate::proof::di::{self, Failure, ProofEnv};
 use chrono::{DateTime, Utc};
@@ -123,6 +125,7 @@ pub fn verify_document(doc: &Document, env: &Env, now: DateTime<Utc>) -> Verific
         } else {
             format!("Recognised as {}.", doc.format.label())
         },
+        lapse: None,
     }];
     let jades = matches!(doc.envelope, Envelope::Jades { .. });
     let merkle = doc.envelope == Envelope::Json && blockcerts::is_blockcerts(&doc.credential);
@@ -145,7 +148,7 @@ pub fn verify_document(doc: &Document, env: &Env, now: DateTime<Utc>) -> Verific
     if ob2 {
         ob2::status_step(doc, env, &mut steps);
     } else {
-        status_steps(&doc.credential, env, &mut steps);
+        status_steps(&doc.credential, env, now, &mut steps);
     }
     if doc.profile() != Format::Presentation {
         eu_step(&credential, &mut steps);
@@ -217,6 +220,7 @@ fn embedded_steps(
                     step: StepKind::Format,
                     status: StepStatus::Fail,
                     message: "A container nested inside another is not accepted.".into(),
+                    lapse: None,
                 }],
                 credential: MicroCredential::default(),
                 checked_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -229,6 +233,7 @@ fn embedded_steps(
                     step: StepKind::Format,
                     status: StepStatus::Fail,
                     message: format!("An embedded credential is malformed: {e}."),
+                    lapse: None,
                 }],
                 credential: MicroCredential::default(),
                 checked_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -240,38 +245,58 @@ fn embedded_steps(
         return results;
     }
     let count = |v: Verdict| results.iter().filter(|r| r.verdict == v).count();
-    let (valid, invalid, unverifiable) = (
+    let (valid, invalid, unverifiable, inactive) = (
         count(Verdict::Valid),
         count(Verdict::Invalid),
         count(Verdict::Unverifiable),
+        count(Verdict::Inactive),
     );
+    // A genuine credential that is no longer (or not yet) in force is history, not a
+    // forgery: it is pointed out, and the container stays genuine.
     let status = if invalid > 0 {
         StepStatus::Fail
-    } else if unverifiable > 0 {
+    } else if unverifiable > 0 || inactive > 0 {
         StepStatus::Warn
     } else {
         StepStatus::Pass
+    };
+    let inactive_text = if inactive > 0 {
+        format!(", {inactive} genuine but expired, not yet valid or revoked")
+    } else {
+        String::new()
     };
     step(
         steps,
         StepKind::Proof,
         status,
-        format!("It holds {} credentials, each checked on its own: {valid} valid, {invalid} invalid, {unverifiable} could not be checked offline.", results.len()),
+        format!("It holds {} credentials, each checked on its own: {valid} valid, {invalid} invalid{inactive_text}, {unverifiable} could not be checked offline.", results.len()),
     );
     results
 }
 
 /// The verdict the steps add up to (see the module docs).
 pub fn verdict_of(steps: &[Step]) -> Verdict {
-    if steps.iter().any(|s| s.status == StepStatus::Fail) {
+    let failed = |lapse: bool| {
+        steps
+            .iter()
+            .any(|s| s.status == StepStatus::Fail && s.lapse.is_some() == lapse)
+    };
+    if failed(false) {
         Verdict::Invalid
     } else if steps.iter().any(|s| {
         s.status == StepStatus::Skip && matches!(s.step, StepKind::Proof | StepKind::IssuerIdentity)
     }) {
         Verdict::Unverifiable
+    } else if failed(true) {
+        Verdict::Inactive
     } else {
         Verdict::Valid
     }
+}
+
+/// The first lapse the steps record (what makes a verdict [`Verdict::Inactive`]).
+pub fn lapse_of(steps: &[Step]) -> Option<&Lapse> {
+    steps.iter().find_map(|s| s.lapse.as_ref())
 }
 
 fn step(steps: &mut Vec<Step>, step: StepKind, status: StepStatus, message: String) {
@@ -279,6 +304,19 @@ fn step(steps: &mut Vec<Step>, step: StepKind, status: StepStatus, message: Stri
         step,
         status,
         message,
+        lapse: None,
+    });
+}
+
+/// A failed dates or status step that says the credential is not in force (expired, not
+/// yet valid, revoked, suspended): the failure makes the verdict `inactive`, not `invalid`,
+/// when everything else holds.
+fn lapsed(steps: &mut Vec<Step>, step: StepKind, lapse: Lapse, message: String) {
+    steps.push(Step {
+        step,
+        status: StepStatus::Fail,
+        message,
+        lapse: Some(lapse),
     });
 }
 
@@ -547,17 +585,23 @@ fn date_steps(cred: &Value, now: DateTime<Utc>, steps: &mut Vec<Step>) {
             ),
         );
     } else if let Some(f) = from.filter(|f| *f > now) {
-        step(
+        lapsed(
             steps,
             StepKind::Dates,
-            StepStatus::Fail,
+            Lapse {
+                kind: LapseKind::NotYetValid,
+                date: Some(rfc3339(f)),
+            },
             format!("Not yet valid: it becomes valid on {}.", day(f)),
         );
     } else if let Some(u) = until.filter(|u| *u < now) {
-        step(
+        lapsed(
             steps,
             StepKind::Dates,
-            StepStatus::Fail,
+            Lapse {
+                kind: LapseKind::Expired,
+                date: Some(rfc3339(u)),
+            },
             format!("Expired on {}.", day(u)),
         );
     } else {
@@ -576,7 +620,100 @@ fn date_steps(cred: &Value, now: DateTime<Utc>, steps: &mut Vec<Step>) {
     }
 }
 
-fn status_steps(cred: &Value, env: &Env, steps: &mut Vec<Step>) {
+/// Whether a cached status list credential may be believed for an entry of `entry_type`
+/// with `purpose` on a credential by `issuer` (VC Bitstring Status List 1.0 §3.2): it is
+/// a status list credential of the matching type and purpose, from the same issuer, in its
+/// validity period, and signed by that issuer for `assertionMethod` with a proof that
+/// matches. Every problem is named.
+fn believe_status_list(
+    list: &Value,
+    entry_type: &str,
+    purpose: &str,
+    issuer: Option<&str>,
+    env: &Env,
+    now: DateTime<Utc>,
+) -> Result<(), String> {
+    let mut problems = Vec::new();
+    let (list_type, subject_type) = if entry_type == "StatusList2021Entry" {
+        ("StatusList2021Credential", "StatusList2021")
+    } else {
+        ("BitstringStatusListCredential", "BitstringStatusList")
+    };
+    let has = |v: Option<&Value>, want: &str| match v {
+        Some(Value::String(s)) => s == want,
+        Some(Value::Array(a)) => a.iter().any(|t| t.as_str() == Some(want)),
+        _ => false,
+    };
+    if !has(list.get("type"), list_type) {
+        problems.push(format!("it is not of type {list_type}"));
+    }
+    let subject = list.get("credentialSubject");
+    if !has(subject.and_then(|s| s.get("type")), subject_type) {
+        problems.push(format!("its subject is not of type {subject_type}"));
+    }
+    if !has(subject.and_then(|s| s.get("statusPurpose")), purpose) {
+        problems.push(format!("it is not a list for {purpose}"));
+    }
+    let list_issuer = conformance::issuer_id(list);
+    match (list_issuer, issuer) {
+        (None, _) => problems.push("it names no issuer".into()),
+        (Some(l), Some(c)) if l != c => problems.push(format!(
+            "it was issued by {l}, not by the credential's issuer {c}"
+        )),
+        _ => {}
+    }
+    let date = |names: [&str; 2]| {
+        names
+            .iter()
+            .find_map(|n| parse_date(list, n).transpose())
+            .transpose()
+    };
+    match (
+        date(["validFrom", "issuanceDate"]),
+        date(["validUntil", "expirationDate"]),
+    ) {
+        (Ok(from), Ok(until)) => {
+            let day = |d: DateTime<Utc>| d.format("%-d %B %Y").to_string();
+            if let Some(f) = from.filter(|f| *f > now) {
+                problems.push(format!("it is not valid before {}", day(f)));
+            }
+            if let Some(u) = until.filter(|u| *u < now) {
+                problems.push(format!("it expired on {}", day(u)));
+            }
+        }
+        (Err(e), _) | (_, Err(e)) => problems.push(e),
+    }
+    let checks = di::verify_proofs(list, &env.proof);
+    if checks.is_empty() {
+        problems.push("it carries no proof".into());
+    }
+    let signed_by_issuer = checks.iter().any(|c| {
+        c.outcome.is_ok() && c.purpose == "assertionMethod" && c.controller.as_deref() == list_issuer
+    });
+    for c in &checks {
+        match &c.outcome {
+            Err(Failure::Invalid(m)) => problems.push(format!("its proof is not valid ({m})")),
+            Err(Failure::Unverifiable(m)) if !signed_by_issuer => {
+                problems.push(format!("its proof could not be checked ({m})"))
+            }
+            Ok(()) if c.purpose != "assertionMethod" => problems.push(format!(
+                "its proof is for \"{}\", not \"assertionMethod\"",
+                c.purpose
+            )),
+            _ => {}
+        }
+    }
+    if !signed_by_issuer && !checks.is_empty() && problems.is_empty() {
+        problems.push("it is not signed by its own issuer".into());
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
+fn status_steps(cred: &Value, env: &Env, now: DateTime<Utc>, steps: &mut Vec<Step>) {
     let entries: Vec<&Value> = match cred.get("credentialStatus") {
         None | Some(Value::Null) => {
             step(
@@ -590,8 +727,30 @@ fn status_steps(cred: &Value, env: &Env, steps: &mut Vec<Step>) {
         Some(Value::Array(a)) => a.iter().collect(),
         Some(one) => vec![one],
     };
+    let issuer = conformance::issuer_id(cred);
     for e in entries {
-        let (status, text) = match env.status.check(e) {
+        let entry_type = e.get("type").and_then(Value::as_str).unwrap_or("");
+        let believe = |list: &Value, purpose: &str| {
+            believe_status_list(list, entry_type, purpose, issuer, env, now)
+        };
+        let outcome = env.status.check_with(e, &believe);
+        if let StatusOutcome::Set { purpose } = &outcome {
+            let kind = match purpose.as_str() {
+                "revocation" => Some(LapseKind::Revoked),
+                "suspension" => Some(LapseKind::Suspended),
+                _ => None,
+            };
+            if let Some(kind) = kind {
+                lapsed(
+                    steps,
+                    StepKind::Status,
+                    Lapse { kind, date: None },
+                    format!("The issuer has {} this credential.", past(purpose)),
+                );
+                continue;
+            }
+        }
+        let (status, text) = match outcome {
             StatusOutcome::Clear { purpose } => (
                 StepStatus::Pass,
                 format!(
@@ -613,6 +772,10 @@ fn status_steps(cred: &Value, env: &Env, steps: &mut Vec<Step>) {
         };
         step(steps, StepKind::Status, status, text);
     }
+}
+
+fn rfc3339(d: DateTime<Utc>) -> String {
+    d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 fn past(purpose: &str) -> String {

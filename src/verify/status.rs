@@ -65,8 +65,21 @@ impl StatusCache {
         self.lists.is_empty()
     }
 
-    /// Check one `credentialStatus` entry.
+    /// Read one `credentialStatus` entry's bit from its cached list, believing the list
+    /// without checking it (for an issuer reading its own lists). Verifiers use
+    /// [`StatusCache::check_with`].
     pub fn check(&self, entry: &Value) -> StatusOutcome {
+        self.check_with(entry, &|_, _| Ok(()))
+    }
+
+    /// Check one `credentialStatus` entry. `believe(list, purpose)` decides whether the
+    /// cached list credential may be believed (its proof, dates, type, purpose and issuer);
+    /// when it says no, no bit is read and the outcome is "not checked" with its reason.
+    pub fn check_with(
+        &self,
+        entry: &Value,
+        believe: &dyn Fn(&Value, &str) -> Result<(), String>,
+    ) -> StatusOutcome {
         let ty = entry.get("type").and_then(Value::as_str).unwrap_or("");
         if !matches!(ty, "BitstringStatusListEntry" | "StatusList2021Entry") {
             return StatusOutcome::NotChecked(format!(
@@ -97,6 +110,11 @@ impl StatusCache {
         let Some(list) = self.lists.get(url) else {
             return StatusOutcome::NotChecked(format!("no cached status list for {url}"));
         };
+        if let Err(why) = believe(list, &purpose) {
+            return StatusOutcome::NotChecked(format!(
+                "the cached status list {url} cannot be believed: {why}"
+            ));
+        }
         let bits = match decode_list(list) {
             Ok(b) => b,
             Err(e) => return StatusOutcome::Malformed(e),

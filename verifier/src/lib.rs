@@ -76,7 +76,8 @@ pub fn verify(input: &[u8], now: DateTime<Utc>) -> Value {
 
 /// Counts for the page's summary line, computed here so the page does no arithmetic of its
 /// own: the credentials (embedded ones for a presentation or CLR, else the document itself)
-/// by verdict, and the ECTS of the valid ones.
+/// by verdict (`inactive`: genuine but expired, not yet valid or revoked), and the ECTS of
+/// the valid ones.
 fn summary(v: &verify::Verification) -> Value {
     let creds: Vec<&verify::Verification> = if v.embedded.is_empty() {
         vec![v]
@@ -94,6 +95,7 @@ fn summary(v: &verify::Verification) -> Value {
         "valid": count(Verdict::Valid),
         "invalid": count(Verdict::Invalid),
         "unverifiable": count(Verdict::Unverifiable),
+        "inactive": count(Verdict::Inactive),
         "verifiedEcts": ects,
     })
 }

@@ -41,7 +41,8 @@ enum Command {
     /// Verify credentials offline and explain every step.
     ///
     /// Exit status: 0 all valid, 1 any invalid, 2 any unverifiable (and none invalid),
-    /// 3 a file unreadable or not a credential.
+    /// 3 a file unreadable or not a credential, 4 any genuine but expired, not yet valid,
+    /// revoked or suspended (and none of 1-3).
     Verify(verify_cmd::VerifyArgs),
     /// Import credentials: files, folders (recursively), baked badge images, or `-` for pasted text.
     Import {
@@ -415,6 +416,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 fill_issuer(&mut doc, &pair.did());
             }
             check_issuer(&doc, &pair.did())?;
+            conformance::add_data_integrity_context(&mut doc);
             let opts = di::SignOptions {
                 suite: match suite {
                     SuiteArg::Rdfc => di::Suite::EddsaRdfc2022,

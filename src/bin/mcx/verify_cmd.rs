@@ -71,7 +71,8 @@ fn label(file: &std::path::Path) -> String {
 pub fn run(args: &VerifyArgs, wallet: Option<&std::path::Path>) -> Result<ExitCode> {
     let now = args.at.unwrap_or_else(Utc::now);
     let env = wallet_env(wallet);
-    let (mut unreadable, mut invalid, mut unverifiable) = (false, false, false);
+    let (mut unreadable, mut invalid, mut unverifiable, mut inactive) =
+        (false, false, false, false);
     for file in &args.files {
         let result = read_limited(file).and_then(|b| verify::verify_bytes(&b, &env, now));
         match result {
@@ -80,6 +81,7 @@ pub fn run(args: &VerifyArgs, wallet: Option<&std::path::Path>) -> Result<ExitCo
                     Verdict::Valid => {}
                     Verdict::Invalid => invalid = true,
                     Verdict::Unverifiable => unverifiable = true,
+                    Verdict::Inactive => inactive = true,
                 }
                 if args.json {
                     print_json(file, &v)?;
@@ -107,6 +109,8 @@ pub fn run(args: &VerifyArgs, wallet: Option<&std::path::Path>) -> Result<ExitCo
         1
     } else if unverifiable {
         2
+    } else if inactive {
+        4
     } else {
         0
     }))
@@ -123,9 +127,15 @@ fn print_json(file: &std::path::Path, v: &Verification) -> Result<()> {
 
 pub fn print_text(file: &std::path::Path, v: &Verification) {
     let verdict = match v.verdict {
-        Verdict::Valid => "VALID",
-        Verdict::Invalid => "INVALID",
-        Verdict::Unverifiable => "UNVERIFIABLE",
+        Verdict::Valid => "VALID".to_string(),
+        Verdict::Invalid => "INVALID".to_string(),
+        Verdict::Unverifiable => "UNVERIFIABLE".to_string(),
+        Verdict::Inactive => format!(
+            "GENUINE, {}",
+            verify::lapse_of(&v.steps)
+                .map(|l| l.headline().to_uppercase())
+                .unwrap_or_else(|| "NOT IN FORCE".into())
+        ),
     };
     println!("{}: {verdict} ({})", label(file), v.format.label());
     for s in &v.steps {

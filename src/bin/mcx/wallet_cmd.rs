@@ -96,10 +96,10 @@ pub fn import(dir: Option<&Path>, paths: &[PathBuf], force: bool, json: bool) ->
             ImportOutcome::Imported { id, title, verdict } => {
                 imported += 1;
                 if !json {
-                    let flag = if *verdict == Verdict::Valid {
-                        ""
-                    } else {
-                        "  [NOT VERIFIED]"
+                    let flag = match verdict {
+                        Verdict::Valid => "",
+                        Verdict::Inactive => "  [GENUINE, NOT IN FORCE: expired, not yet valid or revoked]",
+                        _ => "  [NOT VERIFIED]",
                     };
                     println!(
                         "imported   {}  {}  {}{flag}",
@@ -153,6 +153,9 @@ pub enum Status {
     Unverifiable,
     /// Kept with "import --force"; it checks out now, but stays marked as not verified.
     Forced,
+    /// Genuine, but expired, not yet valid, revoked or suspended: kept as history.
+    #[value(alias = "expired", alias = "revoked")]
+    Inactive,
 }
 
 impl Status {
@@ -162,6 +165,8 @@ impl Status {
             Verdict::Invalid => Status::Invalid,
             Verdict::Valid => Status::Forced,
             Verdict::Unverifiable => Status::Unverifiable,
+            Verdict::Inactive if r.forced => Status::Forced,
+            Verdict::Inactive => Status::Inactive,
         }
     }
 
@@ -171,6 +176,7 @@ impl Status {
             Status::Invalid => "INVALID",
             Status::Unverifiable => "unverified",
             Status::Forced => "forced",
+            Status::Inactive => "inactive",
         }
     }
 }
@@ -209,7 +215,10 @@ pub fn list(
         println!("None of the {held} credentials matches.");
     }
     for r in &rows {
-        let verdict = Status::of(r).label();
+        let verdict = match (Status::of(r), &r.lapse) {
+            (Status::Inactive, Some(l)) => l.kind.word(),
+            (s, _) => s.label(),
+        };
         println!(
             "{}  {:<10} {:>5}  EQF {:<2} {:<10} {}  — {}",
             &r.id[..12.min(r.id.len())],

@@ -178,6 +178,36 @@ pub fn refuse_nonconforming_credential(doc: &Value) -> crate::Result<()> {
     )))
 }
 
+/// The context that defines `DataIntegrityProof` and its terms for documents whose own
+/// contexts do not (a VC 1.1 credential, say).
+pub const DATA_INTEGRITY_CONTEXT: &str = "https://w3id.org/security/data-integrity/v2";
+
+/// Before adding a Data Integrity proof (VC Data Integrity 1.0 §4.2, "Add Proof"): when none
+/// of the document's contexts defines the proof's terms, append the Data Integrity context,
+/// as the cryptosuite specifications recommend, so that `proof.created` and the other terms
+/// are defined (JSON-LD safe mode refuses undefined terms). Returns whether it was added.
+pub fn add_data_integrity_context(doc: &mut Value) -> bool {
+    let defines = |v: &Value| {
+        matches!(v.as_str(), Some(u) if u == VC2_CONTEXT
+            || u == DATA_INTEGRITY_CONTEXT
+            || u == "https://w3id.org/security/data-integrity/v1")
+    };
+    let Some(obj) = doc.as_object_mut() else {
+        return false;
+    };
+    let list = match obj.get("@context") {
+        Some(Value::Array(a)) if a.iter().any(defines) => return false,
+        Some(Value::Array(a)) => a.clone(),
+        Some(one) if defines(one) => return false,
+        Some(one @ Value::String(_)) => vec![one.clone()],
+        _ => return false,
+    };
+    let mut list = list;
+    list.push(DATA_INTEGRITY_CONTEXT.into());
+    obj.insert("@context".into(), Value::Array(list));
+    true
+}
+
 /// The issuer's URL (`issuer` or `issuer.id`), when it has one.
 pub fn issuer_id(doc: &Value) -> Option<&str> {
     match doc.get("issuer")? {

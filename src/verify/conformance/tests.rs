@@ -559,3 +559,21 @@ fn a_data_integrity_proof_without_a_proof_purpose_fails() {
         fails_v.steps
     );
 }
+
+#[test]
+fn a_vc_1_1_credential_gets_the_data_integrity_context_before_it_is_signed() {
+    let mut doc = json!({
+        "@context": [VC1_CONTEXT],
+        "type": ["VerifiableCredential"],
+        "issuer": key().did(),
+        "issuanceDate": "2024-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:learner"}
+    });
+    assert!(add_data_integrity_context(&mut doc));
+    assert_eq!(doc["@context"], json!([VC1_CONTEXT, DATA_INTEGRITY_CONTEXT]));
+    assert!(!add_data_integrity_context(&mut doc), "added once");
+    let v = verified(signed(&doc, "assertionMethod"));
+    assert_eq!(v.verdict, Verdict::Valid, "{:#?}", v.steps);
+    let mut v2 = good();
+    assert!(!add_data_integrity_context(&mut v2), "VC 2.0 defines the proof terms");
+}

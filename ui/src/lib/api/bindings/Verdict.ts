@@ -3,4 +3,4 @@
 /**
  * The overall outcome of verifying a document. "Could not check" is never "invalid".
  */
-export type Verdict = "valid" | "unverifiable" | "invalid";
+export type Verdict = "valid" | "unverifiable" | "invalid" | "inactive";
