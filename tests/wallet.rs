@@ -62,7 +62,8 @@ fn import_reports_imported_duplicate_and_rejected_with_reasons() {
         "a rejected item makes the exit status 1"
     );
 
-    // Same bytes again, and the same credential id in other bytes: both duplicates.
+    // Same bytes again: a duplicate. The same credential id in other bytes whose signature
+    // no longer matches: a forgery of the held credential, refused as one, naming it.
     let mut same_id: Value = serde_json::from_slice(&std::fs::read(&files[1]).unwrap()).unwrap();
     same_id["name"] = "Renamed".into();
     std::fs::write(
@@ -79,7 +80,12 @@ fn import_reports_imported_duplicate_and_rejected_with_reasons() {
             tmp.path().join("same-id.json").to_str().unwrap(),
         ],
     ));
-    assert_eq!(outcomes(&v), ["duplicate", "duplicate"]);
+    assert_eq!(outcomes(&v), ["duplicate", "rejected"]);
+    let why = v[1]["outcome"]["reason"].as_str().unwrap();
+    assert!(
+        why.contains("Data Analytics Module 1") && why.contains("forgery"),
+        "{why}"
+    );
 
     // Forcing keeps the tampered one, flagged as not verified forever after.
     let v = json(&run(
@@ -653,4 +659,78 @@ fn a_four_character_prefix_picks_a_credential_and_an_ambiguous_one_names_the_mat
         "{}",
         stderr(&out)
     );
+}
+
+#[test]
+fn a_re_issue_is_kept_as_a_version_and_a_same_id_credential_of_another_issuer_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let wallet = t.join("w");
+    let key = |name: &str| {
+        let out = run(&wallet, &["key", "new", "--out", t.join(name).to_str().unwrap()]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out).trim().to_string()
+    };
+    let (did, other) = (key("k.json"), key("other.json"));
+    let issue = |k: &str, issuer: &str, name: &str, file: &str| {
+        let doc = serde_json::json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "id": "urn:uuid:9a0c1c3e-0000-4000-8000-000000000042",
+            "type": ["VerifiableCredential"],
+            "issuer": issuer,
+            "name": name,
+            "validFrom": "2025-01-01T00:00:00Z",
+            "credentialSubject": {"id": "did:example:ana", "name": "Ana Learner"}
+        });
+        std::fs::write(t.join("unsigned.json"), doc.to_string()).unwrap();
+        let out = run(
+            &wallet,
+            &[
+                "issue",
+                "--key",
+                t.join(k).to_str().unwrap(),
+                "--out",
+                t.join(file).to_str().unwrap(),
+                t.join("unsigned.json").to_str().unwrap(),
+            ],
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        t.join(file)
+    };
+    let v1 = issue("k.json", &did, "Robotics", "v1.json");
+    let v2 = issue("k.json", &did, "Robotics (re-issued)", "v2.json");
+    let foreign = issue("other.json", &other, "Robotics", "foreign.json");
+
+    let first = json(&run(&wallet, &["import", "--json", v1.to_str().unwrap()]));
+    let v1_id = first[0]["outcome"]["id"].as_str().unwrap().to_string();
+    let second = json(&run(
+        &wallet,
+        &[
+            "import",
+            "--json",
+            v2.to_str().unwrap(),
+            foreign.to_str().unwrap(),
+        ],
+    ));
+    assert_eq!(outcomes(&second), ["imported", "rejected"], "{second}");
+    assert_eq!(second[0]["outcome"]["versionOf"], v1_id.as_str());
+    let why = second[1]["outcome"]["reason"].as_str().unwrap();
+    assert!(why.contains(&other) && why.contains("Robotics"), "{why}");
+
+    let list = run(&wallet, &["list"]);
+    assert_eq!(
+        stdout(&list).matches("(one of 2 versions)").count(),
+        2,
+        "{}",
+        stdout(&list)
+    );
+    // Removing the newer version leaves the older one answering to the id.
+    let v2_id = second[0]["outcome"]["id"].as_str().unwrap();
+    assert!(run(&wallet, &["remove", v2_id]).status.success());
+    let shown = run(
+        &wallet,
+        &["show", "urn:uuid:9a0c1c3e-0000-4000-8000-000000000042"],
+    );
+    assert!(shown.status.success(), "{}", stderr(&shown));
+    assert!(stdout(&shown).contains("Robotics"), "{}", stdout(&shown));
 }

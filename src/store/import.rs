@@ -14,7 +14,7 @@ use crate::verify::{self, Env};
 use crate::{formats, Result};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use ts_rs::TS;
 
@@ -40,8 +40,18 @@ pub enum ImportOutcome {
         id: String,
         /// Its title, if it has one.
         title: Option<String>,
-        /// Its verdict (not `valid` only when forced).
+        /// Its verdict (`valid` or `inactive` unless forced).
         verdict: Verdict,
+        /// When a credential with the same `id` was already held (or earlier in the same
+        /// import) and this one is genuine and from the same issuer: that one's wallet id.
+        /// Both are kept, as versions (an issuer's re-issue).
+        #[serde(
+            default,
+            rename = "versionOf",
+            skip_serializing_if = "Option::is_none"
+        )]
+        #[ts(optional, rename = "versionOf")]
+        version_of: Option<String>,
     },
     /// Already in the wallet.
     Duplicate {
@@ -182,6 +192,60 @@ impl Walk {
     }
 }
 
+/// A credential already held (or earlier in the same import), for the same-id check.
+#[derive(Debug, Clone)]
+pub(super) struct Held {
+    id: String,
+    title: Option<String>,
+    issuer: Option<String>,
+}
+
+impl Held {
+    fn of(r: &StoredCredential) -> Held {
+        Held {
+            id: r.id.clone(),
+            title: r.verification.credential.title.clone(),
+            issuer: r.verification.credential.issuer.id.clone(),
+        }
+    }
+}
+
+/// Why a credential with the same `id` as `held` is refused, or `None` when it is a new
+/// version to keep beside it: genuine (valid or inactive) and from the same issuer. A
+/// forgery is refused even with `force`, naming the credential it imitates; one that cannot
+/// be checked is kept only with `force`.
+fn same_id_refusal(held: &Held, cid: &str, v: &verify::Verification, force: bool) -> Option<String> {
+    let what = format!(
+        "\"{}\" ({})",
+        held.title.as_deref().unwrap_or(cid),
+        &held.id[..12.min(held.id.len())]
+    );
+    let detail = |status: StepStatus| {
+        v.steps
+            .iter()
+            .find(|s| s.status == status && s.lapse.is_none())
+            .map(|s| s.message.clone())
+            .unwrap_or_default()
+    };
+    match v.verdict {
+        Verdict::Invalid => Some(format!(
+            "it has the id of {what}, which is already in the wallet, but it is not genuine: {} It looks like a forgery of that credential and was not imported.",
+            detail(StepStatus::Fail)
+        )),
+        Verdict::Unverifiable if !force => Some(format!(
+            "it has the id of {what}, which is already in the wallet, but it could not be verified offline, so whether it is a new version or a forgery cannot be told: {} Import it anyway to keep it marked \"not verified\".",
+            detail(StepStatus::Skip)
+        )),
+        Verdict::Unverifiable => None,
+        Verdict::Valid | Verdict::Inactive => match (&held.issuer, &v.credential.issuer.id) {
+            (Some(a), Some(b)) if a != b => Some(format!(
+                "it has the id of {what}, which is already in the wallet, but it was issued by {b}, not by {a}: one id cannot name two issuers' credentials, so it was not imported."
+            )),
+            _ => None,
+        },
+    }
+}
+
 /// The reason a verification refuses import: the first failing (or unchecked) step.
 fn refusal(v: &verify::Verification) -> String {
     let step = v
@@ -237,7 +301,7 @@ impl Wallet {
         let total = items.len();
         let mut reports = Vec::with_capacity(total);
         let mut seen_names = HashSet::new();
-        let mut seen_ids = HashSet::new();
+        let mut seen_ids = HashMap::new();
         let imported_at = now.to_rfc3339_opts(SecondsFormat::Secs, true);
         std::thread::scope(|s| -> Result<()> {
             let mut writing: Option<(std::thread::ScopedJoinHandle<'_, Result<()>>, usize)> = None;
@@ -353,7 +417,7 @@ impl Wallet {
         force: bool,
         imported_at: &str,
         seen_names: &mut HashSet<String>,
-        seen_ids: &mut HashSet<String>,
+        seen_ids: &mut HashMap<String, Held>,
         batch: &mut Vec<NewCredential>,
     ) -> Result<ImportOutcome> {
         let Prepared { bytes, name, stage } = prepared;
@@ -374,18 +438,35 @@ impl Wallet {
             Stage::Verified(v) => *v,
         };
         let credential_id = verification.credential.id.clone();
+        let mut version_of = None;
         if let Some(cid) = &credential_id {
-            if seen_ids.contains(cid) {
-                return Ok(ImportOutcome::Duplicate {
-                    id: cid.clone(),
-                    reason: format!("a credential with the id {cid} is in this import twice"),
-                });
-            }
-            if let Some(existing) = self.id_for_credential_id(cid)? {
-                return Ok(ImportOutcome::Duplicate {
-                    id: existing,
-                    reason: format!("a credential with the id {cid} is already in the wallet"),
-                });
+            let earlier = match seen_ids.get(cid) {
+                Some(h) => Some(h.clone()),
+                None => match self.id_for_credential_id(cid)? {
+                    Some(existing) => Some(Held::of(&self.get(&existing)?)),
+                    None => None,
+                },
+            };
+            if let Some(e) = earlier {
+                // The same credential in another wrapping (a badge baked into PNG and into
+                // SVG, say): nothing the learner sees differs, so it is a duplicate.
+                let held_view = match batch.iter().find(|n| n.record.id == e.id) {
+                    Some(n) => Some(n.record.verification.credential.clone()),
+                    None => self.get(&e.id).ok().map(|r| r.verification.credential),
+                };
+                let genuine = matches!(verification.verdict, Verdict::Valid | Verdict::Inactive);
+                if genuine && held_view.as_ref() == Some(&verification.credential) {
+                    return Ok(ImportOutcome::Duplicate {
+                        id: e.id,
+                        reason: format!("the same credential ({cid}) is already in the wallet"),
+                    });
+                }
+                // Other bytes with the id of a credential already held: a forgery of it, or
+                // its issuer's re-issue (a new version). Its own verification decides.
+                if let Some(reason) = same_id_refusal(&e, cid, &verification, force) {
+                    return Ok(ImportOutcome::Rejected { reason });
+                }
+                version_of = Some(e.id);
             }
         }
         // A genuine credential that has expired (or is not yet valid, or was revoked) is
@@ -404,12 +485,20 @@ impl Wallet {
         let frame = Originals::encode(&name, &header, &bytes, self.sealer.as_ref())?;
         seen_names.insert(name.clone());
         if let Some(cid) = &credential_id {
-            seen_ids.insert(cid.clone());
+            seen_ids.insert(
+                cid.clone(),
+                Held {
+                    id: name.clone(),
+                    title: verification.credential.title.clone(),
+                    issuer: verification.credential.issuer.id.clone(),
+                },
+            );
         }
         let outcome = ImportOutcome::Imported {
             id: name.clone(),
             title: verification.credential.title.clone(),
             verdict: verification.verdict,
+            version_of,
         };
         batch.push(NewCredential {
             record: StoredCredential {

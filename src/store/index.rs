@@ -76,6 +76,10 @@ pub struct CredentialSummary {
     pub forced: bool,
     /// When it was last checked.
     pub checked_at: String,
+    /// The credential's own `id`: rows that share one are versions of one credential.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub credential_id: Option<String>,
     /// For a genuine credential that is not in force ([`Verdict::Inactive`]): what lapsed
     /// (expired, not yet valid, revoked, suspended) and when.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -112,6 +116,7 @@ impl StoredCredential {
             format: self.verification.format,
             forced: self.forced,
             checked_at: self.verification.checked_at.clone(),
+            credential_id: self.credential_id.clone(),
             lapse: crate::verify::lapse_of(&self.verification.steps).cloned(),
         }
     }

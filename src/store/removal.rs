@@ -61,6 +61,18 @@ impl Wallet {
         }
         let mut rows = self.all_rows()?;
         rows.retain(|r| r.id != rec.id);
+        // Another version of the same credential now answers to its id.
+        if let Some(other) = rows
+            .iter()
+            .find(|r| r.credential_id.is_some() && r.credential_id == rec.credential_id)
+        {
+            if let Some(cid) = &rec.credential_id {
+                b.insert(
+                    id_key(&self.name_of(cid.as_bytes())),
+                    name_key(&other.id)[1..].to_vec(),
+                );
+            }
+        }
         let mut page = FirstPage::default();
         page.merge(&rows);
         b.insert(PAGE_KEY, self.encode_page(&page)?);

@@ -93,7 +93,12 @@ pub fn import(dir: Option<&Path>, paths: &[PathBuf], force: bool, json: bool) ->
     let (mut imported, mut duplicate, mut rejected) = (0, 0, 0);
     for r in &reports {
         match &r.outcome {
-            ImportOutcome::Imported { id, title, verdict } => {
+            ImportOutcome::Imported {
+                id,
+                title,
+                verdict,
+                version_of,
+            } => {
                 imported += 1;
                 if !json {
                     let flag = match verdict {
@@ -101,8 +106,12 @@ pub fn import(dir: Option<&Path>, paths: &[PathBuf], force: bool, json: bool) ->
                         Verdict::Inactive => "  [GENUINE, NOT IN FORCE: expired, not yet valid or revoked]",
                         _ => "  [NOT VERIFIED]",
                     };
+                    let version = version_of
+                        .as_deref()
+                        .map(|v| format!("  (a new version of {}, which is kept too)", &v[..12.min(v.len())]))
+                        .unwrap_or_default();
                     println!(
-                        "imported   {}  {}  {}{flag}",
+                        "imported   {}  {}  {}{flag}{version}",
                         &id[..12.min(id.len())],
                         title.as_deref().unwrap_or("(untitled)"),
                         r.source
@@ -214,13 +223,23 @@ pub fn list(
     } else if rows.is_empty() {
         println!("None of the {held} credentials matches.");
     }
+    let mut versions: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for r in &rows {
+        if let Some(c) = r.credential_id.as_deref() {
+            *versions.entry(c).or_default() += 1;
+        }
+    }
+    for r in &rows {
+        let version = match r.credential_id.as_deref().and_then(|c| versions.get(c)) {
+            Some(&n) if n > 1 => format!("  (one of {n} versions)"),
+            _ => String::new(),
+        };
         let verdict = match (Status::of(r), &r.lapse) {
             (Status::Inactive, Some(l)) => l.kind.word(),
             (s, _) => s.label(),
         };
         println!(
-            "{}  {:<10} {:>5}  EQF {:<2} {:<10} {}  — {}",
+            "{}  {:<10} {:>5}  EQF {:<2} {:<10} {}  — {}{version}",
             &r.id[..12.min(r.id.len())],
             verdict,
             r.ects.map(|e| format!("{e}")).unwrap_or_else(|| "-".into()),

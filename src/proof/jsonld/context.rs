@@ -427,6 +427,17 @@ impl Processor<'_> {
                     result.id = processed.id;
                 }
                 Value::Object(map) => {
+                    // An embedded context wrapped in its own `@context` entry
+                    // (`{"@context": {...}}`). JSON-LD 1.1 §4.1.2 would pass the key to
+                    // Create Term Definition, a keyword redefinition; jsonld.js (the
+                    // processor behind the ecosystem's reference stack, and so behind the
+                    // credentials signed with it) unwraps it, as it does a remote context's
+                    // document. We do the same, so such credentials canonicalize to the
+                    // N-Quads their issuers signed (ARCHITECTURE.md, "JSON-LD").
+                    let map = match map.get("@context") {
+                        Some(Value::Object(inner)) => inner,
+                        _ => map,
+                    };
                     self.process_object(
                         &mut result,
                         map,

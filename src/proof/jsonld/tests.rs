@@ -385,3 +385,25 @@ fn measure_throughput() {
         );
     }
 }
+
+#[test]
+fn an_embedded_context_wrapped_in_its_own_context_entry_is_unwrapped_as_jsonld_js_does() {
+    let inner = json!({
+        "AlumniCredential": "https://www.example.org/AlumniCredential",
+        "alumniOf": "https://www.example.org/alumniOf"
+    });
+    let doc = |ctx: Value| {
+        json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2", ctx],
+            "type": ["VerifiableCredential", "AlumniCredential"],
+            "issuer": "did:example:issuer",
+            "credentialSubject": {"id": "did:example:abc", "alumniOf": "The School of Examples"}
+        })
+    };
+    let plain = canon(&doc(inner.clone()));
+    assert!(plain.contains("https://www.example.org/alumniOf"), "{plain}");
+    assert_eq!(canon(&doc(json!({ "@context": inner }))), plain);
+    // Any other use of a keyword as a term is still refused.
+    let bad = doc(json!({"@id": "https://www.example.org/x"}));
+    assert!(canonicalize(&bad, &ContextLoader::bundled()).is_err());
+}

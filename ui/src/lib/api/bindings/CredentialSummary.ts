@@ -52,6 +52,10 @@ forced: boolean,
  */
 checkedAt: string, 
 /**
+ * The credential's own `id`: rows that share one are versions of one credential.
+ */
+credentialId?: string, 
+/**
  * For a genuine credential that is not in force ([`Verdict::Inactive`]): what lapsed
  * (expired, not yet valid, revoked, suspended) and when.
  */

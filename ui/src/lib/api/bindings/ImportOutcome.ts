@@ -14,9 +14,15 @@ id: string,
  */
 title: string | null, 
 /**
- * Its verdict (not `valid` only when forced).
+ * Its verdict (`valid` or `inactive` unless forced).
  */
-verdict: Verdict, } | { "outcome": "duplicate", 
+verdict: Verdict, 
+/**
+ * When a credential with the same `id` was already held (or earlier in the same
+ * import) and this one is genuine and from the same issuer: that one's wallet id.
+ * Both are kept, as versions (an issuer's re-issue).
+ */
+versionOf?: string, } | { "outcome": "duplicate", 
 /**
  * The wallet id of the copy already held.
  */
