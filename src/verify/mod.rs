@@ -470,8 +470,18 @@ fn issuer_steps(
         );
         return;
     };
+    // A proof set or chain may hold proofs by others beside the issuer's (a witness, a
+    // notary): those are pointed out, and fail only when no proof is the issuer's.
+    let by_issuer = signers.iter().any(|(c, _)| c == issuer);
     for (controller, source) in signers {
-        if controller.is_empty() {
+        if by_issuer && !controller.is_empty() && controller != issuer {
+            step(
+                steps,
+                StepKind::IssuerIdentity,
+                StepStatus::Warn,
+                format!("Also signed by {controller}, beside the issuer's own proof; that signature does not make {controller} the issuer."),
+            );
+        } else if controller.is_empty() {
             step(
                 steps,
                 StepKind::IssuerIdentity,

@@ -577,3 +577,37 @@ fn a_vc_1_1_credential_gets_the_data_integrity_context_before_it_is_signed() {
     let mut v2 = good();
     assert!(!add_data_integrity_context(&mut v2), "VC 2.0 defines the proof terms");
 }
+
+#[test]
+fn a_second_proof_by_someone_else_is_pointed_out_and_fails_only_without_the_issuers() {
+    let witness = KeyPair {
+        signing: ed25519_dalek::SigningKey::from_bytes(&[9u8; 32]),
+    };
+    let opts = SignOptions {
+        suite: Suite::EddsaJcs2022,
+        purpose: "assertionMethod".into(),
+        created: now(),
+        challenge: None,
+        domain: None,
+        expires: None,
+    };
+    let both = di::sign(
+        &signed(&good(), "assertionMethod"),
+        &witness,
+        &opts,
+        &ContextLoader::bundled(),
+    )
+    .unwrap();
+    let v = verified(both);
+    assert_eq!(v.verdict, Verdict::Valid, "{:#?}", v.steps);
+    assert!(
+        v.steps.iter().any(|s| s.status == StepStatus::Warn
+            && s.message.contains(&format!("Also signed by {}", witness.did()))),
+        "{:#?}",
+        v.steps
+    );
+    let only_witness = di::sign(&good(), &witness, &opts, &ContextLoader::bundled()).unwrap();
+    let v = verified(only_witness);
+    assert_eq!(v.verdict, Verdict::Invalid, "{:#?}", v.steps);
+    assert!(!failed(&v, StepKind::IssuerIdentity).is_empty());
+}
