@@ -24,9 +24,43 @@ test('loading the demo wallet brings its credentials', async () => {
   await byTestId(browser, 'load-demo').click();
   await byTestId(browser, 'credential-list').waitForDisplayed({ timeout: 30000 });
   await browser.waitUntil(async () => (await byTestId(browser, 'total-count').getText()) === '10', { timeout: 15000 });
-  // Two of them are not valid (one revoked, one expired).
-  await byTestId(browser, 'filter-status').selectByAttribute('value', 'invalid');
+  // Two of them are genuine but not in force (one revoked, one expired): "Expired or revoked",
+  // kept apart from forgeries, of which the demo has none.
+  await byTestId(browser, 'filter-status').selectByAttribute('value', 'inactive');
   await browser.waitUntil(async () => (await texts(browser, 'credential-card')).length === 2, { timeout: 5000 });
+  const lapsed = await texts(browser, 'credential-card');
+  assert.ok(lapsed.some((c) => /Green Transition in Industry/.test(c) && /Expired \S.*2025/.test(c)), lapsed.join('\n'));
+  assert.ok(lapsed.some((c) => /Secure Networks Fundamentals/.test(c) && /Revoked/.test(c)), lapsed.join('\n'));
+  assert.ok(lapsed.every((c) => !/Not valid|imported anyway/.test(c)), lapsed.join('\n'));
+  await byTestId(browser, 'filter-status').selectByAttribute('value', 'invalid');
+  await browser.waitUntil(async () => (await texts(browser, 'credential-card')).length === 0, { timeout: 5000 });
+  await byTestId(browser, 'filter-status').selectByAttribute('value', '');
+});
+
+test('the expired demo credential is shown as genuine and expired, its proof and issuer passing', async () => {
+  const { browser } = app;
+  await byTestId(browser, 'filter-status').selectByAttribute('value', 'inactive');
+  await browser.waitUntil(async () => (await texts(browser, 'credential-card')).length === 2, { timeout: 5000 });
+  await browser.execute(() =>
+    [...document.querySelectorAll('[data-testid="credential-card"]')]
+      .find((el) => /Green Transition in Industry/.test(el.textContent))
+      .click(),
+  );
+  await byTestId(browser, 'detail-verdict').waitForDisplayed({ timeout: 10000 });
+  const verdict = byTestId(browser, 'detail-verdict');
+  assert.equal(await verdict.getAttribute('data-verdict'), 'inactive');
+  assert.equal(await verdict.getAttribute('data-lapse'), 'expired');
+  const text = (await texts(browser, 'detail-verdict'))[0];
+  assert.match(text, /^Genuine — Expired on \S.*2025/);
+  assert.doesNotMatch(text, /Not valid/);
+  const steps = await browser.execute(() =>
+    Object.fromEntries([...document.querySelectorAll('[data-testid="verification-step"]')].map((el) => [el.dataset.step, el.dataset.status])),
+  );
+  assert.equal(steps.proof, 'pass', JSON.stringify(steps));
+  assert.equal(steps['issuer-identity'], 'pass', JSON.stringify(steps));
+  await screenshot(browser, 'credential-expired');
+  await byTestId(browser, 'back-to-list').click();
+  await byTestId(browser, 'credential-list').waitForDisplayed({ timeout: 5000 });
   await byTestId(browser, 'filter-status').selectByAttribute('value', '');
 });
 

@@ -55,6 +55,22 @@ test('a link made by mcx export link verifies in the page, credential by credent
   assert.match(r.dom, /Verified/);
 });
 
+test('expired and revoked credentials in a link are shown as genuine history, apart from forged', () => {
+  const rows = JSON.parse(run('list', '--json'));
+  const ids = rows.filter((r) => r.verdict === 'inactive').map((r) => r.id);
+  assert.equal(ids.length, 2, 'the demo holds one expired and one revoked credential');
+  const valid = rows.find((r) => r.verdict === 'valid').id;
+  const l = run('export', 'link', '--ids', [...ids, valid].join(','), '--base', base).trim();
+  const r = openInChromium(l);
+  assert.equal(r.state, 'done');
+  const cards = [...r.dom.matchAll(/<article class="card" data-verdict="(\w+)"/g)].map((m) => m[1]);
+  assert.deepEqual([...cards].sort(), ['inactive', 'inactive', 'valid']);
+  assert.match(r.dom, /Genuine/);
+  assert.match(r.dom, /[Ee]xpired/);
+  assert.match(r.dom, /[Rr]evoked/);
+  assert.doesNotMatch(r.dom, /data-verdict="invalid"/);
+});
+
 test('a tampered presentation is reported not valid, naming the failed signature', () => {
   const vp = unpack(link);
   const i = vp.verifiableCredential.findIndex((c) => c.credentialSubject?.achievement?.name === 'Industry 4.0 Fundamentals');
@@ -114,7 +130,8 @@ test('the page engine verifies a PDF portfolio and a presentation file, and refu
   assert.equal(vp.result.verdict, 'valid');
   assert.equal(vp.summary.valid, 8);
   const revoked = engine.verify(new Uint8Array(readFileSync(path.join(network, 'credentials/secure-networks-fundamentals-maria-ionescu-1.json'))));
-  assert.equal(revoked.result.verdict, 'invalid');
+  assert.equal(revoked.result.verdict, 'inactive', 'genuine, revoked: not forged');
+  assert.equal(revoked.result.steps.find((s) => s.lapse)?.lapse.kind, 'revoked');
   assert.match(JSON.stringify(revoked.result.steps), /revoked/);
 });
 

@@ -72,6 +72,21 @@ export const PASSING_STEPS: Step[] = [
   { step: 'eu-elements', status: 'warn', message: '9 of 11 elements.' },
 ];
 
+/** A genuine credential whose validity ended on 3 May 2025: every proof and issuer step passes. */
+export const EXPIRED_STEPS: Step[] = [
+  { step: 'format', status: 'pass', message: 'Recognised as Open Badges 3.0.' },
+  { step: 'proof', status: 'pass', message: 'The signature matches.' },
+  { step: 'issuer-identity', status: 'pass', message: 'The issuer signed it.' },
+  {
+    step: 'dates',
+    status: 'fail',
+    message: 'Expired on 3 May 2025.',
+    lapse: { kind: 'expired', date: '2025-05-03T00:00:00Z' },
+  },
+  { step: 'status', status: 'pass', message: 'Not revoked.' },
+  { step: 'eu-elements', status: 'warn', message: '9 of 11 elements.' },
+];
+
 export function verification(extra: Partial<Verification> = {}): Verification {
   return {
     verdict: 'valid',

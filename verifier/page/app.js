@@ -7,12 +7,50 @@ const STEP = {
   status: 'Revocation', 'eu-elements': 'EU standard elements',
 };
 const MARK = { pass: '✓', fail: '✗', warn: '!', skip: '?' };
+const LAPSE_MARK = '◷';
 const VERDICT = {
   valid: ['✓', 'Verified', 'Every signature matches, the issuers are who they say they are, and nothing has expired or been revoked.'],
   invalid: ['✗', 'Not valid', 'At least one check failed. Do not rely on what it says.'],
   unverifiable: ['?', 'Could not be fully checked here', 'Nothing failed, but some checks need information this page does not have.'],
+  // Genuine but not in force: the proof and issuer checks passed; it has expired, is not yet
+  // valid, or its issuer revoked or suspended it. History, not a forgery.
+  inactive: [LAPSE_MARK, 'Genuine, but not in force', 'The signature matches and the issuer is who it says it is, but this credential is not in force now. Treat it as a record of the past, not as a current qualification.'],
 };
-const CHIP = { valid: 'Verified', invalid: 'Not valid', unverifiable: 'Not checked' };
+const CHIP = { valid: 'Verified', invalid: 'Not valid', unverifiable: 'Not checked', inactive: 'Not in force' };
+
+// A date of a lapse (RFC 3339) as people write it: "3 May 2025", in UTC like the engine.
+function longDay(iso) {
+  const d = iso ? new Date(iso) : null;
+  if (!d || Number.isNaN(d.getTime())) return null;
+  return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+}
+
+// What lapsed, from the steps: the first step that records it (the engine's own rule).
+const lapseOf = (v) => (v.steps || []).find((s) => s.lapse)?.lapse || null;
+
+// "expired on 3 May 2025", "revoked by its issuer", … (after "Genuine — ").
+function lapseText(lapse) {
+  const date = longDay(lapse?.date);
+  switch (lapse?.kind) {
+    case 'expired': return date ? `expired on ${date}` : 'expired';
+    case 'not-yet-valid': return date ? `not yet valid (valid from ${date})` : 'not yet valid';
+    case 'revoked': return 'revoked by its issuer';
+    case 'suspended': return 'suspended by its issuer';
+    default: return 'not in force';
+  }
+}
+
+// The short label on a card's chip: "Expired 3 May 2025", "Revoked", …
+function lapseChip(lapse) {
+  const date = longDay(lapse?.date);
+  switch (lapse?.kind) {
+    case 'expired': return date ? `Expired ${date}` : 'Expired';
+    case 'not-yet-valid': return 'Not yet valid';
+    case 'revoked': return 'Revoked';
+    case 'suspended': return 'Suspended';
+    default: return CHIP.inactive;
+  }
+}
 
 function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
@@ -29,8 +67,9 @@ function el(tag, attrs = {}, ...children) {
 }
 
 function steps(list) {
-  return el('ol', { class: 'steps' }, ...list.map((s) => el('li', { class: s.status, 'data-step': s.step },
-    el('span', { class: 'mark', 'aria-label': s.status }, MARK[s.status] || '•'),
+  return el('ol', { class: 'steps' }, ...list.map((s) => el('li',
+    { class: s.lapse ? `${s.status} lapse` : s.status, 'data-step': s.step, 'data-lapse': s.lapse?.kind },
+    el('span', { class: 'mark', 'aria-label': s.lapse ? 'not in force' : s.status }, s.lapse ? LAPSE_MARK : MARK[s.status] || '•'),
     el('span', { class: 'step-name' }, STEP[s.step] || s.step),
     el('span', {}, s.message))));
 }
@@ -60,19 +99,25 @@ function card(v) {
     ? el('details', {}, el('summary', {}, `Learning outcomes (${c.learningOutcomes.length})`),
       el('ul', { class: 'outcomes' }, ...c.learningOutcomes.map((o) => el('li', {}, o))))
     : null;
-  return el('article', { class: 'card', 'data-verdict': v.verdict },
+  const lapse = v.verdict === 'inactive' ? lapseOf(v) : null;
+  return el('article', { class: 'card', 'data-verdict': v.verdict, 'data-lapse': lapse?.kind },
     el('header', {}, el('h3', {}, c.title || 'Untitled credential'),
-      el('span', { class: `chip ${v.verdict}` }, CHIP[v.verdict] || v.verdict)),
+      el('span', { class: `chip ${v.verdict}` }, v.verdict === 'inactive' ? lapseChip(lapse) : CHIP[v.verdict] || v.verdict)),
     el('p', { class: 'issuer' }, issuer ? `Issued by ${issuer}` : 'Issuer not named'),
+    v.verdict === 'inactive'
+      ? el('p', { class: 'lapse-note' }, `Genuine — ${lapseText(lapse)}. Its signature and issuer were checked; it does not count as verified.`)
+      : null,
     dl, outcomes,
     el('details', { open: v.verdict === 'valid' ? undefined : '' }, el('summary', {}, 'How it was checked'), steps(v.steps)));
 }
 
+// The step that decided a verdict that is not valid: a failure (a lapse is no failure of the
+// credential's genuineness, so it comes last), else a signature or issuer check not made.
 function firstProblem(v) {
   const all = [v, ...(v.embedded || [])];
   for (const status of ['fail', 'skip']) {
     for (const x of all) {
-      const s = x.steps.find((st) => st.status === status && (status === 'fail' || ['proof', 'issuer-identity'].includes(st.step)));
+      const s = x.steps.find((st) => st.status === status && !st.lapse && (status === 'fail' || ['proof', 'issuer-identity'].includes(st.step)));
       if (s) return s.message;
     }
   }
@@ -92,8 +137,15 @@ function show(answer, source) {
   const v = answer.result;
   const s = answer.summary;
   document.body.dataset.verdict = v.verdict;
-  const [icon, title, text] = VERDICT[v.verdict] || ['?', v.verdict, ''];
-  const problem = v.verdict === 'valid' ? null : firstProblem(v);
+  let [icon, title, text] = VERDICT[v.verdict] || ['?', v.verdict, ''];
+  if (v.verdict === 'inactive') title = `Genuine — ${lapseText(lapseOf(v))}`;
+  const inactive = typeof s.inactive === 'number' ? s.inactive : null;
+  const someInactive = inactive !== null ? inactive > 0 : (v.embedded || []).some((x) => x.verdict === 'inactive');
+  if (v.verdict === 'valid' && someInactive) {
+    const which = inactive === null ? 'Some credentials are' : inactive === 1 ? 'One credential is' : `${inactive} credentials are`;
+    text = `Every signature matches and the issuers are who they say they are. ${which} genuine but not in force (expired, not yet valid or revoked): marked below, not counted as verified.`;
+  }
+  const problem = v.verdict === 'valid' || v.verdict === 'inactive' ? null : firstProblem(v);
   out.append(el('div', { class: `banner ${v.verdict}`, role: 'status' }, el('span', { class: 'icon' }, icon),
     el('div', {}, el('h2', { id: 'verdict' }, title), el('p', {}, problem || text))));
   const isVp = v.format === 'presentation' || (v.embedded || []).length > 0;
@@ -101,7 +153,7 @@ function show(answer, source) {
   out.append(el('div', { class: 'summary' },
     holder ? el('span', {}, isVp ? 'Presented by ' : 'Learner ', el('b', {}, holder)) : null,
     el('span', {}, el('b', {}, String(s.credentials)), s.credentials === 1 ? ' credential' : ' credentials',
-      ` (${s.valid} verified, ${s.invalid} not valid, ${s.unverifiable} not checked)`),
+      ` (${s.valid} verified, ${inactive !== null ? `${inactive} expired or revoked, ` : ''}${s.invalid} not valid, ${s.unverifiable} not checked)`),
     el('span', {}, el('b', {}, String(s.verifiedEcts)), ' ECTS verified'),
     el('span', {}, 'Checked ', el('b', {}, new Date(v.checkedAt).toLocaleString()), source ? ` from ${source}` : '')));
   if (isVp) {

@@ -24,6 +24,8 @@ import type { ImportOutcome } from './bindings/ImportOutcome';
 import type { ImportReport } from './bindings/ImportReport';
 import type { IpcError } from './bindings/IpcError';
 import type { Kind } from './bindings/Kind';
+import type { Lapse } from './bindings/Lapse';
+import type { LapseKind } from './bindings/LapseKind';
 import type { Listing } from './bindings/Listing';
 import type { MicroCredential } from './bindings/MicroCredential';
 import type { Pick } from './bindings/Pick';
@@ -63,6 +65,8 @@ export type {
   ImportReport,
   IpcError,
   Kind,
+  Lapse,
+  LapseKind,
   Listing,
   MicroCredential,
   Pick,

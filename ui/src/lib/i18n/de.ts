@@ -36,12 +36,14 @@ export const de: Catalogue = {
   'wallet.filterIssuerLabel': 'Einrichtung',
   'wallet.filter.allStatuses': 'Jedes Ergebnis',
   'wallet.filter.valid': 'Geprüft',
+  'wallet.filter.inactive': 'Abgelaufen oder widerrufen',
   'wallet.filter.invalid': 'Ungültig',
   'wallet.filter.unverifiable': 'Nicht geprüft',
   'wallet.filter.forced': 'Trotzdem importiert',
   'wallet.filter.allIssuers': 'Alle Einrichtungen',
   'wallet.totalEcts': 'geprüfte ECTS-Punkte',
-  'wallet.totalEctsHint': 'Nur Nachweise, deren Prüfung bestanden ist, zählen zu dieser Summe.',
+  'wallet.totalEctsHint':
+    'Nur Nachweise, deren Prüfung bestanden ist und die in Kraft sind, zählen zu dieser Summe: abgelaufene oder widerrufene nicht.',
   'wallet.showing': '{shown} von {total} angezeigt',
   'wallet.noMatch': 'Kein Nachweis passt zu Ihrer Suche und Ihren Filtern.',
   'wallet.clearFilters': 'Suche und Filter zurücksetzen',
@@ -58,6 +60,7 @@ export const de: Catalogue = {
   'verdict.valid': 'Geprüft',
   'verdict.invalid': 'Ungültig',
   'verdict.unverifiable': 'Nicht geprüft',
+  'verdict.inactive': 'Nicht in Kraft',
   'verdict.forced': 'Nicht geprüft – trotzdem importiert',
 
   'detail.back': 'Zurück zu Ihrer Wallet',
@@ -71,6 +74,20 @@ export const de: Catalogue = {
   'detail.verdict.invalid': 'Ungültig: {reason}',
   'detail.verdict.unverifiable': 'Offline nicht prüfbar: {reason}',
   'detail.verdict.noReason': 'siehe die Schritte unten.',
+  'detail.verdict.inactive': 'Echt – {lapse}',
+  'detail.verdict.inactiveHint':
+    'Signatur und Aussteller wurden geprüft und sind echt, aber der Nachweis ist nicht in Kraft. Er zählt nie zu einem Abschluss oder zu Ihren geprüften ECTS-Punkten. Sie können ihn trotzdem teilen: Er wird als das gezeigt, was er ist.',
+
+  'lapse.expired': 'Abgelaufen am {date}',
+  'lapse.expiredUndated': 'Abgelaufen',
+  'lapse.notYetValid': 'Noch nicht gültig (ab {date})',
+  'lapse.notYetValidUndated': 'Noch nicht gültig',
+  'lapse.revoked': 'Vom Aussteller widerrufen',
+  'lapse.suspended': 'Vom Aussteller ausgesetzt',
+  'lapse.unknown': 'Nicht in Kraft',
+  'lapse.short.expired': 'Abgelaufen am {date}',
+  'lapse.short.revoked': 'Widerrufen',
+  'lapse.short.suspended': 'Ausgesetzt',
   'detail.forced':
     'Sie haben diesen Nachweis behalten, obwohl er nicht geprüft werden konnte. Die Wallet zeigt ihn nie als geprüft an.',
   'detail.checkedAt': 'Zuletzt geprüft: {time}',
@@ -146,6 +163,7 @@ export const de: Catalogue = {
   'stepStatus.fail': 'Nicht bestanden',
   'stepStatus.warn': 'Hinweis',
   'stepStatus.skip': 'Nicht geprüft',
+  'stepStatus.lapse': 'Nicht in Kraft',
 
   'empty.title': 'Ihre Wallet ist noch leer',
   'empty.intro':
@@ -274,11 +292,13 @@ export const de: Catalogue = {
     'Stellen Sie ein geprüftes Portfolio für einen Arbeitgeber oder eine Hochschule zusammen.',
 
   'share.pick': 'Auswählen, was Sie teilen',
-  'share.pick.hint': 'Nur geprüfte Nachweise können geteilt werden; alles andere bleibt privat.',
+  'share.pick.hint':
+    'Geprüfte Nachweise sind schon ausgewählt. Abgelaufene oder widerrufene können Sie hinzufügen: Die Prüfenden sehen sie als solche. Nachweise, deren Prüfung nicht bestanden ist, können nicht geteilt werden.',
   'share.selectAll': 'Alle geprüften auswählen',
   'share.selectNone': 'Auswahl aufheben',
   'share.selected': '{n} ausgewählt',
   'share.notShareable': 'Nicht geprüft: kann nicht geteilt werden',
+  'share.inactive': 'Zählt nicht als geprüft; wird den Prüfenden als nicht in Kraft gezeigt',
   'share.empty': 'Noch nichts zu teilen: Importieren Sie zuerst Nachweise oder laden Sie die Demo-Wallet.',
   'share.qualification': 'Fortschritt zu einer Qualifikation zeigen (optional)',
   'share.qualification.none': 'Keine Qualifikation',

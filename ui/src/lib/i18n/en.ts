@@ -35,12 +35,14 @@ export const en = {
   'wallet.filterIssuerLabel': 'Institution',
   'wallet.filter.allStatuses': 'Any result',
   'wallet.filter.valid': 'Verified',
+  'wallet.filter.inactive': 'Expired or revoked',
   'wallet.filter.invalid': 'Not valid',
   'wallet.filter.unverifiable': 'Not checked',
   'wallet.filter.forced': 'Imported anyway',
   'wallet.filter.allIssuers': 'All institutions',
   'wallet.totalEcts': 'verified ECTS credits',
-  'wallet.totalEctsHint': 'Only credentials that passed their check count toward this total.',
+  'wallet.totalEctsHint':
+    'Only credentials that passed their check and are in force count toward this total: expired or revoked ones do not.',
   'wallet.showing': 'Showing {shown} of {total}',
   'wallet.noMatch': 'No credential matches your search and filters.',
   'wallet.clearFilters': 'Clear search and filters',
@@ -56,6 +58,7 @@ export const en = {
   'verdict.valid': 'Verified',
   'verdict.invalid': 'Not valid',
   'verdict.unverifiable': 'Not checked',
+  'verdict.inactive': 'Not in force',
   'verdict.forced': 'Not verified — imported anyway',
 
   'detail.back': 'Back to your wallet',
@@ -69,6 +72,20 @@ export const en = {
   'detail.verdict.invalid': 'Not valid: {reason}',
   'detail.verdict.unverifiable': 'Could not be checked offline: {reason}',
   'detail.verdict.noReason': 'see the steps below.',
+  'detail.verdict.inactive': 'Genuine — {lapse}',
+  'detail.verdict.inactiveHint':
+    'Its signature and its issuer were checked and are genuine, but it is not in force. It never counts toward a qualification or your verified ECTS credits. You can still share it: it is shown as what it is.',
+
+  'lapse.expired': 'Expired on {date}',
+  'lapse.expiredUndated': 'Expired',
+  'lapse.notYetValid': 'Not yet valid (from {date})',
+  'lapse.notYetValidUndated': 'Not yet valid',
+  'lapse.revoked': 'Revoked by its issuer',
+  'lapse.suspended': 'Suspended by its issuer',
+  'lapse.unknown': 'Not in force',
+  'lapse.short.expired': 'Expired {date}',
+  'lapse.short.revoked': 'Revoked',
+  'lapse.short.suspended': 'Suspended',
   'detail.forced':
     'You chose to keep this credential although it could not be verified. The wallet never presents it as verified.',
   'detail.checkedAt': 'Last checked {time}',
@@ -144,6 +161,7 @@ export const en = {
   'stepStatus.fail': 'Failed',
   'stepStatus.warn': 'Warning',
   'stepStatus.skip': 'Not checked',
+  'stepStatus.lapse': 'Not in force',
 
   'empty.title': 'Your wallet is empty — for now',
   'empty.intro':
@@ -265,11 +283,13 @@ export const en = {
   'share.lead': 'Put together a verified portfolio for an employer or a university.',
 
   'share.pick': 'Choose what to share',
-  'share.pick.hint': 'Only verified credentials can be shared; everything else stays private.',
+  'share.pick.hint':
+    'Verified credentials are chosen for you. Expired or revoked ones can be added: the verifier sees them as such. Credentials that did not pass their check cannot be shared.',
   'share.selectAll': 'Select all verified',
   'share.selectNone': 'Clear the selection',
   'share.selected': '{n} selected',
   'share.notShareable': 'Not verified: cannot be shared',
+  'share.inactive': 'Not counted as verified; the verifier sees it as not in force',
   'share.empty': 'There is nothing to share yet: import credentials or load the demo wallet first.',
   'share.qualification': 'Show progress toward a qualification (optional)',
   'share.qualification.none': 'No qualification',

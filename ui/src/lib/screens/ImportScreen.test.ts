@@ -56,6 +56,19 @@ describe('the import screen', () => {
     expect(onopen).toHaveBeenCalledWith('a1');
   });
 
+  it('an expired genuine credential is imported as what it is, not as forced in', async () => {
+    const user = userEvent.setup();
+    backend([{ source: '/home/ana/old.json', outcome: { outcome: 'imported', id: 'x1', title: 'Old Course', verdict: 'inactive' } }]);
+    render(ImportScreen, {});
+    await user.type(screen.getByTestId('import-paths'), '/home/ana/old.json');
+    await user.click(screen.getByTestId('import-paths-submit'));
+    const [result] = await screen.findAllByTestId('import-result');
+    expect(result!.dataset['outcome']).toBe('imported');
+    expect(result!.textContent).toContain('Not in force');
+    expect(result!.textContent).not.toContain('imported anyway');
+    expect(screen.queryByTestId('forced-badge')).toBeNull();
+  });
+
   it('imports what the learner picks in the file dialog, and nothing when it is cancelled', async () => {
     const user = userEvent.setup();
     let calls = backend(REPORTS, ['/home/ana/Downloads/a.json', '/home/ana/Downloads/b.jwt']);

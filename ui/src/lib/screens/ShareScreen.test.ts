@@ -1,11 +1,17 @@
 import { mockIPC } from '$lib/api/testing';
 import { render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { CredentialSummary } from '$lib/api';
 import ShareScreen from './ShareScreen.svelte';
 
-function summary(id: string, title: string, verdict: CredentialSummary['verdict'], forced = false): CredentialSummary {
+function summary(
+  id: string,
+  title: string,
+  verdict: CredentialSummary['verdict'],
+  forced = false,
+  lapse?: CredentialSummary['lapse'],
+): CredentialSummary {
   return {
     id,
     title,
@@ -16,13 +22,15 @@ function summary(id: string, title: string, verdict: CredentialSummary['verdict'
     eqfLevel: 6,
     verdict,
     forced,
+    ...(lapse ? { lapse } : {}),
   } as CredentialSummary;
 }
 
 const CREDS = [
   summary('a1', 'Digital Twins', 'valid'),
   summary('b2', '<b>Robotics</b>', 'valid'),
-  summary('c3', 'Expired thing', 'invalid'),
+  summary('c3', 'Forged thing', 'invalid'),
+  summary('d4', 'Old Module', 'inactive', false, { kind: 'expired', date: '2025-05-03T00:00:00Z' }),
 ];
 
 function backend(link = { link: 'file:///v.html#vp=abc', qrPng: 'data:image/png;base64,iVBORw0KGgo=', qrProblem: null }) {
@@ -36,6 +44,8 @@ function backend(link = { link: 'file:///v.html#vp=abc', qrPng: 'data:image/png;
         return [{ id: 'q1', title: 'Certificate in Industry 4.0', awardingBody: 'THN', totalEcts: 30 }];
       case 'default_export_dir':
         return '/home/ana/Documents';
+      case 'export_presentation':
+        return { path: (args as { path: string }).path, bytes: 4096, credentials: (args as { ids: string[] }).ids.length };
       case 'export_pdf':
         return { path: (args as { path: string }).path, bytes: 92160, credentials: 2 };
       case 'share_link':
@@ -48,13 +58,13 @@ function backend(link = { link: 'file:///v.html#vp=abc', qrPng: 'data:image/png;
 }
 
 describe('the share screen', () => {
-  it('offers only verified credentials, preselected, and saves a PDF with the chosen qualification', async () => {
+  it('preselects the verified credentials, refuses a failed one, and saves a PDF with the chosen qualification', async () => {
     const user = userEvent.setup();
     const calls = backend();
     render(ShareScreen);
     const items = await screen.findAllByTestId('share-item');
-    expect(items.map((i) => (i as HTMLInputElement).checked)).toEqual([true, true, false]);
-    expect(items.map((i) => (i as HTMLInputElement).disabled)).toEqual([false, false, true]);
+    expect(items.map((i) => (i as HTMLInputElement).checked)).toEqual([true, true, false, false]);
+    expect(items.map((i) => (i as HTMLInputElement).disabled)).toEqual([false, false, true, false]);
     expect(screen.getByText('<b>Robotics</b>')).toBeTruthy();
     await user.click(items[1]!);
     await user.selectOptions(screen.getByTestId('share-qualification'), 'q1');
@@ -82,6 +92,31 @@ describe('the share screen', () => {
     await screen.findAllByTestId('share-item');
     await user.click(screen.getByTestId('share-link'));
     expect((await screen.findByTestId('share-qr-problem')).textContent).toContain('too long for a QR code');
+  });
+
+  it('lets the learner add an expired credential, shown as expired, not preselected and not verified', async () => {
+    const user = userEvent.setup();
+    const calls = backend();
+    render(ShareScreen);
+    const items = await screen.findAllByTestId('share-item');
+    const expired = items[3] as HTMLInputElement;
+    const row = expired.closest('label')!;
+    expect(expired.checked).toBe(false);
+    expect(expired.disabled).toBe(false);
+    expect(row.textContent).toContain('Expired May 3, 2025');
+    expect(row.textContent).toContain('the verifier sees it as not in force');
+    expect(row.textContent).not.toContain('Not valid');
+    expect(row.textContent).not.toContain('cannot be shared');
+    // "Select all verified" leaves it out.
+    await user.click(screen.getByTestId('share-select-all'));
+    expect(expired.checked).toBe(false);
+    expect(screen.getByTestId('share-count').textContent).toContain('2 selected');
+    await user.click(expired);
+    expect(screen.getByTestId('share-count').textContent).toContain('3 selected');
+    await user.click(screen.getByTestId('share-vp'));
+    await vi.waitFor(() => expect(calls.some((c) => c.cmd === 'export_presentation')).toBe(true));
+    const call = calls.find((c) => c.cmd === 'export_presentation')!.args as { ids: string[] };
+    expect(call.ids).toEqual(['a1', 'b2', 'd4']);
   });
 
   it('asks for a choice before exporting nothing', async () => {

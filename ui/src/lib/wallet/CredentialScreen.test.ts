@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { CredentialDetail } from '$lib/api';
 import { setLocale } from '$lib/i18n';
-import { detail, microCredential, verification } from '../../test-fixtures';
+import { EXPIRED_STEPS, detail, microCredential, verification } from '../../test-fixtures';
 import CredentialScreen from './CredentialScreen.svelte';
 
 function backend(answer: CredentialDetail, calls: string[] = []) {
@@ -112,6 +112,59 @@ describe('the credential screen', () => {
     expect(verdict.dataset['forced']).toBe('true');
   });
 
+  it('shows a genuine expired credential as expired, with its proof and issuer passing, never as not valid', async () => {
+    backend(detail('abc', verification({ verdict: 'inactive', steps: EXPIRED_STEPS })));
+    open();
+    const verdict = await screen.findByTestId('detail-verdict');
+    expect(verdict.querySelector('.verdict-text')?.textContent).toBe('Genuine — Expired on May 3, 2025');
+    expect(verdict.dataset['verdict']).toBe('inactive');
+    expect(verdict.dataset['lapse']).toBe('expired');
+    expect(verdict.classList.contains('inactive')).toBe(true);
+    expect(verdict.classList.contains('invalid')).toBe(false);
+    expect(verdict.textContent).not.toContain('Not valid');
+    expect(verdict.textContent).not.toContain('Verified');
+    expect(verdict.textContent).toContain('never counts toward a qualification');
+    const steps = screen.getAllByTestId('verification-step');
+    const byStep = (name: string) => steps.find((s) => s.dataset['step'] === name)!;
+    expect(byStep('proof').dataset['status']).toBe('pass');
+    expect(byStep('issuer-identity').dataset['status']).toBe('pass');
+    const dates = byStep('dates');
+    expect(dates.dataset['lapse']).toBe('expired');
+    expect(dates.textContent).toContain('Not in force');
+    expect(dates.textContent).not.toContain('Failed');
+    expect(dates.textContent).toContain('Expired on 3 May 2025.');
+  });
+
+  it('names what lapsed: not yet valid, revoked, suspended', async () => {
+    const cases = [
+      [{ step: 'dates', status: 'fail', message: 'Not yet valid.', lapse: { kind: 'not-yet-valid', date: '2030-01-15T00:00:00Z' } }, 'Genuine — Not yet valid (from Jan 15, 2030)'],
+      [{ step: 'status', status: 'fail', message: 'Revoked by its issuer.', lapse: { kind: 'revoked' } }, 'Genuine — Revoked by its issuer'],
+      [{ step: 'status', status: 'fail', message: 'Suspended by its issuer.', lapse: { kind: 'suspended' } }, 'Genuine — Suspended by its issuer'],
+    ] as const;
+    for (const [step, headline] of cases) {
+      backend(detail('abc', verification({ verdict: 'inactive', steps: [{ step: 'proof', status: 'pass', message: 'ok' }, step] })));
+      const view = render(CredentialScreen, { id: 'abc', onback: vi.fn(), onremoved: vi.fn() });
+      const verdict = await screen.findByTestId('detail-verdict');
+      expect(verdict.querySelector('.verdict-text')?.textContent).toBe(headline);
+      view.unmount();
+    }
+  });
+
+  it('shows an expired credential in German', async () => {
+    setLocale('de');
+    try {
+      backend(detail('abc', verification({ verdict: 'inactive', steps: EXPIRED_STEPS })));
+      open();
+      const verdict = await screen.findByTestId('detail-verdict');
+      expect(verdict.querySelector('.verdict-text')?.textContent).toBe('Echt – Abgelaufen am 03.05.2025');
+      expect(verdict.textContent).not.toContain('Ungültig');
+      const dates = screen.getAllByTestId('verification-step').find((s) => s.dataset['step'] === 'dates')!;
+      expect(dates.textContent).toContain('Nicht in Kraft');
+    } finally {
+      setLocale('en');
+    }
+  });
+
   it('shows the original as text and copies it', async () => {
     const user = userEvent.setup();
     const original = '{\n  "name": "Data Analytics",\n  "proof": {}\n}';
@@ -168,6 +221,26 @@ describe('the credential screen', () => {
     expect(items[0]!.textContent).toContain('Statistics I');
     expect(items[0]!.textContent).toContain('Verified');
     expect(items[1]!.textContent).toContain('Not valid: The signature does not match.');
+  });
+
+  it('shows an expired credential inside a record as expired, apart from the invalid one', async () => {
+    const inner = [
+      verification({ verdict: 'inactive', credential: microCredential({ title: 'Statistics I' }), steps: EXPIRED_STEPS }),
+      verification({
+        verdict: 'invalid',
+        credential: microCredential({ title: 'Statistics II' }),
+        steps: [{ step: 'proof', status: 'fail', message: 'The signature does not match.' }],
+      }),
+    ];
+    backend(detail('abc', verification({ format: 'clr2' }), { embedded: inner }));
+    open();
+    await screen.findByTestId('embedded-credentials');
+    const items = screen.getAllByTestId('embedded-credential');
+    expect(items.map((i) => i.dataset['verdict'])).toEqual(['inactive', 'invalid']);
+    const badge = within(items[0]!).getByTestId('verdict-badge');
+    expect(badge.textContent?.trim()).toBe('Expired May 3, 2025');
+    expect(items[0]!.textContent).toContain('Genuine — Expired on May 3, 2025');
+    expect(items[0]!.textContent).not.toContain('Not valid');
   });
 
   it('removes only after confirmation', async () => {

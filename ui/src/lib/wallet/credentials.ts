@@ -1,15 +1,74 @@
 // Pure helpers over what the core returns: which rows count as verified, the
-// search and filters of the wallet list, and the reason behind a verdict. No I/O here.
+// search and filters of the wallet list, the reason behind a verdict, and the words for a
+// genuine credential that is not in force. No I/O here.
 
-import type { CredentialSummary, Step, Verdict } from '$lib/api';
+import type { CredentialSummary, Lapse, Step, Verdict } from '$lib/api';
+import { formatDate, t } from '$lib/i18n';
 
-/** The filter values of the status filter: a verdict, or "imported although it did not verify". */
-export const STATUS_FILTERS = ['valid', 'invalid', 'unverifiable', 'forced'] as const;
+/**
+ * The filter values of the status filter: a verdict, or "imported although it did not
+ * verify". `inactive` (genuine, but expired, not yet valid, revoked or suspended) is its own
+ * filter, kept apart from `invalid`.
+ */
+export const STATUS_FILTERS = ['valid', 'inactive', 'invalid', 'unverifiable', 'forced'] as const;
 export type StatusFilter = (typeof STATUS_FILTERS)[number];
 
 /** Verified means: the latest check passed, and the learner did not force it in. */
 export function isVerified(row: { verdict: Verdict; forced: boolean }): boolean {
   return row.verdict === 'valid' && !row.forced;
+}
+
+/**
+ * Genuine but not in force: every signature and issuer check passed, yet it has expired, is
+ * not yet valid, or its issuer revoked or suspended it. Never verified, never counted; it
+ * may be shared, and is shown as what it is.
+ */
+export function isInactive(row: { verdict: Verdict; forced: boolean }): boolean {
+  return row.verdict === 'inactive' && !row.forced;
+}
+
+/** Whether a credential with this verdict could only be kept by forcing it in. */
+export function needsForce(verdict: Verdict): boolean {
+  return verdict === 'invalid' || verdict === 'unverifiable';
+}
+
+/** What lapsed, from the steps: the first step that records it (the core's `lapse_of`). */
+export function lapseOf(steps: readonly Step[]): Lapse | undefined {
+  return steps.find((s) => s.lapse)?.lapse;
+}
+
+/** The headline for a lapse: "Expired on 3 May 2025", "Revoked by its issuer", … */
+export function lapseHeadline(lapse: Lapse | undefined): string {
+  const date = lapse?.date ? formatDate(lapse.date) : null;
+  switch (lapse?.kind) {
+    case 'expired':
+      return date ? t('lapse.expired', { date }) : t('lapse.expiredUndated');
+    case 'not-yet-valid':
+      return date ? t('lapse.notYetValid', { date }) : t('lapse.notYetValidUndated');
+    case 'revoked':
+      return t('lapse.revoked');
+    case 'suspended':
+      return t('lapse.suspended');
+    default:
+      return t('lapse.unknown');
+  }
+}
+
+/** The short label of a lapse, for a list row or a badge: "Expired 3 May 2025", "Revoked", … */
+export function lapseShort(lapse: Lapse | undefined): string {
+  const date = lapse?.date ? formatDate(lapse.date) : null;
+  switch (lapse?.kind) {
+    case 'expired':
+      return date ? t('lapse.short.expired', { date }) : t('lapse.expiredUndated');
+    case 'not-yet-valid':
+      return t('lapse.notYetValidUndated');
+    case 'revoked':
+      return t('lapse.short.revoked');
+    case 'suspended':
+      return t('lapse.short.suspended');
+    default:
+      return t('verdict.inactive');
+  }
 }
 
 export function matchesStatus(row: CredentialSummary, status: StatusFilter | ''): boolean {
@@ -64,11 +123,15 @@ export function institutions(rows: readonly CredentialSummary[]): string[] {
 }
 
 /**
- * Why a credential is not verified, from its steps: the first failed step for "invalid", the
- * first skipped signature or issuer step for "unverifiable" (the rule the core applies).
+ * Why a credential is not verified, from its steps: the first failed step that is not a lapse
+ * for "invalid", the first skipped signature or issuer step for "unverifiable", the step that
+ * records the lapse for "inactive" (the rule the core applies).
  */
 export function verdictReason(verdict: Verdict, steps: readonly Step[]): string | null {
-  if (verdict === 'invalid') return steps.find((s) => s.status === 'fail')?.message ?? null;
+  if (verdict === 'invalid') {
+    return (steps.find((s) => s.status === 'fail' && !s.lapse) ?? steps.find((s) => s.status === 'fail'))?.message ?? null;
+  }
+  if (verdict === 'inactive') return steps.find((s) => s.lapse)?.message ?? null;
   if (verdict === 'unverifiable') {
     return (
       steps.find((s) => s.status === 'skip' && (s.step === 'proof' || s.step === 'issuer-identity'))

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CredentialSummary, SortKey } from '$lib/api';
 import WalletScreen from '$lib/screens/WalletScreen.svelte';
 import { summary } from '../../test-fixtures';
-import { filterRows, verdictReason } from './credentials';
+import { setLocale } from '$lib/i18n';
+import { filterRows, lapseOf, verdictReason } from './credentials';
 import { resetListView } from './view.svelte';
 
 afterEach(() => resetListView());
@@ -150,6 +151,56 @@ describe('the wallet list', () => {
     expect(cardIds()).toEqual(['b']);
   });
 
+  it('keeps genuine credentials that are not in force apart from forged ones: own filter, own label', async () => {
+    const user = userEvent.setup();
+    const rows = [
+      summary('a', { title: 'Data Analytics', ects: 5 }),
+      summary('x', { title: 'Old Course', ects: 4, verdict: 'inactive', lapse: { kind: 'expired', date: '2025-05-03T00:00:00Z' } }),
+      summary('r', { title: 'Withdrawn Course', ects: 3, verdict: 'inactive', lapse: { kind: 'revoked' } }),
+      summary('n', { title: 'Future Course', ects: 2, verdict: 'inactive', lapse: { kind: 'not-yet-valid', date: '2030-01-15T00:00:00Z' } }),
+      summary('c', { title: 'Forged Course', ects: 30, verdict: 'invalid' }),
+    ];
+    backend(rows, 5);
+    renderWallet(rows.length);
+    await screen.findByTestId('credential-list');
+    const card = (id: string) => screen.getAllByTestId('credential-card').find((c) => c.dataset['id'] === id)!;
+    const badge = (id: string) => within(card(id)).getByTestId('verdict-badge');
+    expect(badge('x').textContent?.trim()).toBe('Expired May 3, 2025');
+    expect(badge('r').textContent?.trim()).toBe('Revoked');
+    expect(badge('n').textContent?.trim()).toBe('Not yet valid');
+    expect(badge('x').dataset['verdict']).toBe('inactive');
+    expect(badge('x').classList.contains('invalid')).toBe(false);
+    expect(card('x').textContent).not.toContain('Not valid');
+    expect(card('x').classList.contains('verified')).toBe(false);
+    expect(card('x').querySelector('.seal')?.classList.contains('inactive')).toBe(true);
+    expect(within(card('x')).queryByTestId('forced-badge')).toBeNull();
+    // The total is the core's: the expired ones are not in it.
+    await vi.waitFor(() => expect(screen.getByTestId('total-ects').textContent).toBe('5'));
+
+    const option = within(screen.getByTestId('filter-status')).getByRole('option', { name: 'Expired or revoked' });
+    expect((option as HTMLOptionElement).value).toBe('inactive');
+    await user.selectOptions(screen.getByTestId('filter-status'), 'inactive');
+    expect(cardIds()).toEqual(['x', 'r', 'n']);
+    await user.selectOptions(screen.getByTestId('filter-status'), 'invalid');
+    expect(cardIds()).toEqual(['c']);
+    await user.selectOptions(screen.getByTestId('filter-status'), 'valid');
+    expect(cardIds()).toEqual(['a']);
+  });
+
+  it('labels a row that is not in force in German', async () => {
+    setLocale('de');
+    try {
+      const rows = [summary('x', { verdict: 'inactive', lapse: { kind: 'expired', date: '2025-05-03T00:00:00Z' } })];
+      backend(rows, 0);
+      renderWallet(rows.length);
+      const badge = within(await screen.findByTestId('credential-list')).getByTestId('verdict-badge');
+      expect(badge.textContent?.trim()).toBe('Abgelaufen am 03.05.2025');
+      expect(within(screen.getByTestId('filter-status')).getByRole('option', { name: 'Abgelaufen oder widerrufen' })).toBeTruthy();
+    } finally {
+      setLocale('en');
+    }
+  });
+
   it('sorting asks the core for the list in the chosen order', async () => {
     const user = userEvent.setup();
     const sorts = backend();
@@ -225,5 +276,24 @@ describe('list helpers', () => {
       'signature does not match',
     );
     expect(verdictReason('valid', [...steps])).toBeNull();
+  });
+
+  it('an inactive credential is matched by its own filter only, and its reason is the lapse', () => {
+    const expired = summary('x', { verdict: 'inactive', lapse: { kind: 'expired', date: '2025-05-03T00:00:00Z' } });
+    const rows = [...ROWS, expired];
+    const by = (status: 'inactive' | 'invalid' | 'valid' | 'unverifiable' | 'forced') =>
+      filterRows(rows, { query: '', status, issuer: '' }).map((r) => r.id);
+    expect(by('inactive')).toEqual(['x']);
+    for (const other of ['invalid', 'valid', 'unverifiable', 'forced'] as const) expect(by(other)).not.toContain('x');
+    const steps = [
+      { step: 'proof', status: 'pass', message: 'ok' },
+      { step: 'dates', status: 'fail', message: 'Expired on 3 May 2025.', lapse: { kind: 'expired', date: '2025-05-03T00:00:00Z' } },
+    ] as const;
+    expect(verdictReason('inactive', [...steps])).toBe('Expired on 3 May 2025.');
+    expect(lapseOf([...steps])).toEqual({ kind: 'expired', date: '2025-05-03T00:00:00Z' });
+    // A forgery that has also expired is invalid for the forgery, not the date.
+    expect(
+      verdictReason('invalid', [steps[1], { step: 'proof', status: 'fail', message: 'signature does not match' }]),
+    ).toBe('signature does not match');
   });
 });
