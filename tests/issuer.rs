@@ -308,7 +308,11 @@ fn did_web_issuer_verifies_offline_after_did_import() {
     ok(&wallet(&w, &["status", "import", s(&list)]));
     let suspended = wallet(&w, &["verify", s(&cred)]);
     assert_eq!(suspended.status.code(), Some(4), "genuine, suspended");
-    assert!(stdout(&suspended).contains("GENUINE, SUSPENDED BY ITS ISSUER"), "{}", stdout(&suspended));
+    assert!(
+        stdout(&suspended).contains("GENUINE, SUSPENDED BY ITS ISSUER"),
+        "{}",
+        stdout(&suspended)
+    );
     ok(&issuer(&k, &["status", "reinstate", s(&list), "0"]));
     ok(&wallet(&w, &["status", "import", s(&list)]));
     assert_eq!(wallet(&w, &["verify", s(&cred)]).status.code(), Some(0));

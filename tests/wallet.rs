@@ -667,7 +667,10 @@ fn a_re_issue_is_kept_as_a_version_and_a_same_id_credential_of_another_issuer_is
     let t = tmp.path();
     let wallet = t.join("w");
     let key = |name: &str| {
-        let out = run(&wallet, &["key", "new", "--out", t.join(name).to_str().unwrap()]);
+        let out = run(
+            &wallet,
+            &["key", "new", "--out", t.join(name).to_str().unwrap()],
+        );
         assert!(out.status.success(), "{}", stderr(&out));
         stdout(&out).trim().to_string()
     };

@@ -346,10 +346,9 @@ pub(super) fn section(
     let (mark, col) = match (rec.verification.verdict, rec.forced, lapse) {
         (Verdict::Valid, false, _) => ("✓ Verified".to_string(), colour::GOOD),
         (Verdict::Invalid, _, _) => ("✗ Not valid".to_string(), colour::BAD),
-        (Verdict::Inactive, false, Some(l)) => (
-            format!("✓ Genuine · {}", l.headline()),
-            colour::MUTED,
-        ),
+        (Verdict::Inactive, false, Some(l)) => {
+            (format!("✓ Genuine · {}", l.headline()), colour::MUTED)
+        }
         _ => ("! Not verified".to_string(), colour::WARN),
     };
     w.gap(16.0);

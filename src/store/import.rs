@@ -45,11 +45,7 @@ pub enum ImportOutcome {
         /// When a credential with the same `id` was already held (or earlier in the same
         /// import) and this one is genuine and from the same issuer: that one's wallet id.
         /// Both are kept, as versions (an issuer's re-issue).
-        #[serde(
-            default,
-            rename = "versionOf",
-            skip_serializing_if = "Option::is_none"
-        )]
+        #[serde(default, rename = "versionOf", skip_serializing_if = "Option::is_none")]
         #[ts(optional, rename = "versionOf")]
         version_of: Option<String>,
     },
@@ -214,7 +210,12 @@ impl Held {
 /// version to keep beside it: genuine (valid or inactive) and from the same issuer. A
 /// forgery is refused even with `force`, naming the credential it imitates; one that cannot
 /// be checked is kept only with `force`.
-fn same_id_refusal(held: &Held, cid: &str, v: &verify::Verification, force: bool) -> Option<String> {
+fn same_id_refusal(
+    held: &Held,
+    cid: &str,
+    v: &verify::Verification,
+    force: bool,
+) -> Option<String> {
     let what = format!(
         "\"{}\" ({})",
         held.title.as_deref().unwrap_or(cid),

@@ -21,13 +21,15 @@ mod jades;
 pub mod jws;
 mod ob2;
 pub mod status;
-pub mod trust;
 #[cfg(all(test, feature = "wallet"))]
 mod tests_status;
+pub mod trust;
 
 use crate::did::KeySource;
 use crate::formats::{self, Document, Envelope};
-use crate::model::{Format, Lapse, LapseKind, MicroCredential, Step, StepKind, StepStatus, Verdict};
+use crate::model::{
+    Format, Lapse, LapseKind, MicroCredential, Step, StepKind, StepStatus, Verdict,
+};
 use crate::portfolio::link;
 use crate::proof::di::{self, Failure, ProofEnv};
 use chrono::{DateTime, Utc};
@@ -698,7 +700,9 @@ fn believe_status_list(
         problems.push("it carries no proof".into());
     }
     let signed_by_issuer = checks.iter().any(|c| {
-        c.outcome.is_ok() && c.purpose == "assertionMethod" && c.controller.as_deref() == list_issuer
+        c.outcome.is_ok()
+            && c.purpose == "assertionMethod"
+            && c.controller.as_deref() == list_issuer
     });
     for c in &checks {
         match &c.outcome {

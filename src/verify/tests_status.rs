@@ -50,7 +50,11 @@ fn setup() -> Setup {
 fn verify_with(credential: &Value, list: Value) -> Verification {
     let mut env = Env::default();
     env.status.insert(list, Some(URL)).unwrap();
-    verify_document(&Document::from_value(credential.clone()).unwrap(), &env, now())
+    verify_document(
+        &Document::from_value(credential.clone()).unwrap(),
+        &env,
+        now(),
+    )
 }
 
 fn status_step(v: &Verification) -> &Step {
@@ -156,6 +160,10 @@ fn a_list_that_cannot_be_believed_leaves_the_status_not_checked() {
             "{why}: {}",
             st.message
         );
-        assert_ne!(v.verdict, Verdict::Invalid, "{why}: the credential itself is fine");
+        assert_ne!(
+            v.verdict,
+            Verdict::Invalid,
+            "{why}: the credential itself is fine"
+        );
     }
 }

@@ -103,12 +103,19 @@ pub fn import(dir: Option<&Path>, paths: &[PathBuf], force: bool, json: bool) ->
                 if !json {
                     let flag = match verdict {
                         Verdict::Valid => "",
-                        Verdict::Inactive => "  [GENUINE, NOT IN FORCE: expired, not yet valid or revoked]",
+                        Verdict::Inactive => {
+                            "  [GENUINE, NOT IN FORCE: expired, not yet valid or revoked]"
+                        }
                         _ => "  [NOT VERIFIED]",
                     };
                     let version = version_of
                         .as_deref()
-                        .map(|v| format!("  (a new version of {}, which is kept too)", &v[..12.min(v.len())]))
+                        .map(|v| {
+                            format!(
+                                "  (a new version of {}, which is kept too)",
+                                &v[..12.min(v.len())]
+                            )
+                        })
                         .unwrap_or_default();
                     println!(
                         "imported   {}  {}  {}{flag}{version}",

@@ -401,7 +401,10 @@ fn an_embedded_context_wrapped_in_its_own_context_entry_is_unwrapped_as_jsonld_j
         })
     };
     let plain = canon(&doc(inner.clone()));
-    assert!(plain.contains("https://www.example.org/alumniOf"), "{plain}");
+    assert!(
+        plain.contains("https://www.example.org/alumniOf"),
+        "{plain}"
+    );
     assert_eq!(canon(&doc(json!({ "@context": inner }))), plain);
     // Any other use of a keyword as a term is still refused.
     let bad = doc(json!({"@id": "https://www.example.org/x"}));

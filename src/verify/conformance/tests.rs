@@ -570,12 +570,18 @@ fn a_vc_1_1_credential_gets_the_data_integrity_context_before_it_is_signed() {
         "credentialSubject": {"id": "did:example:learner"}
     });
     assert!(add_data_integrity_context(&mut doc));
-    assert_eq!(doc["@context"], json!([VC1_CONTEXT, DATA_INTEGRITY_CONTEXT]));
+    assert_eq!(
+        doc["@context"],
+        json!([VC1_CONTEXT, DATA_INTEGRITY_CONTEXT])
+    );
     assert!(!add_data_integrity_context(&mut doc), "added once");
     let v = verified(signed(&doc, "assertionMethod"));
     assert_eq!(v.verdict, Verdict::Valid, "{:#?}", v.steps);
     let mut v2 = good();
-    assert!(!add_data_integrity_context(&mut v2), "VC 2.0 defines the proof terms");
+    assert!(
+        !add_data_integrity_context(&mut v2),
+        "VC 2.0 defines the proof terms"
+    );
 }
 
 #[test]
@@ -602,7 +608,8 @@ fn a_second_proof_by_someone_else_is_pointed_out_and_fails_only_without_the_issu
     assert_eq!(v.verdict, Verdict::Valid, "{:#?}", v.steps);
     assert!(
         v.steps.iter().any(|s| s.status == StepStatus::Warn
-            && s.message.contains(&format!("Also signed by {}", witness.did()))),
+            && s.message
+                .contains(&format!("Also signed by {}", witness.did()))),
         "{:#?}",
         v.steps
     );
