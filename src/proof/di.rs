@@ -1,15 +1,20 @@
-//! W3C Data Integrity proofs with Ed25519: `eddsa-rdfc-2022` (and its old name `eddsa-2022`),
-//! `eddsa-jcs-2022` (vc-di-eddsa §3.2, §3.3) and `Ed25519Signature2020`; proof sets and
-//! proof chains (`previousProof`, VC Data Integrity §2.1.2).
+//! W3C Data Integrity proofs: with Ed25519 `eddsa-rdfc-2022` (and its old name `eddsa-2022`),
+//! `eddsa-jcs-2022` (vc-di-eddsa §3.2, §3.3) and `Ed25519Signature2020`; with P-256 or P-384
+//! `ecdsa-rdfc-2019` and `ecdsa-jcs-2019` (vc-di-ecdsa §3.2, §3.3, [`super::ecdsa`]); with
+//! P-256 `ecdsa-sd-2023` (its own algorithm, [`super::ecdsa_sd`]). Proof sets and proof chains
+//! (`previousProof`, VC Data Integrity §2.1.2).
 //!
-//! Signing and verifying share one function, [`hash_data`], so what we sign is exactly what
-//! we check. Outcomes distinguish *invalid* (the proof is wrong) from *unverifiable* (it
-//! cannot be checked offline); the verify module turns them into steps.
+//! The key is resolved for the proof's `proofPurpose` ([`did::resolve_for`]: a key of a DID
+//! document must be named under that verification relationship) and must be of the type the
+//! suite signs with. Signing (Ed25519 suites only) and verifying share [`canonical_forms`] and
+//! [`hash_data`], so what we sign is exactly what we check. Outcomes distinguish *invalid*
+//! (the proof is wrong) from *unverifiable* (it cannot be checked offline); the verify module
+//! turns them into steps.
 
-use crate::did::{self, KeyCache, KeyError, KeySource};
+use crate::did::{self, KeyCache, KeyError, KeySource, PublicKey};
 use crate::proof::contexts::ContextLoader;
 use crate::proof::keys::KeyPair;
-use crate::proof::{jcs, jsonld};
+use crate::proof::{ecdsa, jcs, jsonld};
 use chrono::{DateTime, SecondsFormat, Utc};
 use ed25519_dalek::{Signature, Signer};
 use serde_json::{Map, Value};
@@ -24,6 +29,12 @@ pub enum Suite {
     EddsaJcs2022,
     /// The legacy `Ed25519Signature2020` proof type.
     Ed25519Signature2020,
+    /// `DataIntegrityProof` with `ecdsa-rdfc-2019` (P-256 or P-384).
+    EcdsaRdfc2019,
+    /// `DataIntegrityProof` with `ecdsa-jcs-2019` (P-256 or P-384).
+    EcdsaJcs2019,
+    /// `DataIntegrityProof` with `ecdsa-sd-2023` (selective disclosure, P-256).
+    EcdsaSd2023,
 }
 
 impl Suite {
@@ -33,6 +44,28 @@ impl Suite {
             Suite::EddsaRdfc2022 => "eddsa-rdfc-2022",
             Suite::EddsaJcs2022 => "eddsa-jcs-2022",
             Suite::Ed25519Signature2020 => "Ed25519Signature2020",
+            Suite::EcdsaRdfc2019 => "ecdsa-rdfc-2019",
+            Suite::EcdsaJcs2019 => "ecdsa-jcs-2019",
+            Suite::EcdsaSd2023 => "ecdsa-sd-2023",
+        }
+    }
+
+    /// Whether the suite signs with Ed25519 (the suites [`sign`] can make).
+    pub fn is_eddsa(self) -> bool {
+        matches!(
+            self,
+            Suite::EddsaRdfc2022 | Suite::EddsaJcs2022 | Suite::Ed25519Signature2020
+        )
+    }
+
+    /// The keys the suite verifies with, for messages ("an Ed25519 key").
+    pub fn key_types(self) -> &'static str {
+        match self {
+            Suite::EddsaRdfc2022 | Suite::EddsaJcs2022 | Suite::Ed25519Signature2020 => {
+                "an Ed25519 key"
+            }
+            Suite::EcdsaRdfc2019 | Suite::EcdsaJcs2019 => "a P-256 or P-384 key",
+            Suite::EcdsaSd2023 => "a P-256 key",
         }
     }
 
@@ -45,6 +78,9 @@ impl Suite {
                 Ok(Suite::EddsaRdfc2022)
             }
             ("DataIntegrityProof", Some("eddsa-jcs-2022")) => Ok(Suite::EddsaJcs2022),
+            ("DataIntegrityProof", Some("ecdsa-rdfc-2019")) => Ok(Suite::EcdsaRdfc2019),
+            ("DataIntegrityProof", Some("ecdsa-jcs-2019")) => Ok(Suite::EcdsaJcs2019),
+            ("DataIntegrityProof", Some("ecdsa-sd-2023")) => Ok(Suite::EcdsaSd2023),
             ("Ed25519Signature2020", _) => Ok(Suite::Ed25519Signature2020),
             ("DataIntegrityProof", Some(other)) => Err(format!("cryptosuite {other}")),
             ("", _) => Err("a proof without a type".into()),
@@ -122,27 +158,45 @@ pub fn proofs_of(doc: &Value) -> Vec<&Value> {
     }
 }
 
-/// The 64 bytes that are signed: hash(proof configuration) ‖ hash(document).
+/// The canonical proof configuration and canonical document a suite hashes, in that order:
+/// JCS (RFC 8785) for the `-jcs-` suites, RDFC-1.0 N-Quads for the others. The proof
+/// configuration is the proof options with the document's `@context` (vc-di-eddsa §3.2.5,
+/// vc-di-ecdsa §3.2.5). `ecdsa-sd-2023` is not hashed this way.
+pub fn canonical_forms(
+    suite: Suite,
+    unsecured: &Value,
+    proof_options: &Value,
+    contexts: &ContextLoader,
+) -> Result<(Vec<u8>, Vec<u8>), Failure> {
+    let mut config = proof_options.clone();
+    if let (Some(ctx), Some(obj)) = (unsecured.get("@context"), config.as_object_mut()) {
+        obj.insert("@context".into(), ctx.clone());
+    }
+    match suite {
+        Suite::EddsaJcs2022 | Suite::EcdsaJcs2019 => {
+            let doc_bytes = jcs::canonicalize(unsecured).map_err(Failure::Invalid)?;
+            Ok((jcs::canonicalize(&config).map_err(Failure::Invalid)?, doc_bytes))
+        }
+        Suite::EddsaRdfc2022 | Suite::Ed25519Signature2020 | Suite::EcdsaRdfc2019 => {
+            let doc_bytes = rdfc(unsecured, contexts)?.into_bytes();
+            Ok((rdfc(&config, contexts)?.into_bytes(), doc_bytes))
+        }
+        Suite::EcdsaSd2023 => Err(Failure::Unverifiable(
+            "an ecdsa-sd-2023 proof is checked by its own algorithm, not by hashing the whole document".into(),
+        )),
+    }
+}
+
+/// The bytes the Ed25519 suites sign: SHA-256(canonical proof configuration) ‖
+/// SHA-256(canonical document), 64 bytes ([`canonical_forms`]). For an ECDSA suite this is
+/// the hash data of a P-256 key; [`ecdsa::hash_data`] picks the hash by the key's curve.
 pub fn hash_data(
     suite: Suite,
     unsecured: &Value,
     proof_options: &Value,
     contexts: &ContextLoader,
 ) -> Result<Vec<u8>, Failure> {
-    let mut config = proof_options.clone();
-    if let (Some(ctx), Some(obj)) = (unsecured.get("@context"), config.as_object_mut()) {
-        obj.insert("@context".into(), ctx.clone());
-    }
-    let (doc_bytes, config_bytes) = match suite {
-        Suite::EddsaJcs2022 => (
-            jcs::canonicalize(unsecured).map_err(Failure::Invalid)?,
-            jcs::canonicalize(&config).map_err(Failure::Invalid)?,
-        ),
-        Suite::EddsaRdfc2022 | Suite::Ed25519Signature2020 => (
-            rdfc(unsecured, contexts)?.into_bytes(),
-            rdfc(&config, contexts)?.into_bytes(),
-        ),
-    };
+    let (config_bytes, doc_bytes) = canonical_forms(suite, unsecured, proof_options, contexts)?;
     let mut out = Sha256::digest(&config_bytes).to_vec();
     out.extend_from_slice(&Sha256::digest(&doc_bytes));
     Ok(out)
@@ -183,44 +237,91 @@ fn verify_one(doc: &Value, proof: &Value, all: &[&Value], env: &ProofEnv) -> Pro
         key_source: None,
         outcome: Ok(()),
     };
-    check.outcome = (|| {
-        required_members(proof)?;
-        let suite = Suite::of(proof).map_err(|s| {
-            if proof.get("type").and_then(Value::as_str) == Some("MerkleProof2019") {
-                // Blockcerts v3 mixed with other proofs (alone, `verify::blockcerts` checks it).
-                Failure::Unverifiable(
-                    "it is a Blockcerts proof (MerkleProof2019) beside proofs of other kinds; the wallet checks a Merkle proof only on a credential secured by Blockcerts alone, and its anchor on a blockchain cannot be checked offline".into(),
-                )
-            } else {
-                Failure::Unverifiable(format!("{s} is not supported offline"))
-            }
-        })?;
-        if check.verification_method.is_empty() {
-            return Err(Failure::Invalid(
-                "the proof names no verification method".into(),
-            ));
-        }
-        let key = did::resolve(&check.verification_method, &env.keys).map_err(|e| match e {
-            KeyError::Malformed(m) => Failure::Invalid(m),
-            KeyError::NotResolvable(m) => Failure::Unverifiable(m),
-        })?;
-        check.controller = Some(key.controller.clone());
-        check.key_source = Some(key.source);
-        let value = proof
-            .get("proofValue")
-            .and_then(Value::as_str)
-            .ok_or_else(|| Failure::Invalid("the proof has no proofValue".into()))?;
-        let sig = decode_signature(value)?;
-        let (unsecured, options) = unsecured_parts(doc, proof, all)?;
-        let data = hash_data(suite, &unsecured, &options, &env.contexts)?;
-        super::ed25519::verify(key.key.as_bytes(), &data, &sig).map_err(|_| {
-            Failure::Invalid(
-                "the signature does not match: the credential was changed after signing, or signed with another key"
-                    .into(),
-            )
-        })
-    })();
+    let outcome = check_proof(doc, proof, all, env, &mut check);
+    check.outcome = outcome;
     check
+}
+
+/// Check one proof, filling in `check`'s controller and key source once the key is known.
+fn check_proof(
+    doc: &Value,
+    proof: &Value,
+    all: &[&Value],
+    env: &ProofEnv,
+    check: &mut ProofCheck,
+) -> Result<(), Failure> {
+    required_members(proof)?;
+    let suite = Suite::of(proof).map_err(|s| {
+        if proof.get("type").and_then(Value::as_str) == Some("MerkleProof2019") {
+            // Blockcerts v3 mixed with other proofs (alone, `verify::blockcerts` checks it).
+            Failure::Unverifiable(
+                "it is a Blockcerts proof (MerkleProof2019) beside proofs of other kinds; the wallet checks a Merkle proof only on a credential secured by Blockcerts alone, and its anchor on a blockchain cannot be checked offline".into(),
+            )
+        } else {
+            Failure::Unverifiable(format!("{s} is not supported offline"))
+        }
+    })?;
+    let vm = check.verification_method.clone();
+    if vm.is_empty() {
+        return Err(Failure::Invalid(
+            "the proof names no verification method".into(),
+        ));
+    }
+    let key = did::resolve_for(&vm, &env.keys, &check.purpose).map_err(|e| match e {
+        KeyError::Malformed(m) => Failure::Invalid(m),
+        KeyError::NotResolvable(m) => Failure::Unverifiable(m),
+    })?;
+    check.controller = Some(key.controller.clone());
+    check.key_source = Some(key.source);
+    let wrong_key = |key: &PublicKey| {
+        let article = if matches!(key, PublicKey::Ed25519(_)) {
+            "an"
+        } else {
+            "a"
+        };
+        Failure::Invalid(format!(
+            "the proof uses {}, which needs {}, but the key {vm} is {article} {} key",
+            suite.name(),
+            suite.key_types(),
+            key.describe()
+        ))
+    };
+    if suite == Suite::EcdsaSd2023 {
+        return match key.key {
+            PublicKey::P256(k) => super::ecdsa_sd::verify(doc, proof, &env.contexts, &k),
+            PublicKey::P384(_) => Err(Failure::Unverifiable(format!(
+                "ecdsa-sd-2023 with the P-384 key {vm} is not supported offline"
+            ))),
+            other @ PublicKey::Ed25519(_) => Err(wrong_key(&other)),
+        };
+    }
+    let value = proof
+        .get("proofValue")
+        .and_then(Value::as_str)
+        .ok_or_else(|| Failure::Invalid("the proof has no proofValue".into()))?;
+    match key.key {
+        PublicKey::Ed25519(k) if suite.is_eddsa() => {
+            let sig = decode_signature(value)?;
+            let (unsecured, options) = unsecured_parts(doc, proof, all)?;
+            let data = hash_data(suite, &unsecured, &options, &env.contexts)?;
+            super::ed25519::verify(k.as_bytes(), &data, &sig).map_err(|_| {
+                Failure::Invalid(
+                    "the signature does not match: the credential was changed after signing, or signed with another key"
+                        .into(),
+                )
+            })
+        }
+        k @ (PublicKey::P256(_) | PublicKey::P384(_))
+            if matches!(suite, Suite::EcdsaRdfc2019 | Suite::EcdsaJcs2019) =>
+        {
+            let sig = ecdsa::decode_signature(&k, value)?;
+            let (unsecured, options) = unsecured_parts(doc, proof, all)?;
+            let (config, document) = canonical_forms(suite, &unsecured, &options, &env.contexts)?;
+            let data = ecdsa::hash_data(&k, &config, &document)?;
+            ecdsa::verify(&k, &data, &sig)
+        }
+        other => Err(wrong_key(&other)),
+    }
 }
 
 /// VC Data Integrity 1.0 §4.4 (Verify Proof): "If one or more of proof.type,
@@ -269,7 +370,11 @@ fn decode_signature(value: &str) -> Result<Signature, Failure> {
 
 /// The document as it was when `proof` was made (other proofs removed, `previousProof`s
 /// put back), and the proof options (the proof without its value).
-fn unsecured_parts(doc: &Value, proof: &Value, all: &[&Value]) -> Result<(Value, Value), Failure> {
+pub(crate) fn unsecured_parts(
+    doc: &Value,
+    proof: &Value,
+    all: &[&Value],
+) -> Result<(Value, Value), Failure> {
     let mut unsecured = doc.clone();
     let obj = unsecured
         .as_object_mut()
@@ -304,7 +409,8 @@ fn unsecured_parts(doc: &Value, proof: &Value, all: &[&Value]) -> Result<(Value,
     if let Some(o) = options.as_object_mut() {
         o.remove("proofValue");
         if let Some(ctx) = o.remove("@context") {
-            // vc-di-eddsa §3.3.2: the document's context must start with the proof's.
+            // vc-di-eddsa §3.3.2, vc-di-ecdsa §3.3.2: the document's context must start
+            // with the proof's.
             let doc_ctx = doc.get("@context").cloned().unwrap_or(Value::Null);
             let as_list = |v: &Value| match v {
                 Value::Array(a) => a.clone(),
@@ -332,6 +438,12 @@ pub fn sign(
     opts: &SignOptions,
     contexts: &ContextLoader,
 ) -> Result<Value, crate::Error> {
+    if !opts.suite.is_eddsa() {
+        return Err(crate::Error::BadInput(format!(
+            "the wallet signs with Ed25519 suites only, not {}",
+            opts.suite.name()
+        )));
+    }
     let mut options = Map::new();
     match opts.suite {
         Suite::Ed25519Signature2020 => {
