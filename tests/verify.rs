@@ -511,6 +511,33 @@ fn es256_jwts_with_a_header_jwk_verify_but_are_not_bound_to_the_issuer() {
     assert_eq!(verify_text(&tamper(&token)).verdict, Verdict::Invalid);
 }
 
+#[test]
+fn es384_jwts_with_a_p384_did_key_kid_verify_and_a_curve_mismatch_is_invalid() {
+    use p384::ecdsa::{signature::Signer, Signature, SigningKey};
+    use p384::elliptic_curve::rand_core::OsRng;
+    let sk = SigningKey::random(&mut OsRng);
+    // did:key of a P-384 key: multicodec p384-pub (0x1201, varint 0x81 0x24), compressed point.
+    let mut bytes = vec![0x81, 0x24];
+    bytes.extend_from_slice(sk.verifying_key().to_encoded_point(true).as_bytes());
+    let mk = format!("z{}", bs58::encode(bytes).into_string());
+    let did = format!("did:key:{mk}");
+    let sign = |m: &[u8]| {
+        let sig: Signature = sk.sign(m);
+        sig.to_bytes().to_vec()
+    };
+    let header = serde_json::json!({"alg": "ES384", "typ": "vc+jwt", "kid": format!("{did}#{mk}")});
+    let token = jwt(header, &did, sign);
+    let v = verify_text(&token);
+    assert_eq!(v.verdict, Verdict::Valid, "{:#?}", v.steps);
+    assert_eq!(verify_text(&tamper(&token)).verdict, Verdict::Invalid);
+    // The same key under the ES256 name: the algorithm and the key disagree.
+    let header = serde_json::json!({"alg": "ES256", "typ": "vc+jwt", "kid": format!("{did}#{mk}")});
+    let v = verify_text(&jwt(header, &did, sign));
+    assert_eq!(v.verdict, Verdict::Invalid, "{:#?}", v.steps);
+    let proof = v.steps.iter().find(|s| s.step == StepKind::Proof).unwrap();
+    assert!(proof.message.contains("P-384"), "{}", proof.message);
+}
+
 fn sign_jcs(doc: &Value, key: &KeyPair, purpose: &str) -> Value {
     let opts = di::SignOptions {
         suite: di::Suite::EddsaJcs2022,

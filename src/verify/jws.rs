@@ -1,9 +1,11 @@
-//! Compact JWS signatures (VC-JWT, the Open Badges 3.0 JWT form; RFC 7515): EdDSA, ES256 and
-//! RS256, with the key from the header's `jwk` or a `kid` that is a did:key or cached key.
+//! Compact JWS signatures (VC-JWT, the Open Badges 3.0 JWT form; RFC 7515): EdDSA, ES256, ES384
+//! and RS256, with the key from the header's `jwk` or a `kid` that is a did:key or a key of a
+//! cached DID document listed for `assertionMethod`.
 //! `alg: none` and HMAC algorithms are never accepted.
 
-use crate::did::{self, KeyCache, KeyError};
+use crate::did::{self, KeyCache, KeyError, PublicKey};
 use crate::proof::di::Failure;
+use crate::proof::ecdsa;
 use base64::Engine;
 use serde_json::Value;
 
@@ -46,34 +48,34 @@ pub fn verify(
     };
     match alg {
         "EdDSA" | "Ed25519" => {
-            let key = match (jwk, kid) {
-                (Some(j), _) => okp_key(j)?,
-                (None, Some(k)) => {
-                    did::resolve(k, keys)
-                        .map_err(|e| match e {
-                            KeyError::Malformed(m) => Failure::Invalid(m),
-                            KeyError::NotResolvable(m) => Failure::Unverifiable(m),
-                        })?
-                        .key
-                }
-                (None, None) => return Err(bad_sig()),
+            let key = match jwk {
+                Some(j) => okp_key(j)?,
+                None => match kid_key(kid, keys)? {
+                    PublicKey::Ed25519(k) => k,
+                    other => return Err(wrong_curve(alg, &other)),
+                },
             };
             let sig = ed25519_dalek::Signature::from_slice(signature)
                 .map_err(|_| Failure::Invalid("the EdDSA signature is not 64 bytes".into()))?;
             crate::proof::ed25519::verify(key.as_bytes(), signing_input, &sig)
                 .map_err(|_| bad_sig())?;
         }
-        "ES256" => {
-            use p256::ecdsa::signature::Verifier;
-            let j = jwk.ok_or_else(|| {
-                Failure::Unverifiable("ES256 keys are only read from a jwk header offline".into())
-            })?;
-            let key = p256::PublicKey::from_jwk_str(&j.to_string())
-                .map_err(|_| Failure::Invalid("the header's jwk is not a P-256 key".into()))?;
-            let vk = p256::ecdsa::VerifyingKey::from(key);
-            let sig = p256::ecdsa::Signature::from_slice(signature)
-                .map_err(|_| Failure::Invalid("the ES256 signature is malformed".into()))?;
-            vk.verify(signing_input, &sig).map_err(|_| bad_sig())?;
+        "ES256" | "ES384" => {
+            let key = match jwk {
+                Some(j) => ec_jwk(alg, j)?,
+                None => kid_key(kid, keys)?,
+            };
+            let sig = match (alg, &key) {
+                ("ES256", PublicKey::P256(_)) => {
+                    p256::ecdsa::Signature::from_slice(signature).map(ecdsa::Signature::P256)
+                }
+                ("ES384", PublicKey::P384(_)) => {
+                    p384::ecdsa::Signature::from_slice(signature).map(ecdsa::Signature::P384)
+                }
+                _ => return Err(wrong_curve(alg, &key)),
+            }
+            .map_err(|_| Failure::Invalid(format!("the {alg} signature is malformed")))?;
+            ecdsa::verify(&key, signing_input, &sig).map_err(|_| bad_sig())?;
         }
         "RS256" => {
             use rsa::pkcs1v15::{Signature, VerifyingKey};
@@ -103,6 +105,38 @@ pub fn verify(
         key_description,
         controller,
     })
+}
+
+/// The key a `kid` names, resolved offline for `assertionMethod` (a token credential is an
+/// assertion by its issuer, VC-JOSE-COSE §3.1), so a cached DID document's relationships count.
+fn kid_key(kid: Option<&str>, keys: &KeyCache) -> Result<PublicKey, Failure> {
+    let kid = kid.ok_or_else(|| Failure::Unverifiable("the token names no key".into()))?;
+    did::resolve_for(kid, keys, "assertionMethod")
+        .map(|r| r.key)
+        .map_err(|e| match e {
+            KeyError::Malformed(m) => Failure::Invalid(m),
+            KeyError::NotResolvable(m) => Failure::Unverifiable(m),
+        })
+}
+
+fn wrong_curve(alg: &str, key: &PublicKey) -> Failure {
+    Failure::Invalid(format!(
+        "the token is signed with {alg}, but its key is a {} key",
+        key.describe()
+    ))
+}
+
+/// A P-256 (ES256) or P-384 (ES384) key from a header `jwk`.
+fn ec_jwk(alg: &str, j: &Value) -> Result<PublicKey, Failure> {
+    let text = j.to_string();
+    match alg {
+        "ES256" => p256::PublicKey::from_jwk_str(&text)
+            .map(|k| PublicKey::P256(k.into()))
+            .map_err(|_| Failure::Invalid("the header's jwk is not a P-256 key".into())),
+        _ => p384::PublicKey::from_jwk_str(&text)
+            .map(|k| PublicKey::P384(k.into()))
+            .map_err(|_| Failure::Invalid("the header's jwk is not a P-384 key".into())),
+    }
 }
 
 fn b64(v: Option<&Value>, what: &str) -> Result<Vec<u8>, Failure> {

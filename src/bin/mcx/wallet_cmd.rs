@@ -471,11 +471,36 @@ pub fn did_import(dir: Option<&Path>, file: &Path, url: Option<&str>) -> Result<
             println!("cached the document published at {at}");
         }
         None => {
-            let id = wallet.import_did_document(&read(file)?)?;
+            let bytes = read(file)?;
+            let id = wallet.import_did_document(&bytes)?;
             println!("cached the DID document of {id}");
+            if let Ok(doc) = serde_json::from_slice::<serde_json::Value>(&bytes) {
+                print_did_keys(&doc);
+            }
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One line per verification method of a DID document: its id, key type and the
+/// relationships it may be used for, so an institution sees what the wallet will accept.
+fn print_did_keys(doc: &serde_json::Value) {
+    let methods = microcredx::did::methods(doc);
+    if methods.is_empty() {
+        println!("  it lists no keys: nothing it signs can be checked with it");
+    }
+    for m in methods {
+        let key = match m.key() {
+            Ok(k) => k.describe().to_string(),
+            Err(e) => format!("unusable ({e})"),
+        };
+        let uses = if m.relationships.is_empty() {
+            "no verification relationship, so for nothing".to_string()
+        } else {
+            m.relationships.join(", ")
+        };
+        println!("  key {}: {key}, for {uses}", m.id);
+    }
 }
 
 /// `mcx reverify`.
