@@ -23,6 +23,8 @@ mod edc;
 mod image;
 mod jws;
 mod ob3;
+mod sdjwt;
+mod sdjwt_map;
 mod text;
 mod vc;
 
@@ -32,6 +34,7 @@ mod tests;
 pub use clr::{clr_parts, embedded_credentials, Association, ClrParts};
 pub use container::unwrap_container;
 pub use detect::{detect_format, is_credential_like, is_presentation_like};
+pub use sdjwt::{digest as sd_digest, SdJwt, MAX_DISCLOSURES};
 pub use text::iso_duration_hours;
 pub(crate) use text::list as text_list;
 
@@ -82,6 +85,9 @@ pub enum Envelope {
         /// The `x5c` certificate chain from the protected header, DER, leaf first.
         x5c: Vec<Vec<u8>>,
     },
+    /// An SD-JWT (RFC 9901), compact or in JSON form, with the disclosures the holder kept;
+    /// [`Document::credential`] holds the claims those disclosures open.
+    SdJwt(Box<SdJwt>),
 }
 
 impl Envelope {
@@ -91,6 +97,7 @@ impl Envelope {
         match self {
             Envelope::Json => None,
             Envelope::Jwt { signing_input, .. } => Some(signing_input.as_bytes().to_vec()),
+            Envelope::SdJwt(sd) => Some(sd.signing_input.as_bytes().to_vec()),
             Envelope::Jades {
                 protected_b64,
                 payload,
@@ -176,6 +183,9 @@ pub fn parse_document(bytes: &[u8]) -> Result<Document, Error> {
     if text.starts_with('{') || text.starts_with('[') {
         let value = detect::parse_json(text)?;
         // JWS JSON serialisation, general (`signatures`) or flattened (`signature`).
+        if sdjwt::is_json_sd_jwt(&value) {
+            return sdjwt::parse_json(&value);
+        }
         let is_jws_json = value.get("payload").is_some()
             && (value.get("signatures").is_some() || value.get("signature").is_some());
         if is_jws_json {
@@ -188,6 +198,9 @@ pub fn parse_document(bytes: &[u8]) -> Result<Document, Error> {
         if let Ok(Value::String(inner)) = detect::parse_json(text) {
             return jws::parse_compact(inner.trim());
         }
+    }
+    if sdjwt::is_compact_sd_jwt(text) {
+        return sdjwt::parse_compact(text);
     }
     jws::parse_compact(text)
 }
@@ -208,6 +221,7 @@ fn view_value(profile: Format, credential: &Value) -> MicroCredential {
         Format::Edc => edc::apply(credential, &mut mc),
         Format::OpenBadges2 => vc::apply_ob2(credential, &mut mc),
         Format::Presentation => vc::apply_presentation(credential, &mut mc),
+        Format::SdJwtVc => sdjwt_map::apply(credential, &mut mc),
         Format::Vc2 | Format::Vc1 | Format::VcJwt => {
             // A generic VC may still carry an OB-style achievement or an ELM claim.
             if credential

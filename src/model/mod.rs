@@ -32,6 +32,9 @@ pub enum Format {
     Presentation,
     /// Open Badges 2.0 assertion.
     OpenBadges2,
+    /// An SD-JWT VC (IETF SD-JWT with the SD-JWT VC profile, `typ: dc+sd-jwt`), the EU
+    /// Digital Identity Wallet ecosystem's credential format.
+    SdJwtVc,
 }
 
 impl Format {
@@ -46,6 +49,7 @@ impl Format {
             Format::VcJwt => "VC-JWT",
             Format::Presentation => "Verifiable Presentation",
             Format::OpenBadges2 => "Open Badges 2.0",
+            Format::SdJwtVc => "SD-JWT VC",
         }
     }
 }

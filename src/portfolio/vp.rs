@@ -129,6 +129,9 @@ pub(super) fn embedded_credential(
                 "type": ["EnvelopedVerifiableCredential"],
             }))
         }
+        Envelope::SdJwt(_) => Err(Error::BadInput(format!(
+            "\"{name}\" is an SD-JWT VC, which a W3C presentation cannot carry; share its original file instead"
+        ))),
         Envelope::Jades { .. } => Err(Error::BadInput(format!(
             "\"{name}\" is sealed as a European Digital Credential (JAdES), which a W3C presentation cannot carry; share its original file instead"
         ))),

@@ -99,7 +99,7 @@ fn importable(path: &Path) -> bool {
         .to_ascii_lowercase();
     matches!(
         ext.as_str(),
-        "json" | "jsonld" | "jwt" | "png" | "svg" | "txt" | "1ob"
+        "json" | "jsonld" | "jwt" | "sd-jwt" | "sdjwt" | "png" | "svg" | "txt" | "1ob"
     )
 }
 

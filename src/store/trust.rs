@@ -228,6 +228,177 @@ impl Wallet {
     }
 }
 
+impl Wallet {
+    /// Import any trust document the wallet understands, recognised by its content (`mcx
+    /// trust import`): DID documents, JWT VC Issuer Metadata, JWKS (under `url`, the issuer's
+    /// `jwks_uri`), SD-JWT VC type metadata, Token Status List tokens, Bitstring Status List
+    /// credentials, the network's registry and catalogue, and qualification rules. Each is
+    /// checked as its own importer checks it; the answer says what it was, in words.
+    pub fn import_trust_document(&self, bytes: &[u8], url: Option<&str>) -> Result<String> {
+        let text = std::str::from_utf8(bytes)
+            .map_err(|_| Error::BadInput("not UTF-8 text: no trust document is binary".into()))?
+            .trim();
+        if !text.starts_with('{') {
+            return self.import_status_list_token(text, url);
+        }
+        let doc: Value = serde_json::from_str(text)
+            .map_err(|e| Error::BadInput(format!("not JSON (and not a status list token): {e}")))?;
+        let s = |k: &str| doc.get(k).and_then(Value::as_str);
+        let types = crate::formats::text_list(doc.get("type"));
+        let typed = |t: &str| types.iter().any(|x| x.as_str() == Some(t));
+        if let Some(vct) = s("vct") {
+            // Kept as exact text: a credential's `vct#integrity` is the hash of these bytes.
+            let key = crate::verify::sdjwt::type_metadata_key(vct);
+            self.cache_put(
+                &format!("{DID_PREFIX}{key}"),
+                &Value::String(text.to_string()),
+            )?;
+            let name = s("name").map(|n| format!(" ({n})")).unwrap_or_default();
+            return Ok(format!("SD-JWT VC type metadata for {vct}{name}"));
+        }
+        if doc.get("members").is_some() {
+            let r = self.import_registry(bytes)?;
+            return Ok(format!(
+                "the trust registry {} ({} members)",
+                r.name,
+                r.members.len()
+            ));
+        }
+        if doc.get("items").is_some() && doc.get("version").is_some() {
+            let c = self.import_catalogue(bytes)?;
+            return Ok(format!(
+                "the network's catalogue ({} offers)",
+                c.items.len()
+            ));
+        }
+        if doc.get("requirements").is_some() {
+            let q = self.import_qualification(bytes)?;
+            return Ok(format!("the qualification rules {}", q.title));
+        }
+        if typed("BitstringStatusListCredential") || typed("StatusList2021Credential") {
+            let id = self.import_status_list(bytes, url)?;
+            return Ok(format!("the status list credential {id}"));
+        }
+        if s("id").is_some_and(|i| i.starts_with("did:")) {
+            let id = self.import_did_document(bytes)?;
+            let keys = crate::did::methods(&doc).len();
+            return Ok(format!("the DID document of {id} ({keys} keys)"));
+        }
+        if let Some(issuer) =
+            s("issuer").filter(|_| doc.get("jwks").is_some() || doc.get("jwks_uri").is_some())
+        {
+            let at = crate::verify::sdjwt::jwt_vc_issuer_url(issuer).ok_or_else(|| {
+                Error::BadInput(format!(
+                    "the issuer metadata names {issuer}, which is not a web address"
+                ))
+            })?;
+            if let Some(jwks) = doc.get("jwks") {
+                check_jwks(jwks)?;
+            }
+            self.cache_put(&format!("{DID_PREFIX}{at}"), &doc)?;
+            let keys = doc
+                .pointer("/jwks/keys")
+                .and_then(Value::as_array)
+                .map(|k| format!(" ({} keys)", k.len()))
+                .unwrap_or_else(|| {
+                    format!(
+                        " (keys at {}; import them too)",
+                        s("jwks_uri").unwrap_or("")
+                    )
+                });
+            return Ok(format!("the JWT VC Issuer Metadata of {issuer}{keys}"));
+        }
+        if doc.get("keys").is_some() {
+            let n = check_jwks(&doc)?;
+            let at = url.ok_or_else(|| {
+                Error::BadInput("a key set (JWKS) has no address of its own; give the issuer's jwks_uri with --url".into())
+            })?;
+            self.cache_put(&format!("{DID_PREFIX}{at}"), &doc)?;
+            return Ok(format!("the key set published at {at} ({n} keys)"));
+        }
+        if doc.get("@context").is_some() || s("id").is_some() {
+            if let Some(u) = url {
+                let at = self.import_document_at(bytes, u)?;
+                return Ok(format!("the document published at {at}"));
+            }
+        }
+        Err(Error::BadInput(
+            "not a trust document the wallet knows: expected a DID document, issuer metadata, a key set, type metadata, a status list, the registry, the catalogue or qualification rules".into(),
+        ))
+    }
+
+    fn import_status_list_token(&self, text: &str, url: Option<&str>) -> Result<String> {
+        let bad = |m: &str| Error::BadInput(format!("not a trust document: {m}"));
+        let parts: Vec<&str> = text.split('.').collect();
+        let [h, p, _] = parts.as_slice() else {
+            return Err(bad("neither JSON nor a JWT"));
+        };
+        let decode = |seg: &str| -> Option<Value> {
+            use base64::Engine;
+            let b = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(seg.trim_end_matches('='))
+                .ok()?;
+            serde_json::from_slice(&b).ok()
+        };
+        let (header, payload) = decode(h)
+            .zip(decode(p))
+            .ok_or_else(|| bad("a JWT whose header or payload is not base64url JSON"))?;
+        if header.get("typ").and_then(Value::as_str) != Some("statuslist+jwt") {
+            return Err(bad(
+                "a JWT that is not a status list token (typ statuslist+jwt)",
+            ));
+        }
+        let sub = payload.get("sub").and_then(Value::as_str);
+        let at = url
+            .or(sub)
+            .ok_or_else(|| bad("a status list token without sub; give its address with --url"))?;
+        if let (Some(sub), Some(u)) = (sub, url) {
+            if sub != u {
+                return Err(Error::BadInput(format!(
+                    "the status list token is the list {sub}, not {u}"
+                )));
+            }
+        }
+        let list = payload
+            .get("status_list")
+            .ok_or_else(|| bad("a status list token without status_list"))?;
+        // Read once now, so a malformed or inflating list is refused on import.
+        crate::verify::sdjwt::token_status(list, 0).map_err(|e| {
+            Error::BadInput(format!("the status list token's list is unusable: {e}"))
+        })?;
+        self.cache_put(
+            &format!("{DID_PREFIX}{at}"),
+            &Value::String(text.to_string()),
+        )?;
+        Ok(format!(
+            "the status list token {at} (its signature is checked whenever it is used)"
+        ))
+    }
+}
+
+/// A JWK Set's keys must each be a public JWK (RFC 7517 §5): returns how many.
+fn check_jwks(jwks: &Value) -> Result<usize> {
+    let keys = jwks
+        .get("keys")
+        .and_then(Value::as_array)
+        .ok_or_else(|| Error::BadInput("the key set has no `keys` list".into()))?;
+    for (i, k) in keys.iter().enumerate() {
+        if k.get("kty").and_then(Value::as_str).is_none() {
+            return Err(Error::BadInput(format!(
+                "key {} of the key set has no kty",
+                i + 1
+            )));
+        }
+        if k.get("d").is_some() {
+            return Err(Error::BadInput(format!(
+                "key {} of the key set is a private key; only public keys belong in a key set",
+                i + 1
+            )));
+        }
+    }
+    Ok(keys.len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -128,7 +128,16 @@ fn wrong_curve(alg: &str, key: &PublicKey) -> Failure {
 
 /// A P-256 (ES256) or P-384 (ES384) key from a header `jwk`.
 fn ec_jwk(alg: &str, j: &Value) -> Result<PublicKey, Failure> {
-    let text = j.to_string();
+    // Only the key's own members: `kid`, `alg`, `use` and the like are not part of the point
+    // (and the JWK parser of the curve crates refuses members it does not know).
+    let members = ["kty", "crv", "x", "y"];
+    let text = Value::Object(
+        members
+            .iter()
+            .filter_map(|m| j.get(*m).map(|v| (m.to_string(), v.clone())))
+            .collect(),
+    )
+    .to_string();
     match alg {
         "ES256" => p256::PublicKey::from_jwk_str(&text)
             .map(|k| PublicKey::P256(k.into()))

@@ -20,7 +20,10 @@ pub mod conformance;
 mod jades;
 pub mod jws;
 mod ob2;
+pub mod sdjwt;
 pub mod status;
+#[cfg(test)]
+mod tests_sdjwt;
 #[cfg(all(test, feature = "wallet"))]
 mod tests_status;
 pub mod trust;
@@ -131,10 +134,23 @@ pub fn verify_document(doc: &Document, env: &Env, now: DateTime<Utc>) -> Verific
     }];
     let jades = matches!(doc.envelope, Envelope::Jades { .. });
     let merkle = doc.envelope == Envelope::Json && blockcerts::is_blockcerts(&doc.credential);
-    if !ob2 {
+    let sd_jwt = matches!(doc.envelope, Envelope::SdJwt(_));
+    if !ob2 && !sd_jwt {
         // `issuer_steps` (below) fails a credential that names no issuer.
         let no_issuer_reported = !jades && !merkle && credential.issuer.id.is_none();
         conformance_steps(doc, no_issuer_reported, &mut steps);
+    }
+    if let Envelope::SdJwt(sd) = &doc.envelope {
+        sdjwt::steps(sd, &doc.credential, &credential, env, now, &mut steps);
+        eu_step(&credential, &mut steps);
+        return Verification {
+            verdict: verdict_of(&steps),
+            format: doc.format,
+            steps,
+            credential,
+            checked_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            embedded: Vec::new(),
+        };
     }
     if jades {
         jades::seal_steps(doc, &credential, env, now, &mut steps);
@@ -352,8 +368,8 @@ fn proof_steps(doc: &Document, env: &Env, steps: &mut Vec<Step>) -> Vec<Signer> 
             }
             Err(f) => failure_step(steps, &f),
         },
-        // Sealed documents are checked by `jades::seal_steps`.
-        Envelope::Jades { .. } => {}
+        // Sealed documents are checked by `jades::seal_steps`, SD-JWTs by `sdjwt::steps`.
+        Envelope::Jades { .. } | Envelope::SdJwt(_) => {}
         Envelope::Json => {
             let checks = di::verify_proofs(&doc.credential, &env.proof);
             if checks.is_empty() {

@@ -40,7 +40,9 @@ pub enum Pick {
 }
 
 /// Extensions the wallet imports (credentials, tokens, baked badges).
-const CREDENTIAL_EXTENSIONS: &[&str] = &["json", "jsonld", "jwt", "png", "svg"];
+const CREDENTIAL_EXTENSIONS: &[&str] = &[
+    "json", "jsonld", "jwt", "sd-jwt", "sdjwt", "txt", "png", "svg",
+];
 
 /// Ask for paths with the system dialog; an empty list when the learner cancels.
 ///

@@ -115,6 +115,9 @@ enum Command {
     /// Cached DID documents (did:web issuers), for offline checks.
     #[command(subcommand)]
     Did(DidCommand),
+    /// Any trust document the wallet understands, recognised by its content.
+    #[command(subcommand)]
+    Trust(TrustCommand),
     /// The bundled demo network: load it into the wallet to try everything.
     #[command(subcommand)]
     Demo(DemoCommand),
@@ -242,6 +245,22 @@ enum StatusCommand {
 }
 
 #[derive(Subcommand)]
+enum TrustCommand {
+    /// Import trust documents: DID documents, JWT VC Issuer Metadata, key sets (JWKS), SD-JWT
+    /// VC type metadata, status list tokens and credentials, the registry, the catalogue and
+    /// qualification rules. Says what it recognised in each file.
+    Import {
+        /// The address the document is published at, where it does not say so itself (a key
+        /// set's jwks_uri, a status list's URL).
+        #[arg(long)]
+        url: Option<String>,
+        /// Files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
 enum DidCommand {
     /// Cache a DID document, or any key or issuer document under the address it is
     /// published at (`--url`, e.g. an Open Badges 2.0 key, badge class or hosted assertion).
@@ -351,6 +370,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Status(StatusCommand::Import { url, files }) => {
             wallet_cmd::status_import(cli.wallet.as_deref(), &files, url.as_deref())
+        }
+        Command::Trust(TrustCommand::Import { url, files }) => {
+            wallet_cmd::trust_import(cli.wallet.as_deref(), &files, url.as_deref())
         }
         Command::Did(DidCommand::Import { file, url }) => {
             wallet_cmd::did_import(cli.wallet.as_deref(), &file, url.as_deref())

@@ -462,6 +462,27 @@ pub fn status_import(dir: Option<&Path>, files: &[PathBuf], url: Option<&str>) -
     })
 }
 
+/// `mcx trust import FILE... [--url URL]`: exit 1 when any file was refused.
+pub fn trust_import(dir: Option<&Path>, files: &[PathBuf], url: Option<&str>) -> Result<ExitCode> {
+    let wallet = open(dir)?;
+    let url = url.filter(|u| !u.trim().is_empty());
+    let mut failed = false;
+    for f in files {
+        match wallet.import_trust_document(&read(f)?, url) {
+            Ok(what) => println!("{}: {what}", f.display()),
+            Err(e) => {
+                failed = true;
+                println!("{}: not imported: {e}", f.display());
+            }
+        }
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
 /// `mcx did import FILE [--url URL]`.
 pub fn did_import(dir: Option<&Path>, file: &Path, url: Option<&str>) -> Result<ExitCode> {
     let wallet = open(dir)?;

@@ -3,4 +3,4 @@
 /**
  * The wire format a document arrived in.
  */
-export type Format = "vc2" | "vc1" | "open-badges3" | "clr2" | "edc" | "vc-jwt" | "presentation" | "open-badges2";
+export type Format = "vc2" | "vc1" | "open-badges3" | "clr2" | "edc" | "vc-jwt" | "presentation" | "open-badges2" | "sd-jwt-vc";

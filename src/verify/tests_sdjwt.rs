@@ -1,0 +1,377 @@
+//! SD-JWT VC (issue 18): issued here with a P-256 key, verified offline with the issuer's
+//! metadata in the key cache. Disclosures (object, array element, recursive, decoys), every
+//! way they can disagree with the signed digests, key binding, Token Status List, and the bad
+//! input the issue lists, each with the step that names the problem.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use super::*;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use p256::ecdsa::{signature::Signer, Signature, SigningKey};
+use p256::elliptic_curve::rand_core::OsRng;
+use serde_json::json;
+use std::io::Write;
+
+const ISS: &str = "https://uni.example";
+const LIST: &str = "https://uni.example/status/1";
+
+fn b64(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn jwk(key: &SigningKey, kid: &str) -> Value {
+    let public = p256::PublicKey::from(key.verifying_key());
+    let mut j: Value = serde_json::from_str(&public.to_jwk_string()).unwrap();
+    j["kid"] = json!(kid);
+    j
+}
+
+fn sign_jwt(key: &SigningKey, header: &Value, payload: &Value) -> String {
+    let input = format!(
+        "{}.{}",
+        b64(header.to_string().as_bytes()),
+        b64(payload.to_string().as_bytes())
+    );
+    let sig: Signature = key.sign(input.as_bytes());
+    format!("{input}.{}", b64(&sig.to_bytes()))
+}
+
+fn disclosure(parts: Value) -> (String, String) {
+    let d = b64(parts.to_string().as_bytes());
+    let digest = crate::formats::sd_digest("sha-256", &d).unwrap();
+    (d, digest)
+}
+
+struct Issuer {
+    key: SigningKey,
+    holder: SigningKey,
+    env: Env,
+}
+
+fn issuer() -> Issuer {
+    let key = SigningKey::random(&mut OsRng);
+    let holder = SigningKey::random(&mut OsRng);
+    let mut env = Env::default();
+    env.proof.keys.insert_at(
+        &sdjwt::jwt_vc_issuer_url(ISS).unwrap(),
+        json!({"issuer": ISS, "jwks": {"keys": [jwk(&key, "k1")]}}),
+    );
+    Issuer { key, holder, env }
+}
+
+impl Issuer {
+    /// An SD-JWT VC whose `ects_credits`, `grade` and one learning outcome are disclosable,
+    /// with one decoy digest; `edit` changes the payload before signing.
+    fn issue(&self, edit: impl Fn(&mut Value)) -> (String, Vec<String>) {
+        let (ects, ects_dg) = disclosure(json!(["s1", "ects_credits", 5]));
+        let (grade, grade_dg) = disclosure(json!(["s2", "grade", "1.7"]));
+        let (outcome, outcome_dg) = disclosure(json!(["s3", "Plan maintenance"]));
+        let (_, decoy) = disclosure(json!(["s4", "decoy", 0]));
+        let mut payload = json!({
+            "iss": ISS, "iat": 1_750_000_000, "exp": 4_000_000_000u64,
+            "vct": "urn:eudi:micro_credential:1",
+            "cnf": {"jwk": jwk(&self.holder, "h")},
+            "title": "Predictive Maintenance", "issuer_name": "Uni", "issuer_country": "DE",
+            "learning_outcomes": ["Analyse sensor data", {"...": outcome_dg}],
+            "_sd": [ects_dg, grade_dg, decoy],
+            "_sd_alg": "sha-256",
+        });
+        edit(&mut payload);
+        let jwt = sign_jwt(
+            &self.key,
+            &json!({"alg": "ES256", "typ": "dc+sd-jwt", "kid": "k1"}),
+            &payload,
+        );
+        (jwt, vec![ects, grade, outcome])
+    }
+}
+
+fn compact(jwt: &str, disclosures: &[String]) -> String {
+    let mut s = format!("{jwt}~");
+    for d in disclosures {
+        s.push_str(d);
+        s.push('~');
+    }
+    s
+}
+
+fn verify(text: &str, env: &Env) -> Verification {
+    verify_bytes(text.as_bytes(), env, Utc::now()).unwrap()
+}
+
+fn failed(v: &Verification) -> Vec<&str> {
+    v.steps
+        .iter()
+        .filter(|s| s.status == StepStatus::Fail)
+        .map(|s| s.message.as_str())
+        .collect()
+}
+
+#[test]
+fn a_genuine_sd_jwt_vc_is_valid_with_its_disclosed_claims_in_the_view() {
+    let i = issuer();
+    let (jwt, ds) = i.issue(|_| {});
+    let v = verify(&compact(&jwt, &ds), &i.env);
+    assert_eq!(v.verdict, Verdict::Valid, "{:#?}", v.steps);
+    assert_eq!(v.format, Format::SdJwtVc);
+    assert_eq!(v.credential.ects, Some(5.0));
+    assert_eq!(v.credential.grade.as_deref(), Some("1.7"));
+    assert_eq!(
+        v.credential.learning_outcomes,
+        ["Analyse sensor data", "Plan maintenance"]
+    );
+    assert_eq!(v.credential.issuer.id.as_deref(), Some(ISS));
+    // Withholding the grade is still valid; the grade is simply not there.
+    let v = verify(&compact(&jwt, &[ds[0].clone(), ds[2].clone()]), &i.env);
+    assert_eq!(v.verdict, Verdict::Valid, "{:#?}", v.steps);
+    assert_eq!(v.credential.grade, None);
+}
+
+#[test]
+fn disclosures_that_disagree_with_the_signed_digests_make_it_invalid() {
+    let i = issuer();
+    let (jwt, ds) = i.issue(|_| {});
+    // A changed disclosure: its digest is nowhere.
+    let (forged, _) = disclosure(json!(["s1", "ects_credits", 30]));
+    let v = verify(&compact(&jwt, &[forged, ds[1].clone()]), &i.env);
+    assert_eq!(v.verdict, Verdict::Invalid);
+    assert!(
+        failed(&v).iter().any(|m| m.contains("matches no digest")),
+        "{:#?}",
+        v.steps
+    );
+    assert_eq!(
+        v.credential.ects, None,
+        "a forged claim never reaches the view"
+    );
+    // A named claim referenced as an array element.
+    let (named, named_dg) = disclosure(json!(["s9", "grade", "1.0"]));
+    let (jwt2, _) = i.issue(|p| p["learning_outcomes"] = json!([{"...": named_dg}]));
+    let v = verify(&compact(&jwt2, &[named]), &i.env);
+    assert!(
+        failed(&v)
+            .iter()
+            .any(|m| m.contains("referenced as an element")),
+        "{:#?}",
+        v.steps
+    );
+    // A disclosed claim that collides with a plain one.
+    let (dup, dup_dg) = disclosure(json!(["s8", "title", "Another title"]));
+    let (jwt3, _) = i.issue(|p| p["_sd"] = json!([dup_dg]));
+    let v = verify(&compact(&jwt3, &[dup]), &i.env);
+    assert!(
+        failed(&v).iter().any(|m| m.contains("already has")),
+        "{:#?}",
+        v.steps
+    );
+    // The same digest twice.
+    let (one, one_dg) = disclosure(json!(["s7", "eqf_level", 6]));
+    let (jwt4, _) = i.issue(|p| p["_sd"] = json!([one_dg, one_dg]));
+    let v = verify(&compact(&jwt4, &[one]), &i.env);
+    assert!(
+        failed(&v).iter().any(|m| m.contains("more than once")),
+        "{:#?}",
+        v.steps
+    );
+}
+
+#[test]
+fn recursive_disclosures_open_inside_disclosed_values() {
+    let i = issuer();
+    let (given, given_dg) = disclosure(json!(["a", "given_name", "Maria"]));
+    let (family, family_dg) = disclosure(json!(["b", "family_name", "Ionescu"]));
+    let (learner, learner_dg) = disclosure(json!(["c", "learner", {"_sd": [given_dg, family_dg]}]));
+    let (jwt, _) = i.issue(|p| p["_sd"] = json!([learner_dg]));
+    let v = verify(
+        &compact(&jwt, &[learner.clone(), given.clone(), family]),
+        &i.env,
+    );
+    assert_eq!(v.verdict, Verdict::Valid, "{:#?}", v.steps);
+    assert_eq!(v.credential.learner.name.as_deref(), Some("Maria Ionescu"));
+    let v = verify(&compact(&jwt, &[learner, given]), &i.env);
+    assert_eq!(v.verdict, Verdict::Valid, "{:#?}", v.steps);
+    assert_eq!(v.credential.learner.name.as_deref(), Some("Maria"));
+}
+
+#[test]
+fn a_changed_payload_another_key_and_alg_none_are_invalid() {
+    let i = issuer();
+    let (jwt, ds) = i.issue(|_| {});
+    let parts: Vec<&str> = jwt.split('.').collect();
+    let payload = String::from_utf8(URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
+    let changed = b64(payload.replace("\"DE\"", "\"FR\"").as_bytes());
+    let tampered = format!("{}.{changed}.{}", parts[0], parts[2]);
+    assert_eq!(
+        verify(&compact(&tampered, &ds), &i.env).verdict,
+        Verdict::Invalid
+    );
+    let other = Issuer {
+        key: SigningKey::random(&mut OsRng),
+        holder: SigningKey::random(&mut OsRng),
+        env: Env::default(),
+    };
+    let (forged, fds) = other.issue(|_| {});
+    assert_eq!(
+        verify(&compact(&forged, &fds), &i.env).verdict,
+        Verdict::Invalid
+    );
+    let none = format!(
+        "{}.{}.",
+        b64(json!({"alg": "none", "typ": "dc+sd-jwt"})
+            .to_string()
+            .as_bytes()),
+        parts[1]
+    );
+    let v = verify(&compact(&none, &ds), &i.env);
+    assert_eq!(v.verdict, Verdict::Invalid);
+    assert!(
+        failed(&v).iter().any(|m| m.contains("alg none")),
+        "{:#?}",
+        v.steps
+    );
+}
+
+#[test]
+fn an_unknown_issuer_is_unverifiable_and_expired_is_inactive() {
+    let i = issuer();
+    let (jwt, ds) = i.issue(|_| {});
+    assert_eq!(
+        verify(&compact(&jwt, &ds), &Env::default()).verdict,
+        Verdict::Unverifiable
+    );
+    let (old, ds) = i.issue(|p| p["exp"] = json!(1_760_000_000));
+    let v = verify(&compact(&old, &ds), &i.env);
+    assert_eq!(v.verdict, Verdict::Inactive, "{:#?}", v.steps);
+    assert_eq!(lapse_of(&v.steps).unwrap().kind, LapseKind::Expired);
+}
+
+#[test]
+fn key_binding_is_checked_against_the_cnf_key_and_the_disclosures() {
+    let i = issuer();
+    let (jwt, ds) = i.issue(|_| {});
+    let presented = compact(&jwt, &ds[..1]);
+    let sd_hash = crate::formats::sd_digest("sha-256", &presented).unwrap();
+    let kb = |key: &SigningKey, hash: &str| {
+        sign_jwt(
+            key,
+            &json!({"alg": "ES256", "typ": "kb+jwt"}),
+            &json!({"iat": 1_780_000_000, "aud": "https://employer.example", "nonce": "n-1", "sd_hash": hash}),
+        )
+    };
+    let v = verify(&format!("{presented}{}", kb(&i.holder, &sd_hash)), &i.env);
+    assert_eq!(v.verdict, Verdict::Valid, "{:#?}", v.steps);
+    assert!(v
+        .steps
+        .iter()
+        .any(|s| s.message.contains("Presented by its holder")));
+    let thief = SigningKey::random(&mut OsRng);
+    let v = verify(&format!("{presented}{}", kb(&thief, &sd_hash)), &i.env);
+    assert_eq!(v.verdict, Verdict::Invalid, "{:#?}", v.steps);
+    // A KB-JWT made for other disclosures.
+    let v = verify(
+        &format!("{}{}", compact(&jwt, &ds), kb(&i.holder, &sd_hash)),
+        &i.env,
+    );
+    assert!(
+        failed(&v).iter().any(|m| m.contains("sd_hash")),
+        "{:#?}",
+        v.steps
+    );
+    // No cnf at all: it can never be presented with key binding.
+    let (unbound, uds) = i.issue(|p| {
+        p.as_object_mut().unwrap().remove("cnf");
+    });
+    assert_eq!(
+        verify(&compact(&unbound, &uds), &i.env).verdict,
+        Verdict::Invalid
+    );
+}
+
+fn status_token(key: &SigningKey, bytes: &[u8], bits: u8) -> String {
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    z.write_all(bytes).unwrap();
+    let lst = b64(&z.finish().unwrap());
+    sign_jwt(
+        key,
+        &json!({"alg": "ES256", "typ": "statuslist+jwt", "kid": "k1"}),
+        &json!({"sub": LIST, "iat": 1_750_000_000, "status_list": {"bits": bits, "lst": lst}}),
+    )
+}
+
+#[test]
+fn a_token_status_list_is_believed_only_when_the_issuer_signed_it() {
+    let mut i = issuer();
+    let with_status = |idx: u64| {
+        move |p: &mut Value| p["status"] = json!({"status_list": {"idx": idx, "uri": LIST}})
+    };
+    // Entry 0 valid, entry 1 revoked (1), entry 2 suspended (2), at 2 bits each.
+    i.env
+        .proof
+        .keys
+        .insert_at(LIST, Value::String(status_token(&i.key, &[0b0010_0100], 2)));
+    for (idx, verdict, kind) in [
+        (0, Verdict::Valid, None),
+        (1, Verdict::Inactive, Some(LapseKind::Revoked)),
+        (2, Verdict::Inactive, Some(LapseKind::Suspended)),
+    ] {
+        let (jwt, ds) = i.issue(with_status(idx));
+        let v = verify(&compact(&jwt, &ds), &i.env);
+        assert_eq!(v.verdict, verdict, "entry {idx}: {:#?}", v.steps);
+        assert_eq!(lapse_of(&v.steps).map(|l| l.kind), kind);
+    }
+    // The same list signed by someone else is not believed: not checked, never "not revoked".
+    let stranger = SigningKey::random(&mut OsRng);
+    i.env.proof.keys.insert_at(
+        LIST,
+        Value::String(status_token(&stranger, &[0b0010_0100], 2)),
+    );
+    let (jwt, ds) = i.issue(with_status(1));
+    let v = verify(&compact(&jwt, &ds), &i.env);
+    let status = v.steps.iter().find(|s| s.step == StepKind::Status).unwrap();
+    assert_eq!(status.status, StepStatus::Skip, "{:#?}", v.steps);
+    assert!(status.message.contains("cannot be believed"));
+}
+
+#[test]
+fn a_compressed_status_list_bomb_is_refused_not_inflated() {
+    let key = SigningKey::random(&mut OsRng);
+    let zeros = vec![0u8; (sdjwt::MAX_STATUS_LIST_BYTES + 1024) as usize];
+    let token = status_token(&key, &zeros, 1);
+    let payload: Value = serde_json::from_slice(
+        &URL_SAFE_NO_PAD
+            .decode(token.split('.').nth(1).unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    let err = sdjwt::token_status(&payload["status_list"], 0).unwrap_err();
+    assert!(err.contains("compression bomb"), "{err}");
+}
+
+#[test]
+fn malformed_sd_jwts_get_a_clear_error_naming_the_problem() {
+    let i = issuer();
+    let (jwt, ds) = i.issue(|_| {});
+    let err = |text: &str| match verify_bytes(text.as_bytes(), &i.env, Utc::now()) {
+        Err(crate::Error::BadInput(m)) => m,
+        other => panic!("expected a clear error, got {other:?}"),
+    };
+    assert!(err(&format!("{jwt}~@@~")).contains("disclosure 1 is not base64url"));
+    assert!(err(&format!("{jwt}~{}~", b64(b"not json"))).contains("not usable JSON"));
+    assert!(err(&format!("{jwt}~{}~", b64(b"[\"salt\"]"))).contains("1 elements"));
+    assert!(err(&format!("{jwt}~{}~", b64(b"[\"s\",\"_sd\",1]"))).contains("reserved"));
+    let many = vec![ds[0].clone(); crate::formats::MAX_DISCLOSURES + 1];
+    assert!(err(&compact(&jwt, &many)).contains("disclosures, more than"));
+    // Deeply nested arrays inside a disclosure.
+    let deep = format!("[\"s\",\"x\",{}1{}]", "[".repeat(200), "]".repeat(200));
+    let message = err(&format!("{jwt}~{}~", b64(deep.as_bytes())));
+    assert!(message.contains("nesting deeper"), "{message}");
+    // The parser's own limit on disclosed nesting, below the JSON limit.
+    let (nested, nested_dg) = disclosure(json!(["s", "x", 1]));
+    let mut inner = json!({"_sd": [nested_dg]});
+    for _ in 0..40 {
+        inner = json!({"a": inner});
+    }
+    let (jwt2, _) = i.issue(|p| p["deep"] = inner.clone());
+    let message = err(&compact(&jwt2, &[nested]));
+    assert!(message.contains("nest deeper"), "{message}");
+}
