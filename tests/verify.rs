@@ -157,11 +157,8 @@ pub(crate) const OB30: &[(&str, Verdict, &str)] = &[
         Verdict::Unverifiable,
         "did:web",
     ),
-    (
-        "1edtech-ob30/sd/derivedcredential.json",
-        Verdict::Unverifiable,
-        "ecdsa-sd-2023",
-    ),
+    // A derived ecdsa-sd-2023 proof, verified since issue 14 (before: "not supported").
+    ("1edtech-ob30/sd/derivedcredential.json", Verdict::Valid, ""),
     (
         "1edtech-ob30/simple-err-type.json",
         Verdict::Invalid,

@@ -121,6 +121,39 @@ fn serialize(q: &IQuad, label: &dyn Fn(usize, &mut String), out: &mut String) {
 
 /// Canonical N-Quads for `quads` (duplicates ignored): sorted lines, each ending in `\n`.
 pub fn canonicalize(quads: &[Quad]) -> Result<String, JsonLdError> {
+    let (st, _) = issue_canonical(quads)?;
+    let canon = &st.canon;
+    let label = |b: usize, out: &mut String| {
+        let _ = write!(out, "c14n{}", canon.get(b).unwrap_or(NONE));
+    };
+    let mut lines: Vec<String> = st
+        .quads
+        .iter()
+        .map(|q| {
+            let mut s = String::with_capacity(128);
+            serialize(q, &label, &mut s);
+            s
+        })
+        .collect();
+    lines.sort_by(|a, b| js_cmp(a, b));
+    Ok(lines.concat())
+}
+
+/// The canonical blank node identifier map of RDFC-1.0 for `quads` (duplicates ignored):
+/// each blank node label of the input (without `_:`) and the canonical label [`canonicalize`]
+/// writes for it (`c14n0`, `c14n1`, …). The selective disclosure suites relabel canonical
+/// N-Quads through it (vc-di-ecdsa §3.4, labelReplacementCanonicalizeNQuads).
+pub fn canonical_labels(quads: &[Quad]) -> Result<HashMap<String, String>, JsonLdError> {
+    let (st, labels) = issue_canonical(quads)?;
+    Ok(labels
+        .into_iter()
+        .map(|(label, b)| (label, format!("c14n{}", st.canon.get(b).unwrap_or(NONE))))
+        .collect())
+}
+
+/// Runs the canonicalisation algorithm up to the issued canonical identifiers: the state
+/// (quads and canonical issuer) and the input blank node labels by index.
+fn issue_canonical(quads: &[Quad]) -> Result<(State, HashMap<String, usize>), JsonLdError> {
     let mut labels: HashMap<String, usize> = HashMap::new();
     let mut unique: Vec<&Quad> = quads.iter().collect();
     unique.sort_unstable();
@@ -196,21 +229,7 @@ pub fn canonicalize(quads: &[Quad]) -> Result<String, JsonLdError> {
             }
         }
     }
-    let canon = &st.canon;
-    let label = |b: usize, out: &mut String| {
-        let _ = write!(out, "c14n{}", canon.get(b).unwrap_or(NONE));
-    };
-    let mut lines: Vec<String> = st
-        .quads
-        .iter()
-        .map(|q| {
-            let mut s = String::with_capacity(128);
-            serialize(q, &label, &mut s);
-            s
-        })
-        .collect();
-    lines.sort_by(|a, b| js_cmp(a, b));
-    Ok(lines.concat())
+    Ok((st, labels))
 }
 
 impl State {

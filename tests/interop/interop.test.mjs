@@ -40,7 +40,7 @@ const REASON = {
 const GENUINE_NOT_IN_FORCE = new Set(['expired', 'revoked']);
 
 // ecdsa-sd-2023 (selective disclosure, base and derived proofs) is not implemented yet.
-const SD_SUPPORTED = false;
+const SD_SUPPORTED = true;
 
 function ours(m) {
   const kind = m.file.replace(/\.json$/, '').split('-').pop();
