@@ -17,6 +17,11 @@ pub enum ErrorCode {
     WalletInUse,
     /// The wallet's files are damaged; `mcx repair` may recover them.
     WalletDamaged,
+    /// The disk holding the wallet (or a file being written) is full; nothing acknowledged is
+    /// lost, and the same command can be run again once there is space.
+    DiskFull,
+    /// The wallet can be read but not changed (a read-only disk or folder, or a full disk).
+    ReadOnly,
     /// A credential or item asked for does not exist.
     NotFound,
     /// The wallet is locked with a passphrase and none was given.
@@ -52,6 +57,23 @@ pub enum Error {
         /// What was found wrong.
         detail: String,
     },
+    /// The disk holding `path` is full. What was acknowledged before is safe.
+    #[error("{}", disk_full(.path, .kept))]
+    DiskFull {
+        /// The wallet directory (or the file being written, when it is outside the wallet).
+        path: PathBuf,
+        /// Credentials this command stored and acknowledged before the disk filled up (`None`
+        /// when the command stores none, or changed nothing).
+        kept: Option<usize>,
+    },
+    /// The wallet was opened read-only, so this change was refused.
+    #[error("the wallet at {path} is read-only: changes are off ({why}). Its credentials can still be listed, shown, verified, exported and shared")]
+    ReadOnly {
+        /// The wallet directory.
+        path: PathBuf,
+        /// Why it cannot be changed.
+        why: ReadOnlyReason,
+    },
     /// No such item.
     #[error("{0} not found")]
     NotFound(String),
@@ -84,6 +106,8 @@ impl Error {
             Error::BadInput(_) => ErrorCode::BadInput,
             Error::WalletInUse(_) => ErrorCode::WalletInUse,
             Error::WalletDamaged { .. } => ErrorCode::WalletDamaged,
+            Error::DiskFull { .. } => ErrorCode::DiskFull,
+            Error::ReadOnly { .. } => ErrorCode::ReadOnly,
             Error::NotFound(_) => ErrorCode::NotFound,
             // The app passes whole wallet ids; only a typed prefix can fit several.
             Error::AmbiguousId { .. } => ErrorCode::BadInput,
@@ -93,13 +117,90 @@ impl Error {
         }
     }
 
-    /// Wrap an I/O error with the path it concerns.
+    /// Wrap an I/O error with the path it concerns. A full disk becomes [`Error::DiskFull`].
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io {
-            path: path.into(),
-            source,
+        let path = path.into();
+        if is_disk_full(&source) {
+            return Error::DiskFull { path, kept: None };
+        }
+        Error::Io { path, source }
+    }
+
+    /// Whether this error says that the wallet's disk or folder takes no writes (full,
+    /// read-only, or not permitted): reading the wallet may still work
+    /// (`store::Wallet::open_for_reading`).
+    pub fn is_unwritable(&self) -> bool {
+        match self {
+            Error::DiskFull { .. } | Error::ReadOnly { .. } => true,
+            Error::Io { source, .. } => is_read_only(source),
+            _ => false,
         }
     }
+
+    /// A full disk met while writing into the wallet `dir` names the wallet (not the file in
+    /// it) and says how many credentials were `kept`; any other error is returned unchanged.
+    pub fn in_wallet(self, dir: &std::path::Path, kept: Option<usize>) -> Error {
+        match self {
+            Error::DiskFull { path, kept: before } => Error::DiskFull {
+                path: if path.starts_with(dir) {
+                    dir.to_path_buf()
+                } else {
+                    path
+                },
+                kept: kept.or(before),
+            },
+            other => other,
+        }
+    }
+}
+
+/// Why a wallet is open read-only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadOnlyReason {
+    /// Its disk is full: reading works, writing would fail.
+    DiskFull,
+    /// Its disk or folder cannot be written (a read-only medium, a mounted backup, a folder
+    /// without write permission).
+    NotWritable,
+}
+
+impl std::fmt::Display for ReadOnlyReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ReadOnlyReason::DiskFull => "its disk is full; free some space to make changes again",
+            ReadOnlyReason::NotWritable => "its disk or folder cannot be written",
+        })
+    }
+}
+
+/// Whether an I/O error means "no space left on the device" (or a disk quota exceeded).
+pub fn is_disk_full(e: &std::io::Error) -> bool {
+    // ENOSPC is `StorageFull`; EDQUOT (122 on Linux) is a quota, just as full for the learner.
+    e.kind() == std::io::ErrorKind::StorageFull
+        || (cfg!(target_os = "linux") && e.raw_os_error() == Some(122))
+}
+
+/// Whether an I/O error means that the file system or folder takes no writes.
+pub fn is_read_only(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
+    )
+}
+
+/// "The disk holding … is full", what was kept, and what to do.
+fn disk_full(path: &std::path::Path, kept: &Option<usize>) -> String {
+    let kept = match kept {
+        Some(0) => "no new credential was stored before it filled up, and everything stored earlier is safe".to_string(),
+        Some(1) => "1 new credential was stored before it filled up; it and everything stored earlier are safe".to_string(),
+        Some(n) => format!("{n} new credentials were stored before it filled up; they and everything stored earlier are safe"),
+        None => "nothing was changed, and everything stored earlier is safe".to_string(),
+    };
+    format!(
+        "the disk holding {} is full: {kept}. Free some space on that disk, then run the same command again (an import skips what is already in the wallet)",
+        path.display()
+    )
 }
 
 /// One credential an ambiguous wallet-id prefix fits, as a list shows it.
@@ -170,5 +271,35 @@ mod tests {
             "3f2a fits 6 credentials; give more characters of the wallet id:\n  \
              3f2a9c1b7d2e  Statistics (TU Nord)\n  3f2aff  untitled (TU Nord)\n  and 4 more"
         );
+    }
+
+    /// Issue 17: a full disk is named as such, once, with what was kept and what to do.
+    #[test]
+    fn a_full_disk_is_named_with_what_was_kept_and_what_to_do() {
+        let enospc = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        let e = Error::io("/w/originals/.abc.tmp", enospc);
+        assert_eq!(e.code(), ErrorCode::DiskFull);
+        assert!(e.is_unwritable());
+        let e = e.in_wallet(std::path::Path::new("/w"), Some(10_496));
+        assert_eq!(
+            e.to_string(),
+            "the disk holding /w is full: 10496 new credentials were stored before it filled up; \
+             they and everything stored earlier are safe. Free some space on that disk, then run \
+             the same command again (an import skips what is already in the wallet)"
+        );
+        // No source: nothing prints the operating system's words a second time.
+        assert!(std::error::Error::source(&e).is_none());
+        // A file outside the wallet (a backup being written) keeps its own path.
+        let outside = Error::io(
+            "/media/usb/w.mcxbackup",
+            std::io::ErrorKind::StorageFull.into(),
+        )
+        .in_wallet(std::path::Path::new("/w"), None);
+        assert!(outside
+            .to_string()
+            .starts_with("the disk holding /media/usb/w.mcxbackup is full: nothing was changed"));
+        let ro = Error::io("/w", std::io::ErrorKind::ReadOnlyFilesystem.into());
+        assert_eq!(ro.code(), ErrorCode::Io);
+        assert!(ro.is_unwritable());
     }
 }

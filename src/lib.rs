@@ -32,7 +32,7 @@ pub mod stack;
 pub mod store;
 pub mod verify;
 
-pub use error::{Error, ErrorCode, Result};
+pub use error::{Error, ErrorCode, ReadOnlyReason, Result};
 
 /// What the program is, for `--version` and the app's About box.
 #[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]

@@ -4,6 +4,7 @@
 
 mod cli;
 mod crash;
+mod faults;
 mod fixtures_table;
 mod issuer;
 mod jades;

@@ -54,6 +54,7 @@ fn main() {
             commands::set_passphrase,
             commands::remove_passphrase,
             commands::lock_wallet,
+            commands::repair_wallet,
             commands::backup_wallet,
             commands::restore_wallet,
             commands::import_trust,

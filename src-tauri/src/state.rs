@@ -1,6 +1,9 @@
-//! The app's state: the wallet directory and the open wallet (or why it is not open).
+//! The app's state: the wallet directory and the open wallet (or why it is not open). A
+//! wallet that cannot be written (a full disk, a read-only medium or folder) is open
+//! read-only: reading and sharing work, changes are refused ("read-only: changes are off"),
+//! and its summary says so for the banner.
 
-use microcredx::store::{self, Wallet};
+use microcredx::store::{self, RepairReport, Wallet};
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -18,7 +21,7 @@ impl AppState {
     pub fn open(explicit: Option<PathBuf>) -> AppState {
         let dir = store::resolve_dir(explicit.as_deref());
         let wallet = match &dir {
-            Ok(d) => Wallet::open(d),
+            Ok(d) => Wallet::open_for_reading(d, None),
             Err(e) => Err(microcredx::Error::Internal(e.to_string())),
         };
         AppState {
@@ -65,8 +68,49 @@ impl AppState {
         if guard.is_ok() {
             return Ok(());
         }
-        *guard = Ok(Wallet::open_with(&dir, Some(passphrase))?);
-        Ok(())
+        match Wallet::open_for_reading(&dir, Some(passphrase)) {
+            Ok(wallet) => {
+                *guard = Ok(wallet);
+                Ok(())
+            }
+            // The passphrase was right but the wallet is damaged: it stays closed for that
+            // reason, so the window offers the repair.
+            Err(e @ microcredx::Error::WalletDamaged { .. }) => {
+                *guard = Err(reopen_error(&e));
+                Err(e)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Rebuild the wallet's index from its stored originals without needing the old index
+    /// (the Repair button on a damaged wallet), then hold the repaired wallet open. An
+    /// encrypted wallet needs its passphrase: without it the answer is `Locked`. When the
+    /// repair fails, the wallet stays as it was (closed, for the same reason as before).
+    pub fn repair(&self, passphrase: Option<&str>) -> microcredx::Result<RepairReport> {
+        let dir = self.dir()?;
+        let mut guard = self.guard()?;
+        let before = match &*guard {
+            Ok(_) => None,
+            Err(e) => Some(reopen_error(e)),
+        };
+        // Close an open wallet first: the repair takes its lock and replaces its index.
+        *guard = Err(microcredx::Error::Internal(
+            "the wallet is being repaired".into(),
+        ));
+        match Wallet::repair_dir(&dir, passphrase, chrono::Utc::now()) {
+            Ok((wallet, report)) => {
+                *guard = Ok(wallet);
+                Ok(report)
+            }
+            Err(e) => {
+                *guard = match before {
+                    Some(was) => Err(was),
+                    None => Wallet::open_for_reading(&dir, passphrase),
+                };
+                Err(e)
+            }
+        }
     }
 }
 
@@ -95,9 +139,24 @@ fn reopen_error(e: &microcredx::Error) -> microcredx::Error {
     match e {
         E::WalletInUse(p) => E::WalletInUse(p.clone()),
         E::Locked(p) => E::Locked(p.clone()),
+        E::WrongPassphrase(p) => E::WrongPassphrase(p.clone()),
         E::WalletDamaged { path, detail } => E::WalletDamaged {
             path: path.clone(),
             detail: detail.clone(),
+        },
+        E::DiskFull { path, kept } => E::DiskFull {
+            path: path.clone(),
+            kept: *kept,
+        },
+        E::ReadOnly { path, why } => E::ReadOnly {
+            path: path.clone(),
+            why: *why,
+        },
+        E::NotFound(what) => E::NotFound(what.clone()),
+        E::BadInput(why) => E::BadInput(why.clone()),
+        E::Io { path, source } => E::Io {
+            path: path.clone(),
+            source: std::io::Error::new(source.kind(), source.to_string()),
         },
         other => E::Internal(other.to_string()),
     }

@@ -83,15 +83,23 @@ impl Wallet {
         let mut out = MAGIC.to_vec();
         out.extend(serde_json::to_vec(&env).map_err(|e| Error::Internal(e.to_string()))?);
         let tmp = path.with_extension("mcxbackup.tmp");
-        std::fs::write(&tmp, &out)
+        let written = std::fs::write(&tmp, &out)
             .and_then(|_| std::fs::File::open(&tmp)?.sync_all())
-            .and_then(|_| std::fs::rename(&tmp, path))
-            .map_err(|e| Error::io(path, e))?;
+            .and_then(|_| std::fs::rename(&tmp, path));
+        if let Err(e) = written {
+            // A full disk leaves no half-written backup behind (and the wallet unchanged).
+            let _ = std::fs::remove_file(&tmp);
+            return Err(Error::io(path, e).in_wallet(&self.dir, None));
+        }
         Ok(count)
     }
 
     /// Restore a backup. Without `merge` the wallet must be empty; with it, credentials not
     /// yet present are added and the holder key is kept.
+    ///
+    /// Credentials are acknowledged batch by batch (pack synced, index flushed); a full disk
+    /// stops the restore with [`Error::DiskFull`] saying how many were stored, and restoring
+    /// again with `merge` adds the rest.
     pub fn restore(
         &self,
         path: &std::path::Path,
@@ -99,6 +107,7 @@ impl Wallet {
         merge: bool,
         now: DateTime<Utc>,
     ) -> Result<RestoreReport> {
+        self.writable()?;
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let body = bytes.strip_prefix(MAGIC).ok_or_else(|| {
             Error::BadInput(format!("{} is not a MicroCredX backup", path.display()))
@@ -130,6 +139,8 @@ impl Wallet {
         };
         let mut seen = std::collections::HashSet::new();
         let mut items = Vec::new();
+        // Credentials in batches written and flushed.
+        let mut kept = 0;
         for (header, b64) in &bundle.originals {
             let original = B64
                 .decode(b64)
@@ -156,10 +167,16 @@ impl Wallet {
             });
             report.restored += 1;
             if items.len() == BATCH {
-                self.store_batch(std::mem::take(&mut items))?;
+                self.write_batch(std::mem::take(&mut items))
+                    .map_err(|e| e.in_wallet(&self.dir, Some(kept)))?;
+                kept += BATCH;
             }
         }
-        self.store_batch(items)?;
+        let last = items.len();
+        self.write_batch(items)
+            .map_err(|e| e.in_wallet(&self.dir, Some(kept)))?;
+        kept += last;
+        let full = |e: Error| e.in_wallet(&self.dir, Some(kept));
         for (k, b64) in &bundle.caches {
             let v = B64
                 .decode(b64)
@@ -174,15 +191,15 @@ impl Wallet {
             }
             self.caches
                 .insert(k.as_bytes(), self.seal(&v, k.as_bytes()))
-                .map_err(|e| self.damaged(e))?;
+                .map_err(|e| full(self.damaged(e)))?;
             report.caches += 1;
         }
         if !merge {
             self.secrets
                 .insert("holder", self.seal(bundle.holder.as_bytes(), b"holder"))
-                .map_err(|e| self.damaged(e))?;
+                .map_err(|e| full(self.damaged(e)))?;
         }
-        self.flush()?;
+        self.flush().map_err(full)?;
         Ok(report)
     }
 }

@@ -51,6 +51,7 @@ pub fn demo_catalogue() -> Option<&'static str> {
 impl Wallet {
     /// Load the bundled demo network and the demo learner's credentials into this wallet.
     pub fn load_demo(&self, now: DateTime<Utc>) -> Result<DemoReport> {
+        self.writable()?;
         let mut report = DemoReport::default();
         for f in files("dids") {
             self.import_did_document(f.contents())?;

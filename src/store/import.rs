@@ -291,6 +291,10 @@ impl Wallet {
     /// Batches are pipelined: while one batch is written (its pack synced, its index entries
     /// flushed) on its own thread, the next is verified on two threads. A batch
     /// is acknowledged through `progress` only once its write has finished, in order.
+    ///
+    /// A full disk stops the import with [`crate::Error::DiskFull`], which says how many new
+    /// credentials the acknowledged batches stored (they are safe; running the import again
+    /// skips them as duplicates).
     pub fn import(
         &self,
         items: Vec<ImportItem>,
@@ -298,14 +302,18 @@ impl Wallet {
         now: DateTime<Utc>,
         progress: Progress<'_>,
     ) -> Result<Vec<ImportReport>> {
+        self.writable()?;
         let env = self.env()?;
         let total = items.len();
         let mut reports = Vec::with_capacity(total);
         let mut seen_names = HashSet::new();
         let mut seen_ids = HashMap::new();
         let imported_at = now.to_rfc3339_opts(SecondsFormat::Secs, true);
+        // New credentials in acknowledged batches.
+        let mut kept = 0usize;
         std::thread::scope(|s| -> Result<()> {
-            let mut writing: Option<(std::thread::ScopedJoinHandle<'_, Result<()>>, usize)> = None;
+            type Writing<'s> = (std::thread::ScopedJoinHandle<'s, Result<()>>, usize, usize);
+            let mut writing: Option<Writing<'_>> = None;
             for chunk in items.chunks(BATCH) {
                 let prepared = self.prepare(chunk, &env, now)?;
                 let mut batch = Vec::new();
@@ -324,19 +332,23 @@ impl Wallet {
                         outcome,
                     });
                 }
-                if let Some((handle, done)) = writing.take() {
+                if let Some((handle, done, stored)) = writing.take() {
                     join(handle)?;
+                    kept += stored;
                     progress(done, total);
                 }
                 let done = reports.len();
-                writing = Some((s.spawn(move || self.write_batch(batch)), done));
+                let stored = batch.len();
+                writing = Some((s.spawn(move || self.write_batch(batch)), done, stored));
             }
-            if let Some((handle, done)) = writing.take() {
+            if let Some((handle, done, stored)) = writing.take() {
                 join(handle)?;
+                kept += stored;
                 progress(done, total);
             }
             Ok(())
-        })?;
+        })
+        .map_err(|e| e.in_wallet(&self.dir, Some(kept)))?;
         Ok(reports)
     }
 
@@ -517,6 +529,7 @@ impl Wallet {
 
     /// Re-check every credential (after a registry or status update) and record the time.
     pub fn reverify(&self, now: DateTime<Utc>) -> Result<Vec<StoredCredential>> {
+        self.writable()?;
         let env = self.env()?;
         let out = self.rewrite_records(|original| {
             formats::parse_document(original)
@@ -527,10 +540,22 @@ impl Wallet {
         Ok(out)
     }
 
-    /// Rebuild the index from the original packs (`mcx repair`): removes interrupted
-    /// temporaries, re-verifies every original, and reports originals that cannot be read.
-    /// Originals still in schema-1 files are moved into packs.
+    /// Rebuild the index of this open wallet in place from the original packs, keeping its
+    /// holder key and caches. `mcx repair` and the app use [`Wallet::repair_dir`], which
+    /// does not need the old index to open.
     pub fn repair(&self, now: DateTime<Utc>) -> Result<RepairReport> {
+        self.writable()?;
+        let (mut report, cleanup) = self.rebuild(now)?;
+        self.clean_up(cleanup)?;
+        report.kept_cached_items = self.caches.len();
+        Ok(report)
+    }
+
+    /// Rebuild the index from the original packs: removes interrupted temporaries,
+    /// re-verifies every original, and reports originals that cannot be read. Originals
+    /// still in schema-1 files are moved into packs. What the new index no longer needs is
+    /// returned for [`Wallet::clean_up`].
+    pub(super) fn rebuild(&self, now: DateTime<Utc>) -> Result<(RepairReport, Cleanup)> {
         let scan = self.originals.scan()?;
         for s in &scan.strays {
             let _ = std::fs::remove_file(s);
@@ -541,6 +566,12 @@ impl Wallet {
             restored: 0,
             unreadable: Vec::new(),
             removed_temporaries: scan.strays.len(),
+            old_index: super::OldIndex::Read,
+            old_index_problem: None,
+            kept_cached_items: 0,
+            new_holder_key: false,
+            lost: Vec::new(),
+            set_aside: None,
         };
         // A credential found twice (a pack left by an interrupted removal or import) is
         // indexed once.
@@ -613,18 +644,28 @@ impl Wallet {
         report.restored += items.len();
         self.store_batch(items)?;
         self.flush()?;
-        for name in moved {
+        let cleanup = Cleanup {
+            legacy: moved.into_iter().cloned().collect(),
+            packs: redundant.into_iter().cloned().collect(),
+        };
+        Ok((report, cleanup))
+    }
+
+    /// Delete what a rebuilt index no longer needs: schema-1 files moved into packs, packs
+    /// whose every original is indexed from another. Run once the rebuilt index is the
+    /// wallet's index, so that the old index never refers to a deleted file.
+    pub(super) fn clean_up(&self, cleanup: Cleanup) -> Result<()> {
+        for name in &cleanup.legacy {
             self.originals.remove_legacy(name)?;
         }
-        for pack in redundant {
+        for pack in &cleanup.packs {
             self.originals.remove_pack(pack)?;
         }
-        self.originals.sync_dir()?;
-        Ok(report)
+        self.originals.sync_dir()
     }
 
     /// Decode a stored frame, check it against its content name, parse and verify it.
-    fn recheck(
+    pub(super) fn recheck(
         &self,
         name: &str,
         frame: &[u8],
@@ -655,14 +696,35 @@ fn join<T>(handle: std::thread::ScopedJoinHandle<'_, Result<T>>) -> Result<T> {
         .unwrap_or_else(|_| Err(crate::Error::Internal("an import thread panicked".into())))
 }
 
+/// Files a rebuilt index no longer refers to, deleted once it is in place.
+pub(super) struct Cleanup {
+    legacy: Vec<String>,
+    packs: Vec<String>,
+}
+
 /// What `repair` did.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RepairReport {
-    /// Credentials re-indexed from their files.
+    /// Credentials re-indexed from their files (brought back).
     pub restored: usize,
     /// Originals that could not be read, with the reason (kept on disk, not deleted).
     pub unreadable: Vec<String>,
     /// Interrupted temporary files removed.
     pub removed_temporaries: usize,
+    /// What became of the old index: missing, read (what only it held was kept), or
+    /// unreadable.
+    pub old_index: super::OldIndex,
+    /// Why the old index could not be read (or read only in part).
+    pub old_index_problem: Option<String>,
+    /// Cached items (trust registry, catalogue, status lists, DID documents, qualification
+    /// rules) kept from the old index.
+    pub kept_cached_items: usize,
+    /// Whether a new holder key was made (the old one could not be read).
+    pub new_holder_key: bool,
+    /// What could not be brought back, and what to import again, in words for the learner.
+    pub lost: Vec<String>,
+    /// Where the old index was set aside, when it is kept because not all of it could be
+    /// read; `None` when it was removed (or there was none).
+    pub set_aside: Option<String>,
 }

@@ -196,6 +196,7 @@ impl Wallet {
         if items.is_empty() {
             return Ok(());
         }
+        self.writable()?;
         let mut frames = Vec::with_capacity(items.len());
         let mut records = Vec::with_capacity(items.len());
         for item in items {
@@ -423,6 +424,8 @@ impl Wallet {
         &self,
         mut check: impl FnMut(&[u8]) -> Option<Verification>,
     ) -> Result<Vec<StoredCredential>> {
+        self.writable()?;
+        super::space::ensure_room(&self.dir, 0, super::space::WRITE_RESERVE)?;
         // Until every batch is rewritten there is no precomputed page (listing falls back to
         // the rows), so a crash half-way cannot leave a page that disagrees with them.
         self.index.remove(PAGE_KEY).map_err(|e| self.damaged(e))?;

@@ -12,8 +12,9 @@
 //!   ([`crypto`]). Then every value in the index and every original is encrypted.
 //!
 //! Invariants: a credential is acknowledged only once its original's pack is durably on disk
-//! and its index entry flushed; the index can always be rebuilt from `originals/`
-//! ([`Wallet::repair`]); only one process holds a wallet open (sled's file lock).
+//! and its index entry flushed; the index can always be rebuilt from `originals/`, without
+//! the old index ([`Wallet::repair_dir`]); only one process holds a wallet open for writing
+//! (`wallet.lock`); a wallet that cannot be written is still read ([`Wallet::open_for_reading`]).
 
 mod backup;
 pub mod crypto;
@@ -24,7 +25,10 @@ mod listing;
 mod migrate;
 pub mod originals;
 mod qualifications;
+mod readonly;
 mod removal;
+mod repair;
+mod space;
 mod trust;
 
 pub use backup::RestoreReport;
@@ -33,10 +37,11 @@ pub use import::{collect, ImportItem, ImportOutcome, ImportReport, Progress, Rep
 pub use index::{CredentialSummary, StoredCredential, MIN_ID_PREFIX};
 pub use listing::{sort_rows, Listing, SortKey, FIRST_PAGE};
 pub use qualifications::{StackOptions, StackResult, StoredQualification};
+pub use repair::OldIndex;
 pub use trust::{check_signed_by_issuer, Registry, TrustImported, TrustKind};
 
 use crate::proof::keys::KeyPair;
-use crate::{Error, Result};
+use crate::{Error, ReadOnlyReason, Result};
 use crypto::{KdfCost, Sealer, WrappedKey};
 use index::NewCredential;
 use originals::Originals;
@@ -58,13 +63,22 @@ const KEYRING: &str = "keyring.json";
 /// An open wallet. Only one process may hold a wallet open at a time.
 pub struct Wallet {
     dir: PathBuf,
-    _lock: std::fs::File,
+    /// `wallet.lock`, held exclusively (shared by a read-only wallet, when the file exists).
+    _lock: Option<std::fs::File>,
     db: sled::Db,
     originals: Originals,
     sealer: Option<Sealer>,
     index: sled::Tree,
     secrets: sled::Tree,
     caches: sled::Tree,
+    /// Opened read-only ([`Wallet::open_read_only`]): every change is refused.
+    read_only: Option<ReadOnlyReason>,
+    /// Read-only, and its index could not be read, so it was rebuilt in memory from the
+    /// packs: without the holder key and the cached trust data.
+    from_packs: bool,
+    /// The private folder a read-only wallet's index lives in; last, so that it is deleted
+    /// after the index is closed.
+    _scratch: Option<readonly::Scratch>,
 }
 
 /// What the app shows about a wallet before anything else.
@@ -80,6 +94,10 @@ pub struct WalletSummary {
     pub encrypted: bool,
     /// The learner's holder DID (made on first run).
     pub holder: Option<String>,
+    /// Set when the wallet is open read-only ("read-only: changes are off"), and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub read_only: Option<ReadOnlyReason>,
 }
 
 /// The wallet directory to use: `explicit` (from `--wallet`), else `MCX_WALLET`, else the
@@ -111,8 +129,17 @@ impl Wallet {
     }
 
     /// Open (creating if needed) the wallet in `dir`, with its passphrase if it has one.
+    ///
+    /// A wallet whose folder or disk takes no writes fails before anything is written: with
+    /// [`Error::Io`] (read-only, no permission) or [`Error::DiskFull`] (less free space than an
+    /// index needs to open safely); [`Error::is_unwritable`] tells them apart, and
+    /// [`Wallet::open_for_reading`] then opens it read-only.
     pub fn open_with(dir: &Path, passphrase: Option<&str>) -> Result<Wallet> {
-        std::fs::create_dir_all(dir.join("originals")).map_err(|e| Error::io(dir, e))?;
+        check_writable(dir)?;
+        std::fs::create_dir_all(dir.join(ORIGINALS)).map_err(|e| Error::io(dir, e))?;
+        // sled writes when it opens; on a disk with no room that write could leave the index
+        // needing repair, so a nearly full disk is refused first (and read read-only).
+        space::ensure_room(dir, 0, space::OPEN_RESERVE)?;
         let lock = take_lock(dir)?;
         // A re-encryption that did not finish left its new index behind: the old one is
         // still the one that matches the keyring, so the new one is dropped.
@@ -120,31 +147,33 @@ impl Wallet {
         if next.exists() {
             std::fs::remove_dir_all(&next).map_err(|e| Error::io(&next, e))?;
         }
-        let sealer = match read_keyring(dir)? {
-            None => None,
-            Some(wrapped) => {
-                let pass = passphrase.ok_or_else(|| Error::Locked(dir.to_path_buf()))?;
-                Some(Sealer::unwrap(&wrapped, pass).map_err(|e| match e {
-                    crypto::CryptoError::WrongPassphrase => {
-                        Error::WrongPassphrase(dir.to_path_buf())
-                    }
-                    other => Error::WalletDamaged {
-                        path: dir.to_path_buf(),
-                        detail: other.to_string(),
-                    },
-                })?)
+        // A repair that did not finish: beside the old index its half-built one is dropped;
+        // without the old index, only `mcx repair` knows what to make of it (opening here
+        // would create an empty index in its place).
+        let building = dir.join(repair::BUILDING);
+        if building.exists() {
+            if !dir.join(INDEX).exists() {
+                return Err(Error::WalletDamaged {
+                    path: dir.to_path_buf(),
+                    detail: "a repair of its index did not finish".into(),
+                });
             }
-        };
+            std::fs::remove_dir_all(&building).map_err(|e| Error::io(&building, e))?;
+        }
+        let sealer = unlock_keyring(dir, passphrase)?;
         let (db, trees) = open_db(dir, &dir.join(INDEX))?;
         let wallet = Wallet {
             dir: dir.to_path_buf(),
-            _lock: lock,
-            originals: Originals::new(dir.join("originals")),
+            _lock: Some(lock),
+            originals: Originals::new(dir.join(ORIGINALS)),
             index: trees.index,
             secrets: trees.secrets,
             caches: trees.caches,
             sealer,
             db,
+            read_only: None,
+            from_packs: false,
+            _scratch: None,
         };
         wallet.check_schema()?;
         wallet.ensure_holder_key()?;
@@ -152,8 +181,38 @@ impl Wallet {
         Ok(wallet)
     }
 
+    /// Refuse a change to a wallet open read-only.
+    pub(crate) fn writable(&self) -> Result<()> {
+        match self.read_only {
+            Some(why) => Err(Error::ReadOnly {
+                path: self.dir.clone(),
+                why,
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// `Some(why)` when the wallet is open read-only: every change is refused with
+    /// [`Error::ReadOnly`].
+    pub fn read_only(&self) -> Option<ReadOnlyReason> {
+        self.read_only
+    }
+
+    /// Whether this read-only wallet's index could not be read, so its credentials were
+    /// indexed in memory from the packs, verified without its cached trust data (registry,
+    /// status lists, DID documents) and without its holder key.
+    pub fn rebuilt_from_packs(&self) -> bool {
+        self.from_packs
+    }
+
     fn check_schema(&self) -> Result<()> {
         match self.db.get(META_SCHEMA).map_err(|e| self.damaged(e))? {
+            // A new index beside packs of originals: the index was lost or emptied. Opening it
+            // as an empty wallet (and making a new holder key) would hide every credential.
+            None if !self.originals.scan()?.packs.is_empty() => Err(Error::WalletDamaged {
+                path: self.dir.clone(),
+                detail: "its index is missing or empty, but its originals are there".into(),
+            }),
             None => {
                 self.db
                     .insert(META_SCHEMA, &SCHEMA_VERSION.to_be_bytes())
@@ -227,6 +286,7 @@ impl Wallet {
             credentials: self.count()? as u64,
             encrypted: self.is_encrypted(),
             holder: self.holder_key().ok().map(|k| k.did()),
+            read_only: self.read_only,
         })
     }
 
@@ -253,18 +313,28 @@ impl Wallet {
             .secrets
             .get("holder")
             .map_err(|e| self.damaged(e))?
-            .ok_or_else(|| Error::NotFound("the holder key".into()))?;
+            .ok_or_else(|| {
+                Error::NotFound(if self.from_packs {
+                    "the holder key (the wallet is read-only and its index could not be read, so \
+                     it was rebuilt from the originals without the key)"
+                        .into()
+                } else {
+                    "the holder key".into()
+                })
+            })?;
         KeyPair::from_json(&self.unseal(&raw, b"holder")?)
     }
 
     /// Encrypt the wallet with a passphrase (`mcx lock`) or change it (`mcx passwd`): the
     /// data key is (re-)wrapped; on first locking every stored item is re-encrypted.
     pub fn set_passphrase(&mut self, passphrase: &str, cost: KdfCost) -> Result<()> {
+        self.writable()?;
         if passphrase.is_empty() {
             return Err(Error::BadInput("the passphrase must not be empty".into()));
         }
         match &self.sealer {
-            Some(s) => write_keyring(&self.dir, &s.wrap(passphrase, cost).map_err(kdf)?),
+            Some(s) => write_keyring(&self.dir, &s.wrap(passphrase, cost).map_err(kdf)?)
+                .map_err(|e| e.in_wallet(&self.dir, None)),
             None => {
                 let sealer = Sealer::generate();
                 let wrapped = sealer.wrap(passphrase, cost).map_err(kdf)?;
@@ -275,6 +345,7 @@ impl Wallet {
 
     /// Remove the passphrase (`mcx unlock`): everything is stored unencrypted again.
     pub fn remove_passphrase(&mut self) -> Result<()> {
+        self.writable()?;
         if self.sealer.is_none() {
             return Ok(());
         }
@@ -287,6 +358,10 @@ impl Wallet {
     /// (`index.next.sled`, flushed); swap; keyring; old files removed. An interrupted run is
     /// cleaned up on the next open, and `repair` rebuilds from the originals.
     fn reencrypt(&mut self, next: Option<Sealer>, wrapped: Option<WrappedKey>) -> Result<()> {
+        // The new index and packs are built beside the old ones: room for a second copy of
+        // the wallet is needed before anything is written.
+        let need = space::dir_size(&self.dir.join(INDEX)) + space::dir_size(self.originals.dir());
+        space::ensure_room(&self.dir, need, space::WRITE_RESERVE)?;
         let contents = self.contents()?;
         let holder = self.holder_key()?;
         let mut caches = Vec::new();
@@ -335,7 +410,15 @@ impl Wallet {
         if let Err(e) = built {
             self.sealer = old_sealer;
             let _ = std::fs::remove_dir_all(&next_path);
-            return Err(e);
+            // Packs written for the new index (the old one does not refer to them) go too, so
+            // a failure (a full disk) leaves the wallet exactly as it was.
+            if let Ok(scan) = self.originals.scan() {
+                for pack in scan.packs.iter().filter(|p| !old_packs.contains(p)) {
+                    let _ = self.originals.remove_pack(pack);
+                }
+                let _ = self.originals.sync_dir();
+            }
+            return Err(e.in_wallet(&self.dir, None));
         }
         // Swap the indexes: close the old one (every tree handle too), move the new one into
         // place, reopen. The wallet lock file keeps other processes out meanwhile.
@@ -392,6 +475,7 @@ const INDEX: &str = "index.sled";
 const NEXT_INDEX: &str = "index.next.sled";
 const OLD_INDEX: &str = "index.old.sled";
 const LOCK_FILE: &str = "wallet.lock";
+const ORIGINALS: &str = "originals";
 
 /// The trees of one index database.
 struct Trees {
@@ -455,14 +539,61 @@ fn take_lock(dir: &Path) -> Result<std::fs::File> {
     }
 }
 
+/// The wallet's data key, unwrapped from `keyring.json` with `passphrase` (`None` for a wallet
+/// without a passphrase).
+fn unlock_keyring(dir: &Path, passphrase: Option<&str>) -> Result<Option<Sealer>> {
+    let Some(wrapped) = read_keyring(dir)? else {
+        return Ok(None);
+    };
+    let pass = passphrase.ok_or_else(|| Error::Locked(dir.to_path_buf()))?;
+    Sealer::unwrap(&wrapped, pass)
+        .map(Some)
+        .map_err(|e| match e {
+            crypto::CryptoError::WrongPassphrase => Error::WrongPassphrase(dir.to_path_buf()),
+            other => Error::WalletDamaged {
+                path: dir.to_path_buf(),
+                detail: other.to_string(),
+            },
+        })
+}
+
+/// Fail at once, before anything is written, when the wallet's folder takes no writes: a
+/// read-only medium (`EROFS`), a folder without write permission (`EACCES`).
+#[cfg(target_os = "linux")]
+fn check_writable(dir: &Path) -> Result<()> {
+    for path in [dir.to_path_buf(), dir.join(INDEX), dir.join(ORIGINALS)] {
+        if path.exists() {
+            rustix::fs::access(&path, rustix::fs::Access::WRITE_OK)
+                .map_err(|e| Error::io(&path, std::io::Error::from(e)))?;
+        }
+    }
+    Ok(())
+}
+
+/// Elsewhere the first write tells (and is mapped the same way).
+#[cfg(not(target_os = "linux"))]
+fn check_writable(_dir: &Path) -> Result<()> {
+    Ok(())
+}
+
 fn kdf(e: crypto::CryptoError) -> Error {
     Error::Internal(e.to_string())
 }
 
+/// A sled error while the wallet is in use. A full disk is [`Error::DiskFull`] and a disk or
+/// folder that takes no writes is [`Error::Io`]: neither is damage, and `mcx repair` would not
+/// help. Anything else is damage to the index.
 fn damaged(dir: &Path, e: sled::Error) -> Error {
-    Error::WalletDamaged {
-        path: dir.to_path_buf(),
-        detail: e.to_string(),
+    match e {
+        sled::Error::Io(io) if crate::error::is_disk_full(&io) => Error::DiskFull {
+            path: dir.to_path_buf(),
+            kept: None,
+        },
+        sled::Error::Io(io) if crate::error::is_read_only(&io) => Error::io(dir.join(INDEX), io),
+        other => Error::WalletDamaged {
+            path: dir.to_path_buf(),
+            detail: other.to_string(),
+        },
     }
 }
 
@@ -484,10 +615,16 @@ fn write_keyring(dir: &Path, w: &WrappedKey) -> Result<()> {
     let path = dir.join(KEYRING);
     let tmp = dir.join(".keyring.json.tmp");
     let bytes = serde_json::to_vec_pretty(w).map_err(|e| Error::Internal(e.to_string()))?;
-    std::fs::write(&tmp, bytes)
+    let written = std::fs::write(&tmp, bytes)
         .and_then(|_| std::fs::File::open(&tmp)?.sync_all())
-        .and_then(|_| std::fs::rename(&tmp, &path))
-        .and_then(|_| std::fs::File::open(dir)?.sync_all())
+        .and_then(|_| std::fs::rename(&tmp, &path));
+    if let Err(e) = written {
+        // A half-written temporary (a full disk) is not left behind.
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::io(&path, e));
+    }
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
         .map_err(|e| Error::io(&path, e))
 }
 
@@ -498,14 +635,32 @@ fn remove_keyring(dir: &Path) -> Result<()> {
         .map_err(|e| Error::io(&path, e))
 }
 
+/// A sled error while opening the index: a full disk is [`Error::DiskFull`], a lock held
+/// elsewhere [`Error::WalletInUse`], a file cut short or unreadable damage, and any other I/O
+/// error [`Error::Io`] (a read-only disk, no permission).
 fn map_sled_open_error(dir: &Path, e: sled::Error) -> Error {
     match e {
+        sled::Error::Io(io) if crate::error::is_disk_full(&io) => Error::DiskFull {
+            path: dir.to_path_buf(),
+            kept: None,
+        },
         sled::Error::Io(io)
             if io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("lock") =>
         {
             Error::WalletInUse(dir.to_path_buf())
         }
-        sled::Error::Io(io) => Error::io(dir.join("index.sled"), io),
+        sled::Error::Io(io)
+            if matches!(
+                io.kind(),
+                std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::InvalidData
+            ) =>
+        {
+            Error::WalletDamaged {
+                path: dir.to_path_buf(),
+                detail: io.to_string(),
+            }
+        }
+        sled::Error::Io(io) => Error::io(dir.join(INDEX), io),
         other => Error::WalletDamaged {
             path: dir.to_path_buf(),
             detail: other.to_string(),

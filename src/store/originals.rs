@@ -200,17 +200,34 @@ impl Originals {
 
     /// Write a pack durably (temporary, sync, rename, folder sync) and return its name and
     /// entries. An identical pack already in place is simply replaced by the same bytes.
+    ///
+    /// Nothing is written unless the disk has room for the pack and the index entries that
+    /// follow it (twice its size) beyond a reserve of 4 MiB; a full disk is
+    /// [`Error::DiskFull`] naming the wallet, and a temporary it cut short is removed.
     pub fn write_pack(&self, frames: &[(String, Vec<u8>)]) -> Result<(String, Vec<PackEntry>)> {
         let (bytes, entries) = Originals::build_pack(frames);
+        let wallet = self.dir.parent().unwrap_or(self.dir.as_path());
+        super::space::ensure_room(
+            wallet,
+            (bytes.len() as u64).saturating_mul(2),
+            super::space::WRITE_RESERVE,
+        )?;
         let pack = Originals::pack_name(&bytes);
         let final_path = self.pack_path(&pack);
         let tmp = self.dir.join(format!(".{pack}.tmp"));
-        let mut f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-        f.write_all(&bytes).map_err(|e| Error::io(&tmp, e))?;
-        f.sync_data().map_err(|e| Error::io(&tmp, e))?;
-        drop(f);
-        std::fs::rename(&tmp, &final_path).map_err(|e| Error::io(&final_path, e))?;
-        self.sync_dir()?;
+        let written = std::fs::File::create(&tmp).and_then(|mut f| {
+            f.write_all(&bytes)?;
+            f.sync_data()
+        });
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(Error::io(&tmp, e).in_wallet(wallet, None));
+        }
+        if let Err(e) = std::fs::rename(&tmp, &final_path) {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(Error::io(&final_path, e).in_wallet(wallet, None));
+        }
+        self.sync_dir().map_err(|e| e.in_wallet(wallet, None))?;
         Ok((pack, entries))
     }
 

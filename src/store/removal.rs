@@ -14,6 +14,7 @@ impl Wallet {
     /// Remove a credential: a new pack without its original replaces the old one, the index
     /// is updated in one atomic batch and flushed, then the old pack is deleted.
     pub fn remove(&self, id: &str) -> Result<StoredCredential> {
+        self.writable()?;
         let key = self.resolve_id(id)?;
         let no = self
             .batch_of(&key)?

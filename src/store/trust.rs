@@ -84,7 +84,13 @@ impl Wallet {
     }
 
     pub(crate) fn cache_put(&self, key: &str, value: &Value) -> Result<()> {
+        self.writable()?;
         let bytes = serde_json::to_vec(value).map_err(|e| Error::Internal(e.to_string()))?;
+        super::space::ensure_room(
+            &self.dir,
+            (bytes.len() as u64).saturating_mul(2),
+            super::space::WRITE_RESERVE,
+        )?;
         self.caches
             .insert(key.as_bytes(), self.seal(&bytes, key.as_bytes()))
             .map_err(|e| self.damaged(e))?;

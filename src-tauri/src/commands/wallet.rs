@@ -3,7 +3,7 @@
 use crate::ipc::IpcResult;
 use crate::state::AppState;
 use microcredx::store::crypto::KdfCost;
-use microcredx::store::{RestoreReport, TrustImported, TrustKind, WalletSummary};
+use microcredx::store::{RepairReport, RestoreReport, TrustImported, TrustKind, WalletSummary};
 
 /// The product name and version.
 #[tauri::command(async)]
@@ -91,6 +91,17 @@ pub async fn set_passphrase(
 #[tauri::command]
 pub async fn remove_passphrase(state: tauri::State<'_, AppState>) -> IpcResult<()> {
     Ok(state.with_wallet(|w| w.remove_passphrase())?)
+}
+
+/// Rebuild a damaged wallet's index from its stored originals (the Repair button), keeping
+/// the holder key and trust data when the old index still opens; the wallet is open again
+/// afterwards. An encrypted wallet needs its passphrase (`Locked` without it).
+#[tauri::command]
+pub async fn repair_wallet(
+    state: tauri::State<'_, AppState>,
+    passphrase: Option<String>,
+) -> IpcResult<RepairReport> {
+    Ok(state.repair(passphrase.as_deref().filter(|p| !p.is_empty()))?)
 }
 
 /// Close the (encrypted) wallet now; its passphrase opens it again.

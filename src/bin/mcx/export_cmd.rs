@@ -136,7 +136,8 @@ fn write(out: &Path, bytes: &[u8]) -> Result<()> {
 
 /// Run `mcx export`.
 pub fn run(cmd: ExportCommand, wallet: Option<&Path>) -> Result<ExitCode> {
-    let wallet = crate::wallet_cmd::open(wallet)?;
+    // Exporting reads the wallet and writes elsewhere: a read-only wallet can be shared.
+    let wallet = crate::wallet_cmd::open_to_read(wallet)?;
     match cmd {
         ExportCommand::Vp {
             out,

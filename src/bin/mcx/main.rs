@@ -311,16 +311,32 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("mcx: {e:#}");
+            eprintln!("mcx: {}", message(&e));
             ExitCode::from(3)
         }
     }
 }
 
+/// The error and its causes on one line, like anyhow's `{:#}`, but a cause whose words the
+/// message already holds is not repeated: the library's I/O error names the operating
+/// system's error in its own message and also gives it as its source, which `{:#}` printed
+/// twice ("No space left on device (os error 28): No space left on device (os error 28)").
+fn message(e: &anyhow::Error) -> String {
+    let mut text = e.to_string();
+    for cause in e.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
+}
+
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Info { json } => {
-            let wallet = wallet_cmd::open(cli.wallet.as_deref())?;
+            let wallet = wallet_cmd::open_to_read(cli.wallet.as_deref())?;
             let summary = wallet.summary()?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&summary)?);

@@ -27,7 +27,7 @@ pub fn import(dir: Option<&Path>, file: &Path) -> Result<ExitCode> {
 
 /// `mcx qualifications`.
 pub fn list(dir: Option<&Path>, json: bool) -> Result<ExitCode> {
-    let wallet = crate::wallet_cmd::open(dir)?;
+    let wallet = crate::wallet_cmd::open_to_read(dir)?;
     let qs = wallet.qualifications()?;
     if json {
         println!("{}", serde_json::to_string_pretty(&qs)?);
@@ -76,7 +76,7 @@ pub fn run(
     what_if: &[PathBuf],
     plan: &[String],
 ) -> Result<ExitCode> {
-    let wallet = crate::wallet_cmd::open(dir)?;
+    let wallet = crate::wallet_cmd::open_to_read(dir)?;
     let catalogue = match catalogue {
         Some(p) => Some(stack::parse_catalogue(
             &std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?,

@@ -188,7 +188,8 @@ fn wallet_env(dir: Option<&std::path::Path>) -> Env {
         return Env::default();
     }
     let pass = std::env::var("MCX_PASSPHRASE").ok();
-    match microcredx::store::Wallet::open_with(&dir, pass.as_deref()).and_then(|w| w.env()) {
+    // Read-only when the wallet's disk is full or takes no writes: verifying needs no space.
+    match microcredx::store::Wallet::open_for_reading(&dir, pass.as_deref()).and_then(|w| w.env()) {
         Ok(env) => env,
         Err(e) => {
             eprintln!(

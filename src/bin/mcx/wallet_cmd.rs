@@ -5,7 +5,7 @@ use anyhow::{bail, Context, Result};
 use chrono::Utc;
 use microcredx::model::Verdict;
 use microcredx::store::{
-    self, crypto::KdfCost, CredentialSummary, ImportItem, ImportOutcome, SortKey, Wallet,
+    self, crypto::KdfCost, CredentialSummary, ImportItem, ImportOutcome, OldIndex, SortKey, Wallet,
 };
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
@@ -38,15 +38,56 @@ fn new_passphrase(env_first: &str) -> Result<String> {
     Ok(a)
 }
 
-/// Open the wallet, asking for the passphrase if it is encrypted.
+/// The wallet's passphrase when it has one (asked for, or `MCX_PASSPHRASE`).
+fn wallet_passphrase(dir: &Path) -> Result<Option<String>> {
+    Ok(if store::is_encrypted(dir) {
+        Some(passphrase("Wallet passphrase: ")?)
+    } else {
+        None
+    })
+}
+
+/// Open the wallet to change it, asking for the passphrase if it is encrypted. A wallet
+/// whose disk or folder takes no writes is refused as read-only (a full disk as full).
 pub fn open(dir: Option<&Path>) -> Result<Wallet> {
     let dir = store::resolve_dir(dir)?;
-    if store::is_encrypted(&dir) {
-        let p = passphrase("Wallet passphrase: ")?;
-        Ok(Wallet::open_with(&dir, Some(&p))?)
+    let pass = wallet_passphrase(&dir)?;
+    Wallet::open_with(&dir, pass.as_deref()).map_err(|e| refuse_unwritable(&dir, e).into())
+}
+
+/// "read-only: changes are off" for a wallet that cannot be written (other than a full disk,
+/// which says what to do about it).
+fn refuse_unwritable(dir: &Path, e: microcredx::Error) -> microcredx::Error {
+    if matches!(e, microcredx::Error::Io { .. }) && e.is_unwritable() {
+        microcredx::Error::ReadOnly {
+            path: dir.to_path_buf(),
+            why: microcredx::ReadOnlyReason::NotWritable,
+        }
     } else {
-        Ok(Wallet::open(&dir)?)
+        e
     }
+}
+
+/// Open the wallet to read it: read-only when it cannot be written (a full disk, a read-only
+/// medium or folder), saying so on standard error.
+pub fn open_to_read(dir: Option<&Path>) -> Result<Wallet> {
+    let dir = store::resolve_dir(dir)?;
+    let pass = wallet_passphrase(&dir)?;
+    let wallet = Wallet::open_for_reading(&dir, pass.as_deref())?;
+    if let Some(why) = wallet.read_only() {
+        eprintln!(
+            "note: the wallet at {} is read-only: changes are off ({why})",
+            dir.display()
+        );
+        if wallet.rebuilt_from_packs() {
+            eprintln!(
+                "note: its index could not be read, so its credentials were read from the \
+                 stored originals and checked without its cached trust data (registry, status \
+                 lists, DID documents); sharing needs the holder key, which is in the index"
+            );
+        }
+    }
+    Ok(wallet)
 }
 
 /// `mcx import PATH... [--force] [--json]` (`-` reads pasted text from standard input).
@@ -204,7 +245,7 @@ pub fn list(
     status: Option<Status>,
     sort: SortKey,
 ) -> Result<ExitCode> {
-    let wallet = open(dir)?;
+    let wallet = open_to_read(dir)?;
     let mut rows = wallet.list(sort)?;
     if let Some(i) = issuer {
         let i = i.to_lowercase();
@@ -274,7 +315,7 @@ pub fn list(
 
 /// `mcx show ID`.
 pub fn show(dir: Option<&Path>, id: &str, json: bool) -> Result<ExitCode> {
-    let wallet = open(dir)?;
+    let wallet = open_to_read(dir)?;
     let rec = wallet.get(id)?;
     let original = wallet.original(&rec.id)?;
     if json {
@@ -319,7 +360,8 @@ pub fn remove(dir: Option<&Path>, id: &str) -> Result<ExitCode> {
 
 /// `mcx backup FILE`.
 pub fn backup(dir: Option<&Path>, file: &Path) -> Result<ExitCode> {
-    let wallet = open(dir)?;
+    // A backup reads the wallet and writes elsewhere: it works from a read-only wallet too.
+    let wallet = open_to_read(dir)?;
     let pass = match std::env::var("MCX_BACKUP_PASSPHRASE") {
         Ok(p) => p,
         Err(_) => passphrase("Backup passphrase: ")?,
@@ -353,7 +395,7 @@ pub fn lock(dir: Option<&Path>) -> Result<ExitCode> {
     if store::is_encrypted(&path) {
         bail!("the wallet is already locked with a passphrase; use `mcx passwd` to change it");
     }
-    let mut wallet = Wallet::open(&path)?;
+    let mut wallet = Wallet::open(&path).map_err(|e| refuse_unwritable(&path, e))?;
     let pass = new_passphrase("MCX_PASSPHRASE")?;
     wallet.set_passphrase(&pass, KdfCost::default())?;
     println!("the wallet is now encrypted; every command will ask for the passphrase (or read MCX_PASSPHRASE)");
@@ -412,7 +454,7 @@ pub fn catalogue_import(dir: Option<&Path>, file: &Path) -> Result<ExitCode> {
 
 /// `mcx registry show`.
 pub fn registry_show(dir: Option<&Path>, json: bool) -> Result<ExitCode> {
-    let wallet = open(dir)?;
+    let wallet = open_to_read(dir)?;
     match wallet.registry()? {
         None => println!("no trust registry imported; use `mcx registry import FILE`"),
         Some(r) if json => println!("{}", serde_json::to_string_pretty(&r)?),
@@ -549,14 +591,44 @@ pub fn reverify(dir: Option<&Path>, json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `mcx repair`.
+/// `mcx repair`: rebuild the index from the stored originals, without needing the old index
+/// (which may be what is damaged).
 pub fn repair(dir: Option<&Path>, json: bool) -> Result<ExitCode> {
-    let wallet = open(dir)?;
-    let r = wallet.repair(Utc::now())?;
+    let dir = store::resolve_dir(dir)?;
+    let pass = wallet_passphrase(&dir)?;
+    let (_wallet, r) = Wallet::repair_dir(&dir, pass.as_deref(), Utc::now())
+        .map_err(|e| refuse_unwritable(&dir, e))?;
     if json {
         println!("{}", serde_json::to_string_pretty(&r)?);
     } else {
-        println!("rebuilt the index from {} stored originals", r.restored);
+        println!(
+            "rebuilt the index from the stored originals: {} credential{} brought back",
+            r.restored,
+            if r.restored == 1 { "" } else { "s" }
+        );
+        match r.old_index {
+            OldIndex::Missing => println!("there was no old index to keep anything from"),
+            OldIndex::Unreadable => println!(
+                "the old index could not be opened ({})",
+                r.old_index_problem.as_deref().unwrap_or("damaged")
+            ),
+            OldIndex::Read => println!(
+                "kept from the old index: {}{} cached item{} of trust data",
+                if r.new_holder_key {
+                    ""
+                } else {
+                    "the holder key and "
+                },
+                r.kept_cached_items,
+                if r.kept_cached_items == 1 { "" } else { "s" }
+            ),
+        }
+        for l in &r.lost {
+            println!("lost: {l}");
+        }
+        if let Some(p) = &r.set_aside {
+            println!("the old index is kept at {p}; delete it once you no longer need it");
+        }
         if r.removed_temporaries > 0 {
             println!(
                 "removed {} interrupted temporary files",

@@ -28,7 +28,10 @@ import type { Lapse } from './bindings/Lapse';
 import type { LapseKind } from './bindings/LapseKind';
 import type { Listing } from './bindings/Listing';
 import type { MicroCredential } from './bindings/MicroCredential';
+import type { OldIndex } from './bindings/OldIndex';
 import type { Pick } from './bindings/Pick';
+import type { ReadOnlyReason } from './bindings/ReadOnlyReason';
+import type { RepairReport } from './bindings/RepairReport';
 import type { RequirementAudit } from './bindings/RequirementAudit';
 import type { RestoreReport } from './bindings/RestoreReport';
 import type { ShareLink } from './bindings/ShareLink';
@@ -69,7 +72,10 @@ export type {
   LapseKind,
   Listing,
   MicroCredential,
+  OldIndex,
   Pick,
+  ReadOnlyReason,
+  RepairReport,
   RequirementAudit,
   RestoreReport,
   ShareLink,
@@ -113,6 +119,8 @@ const RUST_CODES: Readonly<Record<ErrorCode, true>> = {
   bad_input: true,
   wallet_in_use: true,
   wallet_damaged: true,
+  disk_full: true,
+  read_only: true,
   not_found: true,
   locked: true,
   wrong_passphrase: true,
@@ -177,6 +185,7 @@ interface Commands {
   set_passphrase: { args: { passphrase: string }; result: null };
   remove_passphrase: { args: undefined; result: null };
   lock_wallet: { args: undefined; result: null };
+  repair_wallet: { args: { passphrase: string | null }; result: RepairReport };
   backup_wallet: { args: { path: string; passphrase: string }; result: number };
   restore_wallet: { args: { path: string; passphrase: string; merge: boolean }; result: RestoreReport };
   import_trust: { args: { kind: TrustKind; path: string }; result: TrustImported };
@@ -316,6 +325,13 @@ export const setPassphrase = async (passphrase: string): Promise<void> => {
 export const removePassphrase = async (): Promise<void> => {
   await call('remove_passphrase');
 };
+
+/**
+ * Rebuild a damaged wallet's index from its stored originals; the wallet is open afterwards.
+ * An encrypted wallet needs its passphrase: without it this fails with `locked`.
+ */
+export const repairWallet = (passphrase: string | null): Promise<RepairReport> =>
+  call('repair_wallet', { passphrase });
 
 /** Close the encrypted wallet now; its passphrase opens it again. */
 export const lockWallet = async (): Promise<void> => {

@@ -399,6 +399,31 @@ export const de: Catalogue = {
   'unlock.submit': 'Entsperren',
   'unlock.busy': 'Wird entsperrt …',
 
+  'readOnly.title': 'Nur lesen: Änderungen sind aus',
+  'readOnly.disk_full':
+    'Der Datenträger Ihrer Wallet ist voll. Sie können Ihre Nachweise weiterhin ansehen, prüfen, exportieren und teilen. Schaffen Sie auf diesem Datenträger Platz und starten Sie die App neu, um etwas zu importieren oder zu ändern.',
+  'readOnly.not_writable':
+    'Ihre Wallet liegt auf einem Datenträger oder in einem Ordner, der nicht beschrieben werden kann (ein USB-Stick, eine eingebundene Sicherung oder ein Ordner ohne Schreibrecht). Sie können Ihre Nachweise weiterhin ansehen, prüfen, exportieren und teilen.',
+
+  'repair.title': 'Wallet reparieren',
+  'repair.intro':
+    'Ihre Nachweise sind als signierte Originale gespeichert, getrennt vom Verzeichnis der Wallet, das beschädigt ist. Die Reparatur baut aus den Originalen ein neues Verzeichnis auf; nichts wird gelöscht.',
+  'repair.needsPassphrase':
+    'Ihre Wallet ist mit einer Passphrase geschützt. Geben Sie sie ein, um die Wallet zu reparieren.',
+  'repair.button': 'Wallet reparieren',
+  'repair.busy': 'Wird repariert …',
+  'repair.doneTitle': 'Die Wallet ist repariert',
+  'repair.restored.one': 'Nachweis wiederhergestellt',
+  'repair.restored.other': 'Nachweise wiederhergestellt',
+  'repair.newHolderKey':
+    'Ein neuer Inhaberschlüssel wurde erzeugt: Was Sie ab jetzt teilen, ist mit einer neuen Inhaberidentität signiert.',
+  'repair.trustLost':
+    'Vertrauensdaten aus dem alten Verzeichnis (Register, Statuslisten, DID-Dokumente, Katalog, Qualifikationsregeln) ließen sich nicht übernehmen. Importieren Sie sie erneut und prüfen Sie danach Ihre Nachweise noch einmal.',
+  'repair.unreadable':
+    'Gespeicherte Originale, die nicht gelesen werden konnten: {count}. Ihre Dateien bleiben erhalten.',
+  'repair.keptAside': 'Das alte Verzeichnis wird unter {path} aufbewahrt.',
+  'repair.continue': 'Wallet öffnen',
+
   'error.detail': 'Technische Einzelheiten',
   'error.io':
     'Die Wallet konnte ihre Dateien nicht lesen oder schreiben. Prüfen Sie, ob ihr Ordner noch existiert und Sie darin schreiben dürfen.',
@@ -407,6 +432,10 @@ export const de: Catalogue = {
     'Ein anderes Programm verwendet diese Wallet gerade. Schließen Sie es (ein weiteres Wallet-Fenster oder einen mcx-Befehl) und versuchen Sie es erneut.',
   'error.wallet_damaged':
     'Die Dateien der Wallet scheinen beschädigt zu sein, daher konnte sie nicht geöffnet werden.',
+  'error.disk_full':
+    'Der Datenträger Ihrer Wallet ist voll. Alles, was schon in der Wallet ist, bleibt erhalten. Schaffen Sie auf diesem Datenträger Platz und versuchen Sie es dann erneut: Was schon in der Wallet ist, wird übersprungen.',
+  'error.read_only':
+    'Nur lesen: Änderungen sind aus. Ihre Wallet kann angesehen, geprüft und geteilt, aber nicht geändert werden, weil ihr Datenträger oder Ordner nicht beschrieben werden kann oder ihr Datenträger voll ist.',
   'error.not_found': 'Dieser Eintrag ist nicht mehr in der Wallet.',
   'error.locked':
     'Ihre Wallet ist mit einer Passphrase geschützt. Geben Sie sie ein, um die Wallet zu öffnen.',

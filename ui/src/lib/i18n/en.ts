@@ -390,6 +390,29 @@ export const en = {
   'unlock.submit': 'Unlock',
   'unlock.busy': 'Unlocking…',
 
+  'readOnly.title': 'Read-only: changes are off',
+  'readOnly.disk_full':
+    'The disk that holds your wallet is full. You can still view, check, export and share your credentials. Free some space on that disk, then restart the app to import or change anything.',
+  'readOnly.not_writable':
+    'Your wallet is on a disk or in a folder that cannot be written (a USB stick, a mounted backup, or a folder without write permission). You can still view, check, export and share your credentials.',
+
+  'repair.title': 'Repair the wallet',
+  'repair.intro':
+    'Your credentials are kept as signed originals, apart from the wallet’s index, which is what is damaged. Repair builds a new index from the originals; nothing is deleted.',
+  'repair.needsPassphrase': 'Your wallet is protected with a passphrase. Enter it to repair the wallet.',
+  'repair.button': 'Repair the wallet',
+  'repair.busy': 'Repairing…',
+  'repair.doneTitle': 'The wallet is repaired',
+  'repair.restored.one': 'credential brought back',
+  'repair.restored.other': 'credentials brought back',
+  'repair.newHolderKey':
+    'A new holder key was made: what you share from now on is signed with a new holder identity.',
+  'repair.trustLost':
+    'Trust data kept in the old index (registry, status lists, DID documents, catalogue, qualification rules) could not be brought back. Import it again, then check your credentials again.',
+  'repair.unreadable': 'Stored originals that could not be read: {count}. Their files are kept.',
+  'repair.keptAside': 'The old index is kept at {path}.',
+  'repair.continue': 'Open the wallet',
+
   'error.detail': 'Technical detail',
   'error.io':
     'The wallet could not read or write its files. Check that its folder still exists and that you may write to it.',
@@ -397,6 +420,10 @@ export const en = {
   'error.wallet_in_use':
     'Another program is using this wallet right now. Close it (another wallet window, or an mcx command) and try again.',
   'error.wallet_damaged': 'The wallet’s files seem to be damaged, so it could not be opened.',
+  'error.disk_full':
+    'The disk that holds your wallet is full. Everything already in the wallet is safe. Free some space on that disk, then try again: what is already in the wallet is skipped.',
+  'error.read_only':
+    'Read-only: changes are off. Your wallet can be viewed, checked and shared, but not changed, because its disk or folder cannot be written or its disk is full.',
   'error.not_found': 'This item is no longer in the wallet.',
   'error.locked': 'Your wallet is protected with a passphrase. Enter it to open the wallet.',
   'error.wrong_passphrase': 'That passphrase is not correct. Please try again.',
