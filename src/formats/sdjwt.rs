@@ -48,6 +48,9 @@ pub struct SdJwt {
     pub sd_alg: String,
     /// The disclosed claim paths (e.g. `learner.family_name`, `learning_outcomes.1`).
     pub disclosed: Vec<String>,
+    /// For each disclosure (by position), the claim path it discloses; `None` for one no
+    /// digest refers to.
+    pub disclosure_paths: Vec<Option<String>>,
     /// Digests that no disclosure opened: withheld claims or decoys (they cannot be told apart).
     pub withheld_digests: usize,
     /// Problems that make the SD-JWT invalid, each in words.
@@ -231,6 +234,7 @@ fn build(
         used: HashSet::new(),
         seen_digests: HashSet::new(),
         disclosed: Vec::new(),
+        paths: vec![None; disclosures.len()],
         withheld: 0,
         problems,
     };
@@ -261,6 +265,7 @@ fn build(
         sd_hash_input,
         sd_alg,
         disclosed: state.disclosed,
+        disclosure_paths: state.paths,
         withheld_digests: state.withheld,
         problems: state.problems,
     };
@@ -335,6 +340,7 @@ struct Rebuild {
     used: HashSet<String>,
     seen_digests: HashSet<String>,
     disclosed: Vec<String>,
+    paths: Vec<Option<String>>,
     withheld: usize,
     problems: Vec<String>,
 }
@@ -433,6 +439,9 @@ impl Rebuild {
             let child_path = join(path, &name);
             let mut value = d.value;
             self.object_or_array(&mut value, &child_path, depth + 1)?;
+            if let Some(slot) = self.paths.get_mut(i) {
+                *slot = Some(child_path.clone());
+            }
             self.disclosed.push(child_path);
             m.insert(name, value);
         }
@@ -469,6 +478,9 @@ impl Rebuild {
                     let child_path = join(path, &idx.to_string());
                     let mut value = d.value;
                     self.object_or_array(&mut value, &child_path, depth + 1)?;
+                    if let Some(slot) = self.paths.get_mut(i) {
+                        *slot = Some(child_path.clone());
+                    }
                     self.disclosed.push(child_path);
                     a.push(value);
                 }

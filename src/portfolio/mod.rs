@@ -18,6 +18,7 @@ pub mod pdf;
 #[cfg(feature = "wallet")]
 mod qr;
 mod read;
+pub mod sdjwt;
 #[cfg(feature = "wallet")]
 mod vp;
 

@@ -357,6 +357,7 @@ pub(super) fn steps(
         }
     };
     disclosure_steps(sd, steps);
+    withheld_step(sd, claims, env, steps);
     holder_steps(sd, env, steps);
     match &signed {
         Some(IssuerKey::Metadata { at, .. }) => {
@@ -523,6 +524,65 @@ fn disclosure_steps(sd: &SdJwt, steps: &mut Vec<Step>) {
             StepKind::Proof,
             StepStatus::Fail,
             format!("The disclosures do not match what the issuer signed: {p}."),
+        );
+    }
+}
+
+/// In a presentation (a KB-JWT is present), the claims of the credential's type that the
+/// holder chose not to show, by the type metadata's labels: "the learner chose not to show:
+/// grade". Without type metadata only the count of unopened digests is known (above).
+fn withheld_step(sd: &SdJwt, claims: &Value, env: &Env, steps: &mut Vec<Step>) {
+    if sd.kb_jwt.is_none() || sd.withheld_digests == 0 {
+        return;
+    }
+    let Some(meta) = str_of(&sd.payload, "vct")
+        .and_then(|vct| type_metadata(vct, env))
+        .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+    else {
+        return;
+    };
+    let mut hidden = Vec::new();
+    let mut hidden_paths: Vec<Vec<&str>> = Vec::new();
+    for c in crate::formats::text_list(meta.get("claims")) {
+        let Some(path) = c.get("path").and_then(Value::as_array) else {
+            continue;
+        };
+        // Only top-level and object paths; array wildcards (null) are not named one by one.
+        let Some(segments) = path
+            .iter()
+            .map(Value::as_str)
+            .collect::<Option<Vec<&str>>>()
+        else {
+            continue;
+        };
+        let present = segments
+            .iter()
+            .try_fold(claims, |cur, seg| cur.get(*seg))
+            .is_some();
+        let inside_hidden = hidden_paths
+            .iter()
+            .any(|h: &Vec<&str>| segments.starts_with(h));
+        if present || inside_hidden || c.get("sd").and_then(Value::as_str) == Some("never") {
+            continue;
+        }
+        hidden_paths.push(segments.clone());
+        let label = crate::formats::text_list(c.get("display"))
+            .iter()
+            .find_map(|d| {
+                d.get("label")
+                    .or_else(|| d.get("name"))
+                    .and_then(Value::as_str)
+            })
+            .map(str::to_string)
+            .unwrap_or_else(|| segments.join("."));
+        hidden.push(label);
+    }
+    if !hidden.is_empty() {
+        step(
+            steps,
+            StepKind::Proof,
+            StepStatus::Pass,
+            format!("The learner chose not to show: {}.", hidden.join(", ")),
         );
     }
 }

@@ -375,3 +375,59 @@ fn malformed_sd_jwts_get_a_clear_error_naming_the_problem() {
     let message = err(&compact(&jwt2, &[nested]));
     assert!(message.contains("nest deeper"), "{message}");
 }
+
+#[test]
+fn the_learner_presents_only_the_chosen_claims_bound_to_the_verifier() {
+    use crate::portfolio::sdjwt;
+    let i = issuer();
+    let (jwt, ds) = i.issue(|_| {});
+    let original = compact(&jwt, &ds);
+    let offered = sdjwt::claims(original.as_bytes()).unwrap();
+    let grade = offered.iter().find(|c| c.path == "grade").unwrap();
+    assert!(grade.can_withhold);
+    assert_eq!(grade.value, "1.7");
+    let title = offered.iter().find(|c| c.path == "title").unwrap();
+    assert!(
+        !title.can_withhold,
+        "a claim signed in the clear is always shown"
+    );
+    let chosen = vec![
+        "ects_credits".to_string(),
+        "learning_outcomes.1".to_string(),
+    ];
+    let vp = sdjwt::present(
+        original.as_bytes(),
+        &chosen,
+        &i.holder,
+        "https://employer.example",
+        "n-7",
+        Utc::now().timestamp(),
+    )
+    .unwrap();
+    let v = verify(&vp, &i.env);
+    assert_eq!(v.verdict, Verdict::Valid, "{:#?}", v.steps);
+    assert!(v
+        .steps
+        .iter()
+        .any(|s| s.message.contains("Presented by its holder")));
+    assert_eq!(v.credential.ects, Some(5.0));
+    assert_eq!(v.credential.grade, None, "the grade stays with the learner");
+    assert_eq!(
+        v.credential.learning_outcomes,
+        ["Analyse sensor data", "Plan maintenance"]
+    );
+    // Another wallet's key, and a claim the credential does not have, are refused.
+    let other = SigningKey::random(&mut OsRng);
+    let e = sdjwt::present(original.as_bytes(), &chosen, &other, "a", "n", 0).unwrap_err();
+    assert!(e.to_string().contains("bound to another key"), "{e}");
+    let e = sdjwt::present(
+        original.as_bytes(),
+        &["diploma".into()],
+        &i.holder,
+        "a",
+        "n",
+        0,
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("no claim diploma"), "{e}");
+}

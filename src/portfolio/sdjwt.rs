@@ -1,0 +1,188 @@
+//! Presenting an SD-JWT VC with the claims the learner chooses (RFC 9901 §4.3, §7.2): the
+//! issuer-signed JWT, only the disclosures those claims need (a nested claim needs the
+//! disclosures of the objects around it; choosing an object or array brings its members), and
+//! a key-binding JWT (`typ: kb+jwt`, `iat`, `aud`, `nonce`, `sd_hash`) signed by the holder
+//! key the credential is bound to (`cnf.jwk`, P-256, ES256).
+
+use crate::formats::{self, Document, Envelope, SdJwt};
+use crate::{Error, Result};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use p256::ecdsa::{signature::Signer, Signature, SigningKey};
+use serde::Serialize;
+use serde_json::{json, Value};
+use ts_rs::TS;
+
+/// One claim of an SD-JWT VC as the Share screen offers it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SdClaim {
+    /// Its path (`ects_credits`, `learner.family_name`, `learning_outcomes.1`).
+    pub path: String,
+    /// Its value as text, for the screen.
+    pub value: String,
+    /// Whether the learner may withhold it: it has a disclosure of its own (claims the
+    /// issuer signed in the clear are always shown).
+    pub can_withhold: bool,
+}
+
+/// The SD-JWT inside a wallet original, or an error saying it is another format.
+pub fn parse(original: &[u8]) -> Result<(Document, SdJwt)> {
+    let doc = formats::parse_document(original)?;
+    match &doc.envelope {
+        Envelope::SdJwt(sd) => {
+            let sd = (**sd).clone();
+            Ok((doc, sd))
+        }
+        _ => Err(Error::BadInput(format!(
+            "this is a {} credential, not an SD-JWT VC: it has no claims to choose from",
+            doc.format.label()
+        ))),
+    }
+}
+
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Array(a) => format!("{} items", a.len()),
+        Value::Object(_) => "…".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Every claim the holder can see, with whether it may be withheld, in document order:
+/// the disclosed ones, then the plain ones at the top level (registered claims left out).
+pub fn claims(original: &[u8]) -> Result<Vec<SdClaim>> {
+    let (doc, sd) = parse(original)?;
+    let mut out = Vec::new();
+    for path in sd.disclosure_paths.iter().flatten() {
+        let value = pointer(&doc.credential, path)
+            .map(value_text)
+            .unwrap_or_default();
+        out.push(SdClaim {
+            path: path.clone(),
+            value,
+            can_withhold: true,
+        });
+    }
+    const REGISTERED: [&str; 11] = [
+        "iss",
+        "iat",
+        "nbf",
+        "exp",
+        "vct",
+        "vct#integrity",
+        "cnf",
+        "status",
+        "sub",
+        "jti",
+        "_sd_alg",
+    ];
+    if let Value::Object(m) = &sd.payload {
+        for (k, v) in m {
+            if k == "_sd" || REGISTERED.contains(&k.as_str()) || out.iter().any(|c| &c.path == k) {
+                continue;
+            }
+            out.push(SdClaim {
+                path: k.clone(),
+                value: value_text(v),
+                can_withhold: false,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The value at a dotted claim path (`learner.family_name`, `learning_outcomes.1`).
+fn pointer<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.').try_fold(v, |cur, seg| match cur {
+        Value::Object(m) => m.get(seg),
+        Value::Array(a) => seg.parse::<usize>().ok().and_then(|i| a.get(i)),
+        _ => None,
+    })
+}
+
+/// Whether the disclosure at `path` is needed to show the chosen `paths`: it is one of them,
+/// lies around one (an ancestor), or inside one (a member of a chosen object).
+fn needed(path: &str, chosen: &[String]) -> bool {
+    chosen.iter().any(|c| {
+        c == path
+            || c.strip_prefix(path).is_some_and(|r| r.starts_with('.'))
+            || path
+                .strip_prefix(c.as_str())
+                .is_some_and(|r| r.starts_with('.'))
+    })
+}
+
+/// Make a presentation of the SD-JWT VC `original` disclosing exactly the claims at
+/// `disclose` (and what they need), bound to the verifier `aud` and its `nonce`, signed by
+/// `holder` at `iat` (seconds). Refuses a claim path the credential does not have, and a
+/// credential bound to another key than `holder`.
+pub fn present(
+    original: &[u8],
+    disclose: &[String],
+    holder: &SigningKey,
+    aud: &str,
+    nonce: &str,
+    iat: i64,
+) -> Result<String> {
+    let (doc, sd) = parse(original)?;
+    if !sd.problems.is_empty() {
+        return Err(Error::BadInput(format!(
+            "the credential's disclosures do not match its signature ({}); it cannot be presented",
+            sd.problems.join("; ")
+        )));
+    }
+    for c in disclose {
+        if pointer(&doc.credential, c).is_none() {
+            return Err(Error::BadInput(format!(
+                "the credential has no claim {c} to disclose"
+            )));
+        }
+    }
+    let bound = sd.payload.pointer("/cnf/jwk").ok_or_else(|| {
+        Error::BadInput(
+            "the credential is not bound to a holder key (no cnf), so it cannot be presented with key binding".into(),
+        )
+    })?;
+    let mine: Value =
+        serde_json::from_str(&p256::PublicKey::from(holder.verifying_key()).to_jwk_string())
+            .map_err(|e| Error::Internal(e.to_string()))?;
+    let same = ["kty", "crv", "x", "y"]
+        .iter()
+        .all(|k| bound.get(*k) == mine.get(*k));
+    if !same {
+        return Err(Error::BadInput(
+            "the credential is bound to another key than this wallet's: it was issued to someone else, or to another wallet".into(),
+        ));
+    }
+    let mut text = format!(
+        "{}.{}~",
+        sd.signing_input,
+        URL_SAFE_NO_PAD.encode(&sd.signature)
+    );
+    for (d, path) in sd.disclosures.iter().zip(&sd.disclosure_paths) {
+        if path.as_deref().is_some_and(|p| needed(p, disclose)) {
+            text.push_str(d);
+            text.push('~');
+        }
+    }
+    let sd_hash = formats::sd_digest(&sd.sd_alg, &text).ok_or_else(|| {
+        Error::BadInput(format!(
+            "the digest algorithm {} is not supported",
+            sd.sd_alg
+        ))
+    })?;
+    let header = json!({"alg": "ES256", "typ": "kb+jwt"});
+    let payload = json!({"iat": iat, "aud": aud, "nonce": nonce, "sd_hash": sd_hash});
+    let input = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(header.to_string()),
+        URL_SAFE_NO_PAD.encode(payload.to_string())
+    );
+    let sig: Signature = holder.sign(input.as_bytes());
+    text.push_str(&input);
+    text.push('.');
+    text.push_str(&URL_SAFE_NO_PAD.encode(sig.to_bytes()));
+    Ok(text)
+}
