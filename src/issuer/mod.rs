@@ -22,6 +22,7 @@ pub mod csv;
 pub mod documents;
 pub mod keystore;
 pub mod learners;
+pub mod sdjwt;
 pub mod status;
 
 pub use badge::{

@@ -42,6 +42,10 @@ pub struct State {
     pub next_index: u64,
     /// The issuer id that signs the list.
     pub issuer: String,
+    /// Published as a Token Status List token (`LIST.jwt`, for SD-JWT VC credentials)
+    /// instead of a Bitstring Status List credential.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub token: bool,
 }
 
 /// A status list: its state and its bits.
@@ -88,6 +92,7 @@ impl StatusList {
                 size,
                 next_index: 0,
                 issuer: issuer.to_string(),
+                token: false,
             },
             bits: vec![0; bytes],
         })
@@ -100,9 +105,14 @@ impl StatusList {
         let state: State = serde_json::from_slice(&state_bytes)
             .map_err(|e| Error::BadInput(format!("{} is malformed: {e}", sp.display())))?;
         let bytes = std::fs::read(list).map_err(|e| Error::io(list, e))?;
-        let doc: Value = serde_json::from_slice(&bytes)
-            .map_err(|e| Error::BadInput(format!("{} is not JSON: {e}", list.display())))?;
-        let bits = decode(&doc).map_err(|e| Error::BadInput(format!("{}: {e}", list.display())))?;
+        let bits = if state.token {
+            decode_token(&bytes, state.size, &state.purpose)
+        } else {
+            serde_json::from_slice::<Value>(&bytes)
+                .map_err(|e| format!("not JSON: {e}"))
+                .and_then(|doc| decode(&doc))
+        }
+        .map_err(|e| Error::BadInput(format!("{}: {e}", list.display())))?;
         if bits.len() as u64 * 8 != state.size {
             return Err(Error::BadInput(format!(
                 "{} holds {} bits but {} says {}",
@@ -217,11 +227,38 @@ impl StatusList {
         issuer.sign(&doc, Suite::EddsaRdfc2022, now, &ContextLoader::bundled())
     }
 
-    /// Sign and write `LIST.json` and its sidecar.
+    /// Sign and write the list (`LIST.json`, or the token `LIST.jwt`) and its sidecar.
     pub fn save(&self, list: &Path, issuer: &Issuer) -> Result<()> {
-        let doc = self.credential(issuer)?;
-        write_file(list, &to_pretty(&doc)?)?;
+        if self.state.token {
+            write_file(list, format!("{}\n", self.token(issuer)?).as_bytes())?;
+        } else {
+            let doc = self.credential(issuer)?;
+            write_file(list, &to_pretty(&doc)?)?;
+        }
         self.save_state(list)
+    }
+
+    /// The signed Token Status List token of this list (bit `i` set = entry `i` revoked or
+    /// suspended, by the list's purpose), for SD-JWT VC credentials.
+    pub fn token(&self, issuer: &Issuer) -> Result<String> {
+        if issuer.id() != self.state.issuer {
+            return Err(Error::BadInput(format!(
+                "the status list {} belongs to {}, not to this issuer ({})",
+                self.state.url,
+                self.state.issuer,
+                issuer.id()
+            )));
+        }
+        let set: Vec<bool> = (0..self.state.size)
+            .map(|i| self.get(i).unwrap_or(false))
+            .collect();
+        super::sdjwt::status_token(
+            issuer,
+            &self.state.url,
+            &self.state.purpose,
+            &set,
+            super::now().timestamp(),
+        )
     }
 
     /// Write only the sidecar (after giving out indices; the bits did not change).
@@ -245,5 +282,34 @@ fn decode(doc: &Value) -> std::result::Result<Vec<u8>, String> {
         .take(MAX_SIZE / 8 + 1)
         .read_to_end(&mut out)
         .map_err(|e| format!("encodedList is not GZIP: {e}"))?;
+    Ok(out)
+}
+
+/// The bits of a Token Status List token written by [`StatusList::token`], in this module's
+/// order (bit *i* = byte *i*/8, mask `0x80 >> (i % 8)`).
+fn decode_token(bytes: &[u8], size: u64, purpose: &str) -> std::result::Result<Vec<u8>, String> {
+    let text = std::str::from_utf8(bytes).map_err(|_| "the token is not text".to_string())?;
+    let payload = text
+        .trim()
+        .split('.')
+        .nth(1)
+        .and_then(|p| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(p)
+                .ok()
+        })
+        .and_then(|p| serde_json::from_slice::<Value>(&p).ok())
+        .ok_or("not a status list token")?;
+    let list = payload
+        .get("status_list")
+        .ok_or("the token has no status_list")?;
+    let mut out = vec![0u8; usize::try_from(size / 8).map_err(|_| "too large")?];
+    let wanted = if purpose == "suspension" { 2 } else { 1 };
+    let (bits, bytes) = crate::verify::sdjwt::inflate_status_list(list)?;
+    for i in 0..size {
+        if crate::verify::sdjwt::entry_of(bits, &bytes, i)? == wanted {
+            out[(i / 8) as usize] |= 0x80 >> (i % 8);
+        }
+    }
     Ok(out)
 }

@@ -191,3 +191,127 @@ fn the_issuer_refuses_to_sign_a_nonconforming_credential() {
     .unwrap();
     assert!(list.credential(&issuer).is_ok());
 }
+
+/// SD-JWT VC issuing (issue 18, part 4): a did:key issuer (its key is in its DID), a learner
+/// bound by a P-256 did:jwk, claims disclosable as a type metadata's `sd` says, and a Token
+/// Status List the issuer re-signs: the wallet verifies it, sees the grade only when it is
+/// disclosed, and reads a revocation as inactive.
+#[test]
+fn sd_jwt_credentials_verify_in_the_wallet_with_their_token_status_list() {
+    use crate::model::{LapseKind, Verdict};
+    use base64::Engine;
+    let issuer = Issuer::new(KeyPair::generate(), "Uni", Some("DE"), None).unwrap();
+    let template = parse_achievement(spec()).unwrap();
+    let holder = p256::ecdsa::SigningKey::random(&mut rand_core::OsRng);
+    let jwk = p256::PublicKey::from(holder.verifying_key()).to_jwk_string();
+    let did = format!(
+        "did:jwk:{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(jwk.as_bytes())
+    );
+    let csv = format!("id,name,grade\n{did},Maria,1.7\n,Nobody,2.0\n");
+    let (rows, bad) = parse_learners(&csv).unwrap();
+    assert!(bad.is_empty());
+    // A type whose grade the learner may withhold (the bundled DC4EU type signs every claim
+    // in the clear).
+    let metadata = serde_json::json!({
+        "vct": sdjwt::VCT, "name": "Micro-credential",
+        "claims": [{"path": ["credentialSubject", "result[0]", "value"], "sd": "allowed",
+                    "display": [{"lang": "en", "label": "Grade"}]},
+                   {"path": ["credentialSubject", "name"], "sd": "always"}]
+    })
+    .to_string();
+    let mut list = StatusList::new(
+        "https://uni.example/status/1",
+        "revocation",
+        64,
+        issuer.id(),
+    )
+    .unwrap();
+    list.state.token = true;
+    let mut lists = vec![list];
+    let out = sdjwt::issue_batch(
+        &issuer,
+        &template,
+        &rows,
+        now(),
+        &metadata,
+        &mut lists,
+        &mut |_| {},
+    );
+    assert!(out[1]
+        .as_ref()
+        .unwrap_err()
+        .message
+        .contains("no learner id"));
+    let issued = out[0].as_ref().unwrap();
+    assert_eq!(
+        issued.status,
+        [("https://uni.example/status/1".to_string(), 0)]
+    );
+    let mut env = crate::verify::Env::default();
+    env.proof.keys.insert_at(
+        &format!("vct:{}", sdjwt::VCT),
+        Value::String(metadata.clone()),
+    );
+    let token = lists[0].token(&issuer).unwrap();
+    env.proof
+        .keys
+        .insert_at("https://uni.example/status/1", Value::String(token));
+    let v = crate::verify::verify_bytes(issued.sd_jwt.as_bytes(), &env, now()).unwrap();
+    assert_eq!(v.verdict, Verdict::Valid, "{:#?}", v.steps);
+    assert_eq!(v.credential.grade.as_deref(), Some("1.7"));
+    assert_eq!(v.credential.ects, Some(4.0));
+    // The learner withholds the grade.
+    let vp = crate::portfolio::sdjwt::present(
+        issued.sd_jwt.as_bytes(),
+        &["credentialSubject.name".into()],
+        &holder,
+        "https://employer.example",
+        "n",
+        now().timestamp(),
+    )
+    .unwrap();
+    let v = crate::verify::verify_bytes(vp.as_bytes(), &env, now()).unwrap();
+    assert_eq!(v.verdict, Verdict::Valid, "{:#?}", v.steps);
+    assert_eq!(v.credential.grade, None);
+    assert!(
+        v.steps
+            .iter()
+            .any(|s| s.message.contains("chose not to show: Grade")),
+        "{:#?}",
+        v.steps
+    );
+    let shown = crate::portfolio::sdjwt::present(
+        issued.sd_jwt.as_bytes(),
+        &[
+            "credentialSubject.result.0.value".into(),
+            "credentialSubject.name".into(),
+        ],
+        &holder,
+        "https://employer.example",
+        "n",
+        now().timestamp(),
+    )
+    .unwrap();
+    let v = crate::verify::verify_bytes(shown.as_bytes(), &env, now()).unwrap();
+    assert_eq!(v.credential.grade.as_deref(), Some("1.7"), "{:#?}", v.steps);
+    assert!(
+        !v.steps
+            .iter()
+            .any(|s| s.message.contains("chose not to show")),
+        "{:#?}",
+        v.steps
+    );
+    // Revoked, and the re-signed token believed: inactive, the signature still passing.
+    lists[0].set(0, true).unwrap();
+    env.proof.keys.insert_at(
+        "https://uni.example/status/1",
+        Value::String(lists[0].token(&issuer).unwrap()),
+    );
+    let v = crate::verify::verify_bytes(issued.sd_jwt.as_bytes(), &env, now()).unwrap();
+    assert_eq!(v.verdict, Verdict::Inactive, "{:#?}", v.steps);
+    assert_eq!(
+        crate::verify::lapse_of(&v.steps).unwrap().kind,
+        LapseKind::Revoked
+    );
+}

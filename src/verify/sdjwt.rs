@@ -367,7 +367,17 @@ pub(super) fn steps(
                 StepStatus::Pass,
                 format!("Signed with a key that {iss} publishes in its issuer metadata ({at}, imported into the wallet)."),
             );
-            registry_step(iss, env, steps);
+            // A web issuer https://DOMAIN is the same party as did:web:DOMAIN (both are
+            // whoever controls the domain), which is how registries name members.
+            let did_web = iss
+                .strip_prefix("https://")
+                .filter(|host| !host.contains('/'))
+                .map(|host| format!("did:web:{}", host.replace(':', "%3A")));
+            let listed = match (&env.registry, &did_web) {
+                (Some(reg), Some(d)) => !reg.contains_key(iss) && reg.contains_key(d),
+                _ => false,
+            };
+            registry_step(if listed { did_web.as_deref().unwrap_or(iss) } else { iss }, env, steps);
         }
         Some(IssuerKey::Did { .. }) => {
             step(
@@ -507,13 +517,10 @@ fn disclosure_steps(sd: &SdJwt, steps: &mut Vec<Step>) {
                     1 => "Its one disclosure and the signed claims".to_string(),
                     n => format!("All {n} disclosures"),
                 },
-                if sd.withheld_digests > 0 {
-                    format!(
-                        "; {} digests are not opened (claims not shown, or decoys)",
-                        sd.withheld_digests
-                    )
-                } else {
-                    String::new()
+                match sd.withheld_digests {
+                    0 => String::new(),
+                    1 => "; 1 digest is not opened (a claim not shown, or a decoy)".to_string(),
+                    n => format!("; {n} digests are not opened (claims not shown, or decoys)"),
                 }
             ),
         );
@@ -547,7 +554,8 @@ fn withheld_step(sd: &SdJwt, claims: &Value, env: &Env, steps: &mut Vec<Step>) {
         let Some(path) = c.get("path").and_then(Value::as_array) else {
             continue;
         };
-        // Only top-level and object paths; array wildcards (null) are not named one by one.
+        // Object keys, array indexes (a number, or `name[0]` in the DC4EU notation); a
+        // wildcard (null) is not named one by one.
         let Some(segments) = path
             .iter()
             .map(Value::as_str)
@@ -557,7 +565,12 @@ fn withheld_step(sd: &SdJwt, claims: &Value, env: &Env, steps: &mut Vec<Step>) {
         };
         let present = segments
             .iter()
-            .try_fold(claims, |cur, seg| cur.get(*seg))
+            .try_fold(claims, |cur, seg| {
+                match seg.strip_suffix(']').and_then(|r| r.split_once('[')) {
+                    Some((k, i)) => cur.get(k).and_then(|a| a.get(i.parse::<usize>().ok()?)),
+                    None => cur.get(*seg),
+                }
+            })
             .is_some();
         let inside_hidden = hidden_paths
             .iter()
@@ -677,6 +690,26 @@ fn holder_steps(sd: &SdJwt, env: &Env, steps: &mut Vec<Step>) {
 /// The status of entry `idx` in a Token Status List (`bits` per entry, `lst` = base64url of
 /// the zlib-compressed bytes), or why it cannot be read.
 pub fn token_status(status_list: &Value, idx: u64) -> Result<u8, String> {
+    let (bits, bytes) = inflate_status_list(status_list)?;
+    entry_of(bits, &bytes, idx)
+}
+
+/// The status of entry `idx` in an inflated list of `bits` per entry.
+pub fn entry_of(bits: u64, bytes: &[u8], idx: u64) -> Result<u8, String> {
+    let bit = idx.checked_mul(bits).ok_or("the index is out of range")?;
+    let byte = bytes.get((bit / 8) as usize).ok_or_else(|| {
+        format!(
+            "it has {} entries, and the credential's index is {idx}",
+            bytes.len() as u64 * 8 / bits
+        )
+    })?;
+    let mask = ((1u16 << bits) - 1) as u8;
+    Ok((byte >> (bit % 8)) & mask)
+}
+
+/// A Token Status List's `bits` and its inflated bytes, or why it cannot be read (a list
+/// that inflates beyond [`MAX_STATUS_LIST_BYTES`] is refused as a compression bomb).
+pub fn inflate_status_list(status_list: &Value) -> Result<(u64, Vec<u8>), String> {
     let bits = status_list
         .get("bits")
         .and_then(Value::as_u64)
@@ -697,15 +730,7 @@ pub fn token_status(status_list: &Value, idx: u64) -> Result<u8, String> {
             MAX_STATUS_LIST_BYTES / (1024 * 1024)
         ));
     }
-    let bit = idx.checked_mul(bits).ok_or("the index is out of range")?;
-    let byte = bytes.get((bit / 8) as usize).ok_or_else(|| {
-        format!(
-            "it has {} entries, and the credential's index is {idx}",
-            bytes.len() as u64 * 8 / bits
-        )
-    })?;
-    let mask = ((1u16 << bits) - 1) as u8;
-    Ok((byte >> (bit % 8)) & mask)
+    Ok((bits, bytes))
 }
 
 fn status_steps(sd: &SdJwt, iss: &str, env: &Env, now: DateTime<Utc>, steps: &mut Vec<Step>) {

@@ -5,7 +5,7 @@
 //   MCX_BIN=… MCX_OID4VC=<prepared copy of the reference> node --test tests/interop/
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -108,4 +108,75 @@ test('a genuine SD-JWT VC is imported and listed with its ECTS; an expired one a
   const rows = Array.isArray(list) ? list : list.credentials;
   assert.equal(rows.length, 2);
   assert.deepEqual(rows.map((x) => x.verdict).sort(), ['inactive', 'valid']);
+});
+
+test('what mcx issuer issues as SD-JWT VC verifies in the reference; revoked, it is inactive in the wallet and refused by the reference', () => {
+  const dir = path.join(work, 'issuer');
+  const env = { ...process.env, MCX_ISSUER_PASSPHRASE: 'interop-passphrase' };
+  const run = (args) => {
+    const r = spawnSync(mcx, args, { encoding: 'utf8', env, cwd: dir });
+    assert.equal(r.status, 0, `mcx ${args.join(' ')}: ${r.stdout}${r.stderr}`);
+    return r.stdout;
+  };
+  spawnSync('mkdir', ['-p', dir]);
+  run(['issuer', 'init', '--dir', 'k', '--name', 'Hochschule Nordstadt', '--country', 'DE', '--web-domain', 'hs-nordstadt.example']);
+  run(['issuer', 'status', 'create', '--dir', 'k', '--out', 'rev.jwt', '--token']);
+  const achievement = {
+    id: 'https://hs-nordstadt.example/mc/pm', name: 'Predictive Maintenance', description: 'Sensor data and models.',
+    ects: 5, eqfLevel: 6, learningOutcomes: ['Analyse sensor data', 'Plan maintenance'], assessmentType: 'Supervised written exam',
+    participationForm: 'Online', qualityAssurance: 'Internal quality assurance', supervision: 'Supervised exam with identity verification',
+  };
+  writeFileSync(path.join(dir, 'ach.json'), JSON.stringify(achievement));
+  // The learner's wallet key: here the reference's holder key, as a did:jwk.
+  const jwk = JSON.parse(readFileSync(path.join(out, 'holder-0.jwk.json'), 'utf8'));
+  const pub = { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y };
+  const didJwk = `did:jwk:${Buffer.from(JSON.stringify(pub)).toString('base64url')}`;
+  writeFileSync(path.join(dir, 'learners.csv'), `id,name,grade\n${didJwk},Maria Ionescu,1.7\n`);
+  run(['issuer', 'issue', '--dir', 'k', '--achievement', 'ach.json', '--learners', 'learners.csv', '--out', 'out', '--format', 'sd-jwt', '--status-list', 'rev.jwt']);
+  const file = path.join(dir, 'out', 'predictive-maintenance-maria-ionescu-1.sd-jwt');
+  // The reference, offline, with the files the issuer publishes.
+  const trust = path.join(dir, 'trust');
+  spawnSync('mkdir', ['-p', trust]);
+  const vctm = path.join(path.dirname(new URL(import.meta.url).pathname), '../../assets/sd-jwt-vc/vctm_microcredential.json');
+  writeFileSync(path.join(trust, 'jwt-vc-issuer.json'), readFileSync(path.join(dir, 'out', 'jwt-vc-issuer.json')));
+  writeFileSync(path.join(trust, 'vctm.json'), readFileSync(vctm));
+  const refTrust = (list) => {
+    writeFileSync(path.join(trust, 'rev.jwt'), list);
+    writeFileSync(path.join(trust, 'manifest.json'), JSON.stringify({
+      trust: {
+        jwt_vc_issuer: 'jwt-vc-issuer.json',
+        status_list: { file: 'rev.jwt', uri: 'https://hs-nordstadt.example/status/rev' },
+        type_metadata: [{ vct: 'urn:eudi:micro_credential:1', file: 'vctm.json' }],
+      },
+      credentials: [],
+    }));
+  };
+  const refVerify = (f, extra = []) => {
+    const r = spawnSync(process.execPath, [refScript, 'sdjwt', 'verify', f, '--trust', trust, '--offline', ...extra], { encoding: 'utf8', env: process.env });
+    return JSON.parse(r.stdout.trim().split('\n')[0]);
+  };
+  refTrust(readFileSync(path.join(dir, 'rev.jwt')));
+  let ref = refVerify(file);
+  assert.equal(ref.verdict, 'valid', JSON.stringify(ref));
+  // A presentation bound to an employer, made by the reference with the learner's key (the
+  // DC4EU type signs every claim in the clear, so nothing can be withheld from this one).
+  const presented = execFileSync(process.execPath, [refScript, 'sdjwt', 'present', file, '--disclose', 'credentialSubject.achievement.name', '--aud', 'https://employer.example', '--nonce', 'n-9', '--holder-key', path.join(out, 'holder-0.jwk.json')], { env: process.env, encoding: 'utf8' });
+  const vp = path.join(dir, 'presented.sd-jwt');
+  writeFileSync(vp, presented);
+  ref = refVerify(vp, ['--aud', 'https://employer.example', '--nonce', 'n-9']);
+  assert.equal(ref.verdict, 'valid', JSON.stringify(ref));
+  const w = path.join(dir, 'wallet');
+  const trustImport = spawnSync(mcx, ['--wallet', w, 'trust', 'import', path.join(dir, 'out', 'jwt-vc-issuer.json'), path.join(dir, 'rev.jwt')], { encoding: 'utf8' });
+  assert.equal(trustImport.status, 0, trustImport.stdout + trustImport.stderr);
+  const both = spawnSync(mcx, ['--wallet', w, 'verify', '--json', file, vp], { encoding: 'utf8' }).stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(both.map((r) => r.verdict), ['valid', 'valid'], JSON.stringify(both.map((r) => r.steps)));
+  assert.ok(both[1].steps.some((s) => /Presented by its holder/.test(s.message)));
+  let mine;
+  // Revoked: the issuer re-signs its token list; the wallet says inactive, the reference invalid.
+  run(['issuer', 'status', 'revoke', '--dir', 'k', 'rev.jwt', '0']);
+  refTrust(readFileSync(path.join(dir, 'rev.jwt')));
+  assert.equal(refVerify(file).verdict, 'invalid');
+  spawnSync(mcx, ['--wallet', w, 'trust', 'import', path.join(dir, 'rev.jwt')], { encoding: 'utf8' });
+  [mine] = spawnSync(mcx, ['--wallet', w, 'verify', '--json', file], { encoding: 'utf8' }).stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(mine.verdict, 'inactive', JSON.stringify(mine.steps));
 });

@@ -20,6 +20,15 @@ pub struct DirArg {
     dir: PathBuf,
 }
 
+/// What `mcx issuer issue` writes.
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum FormatArg {
+    /// W3C Verifiable Credentials with a Data Integrity proof (Open Badges 3.0), `.json`.
+    Ldp,
+    /// SD-JWT VC (`dc+sd-jwt`, the EU wallets' format) of the DC4EU micro-credential type, `.sd-jwt`.
+    SdJwt,
+}
+
 /// Suites for issuing.
 #[derive(Clone, Copy, ValueEnum)]
 pub enum SuiteArg {
@@ -88,6 +97,16 @@ pub enum IssuerCommand {
         /// Also write a CSV of what was issued: row, file, id, status index.
         #[arg(long, value_name = "FILE")]
         manifest: Option<PathBuf>,
+        /// The credential format. With sd-jwt, a learner id that is a key DID (did:jwk, or a
+        /// P-256 or Ed25519 did:key) binds the credential to that key, status lists must be
+        /// token lists (`status create --token`), and the issuer metadata to publish is written
+        /// beside the credentials.
+        #[arg(long, value_enum, default_value_t = FormatArg::Ldp)]
+        format: FormatArg,
+        /// SD-JWT VC type metadata that says which claims the learner may withhold (`sd`);
+        /// default: the DC4EU micro-credential type, bundled.
+        #[arg(long, value_name = "FILE")]
+        type_metadata: Option<PathBuf>,
     },
     /// Validate and sign a qualification rules document.
     SignRules {
@@ -144,6 +163,10 @@ pub enum StatusCommand {
         /// What a set bit means.
         #[arg(long, value_enum, default_value_t = PurposeArg::Revocation)]
         purpose: PurposeArg,
+        /// A Token Status List (a signed JWT, for SD-JWT VC credentials; write it as LIST.jwt)
+        /// instead of a Bitstring Status List credential.
+        #[arg(long)]
+        token: bool,
     },
     /// Revoke credentials: set their bits in a revocation list and re-sign it.
     Revoke {
@@ -283,15 +306,27 @@ pub fn run(cmd: IssuerCommand, _wallet: Option<&Path>) -> Result<ExitCode> {
             suite,
             status_list,
             manifest,
-        } => issue(
-            &dir,
-            &achievement,
-            &learners,
-            &out,
-            suite,
-            &status_list,
-            manifest.as_deref(),
-        ),
+            format,
+            type_metadata,
+        } => match format {
+            FormatArg::Ldp => issue(
+                &dir,
+                &achievement,
+                &learners,
+                &out,
+                suite,
+                &status_list,
+                manifest.as_deref(),
+            ),
+            FormatArg::SdJwt => issue_sd_jwt(
+                &dir,
+                &achievement,
+                &learners,
+                &out,
+                &status_list,
+                type_metadata.as_deref(),
+            ),
+        },
         IssuerCommand::SignRules { dir, rules, out } => {
             let i = open(&dir)?;
             let (doc, warnings) = issuer::documents::sign_rules(&i, &read_text(&rules)?)?;
@@ -439,6 +474,102 @@ fn issue(
     })
 }
 
+/// `mcx issuer issue --format sd-jwt`.
+fn issue_sd_jwt(
+    dir: &DirArg,
+    achievement: &Path,
+    learners: &Path,
+    out: &Path,
+    lists: &[PathBuf],
+    type_metadata: Option<&Path>,
+) -> Result<ExitCode> {
+    let template = issuer::parse_achievement(&read_text(achievement)?)
+        .with_context(|| format!("in {}", achievement.display()))?;
+    let (rows, mut bad) = issuer::parse_learners(&read_text(learners)?)
+        .with_context(|| format!("in {}", learners.display()))?;
+    let i = open(dir)?;
+    let metadata = match type_metadata {
+        Some(p) => read_text(p)?,
+        None => issuer::sdjwt::bundled_type_metadata().to_string(),
+    };
+    let mut status = Vec::new();
+    for l in lists {
+        let list = StatusList::open(l)?;
+        if list.state.issuer != i.id() {
+            bail!(
+                "the status list {} belongs to {}, not to this issuer ({})",
+                l.display(),
+                list.state.issuer,
+                i.id()
+            );
+        }
+        status.push(list);
+    }
+    let results = issuer::sdjwt::issue_batch(
+        &i,
+        &template,
+        &rows,
+        issuer::now(),
+        &metadata,
+        &mut status,
+        &mut |_| {},
+    );
+    let mut good = Vec::new();
+    for r in results {
+        match r {
+            Ok(x) => good.push(x),
+            Err(e) => bad.push(e),
+        }
+    }
+    for (l, path) in status.iter().zip(lists) {
+        l.save_state(path)?;
+    }
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    for g in &good {
+        let path = out.join(&g.file_name);
+        std::fs::write(&path, format!("{}\n", g.sd_jwt))
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    let (iss, _) = issuer::sdjwt::iss_and_kid(&i);
+    if let Some(meta) = issuer::sdjwt::jwt_vc_issuer_metadata(&i) {
+        let path = out.join("jwt-vc-issuer.json");
+        write_json(&path, &meta)?;
+        eprintln!(
+            "publish {} at {}",
+            path.display(),
+            microcredx::verify::sdjwt::jwt_vc_issuer_url(&iss).unwrap_or_default()
+        );
+    }
+    bad.sort_by_key(|e| e.row);
+    for e in &bad {
+        eprintln!("error: {}: {e}", learners.display());
+    }
+    println!(
+        "issued {} SD-JWT VC credential{} for \"{}\" to {} as {iss}; {} row{} failed",
+        good.len(),
+        if good.len() == 1 { "" } else { "s" },
+        template.name,
+        out.display(),
+        bad.len(),
+        if bad.len() == 1 { "" } else { "s" },
+    );
+    let mut stdout = std::io::stdout().lock();
+    for g in &good {
+        for (url, index) in &g.status {
+            let _ = writeln!(
+                stdout,
+                "  row {}: {} → status {url} index {index}",
+                g.row, g.file_name
+            );
+        }
+    }
+    Ok(if bad.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
 fn status(cmd: StatusCommand) -> Result<ExitCode> {
     let (dir, list, indices, value, want) = match cmd {
         StatusCommand::Create {
@@ -447,6 +578,7 @@ fn status(cmd: StatusCommand) -> Result<ExitCode> {
             size,
             url,
             purpose,
+            token,
         } => {
             let i = open(&dir)?;
             let url = match url {
@@ -465,7 +597,8 @@ fn status(cmd: StatusCommand) -> Result<ExitCode> {
                 PurposeArg::Revocation => "revocation",
                 PurposeArg::Suspension => "suspension",
             };
-            let list = StatusList::new(&url, purpose, size, i.id())?;
+            let mut list = StatusList::new(&url, purpose, size, i.id())?;
+            list.state.token = token;
             if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
                 std::fs::create_dir_all(parent)?;
             }
