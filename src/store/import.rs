@@ -413,6 +413,13 @@ impl Wallet {
             Stage::Held
         } else {
             match formats::parse_unwrapped(&item.bytes, &bytes) {
+                // A key-binding JWT makes an SD-JWT a presentation, made for one verifier; what
+                // a learner keeps is the issued credential, whose disclosures they choose later.
+                Ok(doc) if matches!(&doc.envelope, formats::Envelope::SdJwt(sd) if sd.kb_jwt.is_some()) => {
+                    Stage::Rejected(
+                        "this SD-JWT carries a key-binding JWT: it is a presentation made for a verifier, not a credential issued to you; import the credential as the issuer gave it (ending in ~)".into(),
+                    )
+                }
                 Ok(doc) => Stage::Verified(Box::new(verify::verify_document(&doc, env, now))),
                 Err(e) => Stage::Rejected(e.to_string()),
             }

@@ -98,6 +98,9 @@ test('a presentation the reference makes, with a KB-JWT and two claims, verifies
   assert.equal(r.credential.ects, 5);
   assert.ok(r.credential.title);
   assert.equal(r.credential.grade ?? null, null, 'the grade was not disclosed');
+  // A presentation is not a credential to keep: importing it is refused, saying why.
+  const imp = mcxRun(['import', file]);
+  assert.match(imp.stdout, /key-binding JWT: it is a presentation/, imp.stdout + imp.stderr);
 });
 
 test('a genuine SD-JWT VC is imported and listed with its ECTS; an expired one as expired', () => {
