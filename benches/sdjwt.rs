@@ -6,6 +6,7 @@
 //! Input: `MCX_BENCH_SDJWT=DIR`, a folder written by `oid4vc.mjs sdjwt issue` (its
 //! `manifest.json` names the trust files, imported here as `mcx trust import` would); every
 //! credential whose expected verdict is `valid` is verified.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::Utc;
 use microcredx::model::Verdict;
@@ -27,16 +28,22 @@ fn main() {
     let manifest: Value = serde_json::from_str(&read(dir, "manifest.json")).expect("manifest.json");
     let trust = &manifest["trust"];
     let mut env = Env::default();
-    let issuer: Value =
-        serde_json::from_str(&read(dir, trust["jwt_vc_issuer"].as_str().unwrap_or_default()))
-            .expect("issuer metadata");
+    let issuer: Value = serde_json::from_str(&read(
+        dir,
+        trust["jwt_vc_issuer"].as_str().unwrap_or_default(),
+    ))
+    .expect("issuer metadata");
     let at = sdjwt::jwt_vc_issuer_url(issuer["issuer"].as_str().unwrap_or_default())
         .expect("an https issuer");
     env.proof.keys.insert_at(&at, issuer);
     let list = &trust["status_list"];
     env.proof.keys.insert_at(
         list["uri"].as_str().unwrap_or_default(),
-        Value::String(read(dir, list["file"].as_str().unwrap_or_default()).trim().to_string()),
+        Value::String(
+            read(dir, list["file"].as_str().unwrap_or_default())
+                .trim()
+                .to_string(),
+        ),
     );
     for t in trust["type_metadata"].as_array().into_iter().flatten() {
         env.proof.keys.insert_at(
@@ -61,7 +68,10 @@ fn main() {
         }
     }
     let secs = start.elapsed().as_secs_f64();
-    println!("{:<8} {:>7} {:>10} {:>14}", "format", "count", "seconds", "credentials/s");
+    println!(
+        "{:<8} {:>7} {:>10} {:>14}",
+        "format", "count", "seconds", "credentials/s"
+    );
     println!(
         "{:<8} {:>7} {secs:>10.3} {:>14.0}",
         "sd-jwt",
