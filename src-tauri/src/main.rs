@@ -34,6 +34,7 @@ fn main() {
         .invoke_handler(tauri::generate_handler![
             commands::about,
             commands::wallet_summary,
+            commands::holder_keys,
             commands::list_credentials,
             commands::list_first_page,
             commands::get_credential,
@@ -50,6 +51,8 @@ fn main() {
             commands::export_presentation,
             commands::export_clr,
             commands::share_link,
+            commands::sd_jwt_claims,
+            commands::present_sd_jwt,
             commands::default_export_dir,
             commands::set_passphrase,
             commands::remove_passphrase,

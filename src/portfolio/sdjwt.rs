@@ -11,6 +11,7 @@ use base64::Engine;
 use p256::ecdsa::{signature::Signer, Signature, SigningKey};
 use serde::Serialize;
 use serde_json::{json, Value};
+use std::collections::HashSet;
 use ts_rs::TS;
 
 /// One claim of an SD-JWT VC as the Share screen offers it.
@@ -50,8 +51,10 @@ fn value_text(v: &Value) -> String {
     }
 }
 
-/// Every claim the holder can see, with whether it may be withheld, in document order:
-/// the disclosed ones, then the plain ones at the top level (registered claims left out).
+/// Every claim the holder can see, with whether it may be withheld: the disclosed ones (in
+/// the order of their disclosures), then every value the issuer signed in the clear, down to
+/// its leaves (`credentialSubject.achievement.name`, `learning_outcomes.0`; registered claims
+/// such as `iss`, `cnf` and `status` left out), which are always shown.
 pub fn claims(original: &[u8]) -> Result<Vec<SdClaim>> {
     let (doc, sd) = parse(original)?;
     let mut out = Vec::new();
@@ -79,18 +82,47 @@ pub fn claims(original: &[u8]) -> Result<Vec<SdClaim>> {
         "_sd_alg",
     ];
     if let Value::Object(m) = &sd.payload {
+        let mut seen: HashSet<String> = out.iter().map(|c| c.path.clone()).collect();
         for (k, v) in m {
-            if k == "_sd" || REGISTERED.contains(&k.as_str()) || out.iter().any(|c| &c.path == k) {
+            if k == "_sd" || REGISTERED.contains(&k.as_str()) {
                 continue;
             }
-            out.push(SdClaim {
-                path: k.clone(),
-                value: value_text(v),
-                can_withhold: false,
-            });
+            plain_leaves(v, k, &mut seen, &mut out);
         }
     }
     Ok(out)
+}
+
+/// The values at and under `path` in the issuer-signed payload that are there in the clear:
+/// `_sd` digests and `...` array placeholders are disclosures (or decoys), not plain values.
+fn plain_leaves(v: &Value, path: &str, seen: &mut HashSet<String>, out: &mut Vec<SdClaim>) {
+    match v {
+        Value::Object(m) => {
+            for (k, child) in m {
+                if k != "_sd" && k != "_sd_alg" {
+                    plain_leaves(child, &format!("{path}.{k}"), seen, out);
+                }
+            }
+        }
+        Value::Array(a) => {
+            for (i, item) in a.iter().enumerate() {
+                let placeholder =
+                    matches!(item, Value::Object(o) if o.len() == 1 && o.contains_key("..."));
+                if !placeholder {
+                    plain_leaves(item, &format!("{path}.{i}"), seen, out);
+                }
+            }
+        }
+        leaf => {
+            if seen.insert(path.to_string()) {
+                out.push(SdClaim {
+                    path: path.to_string(),
+                    value: value_text(leaf),
+                    can_withhold: false,
+                });
+            }
+        }
+    }
 }
 
 /// The value at a dotted claim path (`learner.family_name`, `learning_outcomes.1`).
@@ -185,4 +217,60 @@ pub fn present(
     text.push('.');
     text.push_str(&URL_SAFE_NO_PAD.encode(sig.to_bytes()));
     Ok(text)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn b64(text: &str) -> String {
+        URL_SAFE_NO_PAD.encode(text.as_bytes())
+    }
+
+    /// Issue 18: the Share screen's list names every value signed in the clear down to its
+    /// leaves (always shown), and every disclosure (the learner's choice), never a registered
+    /// claim, a digest or a placeholder.
+    #[test]
+    fn claims_list_the_disclosures_and_every_plain_leaf() {
+        let name = b64(&json!(["s1", "name", "Maria"]).to_string());
+        let outcome = b64(&json!(["s2", "Plan maintenance"]).to_string());
+        let payload = json!({
+            "iss": "https://uni.example", "vct": "urn:eudi:micro_credential:1",
+            "cnf": {"jwk": {"kty": "EC", "crv": "P-256", "x": "x", "y": "y"}},
+            "title": "Predictive Maintenance",
+            "credentialSubject": {
+                "_sd": [formats::sd_digest("sha-256", &name).unwrap()],
+                "achievement": {"name": "Maintenance", "criteria": {"narrative": "Exam"}},
+            },
+            "learning_outcomes": ["Analyse sensor data", {"...": formats::sd_digest("sha-256", &outcome).unwrap()}],
+            "_sd_alg": "sha-256",
+        });
+        let header = json!({"alg": "ES256", "typ": "dc+sd-jwt"});
+        let text = format!(
+            "{}.{}.{}~{name}~{outcome}~",
+            b64(&header.to_string()),
+            b64(&payload.to_string()),
+            b64("signature")
+        );
+        let got: Vec<(String, String, bool)> = claims(text.as_bytes())
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.path, c.value, c.can_withhold))
+            .collect();
+        let want = [
+            ("credentialSubject.name", "Maria", true),
+            ("learning_outcomes.1", "Plan maintenance", true),
+            ("title", "Predictive Maintenance", false),
+            ("credentialSubject.achievement.name", "Maintenance", false),
+            (
+                "credentialSubject.achievement.criteria.narrative",
+                "Exam",
+                false,
+            ),
+            ("learning_outcomes.0", "Analyse sensor data", false),
+        ]
+        .map(|(p, v, w)| (p.to_string(), v.to_string(), w));
+        assert_eq!(got, want);
+    }
 }

@@ -1,6 +1,6 @@
 //! Backup and restore: one encrypted file holding everything — originals (byte for byte,
-//! with their headers), the holder key, caches (trust registry, status lists, DID
-//! documents), settings and qualification rules. The file is sealed under its own
+//! with their headers), the holder keys (Ed25519 and P-256), caches (trust registry, status
+//! lists, DID documents), settings and qualification rules. The file is sealed under its own
 //! passphrase with the same construction as the wallet ([`super::crypto`]).
 
 use super::crypto::{KdfCost, Sealer, WrappedKey};
@@ -23,6 +23,9 @@ struct Bundle {
     created: String,
     originals: Vec<(Header, String)>,
     holder: String,
+    /// The P-256 holder key's secret scalar, base64 (absent in backups made before SD-JWT VC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    holder_p256: Option<String>,
     caches: Vec<(String, String)>,
 }
 
@@ -58,6 +61,12 @@ impl Wallet {
         let count = originals.len();
         let holder = serde_json::to_string(&self.holder_key()?.to_file())
             .map_err(|e| Error::Internal(e.to_string()))?;
+        // A wallet read-only since before SD-JWT VC has none yet.
+        let holder_p256 = match self.holder_p256_key() {
+            Ok(k) => Some(B64.encode(k.to_bytes())),
+            Err(Error::NotFound(_)) => None,
+            Err(e) => return Err(e),
+        };
         let mut caches = Vec::new();
         for item in self.caches.iter() {
             let (k, v) = item.map_err(|e| self.damaged(e))?;
@@ -69,6 +78,7 @@ impl Wallet {
             created: Utc::now().to_rfc3339(),
             originals,
             holder,
+            holder_p256,
             caches,
         };
         let plain = serde_json::to_vec(&bundle).map_err(|e| Error::Internal(e.to_string()))?;
@@ -94,8 +104,9 @@ impl Wallet {
         Ok(count)
     }
 
-    /// Restore a backup. Without `merge` the wallet must be empty; with it, credentials not
-    /// yet present are added and the holder key is kept.
+    /// Restore a backup. Without `merge` the wallet must be empty and takes the backup's
+    /// holder keys; with it, credentials not yet present are added and the wallet's own holder
+    /// keys are kept.
     ///
     /// Credentials are acknowledged batch by batch (pack synced, index flushed); a full disk
     /// stops the restore with [`Error::DiskFull`] saying how many were stored, and restoring
@@ -128,6 +139,18 @@ impl Wallet {
             .map_err(|_| Error::BadInput("the backup is damaged or was altered".into()))?;
         let bundle: Bundle = serde_json::from_slice(&plain)
             .map_err(|e| Error::BadInput(format!("the backup is damaged: {e}")))?;
+        let holder_p256 = bundle
+            .holder_p256
+            .as_deref()
+            .map(|b64| {
+                B64.decode(b64)
+                    .ok()
+                    .and_then(|s| super::holder::p256_from_secret(&s))
+                    .ok_or_else(|| {
+                        Error::BadInput("the backup is damaged (its P-256 holder key)".into())
+                    })
+            })
+            .transpose()?;
         if !merge && self.count()? > 0 {
             return Err(Error::BadInput("the wallet is not empty; restore with --merge to add the backup's credentials to it".into()));
         }
@@ -198,6 +221,10 @@ impl Wallet {
             self.secrets
                 .insert("holder", self.seal(bundle.holder.as_bytes(), b"holder"))
                 .map_err(|e| full(self.damaged(e)))?;
+            // A backup made before SD-JWT VC has no P-256 key: the wallet keeps its own.
+            if let Some(key) = &holder_p256 {
+                self.put_holder_p256(key).map_err(full)?;
+            }
         }
         self.flush().map_err(full)?;
         Ok(report)

@@ -6,8 +6,8 @@
 //! - `originals/`: the signed originals in immutable, content-addressed pack files, one per
 //!   acknowledged batch ([`originals`]), the source of truth;
 //! - `index.sled/`: the sled database: the derived views and verification results (`src/store/index.rs`),
-//!   the learner's holder key, settings and caches (trust registry, status lists, DID
-//!   documents);
+//!   the learner's holder keys (Ed25519 and P-256, `src/store/holder.rs`), settings and caches
+//!   (trust registry, status lists, DID documents);
 //! - `keyring.json`, only in a wallet locked with a passphrase: the wrapped data key
 //!   ([`crypto`]). Then every value in the index and every original is encrypted.
 //!
@@ -19,6 +19,7 @@
 mod backup;
 pub mod crypto;
 mod demo;
+mod holder;
 mod import;
 mod index;
 mod listing;
@@ -33,6 +34,7 @@ mod trust;
 
 pub use backup::RestoreReport;
 pub use demo::{demo_catalogue, DemoReport};
+pub use holder::HolderKeys;
 pub use import::{collect, ImportItem, ImportOutcome, ImportReport, Progress, RepairReport};
 pub use index::{CredentialSummary, StoredCredential, MIN_ID_PREFIX};
 pub use listing::{sort_rows, Listing, SortKey, FIRST_PAGE};
@@ -177,6 +179,7 @@ impl Wallet {
         };
         wallet.check_schema()?;
         wallet.ensure_holder_key()?;
+        wallet.ensure_holder_p256_key()?;
         wallet.collect_orphan_packs()?;
         Ok(wallet)
     }
@@ -364,6 +367,14 @@ impl Wallet {
         space::ensure_room(&self.dir, need, space::WRITE_RESERVE)?;
         let contents = self.contents()?;
         let holder = self.holder_key()?;
+        // The other secrets (the P-256 holder key) as they are, sealed with their name.
+        let mut secrets = Vec::new();
+        for item in self.secrets.iter() {
+            let (k, v) = item.map_err(|e| self.damaged(e))?;
+            if &k[..] != b"holder" {
+                secrets.push((k.to_vec(), self.unseal(&v, &k)?));
+            }
+        }
         let mut caches = Vec::new();
         for item in self.caches.iter() {
             let (k, v) = item.map_err(|e| self.damaged(e))?;
@@ -395,6 +406,11 @@ impl Wallet {
                 self.secrets
                     .insert("holder", self.seal(&text, b"holder"))
                     .map_err(|e| self.damaged(e))?;
+                for (k, v) in &secrets {
+                    self.secrets
+                        .insert(k.as_slice(), self.seal(v, k))
+                        .map_err(|e| self.damaged(e))?;
+                }
                 for (k, v) in &caches {
                     self.caches
                         .insert(k.as_slice(), self.seal(v, k))

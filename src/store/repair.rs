@@ -1,7 +1,7 @@
 //! `mcx repair` (and the app's Repair button) without the old index. The packs are the source
 //! of truth, so repair never needs the index it replaces: it builds a fresh index beside the
 //! old one (`index.rebuild.sled`) from the packs, brings over from the old index what only
-//! the index holds (the holder key in `secrets`; the trust registry, catalogue, status
+//! the index holds (the holder keys in `secrets`; the trust registry, catalogue, status
 //! lists, DID documents and qualification rules in `caches`) when it can still be opened,
 //! and only then swaps the new index in. The old one is deleted when everything in it was
 //! brought over, and otherwise kept under `index.damaged-<time>.sled`, and the report says
@@ -14,6 +14,7 @@
 //! old one, so nothing it had brought over is lost.
 
 use super::crypto::Sealer;
+use super::holder::{p256_from_secret, HOLDER_P256};
 use super::import::Cleanup;
 use super::originals::Originals;
 use super::{
@@ -51,6 +52,8 @@ struct Salvage {
     /// Items found but unreadable (a sealed value that does not open, a holder key or cached
     /// document that does not parse).
     unreadable: usize,
+    /// The old index held a P-256 holder key that could not be read.
+    p256_unreadable: bool,
 }
 
 impl Salvage {
@@ -61,6 +64,7 @@ impl Salvage {
             secrets: Vec::new(),
             caches: Vec::new(),
             unreadable: 0,
+            p256_unreadable: false,
         }
     }
 
@@ -70,9 +74,19 @@ impl Salvage {
     }
 
     fn has_holder(&self) -> bool {
-        self.secrets
-            .iter()
-            .any(|(k, _)| k.as_slice() == b"holder".as_slice())
+        self.has_secret(b"holder")
+    }
+
+    fn has_secret(&self, name: &[u8]) -> bool {
+        self.secrets.iter().any(|(k, _)| k.as_slice() == name)
+    }
+
+    /// A P-256 holder key had to be made where the old index may have held one: SD-JWT VC
+    /// credentials bound to the old key can no longer be presented. (An index that opened
+    /// without one is a wallet from before SD-JWT VC: nothing was lost.)
+    fn lost_p256(&self) -> bool {
+        !self.has_secret(HOLDER_P256.as_bytes())
+            && (self.old != OldIndex::Read || self.p256_unreadable)
     }
 }
 
@@ -174,8 +188,8 @@ impl Wallet {
     }
 }
 
-/// Build the new index at `building`: the schema version, what was salvaged, a holder key
-/// (new only when none was salvaged), then every credential from the packs; flushed.
+/// Build the new index at `building`: the schema version, what was salvaged, the holder keys
+/// (each new only when none was salvaged), then every credential from the packs; flushed.
 fn build(
     dir: &Path,
     building: &Path,
@@ -217,6 +231,7 @@ fn build(
     if !holder_kept {
         wallet.ensure_holder_key()?;
     }
+    wallet.ensure_holder_p256_key()?;
     let (mut report, cleanup) = wallet.rebuild(now)?;
     wallet.flush()?;
     report.old_index = salvage.old;
@@ -233,12 +248,24 @@ fn lost(s: &Salvage, holder_kept: bool) -> Vec<String> {
         `mcx registry import`, `mcx catalogue import`, `mcx status import`, `mcx did import`, \
         `mcx qualification import`), then run `mcx reverify` to check the credentials against it";
     let mut lost = Vec::new();
-    if !holder_kept {
-        lost.push(
+    match (!holder_kept, s.lost_p256()) {
+        (true, true) => lost.push(
+            "the holder keys: new ones were made, so presentations and portfolios signed from \
+             now on name a new holder DID, and SD-JWT VC credentials bound to the old P-256 key \
+             can no longer be presented (ask their issuers to issue them to the new key)"
+                .to_string(),
+        ),
+        (true, false) => lost.push(
             "the holder key: a new one was made, so presentations and portfolios signed from \
              now on name a new holder DID"
                 .to_string(),
-        );
+        ),
+        (false, true) => lost.push(
+            "the P-256 holder key: a new one was made, so SD-JWT VC credentials bound to the old \
+             one can no longer be presented (ask their issuers to issue them to the new key)"
+                .to_string(),
+        ),
+        (false, false) => {}
     }
     // An index that opened but held nothing at all was emptied (or replaced).
     let blank = s.old != OldIndex::Read
@@ -294,6 +321,10 @@ fn read_old(dir: &Path, path: &Path, sealer: Option<&Sealer>) -> Result<Salvage>
     let before = s.secrets.len() + s.caches.len();
     s.secrets
         .retain(|(k, v)| k.as_slice() != b"holder".as_slice() || KeyPair::from_json(v).is_ok());
+    let with_p256 = s.secrets.len();
+    s.secrets
+        .retain(|(k, v)| k.as_slice() != HOLDER_P256.as_bytes() || p256_from_secret(v).is_some());
+    s.p256_unreadable = s.secrets.len() < with_p256;
     s.caches
         .retain(|(_, v)| serde_json::from_slice::<serde_json::Value>(v).is_ok());
     s.unreadable += before - (s.secrets.len() + s.caches.len());

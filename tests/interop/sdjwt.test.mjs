@@ -183,3 +183,60 @@ test('what mcx issuer issues as SD-JWT VC verifies in the reference; revoked, it
   [mine] = spawnSync(mcx, ['--wallet', w, 'verify', '--json', file], { encoding: 'utf8' }).stdout.trim().split('\n').map((l) => JSON.parse(l));
   assert.equal(mine.verdict, 'inactive', JSON.stringify(mine.steps));
 });
+
+test('the learner keeps an SD-JWT VC bound to the wallet, shares it with the grade withheld, and the reference accepts exactly that', () => {
+  const dir = path.join(work, 'roundtrip');
+  spawnSync('mkdir', ['-p', dir]);
+  const env = { ...process.env, MCX_ISSUER_PASSPHRASE: 'interop-passphrase' };
+  const run = (args) => {
+    const r = spawnSync(mcx, args, { encoding: 'utf8', env, cwd: dir });
+    assert.equal(r.status, 0, `mcx ${args.join(' ')}: ${r.stdout}${r.stderr}`);
+    return r.stdout;
+  };
+  const w = path.join(dir, 'wallet');
+  const didJwk = run(['--wallet', w, 'info']).match(/SD-JWT VC, P-256\):\s+(did:jwk:\S+)/)[1];
+  run(['issuer', 'init', '--dir', 'k', '--name', 'Universidade do Litoral', '--country', 'PT', '--web-domain', 'ulitoral.example']);
+  // The institution's own type metadata for the DC4EU type: the grade may be withheld.
+  const vctm = {
+    vct: 'urn:eudi:micro_credential:1', name: 'Micro-credential (grade optional)',
+    claims: [
+      { path: ['credentialSubject', 'result[0]', 'value'], sd: 'allowed', display: [{ lang: 'en', label: 'Grade' }] },
+      { path: ['credentialSubject', 'achievement', 'name'], sd: 'never' },
+    ],
+  };
+  writeFileSync(path.join(dir, 'vctm.json'), JSON.stringify(vctm));
+  writeFileSync(path.join(dir, 'ach.json'), JSON.stringify({
+    id: 'https://ulitoral.example/mc/dt', name: 'Digital Twins', description: 'Modelling plants.', ects: 4, eqfLevel: 6,
+    learningOutcomes: ['Build a digital twin'], assessmentType: 'Project', participationForm: 'Blended',
+    qualityAssurance: 'Accredited programme', gradeName: 'Final grade',
+  }));
+  writeFileSync(path.join(dir, 'learners.csv'), `id,name,grade\n${didJwk},Ana Sousa,18/20\n`);
+  run(['issuer', 'issue', '--dir', 'k', '--achievement', 'ach.json', '--learners', 'learners.csv', '--out', 'out', '--format', 'sd-jwt', '--type-metadata', 'vctm.json']);
+  const cred = path.join(dir, 'out', 'digital-twins-ana-sousa-1.sd-jwt');
+  run(['--wallet', w, 'trust', 'import', path.join(dir, 'out', 'jwt-vc-issuer.json'), path.join(dir, 'vctm.json')]);
+  assert.match(run(['--wallet', w, 'import', cred]), /1 imported/);
+  const id = JSON.parse(run(['--wallet', w, 'list', '--json'])).find((r) => r.verdict === 'valid').id;
+  assert.match(run(['--wallet', w, 'export', 'sd-jwt', id, '--list']), /credentialSubject\.result\.0\.value\s+may be withheld/);
+  const vp = path.join(dir, 'vp.sd-jwt');
+  run(['--wallet', w, 'export', 'sd-jwt', id, '--aud', 'https://employer.example', '--nonce', 'n-77', '--out', vp]);
+  // The reference, offline with what the issuer publishes, checking aud and nonce.
+  const trust = path.join(dir, 'trust');
+  spawnSync('mkdir', ['-p', trust]);
+  writeFileSync(path.join(trust, 'jwt-vc-issuer.json'), readFileSync(path.join(dir, 'out', 'jwt-vc-issuer.json')));
+  writeFileSync(path.join(trust, 'vctm.json'), readFileSync(path.join(dir, 'vctm.json')));
+  writeFileSync(path.join(trust, 'manifest.json'), JSON.stringify({
+    trust: { jwt_vc_issuer: 'jwt-vc-issuer.json', type_metadata: [{ vct: vctm.vct, file: 'vctm.json' }] }, credentials: [],
+  }));
+  const r = spawnSync(process.execPath, [refScript, 'sdjwt', 'verify', vp, '--trust', trust, '--offline', '--aud', 'https://employer.example', '--nonce', 'n-77'], { encoding: 'utf8', env: process.env });
+  const ref = JSON.parse(r.stdout.trim().split('\n')[0]);
+  assert.equal(ref.verdict, 'valid', JSON.stringify(ref));
+  assert.equal(ref.key_binding, true);
+  assert.equal(JSON.stringify(ref.claims).includes('18/20'), false, 'the grade is not disclosed');
+  assert.equal(ref.claims.credentialSubject.achievement.name, 'Digital Twins');
+  // The wrong nonce is refused by the reference: the key binding is real.
+  const wrong = spawnSync(process.execPath, [refScript, 'sdjwt', 'verify', vp, '--trust', trust, '--offline', '--aud', 'https://employer.example', '--nonce', 'other'], { encoding: 'utf8', env: process.env });
+  assert.equal(JSON.parse(wrong.stdout.trim().split('\n')[0]).verdict, 'invalid');
+  const [mine] = spawnSync(mcx, ['--wallet', w, 'verify', '--json', vp], { encoding: 'utf8' }).stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(mine.verdict, 'valid', JSON.stringify(mine.steps));
+  assert.ok(mine.steps.some((s) => /chose not to show: Grade/.test(s.message)), JSON.stringify(mine.steps));
+});

@@ -8,6 +8,11 @@ import { setLocale } from '$lib/i18n';
 import { summary as summarise } from './test-fixtures';
 
 const WALLET_DIR = '/home/ana/.local/share/microcredx-wallet';
+const HOLDER_KEYS = {
+  ed25519Did: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK',
+  p256Did: 'did:jwk:eyJrdHkiOiJFQyIsImNydiI6IlAtMjU2IiwieCI6IngiLCJ5IjoieSJ9',
+  p256Jwk: '{"kty":"EC","crv":"P-256","x":"x","y":"y"}',
+};
 
 function walletWith(credentials: number, extra: Partial<WalletSummary> = {}): WalletSummary {
   return { path: WALLET_DIR, credentials, encrypted: false, holder: null, ...extra };
@@ -18,6 +23,7 @@ function backend(summary: () => WalletSummary | Promise<WalletSummary>) {
   mockIPC(async (cmd) => {
     if (cmd === 'about') return { name: 'MicroCredX Wallet', version: '0.1.0' };
     if (cmd === 'wallet_summary') return summary();
+    if (cmd === 'holder_keys') return HOLDER_KEYS;
     if (cmd === 'list_credentials' || cmd === 'list_first_page') {
       const { credentials } = await summary();
       const rows = Array.from({ length: credentials }, (_, i) => summarise(`c${i}`));
@@ -145,6 +151,12 @@ describe('the app shell', () => {
     expect(screen.getByTestId('settings-wallet-path').textContent).toBe(WALLET_DIR);
     expect(screen.getByTestId('screen-settings').textContent).toContain('Encrypted with your passphrase');
     expect(screen.getByTestId('settings-version').textContent).toBe('0.1.0');
+    // Both holder keys, each copyable.
+    expect(((await screen.findByTestId('holder-key-ed25519-text')) as HTMLTextAreaElement).value).toBe(HOLDER_KEYS.ed25519Did);
+    expect((screen.getByTestId('holder-key-p256-text') as HTMLTextAreaElement).value).toBe(HOLDER_KEYS.p256Did);
+    expect((screen.getByTestId('holder-key-jwk-text') as HTMLTextAreaElement).value).toBe(HOLDER_KEYS.p256Jwk);
+    expect(screen.getByTestId('holder-key-p256').textContent).toContain('For SD-JWT VC');
+    expect(screen.getByTestId('holder-key-p256-copy')).toBeTruthy();
   });
 
   it('switching the language in Settings changes the visible text and <html lang>', async () => {

@@ -1,9 +1,11 @@
-//! Commands for sharing: the PDF portfolio, the signed presentation, the CLR learner record
-//! and the share link with its QR code. Thin adapters over `microcredx::portfolio`.
+//! Commands for sharing: the PDF portfolio, the signed presentation, the CLR learner record,
+//! the share link with its QR code, and SD-JWT VC presentations with the claims the learner
+//! chooses. Thin adapters over `microcredx::portfolio` and the wallet.
 
 use crate::ipc::IpcResult;
 use crate::state::AppState;
 use base64::Engine;
+use microcredx::portfolio::sdjwt::SdClaim;
 use microcredx::portfolio::{self, link, ClrOptions, PdfOptions, PresentationOptions};
 use microcredx::proof::di::Suite;
 use serde::Serialize;
@@ -33,6 +35,17 @@ pub struct ShareLink {
     pub qr_png: Option<String>,
     /// Why there is no QR code (too long), in words.
     pub qr_problem: Option<String>,
+}
+
+/// An SD-JWT VC presentation, and the file it was saved to when asked.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SdJwtPresentation {
+    /// The presentation: the issuer-signed JWT, the chosen disclosures and the key-binding
+    /// JWT, in compact form (text, shown as text).
+    pub presentation: String,
+    /// The file it was written to, when a path was given.
+    pub saved: Option<ExportReport>,
 }
 
 fn write(path: &str, bytes: &[u8], credentials: usize) -> microcredx::Result<ExportReport> {
@@ -138,6 +151,37 @@ pub async fn share_link(
             link: url,
             qr_png,
             qr_problem,
+        })
+    })?)
+}
+
+/// Every claim of the SD-JWT VC `id`, with whether the learner may withhold it.
+#[tauri::command(async)]
+pub fn sd_jwt_claims(state: State<'_, AppState>, id: String) -> IpcResult<Vec<SdClaim>> {
+    Ok(state.with_wallet(|w| w.sd_jwt_claims(&id))?)
+}
+
+/// Present the SD-JWT VC `id` to the verifier `aud` with its code `nonce`, disclosing the
+/// claims at `disclose`, signed by the wallet's P-256 holder key; also saved to `path` when
+/// one is given (the very presentation returned).
+#[tauri::command]
+pub async fn present_sd_jwt(
+    state: State<'_, AppState>,
+    id: String,
+    disclose: Vec<String>,
+    aud: String,
+    nonce: String,
+    path: Option<String>,
+) -> IpcResult<SdJwtPresentation> {
+    Ok(state.with_wallet(|w| {
+        let presentation = w.present_sd_jwt(&id, &disclose, &aud, &nonce, chrono::Utc::now())?;
+        let saved = match path {
+            Some(p) => Some(write(&p, presentation.as_bytes(), 1)?),
+            None => None,
+        };
+        Ok(SdJwtPresentation {
+            presentation,
+            saved,
         })
     })?)
 }

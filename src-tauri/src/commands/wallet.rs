@@ -3,7 +3,9 @@
 use crate::ipc::IpcResult;
 use crate::state::AppState;
 use microcredx::store::crypto::KdfCost;
-use microcredx::store::{RepairReport, RestoreReport, TrustImported, TrustKind, WalletSummary};
+use microcredx::store::{
+    HolderKeys, RepairReport, RestoreReport, TrustImported, TrustKind, WalletSummary,
+};
 
 /// The product name and version.
 #[tauri::command(async)]
@@ -15,6 +17,13 @@ pub fn about() -> microcredx::About {
 #[tauri::command(async)]
 pub fn wallet_summary(state: tauri::State<'_, AppState>) -> IpcResult<WalletSummary> {
     Ok(state.with_wallet(|w| w.summary())?)
+}
+
+/// The learner's public holder keys (Settings): the Ed25519 did:key that names them in W3C
+/// presentations, and the P-256 key (did:jwk and JWK) SD-JWT VC issuers bind credentials to.
+#[tauri::command(async)]
+pub fn holder_keys(state: tauri::State<'_, AppState>) -> IpcResult<HolderKeys> {
+    Ok(state.with_wallet(|w| w.holder_keys())?)
 }
 
 /// What the window shows first, handed to the page together with the page itself (an

@@ -58,6 +58,28 @@ pub enum ExportCommand {
         #[arg(long, value_enum, default_value_t = SuiteArg::Rdfc)]
         suite: SuiteArg,
     },
+    /// Present one SD-JWT VC to a verifier, disclosing only the claims chosen, with a
+    /// key-binding JWT by the wallet's P-256 key (prints it, or writes it to --out).
+    SdJwt {
+        /// The credential (wallet id, a unique prefix of it, or its own id).
+        id: String,
+        /// The claims to show, as paths (`credentialSubject.name`, `learning_outcomes.1`);
+        /// comma-separated or repeated. Claims signed in the clear are always shown.
+        #[arg(long, value_delimiter = ',')]
+        disclose: Vec<String>,
+        /// The verifier's identifier (the KB-JWT's aud); required unless --list.
+        #[arg(long, required_unless_present = "list")]
+        aud: Option<String>,
+        /// The verifier's nonce (default: a fresh random one).
+        #[arg(long)]
+        nonce: Option<String>,
+        /// Write the presentation here instead of standard output.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// List the credential's claims and which of them may be withheld, and stop.
+        #[arg(long)]
+        list: bool,
+    },
     /// Write a PDF portfolio with the signed presentation attached.
     Pdf {
         /// The output file (.pdf).
@@ -139,6 +161,46 @@ pub fn run(cmd: ExportCommand, wallet: Option<&Path>) -> Result<ExitCode> {
     // Exporting reads the wallet and writes elsewhere: a read-only wallet can be shared.
     let wallet = crate::wallet_cmd::open_to_read(wallet)?;
     match cmd {
+        ExportCommand::SdJwt {
+            id,
+            disclose,
+            aud,
+            nonce,
+            out,
+            list,
+        } => {
+            let rec = wallet.get(&id)?;
+            if list {
+                for c in wallet.sd_jwt_claims(&rec.id)? {
+                    let how = if c.can_withhold {
+                        "may be withheld"
+                    } else {
+                        "always shown (signed in the clear)"
+                    };
+                    println!("{:<48} {how:<36} {}", c.path, c.value);
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+            let nonce = nonce.unwrap_or_else(|| {
+                use rand_core::RngCore;
+                let mut b = [0u8; 16];
+                rand_core::OsRng.fill_bytes(&mut b);
+                b.iter().map(|x| format!("{x:02x}")).collect()
+            });
+            let aud = aud.unwrap_or_default();
+            let vp = wallet.present_sd_jwt(&rec.id, &disclose, &aud, &nonce, chrono::Utc::now())?;
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, format!("{vp}\n"))
+                        .with_context(|| format!("writing {}", path.display()))?;
+                    eprintln!(
+                        "wrote the presentation for {aud} (nonce {nonce}) to {}",
+                        path.display()
+                    );
+                }
+                None => println!("{vp}"),
+            }
+        }
         ExportCommand::Vp {
             out,
             sel,

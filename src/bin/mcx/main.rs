@@ -343,6 +343,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 println!("wallet:      {}", summary.path);
                 println!("credentials: {}", summary.credentials);
+                // The keys a learner gives an issuer, so credentials are bound to this wallet.
+                if let Ok(k) = wallet.holder_keys() {
+                    if let Some(d) = k.ed25519_did {
+                        println!("holder key (W3C presentations): {d}");
+                    }
+                    if let Some(d) = k.p256_did {
+                        println!("holder key (SD-JWT VC, P-256):  {d}");
+                    }
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -19,6 +19,7 @@ import type { CredentialSummary } from './bindings/CredentialSummary';
 import type { DemoReport } from './bindings/DemoReport';
 import type { ErrorCode } from './bindings/ErrorCode';
 import type { ExportReport } from './bindings/ExportReport';
+import type { HolderKeys } from './bindings/HolderKeys';
 import type { ImportProgress } from './bindings/ImportProgress';
 import type { ImportOutcome } from './bindings/ImportOutcome';
 import type { ImportReport } from './bindings/ImportReport';
@@ -34,6 +35,8 @@ import type { ReadOnlyReason } from './bindings/ReadOnlyReason';
 import type { RepairReport } from './bindings/RepairReport';
 import type { RequirementAudit } from './bindings/RequirementAudit';
 import type { RestoreReport } from './bindings/RestoreReport';
+import type { SdClaim } from './bindings/SdClaim';
+import type { SdJwtPresentation } from './bindings/SdJwtPresentation';
 import type { ShareLink } from './bindings/ShareLink';
 import type { SortKey } from './bindings/SortKey';
 import type { StartData } from './bindings/StartData';
@@ -63,6 +66,7 @@ export type {
   DemoReport,
   ErrorCode,
   ExportReport,
+  HolderKeys,
   ImportOutcome,
   ImportProgress,
   ImportReport,
@@ -78,6 +82,8 @@ export type {
   RepairReport,
   RequirementAudit,
   RestoreReport,
+  SdClaim,
+  SdJwtPresentation,
   ShareLink,
   SortKey,
   StackResult,
@@ -181,6 +187,12 @@ interface Commands {
   export_presentation: { args: { ids: string[]; path: string }; result: ExportReport };
   export_clr: { args: { ids: string[]; qualification: string | null; path: string }; result: ExportReport };
   share_link: { args: { ids: string[]; base: string | null }; result: ShareLink };
+  sd_jwt_claims: { args: { id: string }; result: SdClaim[] };
+  present_sd_jwt: {
+    args: { id: string; disclose: string[]; aud: string; nonce: string; path: string | null };
+    result: SdJwtPresentation;
+  };
+  holder_keys: { args: undefined; result: HolderKeys };
   default_export_dir: { args: undefined; result: string };
   set_passphrase: { args: { passphrase: string }; result: null };
   remove_passphrase: { args: undefined; result: null };
@@ -208,6 +220,8 @@ const READS: ReadonlySet<CommandName> = new Set<CommandName>([
   'stack_qualification',
   'default_export_dir',
   'choose_paths',
+  'sd_jwt_claims',
+  'holder_keys',
 ]);
 
 async function call<C extends CommandName>(
@@ -312,6 +326,25 @@ export const exportClr = (ids: string[], qualification: string | null, path: str
 /** The share link of the credentials `ids` (and its QR code when it fits). */
 export const shareLink = (ids: string[], base: string | null): Promise<ShareLink> =>
   call('share_link', { ids, base });
+
+/** Every claim of the SD-JWT VC `id`, with whether the learner may withhold it. */
+export const sdJwtClaims = (id: string): Promise<SdClaim[]> => call('sd_jwt_claims', { id });
+
+/**
+ * A presentation of the SD-JWT VC `id` for the verifier `aud` and its code `nonce`, disclosing
+ * the claims at `disclose` (and what they need), signed by the wallet's P-256 holder key; also
+ * saved to `path` when one is given.
+ */
+export const presentSdJwt = (
+  id: string,
+  disclose: string[],
+  aud: string,
+  nonce: string,
+  path: string | null = null,
+): Promise<SdJwtPresentation> => call('present_sd_jwt', { id, disclose, aud, nonce, path });
+
+/** The learner's public holder keys: Ed25519 (W3C presentations) and P-256 (SD-JWT VC). */
+export const holderKeys = (): Promise<HolderKeys> => call('holder_keys');
 
 /** The folder exports are saved to unless the learner picks another. */
 export const defaultExportDir = (): Promise<string> => call('default_export_dir');
