@@ -25,6 +25,150 @@ pub struct SdClaim {
     /// Whether the learner may withhold it: it has a disclosure of its own (claims the
     /// issuer signed in the clear are always shown).
     pub can_withhold: bool,
+    /// Its name in words, by language (`en`, `de`): from the credential type's metadata
+    /// where it names the claim, else the wallet's own words for the common claims; empty
+    /// when neither knows it (the screen shows the path).
+    pub labels: std::collections::BTreeMap<String, String>,
+}
+
+/// The wallet's own names for common claims of the micro-credential layouts, (path, en, de).
+const KNOWN: &[(&str, &str, &str)] = &[
+    ("name", "Title", "Titel"),
+    ("title", "Title", "Titel"),
+    ("description", "Description", "Beschreibung"),
+    (
+        "credentialSubject.name",
+        "Learner's name",
+        "Name der lernenden Person",
+    ),
+    (
+        "credentialSubject.id",
+        "Learner's identifier",
+        "Kennung der lernenden Person",
+    ),
+    ("credentialSubject.result.0.value", "Grade", "Note"),
+    ("credentialSubject.achievement.name", "Title", "Titel"),
+    (
+        "credentialSubject.achievement.description",
+        "Description",
+        "Beschreibung",
+    ),
+    (
+        "credentialSubject.achievement.creditsAvailable",
+        "ECTS credits",
+        "ECTS-Punkte",
+    ),
+    (
+        "credentialSubject.achievement.ECTS",
+        "ECTS credits",
+        "ECTS-Punkte",
+    ),
+    (
+        "credentialSubject.achievement.criteria.narrative",
+        "How it was assessed",
+        "Wie geprüft wurde",
+    ),
+    ("issuer.name", "Awarding body", "Verleihende Einrichtung"),
+    (
+        "issuer.id",
+        "Awarding body's identifier",
+        "Kennung der Einrichtung",
+    ),
+    (
+        "issuer.address.addressCountryCode",
+        "Country of the awarding body",
+        "Land der Einrichtung",
+    ),
+    ("validFrom", "Valid from", "Gültig ab"),
+    ("validUntil", "Valid until", "Gültig bis"),
+    ("awardedDate", "Date of issue", "Ausstellungsdatum"),
+    ("issuer_name", "Awarding body", "Verleihende Einrichtung"),
+    (
+        "issuer_country",
+        "Country of the awarding body",
+        "Land der Einrichtung",
+    ),
+    ("ects_credits", "ECTS credits", "ECTS-Punkte"),
+    ("eqf_level", "EQF level", "EQR-Niveau"),
+    ("grade", "Grade", "Note"),
+    ("learner", "Learner", "Lernende Person"),
+    ("learner.given_name", "Given name", "Vorname"),
+    ("learner.family_name", "Family name", "Nachname"),
+    ("learning_outcomes", "Learning outcomes", "Lernergebnisse"),
+    ("assessment_type", "Type of assessment", "Art der Prüfung"),
+    (
+        "participation_form",
+        "Form of participation",
+        "Form der Teilnahme",
+    ),
+    (
+        "quality_assurance",
+        "Quality assurance",
+        "Qualitätssicherung",
+    ),
+    ("issuance_date", "Date of issue", "Ausstellungsdatum"),
+];
+
+/// A type metadata claim path as a dotted path: keys, numbers, `name[0]` as `name.0`; `None`
+/// for a wildcard (null).
+fn metadata_path(path: &[Value]) -> Option<String> {
+    let mut out = Vec::new();
+    for seg in path {
+        match seg {
+            Value::String(s) => match s.strip_suffix(']').and_then(|r| r.split_once('[')) {
+                Some((k, i)) => {
+                    out.push(k.to_string());
+                    out.push(i.to_string());
+                }
+                None => out.push(s.clone()),
+            },
+            Value::Number(n) => out.push(n.to_string()),
+            _ => return None,
+        }
+    }
+    Some(out.join("."))
+}
+
+/// Fill each claim's labels from `metadata` (type metadata text), else from [`KNOWN`].
+pub fn label_claims(claims: &mut [SdClaim], metadata: Option<&str>) {
+    let meta: Option<Value> = metadata.and_then(|m| serde_json::from_str(m).ok());
+    let entries: Vec<(String, &Value)> = meta
+        .as_ref()
+        .map(|m| {
+            crate::formats::text_list(m.get("claims"))
+                .into_iter()
+                .filter_map(|c| {
+                    let p = metadata_path(c.get("path")?.as_array()?)?;
+                    Some((p, c))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    for claim in claims.iter_mut() {
+        if let Some((_, c)) = entries.iter().find(|(p, _)| *p == claim.path) {
+            for d in crate::formats::text_list(c.get("display")) {
+                let lang = d
+                    .get("lang")
+                    .or_else(|| d.get("locale"))
+                    .and_then(Value::as_str)
+                    .unwrap_or("en");
+                let lang = lang.split('-').next().unwrap_or(lang).to_ascii_lowercase();
+                if let Some(l) = d
+                    .get("label")
+                    .or_else(|| d.get("name"))
+                    .and_then(Value::as_str)
+                {
+                    claim.labels.entry(lang).or_insert_with(|| l.to_string());
+                }
+            }
+        }
+        if claim.labels.is_empty() {
+            if let Some((_, en, de)) = KNOWN.iter().find(|(p, _, _)| *p == claim.path) {
+                claim.labels.insert("en".into(), (*en).into());
+                claim.labels.insert("de".into(), (*de).into());
+            }
+        }
+    }
 }
 
 /// The SD-JWT inside a wallet original, or an error saying it is another format.
@@ -66,6 +210,7 @@ pub fn claims(original: &[u8]) -> Result<Vec<SdClaim>> {
             path: path.clone(),
             value,
             can_withhold: true,
+            labels: Default::default(),
         });
     }
     const REGISTERED: [&str; 11] = [
@@ -119,6 +264,7 @@ fn plain_leaves(v: &Value, path: &str, seen: &mut HashSet<String>, out: &mut Vec
                     path: path.to_string(),
                     value: value_text(leaf),
                     can_withhold: false,
+                    labels: Default::default(),
                 });
             }
         }

@@ -121,7 +121,17 @@ impl Wallet {
     /// Every claim of the SD-JWT VC `id`, with whether the learner may withhold it (the Share
     /// screen's list).
     pub fn sd_jwt_claims(&self, id: &str) -> Result<Vec<SdClaim>> {
-        sdjwt::claims(&self.original(id)?)
+        let original = self.original(id)?;
+        let mut claims = sdjwt::claims(&original)?;
+        let (doc, _) = sdjwt::parse(&original)?;
+        let env = self.load_env()?;
+        let metadata = doc
+            .credential
+            .get("vct")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|vct| crate::verify::sdjwt::type_metadata(vct, &env));
+        sdjwt::label_claims(&mut claims, metadata.as_deref());
+        Ok(claims)
     }
 
     /// A presentation of the SD-JWT VC `id` for the verifier `aud`, disclosing the claims at
@@ -362,6 +372,10 @@ mod tests {
         let claims = w.sd_jwt_claims(&id).unwrap();
         let find = |p: &str| claims.iter().find(|c| c.path == p).unwrap();
         assert!(find("grade").can_withhold);
+        assert_eq!(
+            find("grade").labels.get("de").map(String::as_str),
+            Some("Note")
+        );
         assert!(find("ects_credits").can_withhold);
         assert!(!find("title").can_withhold);
 

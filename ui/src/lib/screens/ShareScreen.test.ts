@@ -136,13 +136,13 @@ const SD_JWT = { ...summary('sd1abcdef0123', 'Predictive Maintenance', 'valid'),
 const W3C = { ...summary('w3c1', 'Digital Twins', 'valid'), format: 'open-badges3' } as CredentialSummary;
 
 const CLAIMS: SdClaim[] = [
-  { path: 'ects_credits', value: '5', canWithhold: true },
-  { path: 'grade', value: '1.7', canWithhold: true },
-  { path: 'learner', value: '…', canWithhold: true },
-  { path: 'learner.given_name', value: 'Maria', canWithhold: true },
-  { path: 'learner.family_name', value: 'Ionescu', canWithhold: true },
-  { path: 'title', value: '<b>Predictive Maintenance</b>', canWithhold: false },
-  { path: 'issuer_name', value: 'TH Nordstadt', canWithhold: false },
+  { path: 'ects_credits', value: '5', canWithhold: true, labels: {} },
+  { path: 'grade', value: '1.7', canWithhold: true, labels: { en: 'Grade', de: 'Note' } },
+  { path: 'learner', value: '…', canWithhold: true, labels: {} },
+  { path: 'learner.given_name', value: 'Maria', canWithhold: true, labels: {} },
+  { path: 'learner.family_name', value: 'Ionescu', canWithhold: true, labels: {} },
+  { path: 'title', value: '<b>Predictive Maintenance</b>', canWithhold: false, labels: {} },
+  { path: 'issuer_name', value: 'TH Nordstadt', canWithhold: false, labels: {} },
 ];
 
 function sdJwtBackend() {
@@ -196,7 +196,10 @@ describe('sharing an SD-JWT VC', () => {
     expect(screen.getByText('<b>Predictive Maintenance</b>')).toBeTruthy();
     expect(screen.getByTestId('sdjwt-share').querySelector('b')).toBeNull();
     expect(screen.getByTestId('sdjwt-hidden').textContent).toContain('nothing; every claim is shown');
-    expect(screen.getByTestId('sdjwt-seen').textContent).toContain('ects_credits, grade, learner');
+    expect(screen.getByTestId('sdjwt-seen').textContent).toContain('ects_credits, Grade, learner');
+    // A claim the type metadata names is shown by its name, its path beside it.
+    expect(claimBox('grade').closest('li')!.textContent).toContain('Grade');
+    expect(claimBox('grade').closest('li')!.textContent).toContain('grade');
   });
 
   it('says what stays hidden and presents only the chosen claims to the verifier', async () => {
@@ -210,7 +213,7 @@ describe('sharing an SD-JWT VC', () => {
     expect(claimBox('learner').checked).toBe(true);
     const hidden = screen.getByTestId('sdjwt-hidden').textContent!;
     expect(hidden).toContain('Stays hidden:');
-    expect(hidden).toContain('grade, learner.family_name');
+    expect(hidden).toContain('Grade, learner.family_name');
     const seen = screen.getByTestId('sdjwt-seen').textContent!;
     expect(seen).toContain('The employer will see:');
     expect(seen).toContain('ects_credits, learner, learner.given_name, title, issuer_name');

@@ -16,4 +16,10 @@ value: string,
  * Whether the learner may withhold it: it has a disclosure of its own (claims the
  * issuer signed in the clear are always shown).
  */
-canWithhold: boolean, };
+canWithhold: boolean, 
+/**
+ * Its name in words, by language (`en`, `de`): from the credential type's metadata
+ * where it names the claim, else the wallet's own words for the common claims; empty
+ * when neither knows it (the screen shows the path).
+ */
+labels: { [key in string]: string }, };
