@@ -1,0 +1,43 @@
+// A wallet on a read-only medium (issue 17): a USB stick or a mounted backup. The real app
+// opens it, says "Read-only: changes are off", and still lists and shows every credential.
+// Mounting needs root (as in CI); elsewhere the test is skipped with a note.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { appBinary, byTestId, openApp, screenshot } from '../harness.mjs';
+
+const mcx = process.env.MCX_BIN ?? path.join(path.dirname(appBinary()), 'mcx');
+const mnt = mkdtempSync(path.join(os.tmpdir(), 'mcx-e2e-ro-'));
+const wallet = path.join(mnt, 'wallet');
+const sh = (cmd, args) => spawnSync(cmd, args, { encoding: 'utf8' });
+const mounted = process.getuid?.() === 0 && sh('mount', ['-t', 'tmpfs', '-o', 'size=64m', 'tmpfs', mnt]).status === 0;
+let app;
+
+before(async () => {
+  if (!mounted) return;
+  const demo = sh(mcx, ['--wallet', wallet, 'demo', 'load']);
+  assert.equal(demo.status, 0, demo.stdout + demo.stderr);
+  assert.equal(sh('mount', ['-o', 'remount,ro', mnt]).status, 0);
+  app = await openApp({ wallet });
+});
+after(async () => {
+  await app?.close();
+  if (mounted) sh('umount', [mnt]);
+  rmSync(mnt, { recursive: true, force: true });
+});
+
+test('a wallet on a read-only medium opens with changes off and every credential listed', { skip: !mounted && 'needs root to mount a read-only tmpfs' }, async () => {
+  const { browser } = app;
+  const banner = byTestId(browser, 'read-only-banner');
+  await banner.waitForDisplayed({ timeout: 30000 });
+  assert.match(await banner.getText(), /Read-only: changes are off/);
+  await byTestId(browser, 'credential-list').waitForDisplayed({ timeout: 30000 });
+  await browser.waitUntil(async () => (await byTestId(browser, 'total-count').getText()) === '10', { timeout: 15000 });
+  await screenshot(browser, 'read-only');
+  // Nothing was written: the medium is read-only, and the wallet still reads the same.
+  const r = sh(mcx, ['--wallet', wallet, 'list']);
+  assert.match(r.stdout, /10 credentials/, r.stdout + r.stderr);
+});
