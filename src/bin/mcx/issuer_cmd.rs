@@ -380,19 +380,7 @@ fn issue(
     let (rows, mut bad) = issuer::parse_learners(&read_text(learners)?)
         .with_context(|| format!("in {}", learners.display()))?;
     let i = open(dir)?;
-    let mut status = Vec::new();
-    for l in lists {
-        let list = StatusList::open(l)?;
-        if list.state.issuer != i.id() {
-            bail!(
-                "the status list {} belongs to {}, not to this issuer ({})",
-                l.display(),
-                list.state.issuer,
-                i.id()
-            );
-        }
-        status.push(list);
-    }
+    let mut status = open_lists(&i, lists)?;
     let opts = BatchOptions {
         suite: match suite {
             SuiteArg::Rdfc => Suite::EddsaRdfc2022,
@@ -456,22 +444,8 @@ fn issue(
         bad.len(),
         if bad.len() == 1 { "" } else { "s" },
     );
-    // Per-row lines go to a pipe that may be closed early (`| head`): ignore write errors.
-    let mut stdout = std::io::stdout().lock();
-    for g in &good {
-        for (url, index) in &g.status {
-            let _ = writeln!(
-                stdout,
-                "  row {}: {} → status {url} index {index}",
-                g.row, g.file_name
-            );
-        }
-    }
-    Ok(if bad.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    status_rows(good.iter().map(|g| (g.row, g.file_name.as_str(), g.status.as_slice())));
+    Ok(batch_exit(&bad))
 }
 
 /// `mcx issuer issue --format sd-jwt`.
@@ -492,19 +466,7 @@ fn issue_sd_jwt(
         Some(p) => read_text(p)?,
         None => issuer::sdjwt::bundled_type_metadata().to_string(),
     };
-    let mut status = Vec::new();
-    for l in lists {
-        let list = StatusList::open(l)?;
-        if list.state.issuer != i.id() {
-            bail!(
-                "the status list {} belongs to {}, not to this issuer ({})",
-                l.display(),
-                list.state.issuer,
-                i.id()
-            );
-        }
-        status.push(list);
-    }
+    let mut status = open_lists(&i, lists)?;
     let results = issuer::sdjwt::issue_batch(
         &i,
         &template,
@@ -553,21 +515,46 @@ fn issue_sd_jwt(
         bad.len(),
         if bad.len() == 1 { "" } else { "s" },
     );
+    status_rows(good.iter().map(|g| (g.row, g.file_name.as_str(), g.status.as_slice())));
+    Ok(batch_exit(&bad))
+}
+
+/// One line per status entry given: row, file, list and index. The lines go to a pipe that
+/// may be closed early (`| head`): write errors are ignored.
+fn status_rows<'a>(rows: impl Iterator<Item = (usize, &'a str, &'a [(String, u64)])>) {
     let mut stdout = std::io::stdout().lock();
-    for g in &good {
-        for (url, index) in &g.status {
-            let _ = writeln!(
-                stdout,
-                "  row {}: {} → status {url} index {index}",
-                g.row, g.file_name
-            );
+    for (row, file, status) in rows {
+        for (url, index) in status {
+            let _ = writeln!(stdout, "  row {row}: {file} → status {url} index {index}");
         }
     }
-    Ok(if bad.is_empty() {
+}
+
+/// Exit status of a batch: 1 when any row failed.
+fn batch_exit<T>(bad: &[T]) -> ExitCode {
+    if bad.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
-    })
+    }
+}
+
+/// Open the status lists named on the command line; each must be this issuer's.
+fn open_lists(i: &issuer::Issuer, lists: &[PathBuf]) -> Result<Vec<StatusList>> {
+    let mut out = Vec::new();
+    for l in lists {
+        let list = StatusList::open(l)?;
+        if list.state.issuer != i.id() {
+            bail!(
+                "the status list {} belongs to {}, not to this issuer ({})",
+                l.display(),
+                list.state.issuer,
+                i.id()
+            );
+        }
+        out.push(list);
+    }
+    Ok(out)
 }
 
 fn status(cmd: StatusCommand) -> Result<ExitCode> {
