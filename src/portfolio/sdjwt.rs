@@ -129,7 +129,7 @@ fn metadata_path(path: &[Value]) -> Option<String> {
     Some(out.join("."))
 }
 
-/// Fill each claim's labels from `metadata` (type metadata text), else from [`KNOWN`].
+/// Fill each claim's labels from `metadata` (type metadata text), else from the wallet's own words for the common claims.
 pub fn label_claims(claims: &mut [SdClaim], metadata: Option<&str>) {
     let meta: Option<Value> = metadata.and_then(|m| serde_json::from_str(m).ok());
     let entries: Vec<(String, &Value)> = meta
