@@ -444,7 +444,10 @@ fn issue(
         bad.len(),
         if bad.len() == 1 { "" } else { "s" },
     );
-    status_rows(good.iter().map(|g| (g.row, g.file_name.as_str(), g.status.as_slice())));
+    status_rows(
+        good.iter()
+            .map(|g| (g.row, g.file_name.as_str(), g.status.as_slice())),
+    );
     Ok(batch_exit(&bad))
 }
 
@@ -515,7 +518,10 @@ fn issue_sd_jwt(
         bad.len(),
         if bad.len() == 1 { "" } else { "s" },
     );
-    status_rows(good.iter().map(|g| (g.row, g.file_name.as_str(), g.status.as_slice())));
+    status_rows(
+        good.iter()
+            .map(|g| (g.row, g.file_name.as_str(), g.status.as_slice())),
+    );
     Ok(batch_exit(&bad))
 }
 
