@@ -5,6 +5,7 @@
 mod cli;
 mod crash;
 mod faults;
+mod findings;
 mod fixtures_table;
 mod issuer;
 mod jades;

@@ -57,7 +57,12 @@ fn bad(m: impl Into<String>) -> Error {
 
 /// Extract the attachments of a portfolio PDF.
 pub fn read_portfolio(bytes: &[u8]) -> Result<Portfolio> {
-    let doc = Document::load_mem(bytes).map_err(|e| bad(format!("the PDF cannot be read: {e}")))?;
+    // Object and cross-reference streams are inflated while the PDF loads: each is capped, so a
+    // compression bomb is refused instead of exhausting memory.
+    let options =
+        lopdf::LoadOptions::with_max_decompressed_size(crate::formats::MAX_DOCUMENT_BYTES);
+    let doc = Document::load_mem_with_options(bytes, options)
+        .map_err(|e| bad(format!("the PDF cannot be read: {e}")))?;
     let files = attachments(&doc)?;
     let find = |name: &str| {
         files
@@ -74,7 +79,8 @@ pub fn read_portfolio(bytes: &[u8]) -> Result<Portfolio> {
     })
 }
 
-/// Every embedded file: (name, decoded bytes), from the catalog's EmbeddedFiles name tree.
+/// The portfolio's embedded files (presentation and manifest): (name, decoded bytes), from
+/// the catalog's EmbeddedFiles name tree.
 fn attachments(doc: &Document) -> Result<Vec<(String, Vec<u8>)>> {
     let no = || bad("this PDF has no attachments: it is not a MicroCredX portfolio");
     let catalog = doc
@@ -83,21 +89,29 @@ fn attachments(doc: &Document) -> Result<Vec<(String, Vec<u8>)>> {
     let names = deref_dict(doc, catalog.get(b"Names").map_err(|_| no())?).ok_or_else(no)?;
     let tree = deref_dict(doc, names.get(b"EmbeddedFiles").map_err(|_| no())?).ok_or_else(no)?;
     let mut out = Vec::new();
-    collect_tree(doc, tree, &mut out, 0)?;
+    let mut seen = 0usize;
+    collect_tree(doc, tree, &mut out, &mut seen, 0)?;
     Ok(out)
 }
+
+/// The most name-tree entries read (a portfolio has two attachments).
+const MAX_ENTRIES: usize = 256;
 
 fn deref_dict<'a>(doc: &'a Document, o: &'a Object) -> Option<&'a lopdf::Dictionary> {
     doc.dereference(o).ok()?.1.as_dict().ok()
 }
 
+/// Only the portfolio's own attachments are decoded, each once: the first presentation and
+/// the first manifest. A name tree that lists one huge stream many times (or lists thousands
+/// of entries) is refused or skipped, never inflated over and over.
 fn collect_tree(
     doc: &Document,
     node: &lopdf::Dictionary,
     out: &mut Vec<(String, Vec<u8>)>,
+    seen: &mut usize,
     depth: usize,
 ) -> Result<()> {
-    if depth > 8 || out.len() > 64 {
+    if depth > 8 || *seen > MAX_ENTRIES {
         return Err(bad("the PDF's attachment list is too deep or too long"));
     }
     if let Ok(Object::Array(kids)) = node
@@ -107,7 +121,7 @@ fn collect_tree(
     {
         for kid in kids {
             if let Some(d) = deref_dict(doc, kid) {
-                collect_tree(doc, d, out, depth + 1)?;
+                collect_tree(doc, d, out, seen, depth + 1)?;
             }
         }
     }
@@ -123,7 +137,15 @@ fn collect_tree(
         let Ok(Object::String(raw, _)) = doc.dereference(name).map(|d| d.1) else {
             continue;
         };
+        *seen += 1;
+        if *seen > MAX_ENTRIES {
+            return Err(bad("the PDF's attachment list is too long"));
+        }
         let name = String::from_utf8_lossy(raw).to_string();
+        let wanted = [PRESENTATION_FILE, MANIFEST_FILE].contains(&name.as_str());
+        if !wanted || out.iter().any(|(n, _)| *n == name) {
+            continue;
+        }
         let Some(spec) = deref_dict(doc, spec) else {
             continue;
         };

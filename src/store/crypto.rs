@@ -73,6 +73,15 @@ impl Default for KdfCost {
     }
 }
 
+/// The most a stored key derivation may ask for: 1 GiB of memory, 16 passes, 8 lanes (the
+/// wallet writes 64 MiB, 3 passes, 1 lane). The parameters are read from the file before the
+/// passphrase can be checked, so a hostile backup or keyring must not choose the cost.
+pub const MAX_KDF_MEMORY_KIB: u32 = 1024 * 1024;
+/// See [`MAX_KDF_MEMORY_KIB`].
+pub const MAX_KDF_PASSES: u32 = 16;
+/// See [`MAX_KDF_MEMORY_KIB`].
+pub const MAX_KDF_LANES: u32 = 8;
+
 fn derive(
     passphrase: &str,
     salt: &[u8],
@@ -80,6 +89,13 @@ fn derive(
     t: u32,
     p: u32,
 ) -> Result<Zeroizing<[u8; 32]>, CryptoError> {
+    if m > MAX_KDF_MEMORY_KIB || t > MAX_KDF_PASSES || p > MAX_KDF_LANES {
+        return Err(CryptoError::Kdf(format!(
+            "the file asks for {} MiB of memory, {t} passes and {p} lanes to derive its key, more than MicroCredX ever uses (at most {} MiB, {MAX_KDF_PASSES} passes, {MAX_KDF_LANES} lanes); it was not made by MicroCredX or was altered",
+            m / 1024,
+            MAX_KDF_MEMORY_KIB / 1024
+        )));
+    }
     let params = Params::new(m, t, p, Some(32)).map_err(|e| CryptoError::Kdf(e.to_string()))?;
     let mut out = Zeroizing::new([0u8; 32]);
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
@@ -239,5 +255,28 @@ mod tests {
         );
         let again = Sealer::unwrap(&w, "correct horse").unwrap();
         assert_eq!(again.name_of(b"x"), s.name_of(b"x"));
+    }
+
+    /// Found by the `backup_restore` fuzz target's review: a 300-byte backup asked for 4 TiB
+    /// (abort) or 2^32 passes (days) before its passphrase could be checked.
+    #[test]
+    fn a_key_derivation_cost_no_wallet_writes_is_refused_before_running() {
+        let w = Sealer::generate().wrap("pw", FAST).unwrap();
+        for (m, t, p) in [(u32::MAX, 1, 1), (1024, u32::MAX, 1), (1024, 1, u32::MAX)] {
+            let hostile = WrappedKey {
+                m_cost: m,
+                t_cost: t,
+                p_cost: p,
+                ..w.clone()
+            };
+            let e = Sealer::unwrap(&hostile, "pw").err().unwrap();
+            assert!(
+                e.to_string().contains("more than MicroCredX ever uses"),
+                "{e}"
+            );
+        }
+        // What the wallet itself writes stays within the limit.
+        let d = KdfCost::default();
+        assert!(d.m_cost <= MAX_KDF_MEMORY_KIB && d.t_cost <= MAX_KDF_PASSES);
     }
 }
