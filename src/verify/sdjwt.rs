@@ -696,6 +696,9 @@ pub fn token_status(status_list: &Value, idx: u64) -> Result<u8, String> {
 
 /// The status of entry `idx` in an inflated list of `bits` per entry.
 pub fn entry_of(bits: u64, bytes: &[u8], idx: u64) -> Result<u8, String> {
+    if !matches!(bits, 1 | 2 | 4 | 8) {
+        return Err(format!("{bits} bits per entry is not 1, 2, 4 or 8"));
+    }
     let bit = idx.checked_mul(bits).ok_or("the index is out of range")?;
     let byte = bytes.get((bit / 8) as usize).ok_or_else(|| {
         format!(
