@@ -65,14 +65,24 @@ pub fn type_metadata(vct: &str, env: &Env) -> Option<String> {
     if let Some(Value::String(s)) = env.proof.keys.get(&type_metadata_key(vct)) {
         return Some(s.clone());
     }
-    BUNDLED_TYPES
+    bundled_types()
         .iter()
-        .find(|t| {
-            serde_json::from_str::<Value>(t)
-                .ok()
-                .is_some_and(|v| v.get("vct").and_then(Value::as_str) == Some(vct))
-        })
-        .map(|t| t.to_string())
+        .find(|(v, _)| v == vct)
+        .map(|(_, t)| (*t).to_string())
+}
+
+/// The bundled type metadata by `vct`, parsed once per process (not on every verification).
+fn bundled_types() -> &'static [(String, &'static str)] {
+    static TYPES: std::sync::OnceLock<Vec<(String, &'static str)>> = std::sync::OnceLock::new();
+    TYPES.get_or_init(|| {
+        BUNDLED_TYPES
+            .iter()
+            .filter_map(|t| {
+                let v: Value = serde_json::from_str(t).ok()?;
+                Some((v.get("vct")?.as_str()?.to_string(), *t))
+            })
+            .collect()
+    })
 }
 
 /// Whether `bytes` match a Subresource Integrity value (`sha256-…`, `sha384-…`, `sha512-…`,
