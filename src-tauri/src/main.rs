@@ -14,6 +14,9 @@ fn main() {
     let start = commands::start_script(&state);
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        // Opens LinkedIn's add-to-profile page in the browser, from the app's own command
+        // only (no permission is granted to the page).
+        .plugin(tauri_plugin_opener::init())
         .manage(state)
         .setup(move |app| {
             // The window is made here (`create: false` in tauri.conf.json) to hand the page what
@@ -51,6 +54,9 @@ fn main() {
             commands::export_presentation,
             commands::export_clr,
             commands::share_link,
+            commands::verifier_base,
+            commands::credential_links,
+            commands::open_linkedin,
             commands::sd_jwt_claims,
             commands::present_sd_jwt,
             commands::default_export_dir,

@@ -64,7 +64,31 @@ pub fn sign_catalogue(issuer: &Issuer, json: &str) -> Result<Value> {
     finish(issuer, doc, "catalogue")
 }
 
-/// Build and sign the registry from `{"name", "members": [{id, name, country}]}`.
+/// The address where a network publishes its verifier page: `https:` (any static host), or
+/// `http:` on this machine's loopback for testing. A `file:` page opens only on the computer
+/// that has it, so a registry cannot name one.
+pub fn verifier_page_url(url: &str) -> Result<String> {
+    let lower = url.to_ascii_lowercase();
+    let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
+        .iter()
+        .any(|p| {
+            lower
+                .strip_prefix(p)
+                .is_some_and(|r| r.is_empty() || r.starts_with([':', '/']))
+        });
+    let https = lower
+        .strip_prefix("https://")
+        .is_some_and(|r| !r.is_empty() && !r.starts_with('/'));
+    if !(https || loopback) || url.contains(char::is_whitespace) || url.contains('#') {
+        return Err(Error::BadInput(format!(
+            "\"verifierPage\" must be an https:// address on a static host, without a #fragment (got {url:?}); employers open it from anywhere"
+        )));
+    }
+    Ok(url.to_string())
+}
+
+/// Build and sign the registry from `{"name", "members": [{id, name, country}],
+/// "verifierPage"?}`.
 pub fn sign_registry(issuer: &Issuer, json: &str) -> Result<Value> {
     let doc = parse_object(json, "members file")?;
     let name = doc
@@ -98,10 +122,20 @@ pub fn sign_registry(issuer: &Issuer, json: &str) -> Result<Value> {
             country,
         });
     }
+    let verifier_page = match doc.get("verifierPage") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(u)) => Some(verifier_page_url(u.trim())?),
+        Some(_) => {
+            return Err(Error::BadInput(
+                "\"verifierPage\" must be the address of the network's verifier page".into(),
+            ))
+        }
+    };
     let registry = Registry {
         name,
         issuer: issuer.profile.did_key.clone(),
         members,
+        verifier_page,
     };
     let value = serde_json::to_value(&registry).map_err(|e| Error::Internal(e.to_string()))?;
     match value {

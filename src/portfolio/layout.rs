@@ -32,8 +32,6 @@ pub mod colour {
     pub const BAD: (f32, f32, f32) = (0.7, 0.1, 0.1);
     /// Light fill (bar backgrounds, rules).
     pub const LIGHT: (f32, f32, f32) = (0.88, 0.9, 0.93);
-    /// Black (QR modules).
-    pub const BLACK: (f32, f32, f32) = (0.0, 0.0, 0.0);
 }
 
 /// One of the two embedded faces.
@@ -118,9 +116,29 @@ pub struct Writer {
     used: [std::collections::BTreeSet<char>; 2],
     pages: Vec<Vec<Op>>,
     ops: Vec<Op>,
+    /// The QR codes placed, drawn as images once the pages are written.
+    codes: Vec<QrMark>,
     /// The cursor's baseline, from the bottom of the page.
     pub y: f32,
 }
+
+/// A QR code placed on a page (0-based), its lower-left corner at (`x`, `y`), `size` wide.
+#[derive(Debug, Clone)]
+pub struct QrMark {
+    pub page: usize,
+    pub x: f32,
+    pub y: f32,
+    pub size: f32,
+    pub bitmap: super::qr::Bitmap,
+}
+
+/// What a finished layout holds: the pages, the characters drawn with each face (regular,
+/// bold) and the QR codes to draw.
+pub type Laid = (
+    Vec<PdfPage>,
+    [std::collections::BTreeSet<char>; 2],
+    Vec<QrMark>,
+);
 
 fn rgb(c: (f32, f32, f32)) -> Color {
     Color::Rgb(Rgb {
@@ -139,8 +157,20 @@ impl Writer {
             used: Default::default(),
             pages: Vec::new(),
             ops: Vec::new(),
+            codes: Vec::new(),
             y: PAGE_H - TOP,
         }
+    }
+
+    /// Place a QR code with its lower-left corner at (`x`, `y`) on the current page.
+    pub fn qr(&mut self, bitmap: super::qr::Bitmap, x: f32, y: f32, size: f32) {
+        self.codes.push(QrMark {
+            page: self.pages.len(),
+            x,
+            y,
+            size,
+            bitmap,
+        });
     }
 
     /// The usable width between the margins.
@@ -258,9 +288,9 @@ impl Writer {
         });
     }
 
-    /// Finish: every page with its footer (`footer` left, "Page i of n" right), and the
-    /// characters drawn with each face (regular, bold).
-    pub fn finish(mut self, footer: &str) -> (Vec<PdfPage>, [std::collections::BTreeSet<char>; 2]) {
+    /// Finish: every page with its footer (`footer` left, "Page i of n" right), the
+    /// characters drawn with each face and the QR codes placed.
+    pub fn finish(mut self, footer: &str) -> Laid {
         self.pages.push(std::mem::take(&mut self.ops));
         let n = self.pages.len();
         let pages = std::mem::take(&mut self.pages);
@@ -289,6 +319,6 @@ impl Writer {
                 )
             })
             .collect();
-        (pages, self.used)
+        (pages, self.used, self.codes)
     }
 }

@@ -20,6 +20,8 @@ mod qr;
 mod read;
 pub mod sdjwt;
 #[cfg(feature = "wallet")]
+pub mod share;
+#[cfg(feature = "wallet")]
 mod vp;
 
 #[cfg(feature = "wallet")]
@@ -29,6 +31,8 @@ pub use pdf::{portfolio_pdf, PdfOptions};
 #[cfg(feature = "wallet")]
 pub use qr::png as qr_png;
 pub use read::{is_pdf, read_portfolio, verify_portfolio, Manifest, ManifestEntry, Portfolio};
+#[cfg(feature = "wallet")]
+pub use share::{credential_link, linkedin_url, BaseSource, VerifierBase};
 #[cfg(feature = "wallet")]
 pub use vp::{presentation, PresentationOptions};
 

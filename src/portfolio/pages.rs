@@ -6,6 +6,7 @@ use super::layout::{colour, Face, Writer, MARGIN, PAGE_H, PAGE_W};
 use super::qr;
 use crate::model::{MicroCredential, StepStatus, Verdict};
 use crate::store::StoredCredential;
+use crate::verify::StandingKind;
 use crate::Result;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
@@ -25,7 +26,7 @@ pub(super) fn cover(
     now: DateTime<Utc>,
     records: &[(StoredCredential, String)],
     audit: Option<&crate::stack::Audit>,
-    vp_digest: &str,
+    codes: &Codes,
 ) -> Result<()> {
     let qr_size = 96.0;
     let text_w = w.content_width() - qr_size - 24.0;
@@ -55,23 +56,28 @@ pub(super) fn cover(
         &format!("Exported on {day} with MicroCredX Wallet"),
     );
     let qr_top = PAGE_H - 60.0;
-    qr::draw(
-        w,
-        &qr::portfolio_payload(vp_digest),
-        PAGE_W - MARGIN - qr_size,
-        qr_top - qr_size,
-        qr_size,
-    )?;
-    let cap = "Scan: digest of the signed presentation";
-    let cw = w.fonts.width(Face::Regular, 6.5, cap);
-    w.text_at(
-        PAGE_W - MARGIN - qr_size / 2.0 - cw / 2.0,
-        qr_top - qr_size - 10.0,
-        Face::Regular,
-        6.5,
-        colour::MUTED,
-        cap,
-    );
+    let whole = codes
+        .portfolio
+        .as_deref()
+        .and_then(|l| qr::for_print(l, qr_size, qr_size));
+    let code = match (whole, &codes.base) {
+        (Some(c), _) => Some((c, "Scan to check this portfolio")),
+        (None, Some(base)) => qr::for_print(&drop_link(base), qr_size, qr_size)
+            .map(|c| (c, "Scan, then open this PDF there")),
+        (None, None) => None,
+    };
+    if let Some(((bitmap, _), cap)) = code {
+        w.qr(bitmap, PAGE_W - MARGIN - qr_size, qr_top - qr_size, qr_size);
+        let cw = w.fonts.width(Face::Regular, 6.5, cap);
+        w.text_at(
+            PAGE_W - MARGIN - qr_size / 2.0 - cw / 2.0,
+            qr_top - qr_size - 10.0,
+            Face::Regular,
+            6.5,
+            colour::MUTED,
+            cap,
+        );
+    }
     w.y = w.y.min(qr_top - qr_size - 30.0);
 
     let ok: Vec<&StoredCredential> = records
@@ -147,8 +153,30 @@ pub(super) fn cover(
     }
     w.gap(14.0);
     heading(w, "How to check this portfolio");
-    w.paragraph(0.0, Face::Regular, 9.0, colour::TEXT, "This PDF carries the learner's signed W3C Verifiable Presentation as the attachment presentation.json, holding every credential below exactly as its institution signed it. Open the attachment in any verifier, or run `mcx verify portfolio.pdf`: it checks every signature offline and that the credentials listed on these pages are exactly those in the presentation. Each credential's QR code carries its id and the SHA-256 digest of its signed original.");
+    w.paragraph(0.0, Face::Regular, 9.0, colour::TEXT, "This PDF carries the learner's signed W3C Verifiable Presentation as the attachment presentation.json, holding every credential below exactly as its institution signed it. Open the attachment in any verifier, or run `mcx verify portfolio.pdf`: it checks every signature offline and that the credentials listed on these pages are exactly those in the presentation.");
+    match &codes.base {
+        Some(base) => {
+            w.gap(4.0);
+            w.paragraph(0.0, Face::Regular, 9.0, colour::TEXT, &format!("No software is needed: drop this PDF on the verifier page {base}, which checks everything in the browser and sends nothing anywhere. Each credential's QR code opens that page on the credential alone."));
+        }
+        None => {
+            w.gap(4.0);
+            w.paragraph(0.0, Face::Regular, 9.0, colour::MUTED, "This portfolio has no QR codes: when it was made, no verifier page on the web was known (the recognition network's registry names none, and the learner set none).");
+        }
+    }
     Ok(())
+}
+
+/// The links the QR codes open: the verifier page on the web (`None` when only a local file
+/// is known, which no phone can open) and the whole portfolio's link, when it has one.
+pub(super) struct Codes {
+    pub base: Option<String>,
+    pub portfolio: Option<String>,
+}
+
+/// The verifier page asked to tell the reader to open the PDF itself.
+fn drop_link(base: &str) -> String {
+    format!("{}#pdf", base.split('#').next().unwrap_or(base))
 }
 
 /// Credentials and ECTS per institution (issuer name), sorted by name.
@@ -162,6 +190,12 @@ fn institutions(records: &[(StoredCredential, String)]) -> BTreeMap<String, (usi
             .clone()
             .or_else(|| c.issuer.id.clone())
             .unwrap_or_else(|| "Unknown issuer".into());
+        let name = match &r.verification.issuer_standing {
+            Some(s) if s.kind == StandingKind::Unconfirmed => {
+                format!("{name} (not confirmed by the network's registry)")
+            }
+            _ => name,
+        };
         let e = by.entry(name).or_default();
         e.0 += 1;
         if r.is_verified() {
@@ -315,16 +349,23 @@ pub(super) fn section(
     w: &mut Writer,
     rec: &StoredCredential,
     digest: &str,
+    link: Option<&str>,
+    base: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<()> {
     let c = &rec.verification.credential;
-    let qr_size = 78.0;
-    let top = w.y;
     let title = c
         .title
         .clone()
         .unwrap_or_else(|| "Untitled credential".into());
-    let text_w = w.content_width() - qr_size - 20.0;
+    // The credential's QR code at the top right, as large as a scannable print needs.
+    let code = base.map(|b| credential_code(link, b));
+    let qr_size = code.as_ref().map_or(0.0, |(_, size, _)| *size);
+    let top = w.y;
+    let text_w = w.content_width() - if qr_size > 0.0 { qr_size + 16.0 } else { 0.0 };
+    if let Some((bitmap, size, _)) = &code {
+        w.qr(bitmap.clone(), PAGE_W - MARGIN - size, top - size, *size);
+    }
     for line in w.fonts.wrap(Face::Bold, 16.0, &title, text_w) {
         w.gap(20.0);
         w.text_at(MARGIN, w.y, Face::Bold, 16.0, colour::TEXT, &line);
@@ -342,8 +383,38 @@ pub(super) fn section(
         w.gap(14.0);
         w.text_at(MARGIN, w.y, Face::Regular, 10.0, colour::MUTED, &line);
     }
+    let genuine = matches!(rec.verification.verdict, Verdict::Valid | Verdict::Inactive);
+    let unconfirmed = genuine
+        && matches!(
+            &rec.verification.issuer_standing,
+            Some(s) if s.kind == StandingKind::Unconfirmed
+        );
+    if let Some(s) = &rec.verification.issuer_standing {
+        let (face, col, text) = match s.kind {
+            StandingKind::Member => (
+                Face::Regular,
+                colour::MUTED,
+                format!(
+                    "A member of {}, as the network's signed registry says.",
+                    s.network.as_deref().unwrap_or("the recognition network")
+                ),
+            ),
+            StandingKind::Unconfirmed if unconfirmed => {
+                (Face::Bold, colour::WARN, format!("! {}", s.text))
+            }
+            StandingKind::Unconfirmed => (Face::Regular, colour::MUTED, s.text.clone()),
+        };
+        for line in w.fonts.wrap(face, 9.0, &text, text_w) {
+            w.gap(12.0);
+            w.text_at(MARGIN, w.y, face, 9.0, col, &line);
+        }
+    }
     let lapse = crate::verify::lapse_of(&rec.verification.steps);
     let (mark, col) = match (rec.verification.verdict, rec.forced, lapse) {
+        (Verdict::Valid, false, _) if unconfirmed => (
+            "✓ Genuine signature · issuer not confirmed".to_string(),
+            colour::WARN,
+        ),
         (Verdict::Valid, false, _) => ("✓ Verified".to_string(), colour::GOOD),
         (Verdict::Invalid, _, _) => ("✗ Not valid".to_string(), colour::BAD),
         (Verdict::Inactive, false, Some(l)) => {
@@ -353,15 +424,15 @@ pub(super) fn section(
     };
     w.gap(16.0);
     w.text_at(MARGIN, w.y, Face::Bold, 10.0, col, &mark);
+    if let Some((_, _, text)) = &code {
+        w.gap(4.0);
+        for line in w.fonts.wrap(Face::Regular, 8.0, text, text_w) {
+            w.gap(10.5);
+            w.text_at(MARGIN, w.y, Face::Regular, 8.0, colour::MUTED, &line);
+        }
+    }
+    w.y = w.y.min(top - qr_size) - 4.0;
     let cred_id = c.id.clone().unwrap_or_else(|| rec.id.clone());
-    qr::draw(
-        w,
-        &qr::credential_payload(&cred_id, digest),
-        PAGE_W - MARGIN - qr_size,
-        top - qr_size,
-        qr_size,
-    )?;
-    w.y = w.y.min(top - qr_size - 6.0) - 4.0;
     for line in w.fonts.wrap(
         Face::Regular,
         6.5,
@@ -415,4 +486,28 @@ pub(super) fn section(
         w.gap(1.5);
     }
     Ok(())
+}
+
+/// A credential's QR code, its printed width and what it does: it opens the verifier page on
+/// the credential alone, or, when that code would be too dense to scan from paper, the page
+/// with the instruction to open this PDF there.
+fn credential_code(link: Option<&str>, base: &str) -> (qr::Bitmap, f32, String) {
+    const MIN: f32 = 78.0;
+    const MAX: f32 = 180.0;
+    let host = base
+        .split_once("://")
+        .map_or(base, |(_, r)| r.split('/').next().unwrap_or(r));
+    if let Some((bitmap, size)) = link.and_then(|l| qr::for_print(l, MIN, MAX)) {
+        return (bitmap, size, format!("Scan the code to check this credential on {host}: the page checks the institution's signature in the browser. The credential travels inside the link; nothing is looked up on a server."));
+    }
+    let (bitmap, size) = qr::for_print(&drop_link(base), MIN, MAX).unwrap_or_else(|| {
+        (
+            qr::Bitmap {
+                side: 0,
+                dark: Vec::new(),
+            },
+            0.0,
+        )
+    });
+    (bitmap, size, format!("This credential is too large for a QR code that scans from paper. The code opens the verifier page on {host}: open this PDF there, and it checks every credential in it."))
 }

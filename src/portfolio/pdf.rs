@@ -5,8 +5,9 @@
 //! `manifest.json` listing what the pages show, so `mcx verify portfolio.pdf` can check both.
 //! Text uses the embedded (subset) DejaVu Sans fonts, so any European script prints.
 
+use super::layout::QrMark;
 use super::layout::{Fonts, Writer, MARGIN, PAGE_W};
-use super::pages::{cover, section};
+use super::pages::{cover, section, Codes};
 use super::read::{Manifest, ManifestEntry, MANIFEST_FILE, PRESENTATION_FILE};
 use super::{presentation, sha256_hex, PresentationOptions};
 use crate::store::Wallet;
@@ -27,6 +28,9 @@ pub struct PdfOptions {
     pub qualification: Option<String>,
     /// The export time (now when `None`).
     pub now: Option<DateTime<Utc>>,
+    /// The verifier page the QR codes open (the learner's setting); `None` for the one the
+    /// network's registry names, else none (a page installed here opens on no phone).
+    pub base: Option<String>,
 }
 
 /// Render the portfolio of the credentials `ids` and return the PDF's bytes.
@@ -37,12 +41,30 @@ pub fn portfolio_pdf(wallet: &Wallet, ids: &[String], opts: &PdfOptions) -> Resu
     let vp = presentation(wallet, ids, &vp_opts)?;
     let vp_bytes = serde_json::to_vec_pretty(&vp).map_err(|e| Error::Internal(e.to_string()))?;
     let vp_digest = sha256_hex(&vp_bytes);
+    // QR codes only for a page on the web: a file on this computer opens on no phone.
+    let base = wallet
+        .verifier_base(opts.base.as_deref())
+        .ok()
+        .map(|b| b.url)
+        .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
     let mut records = Vec::with_capacity(ids.len());
+    let mut links = Vec::with_capacity(ids.len());
     for id in ids {
         let rec = wallet.get(id)?;
         let digest = sha256_hex(&wallet.original(&rec.id)?);
+        links.push(
+            base.as_deref()
+                .and_then(|b| super::credential_link(wallet, &rec.id, b).ok()),
+        );
         records.push((rec, digest));
     }
+    let codes = Codes {
+        portfolio: base.as_deref().and_then(|b| {
+            let compact = serde_json::to_vec(&vp).ok()?;
+            super::link::encode_link(b, &compact).ok()
+        }),
+        base,
+    };
     let learner = records
         .iter()
         .find_map(|(r, _)| r.verification.credential.learner.name.clone())
@@ -60,21 +82,28 @@ pub fn portfolio_pdf(wallet: &Wallet, ids: &[String], opts: &PdfOptions) -> Resu
             bold: load_font(doc, bold)?,
         };
         let mut w = Writer::new(fonts);
-        cover(&mut w, &learner, now, &records, audit.as_ref(), &vp_digest)?;
-        for (rec, digest) in &records {
+        cover(&mut w, &learner, now, &records, audit.as_ref(), &codes)?;
+        for ((rec, digest), link) in records.iter().zip(&links) {
             w.new_page();
-            section(&mut w, rec, digest, now)?;
+            section(
+                &mut w,
+                rec,
+                digest,
+                link.as_deref(),
+                codes.base.as_deref(),
+                now,
+            )?;
         }
         Ok::<_, Error>(w.finish(&footer))
     };
     // Lay out once with the whole fonts to learn which characters are drawn, then again
     // with fonts cut down to those glyphs (same advance widths, so the same layout).
     let mut scratch = PdfDocument::new("");
-    let (_, used) = draw(&mut scratch, REGULAR, BOLD)?;
+    let (_, used, _) = draw(&mut scratch, REGULAR, BOLD)?;
     let regular = subset(REGULAR, &used[0]);
     let bold = subset(BOLD, &used[1]);
     let mut doc = PdfDocument::new(&format!("Micro-credential portfolio of {learner}"));
-    let (pages, _) = draw(&mut doc, &regular, &bold)?;
+    let (pages, _, qr_codes) = draw(&mut doc, &regular, &bold)?;
 
     let info = &mut doc.metadata.info;
     info.author = learner.clone();
@@ -90,6 +119,7 @@ pub fn portfolio_pdf(wallet: &Wallet, ids: &[String], opts: &PdfOptions) -> Resu
     doc.with_pages(pages);
     let mut warnings = Vec::new();
     let mut pdf = doc.to_lopdf_document(&PdfSaveOptions::default(), &mut warnings);
+    draw_codes(&mut pdf, &qr_codes)?;
 
     let manifest = Manifest {
         presentation_sha256: vp_digest,
@@ -127,6 +157,71 @@ pub fn portfolio_pdf(wallet: &Wallet, ids: &[String], opts: &PdfOptions) -> Resu
     pdf.save_to(&mut out)
         .map_err(|e| Error::Internal(format!("writing the PDF: {e}")))?;
     Ok(out)
+}
+
+/// Draw the QR codes as 1-bit images (a few hundred bytes each, where vector modules took
+/// tens of kilobytes): one image object per code, painted by a content stream added to its
+/// page.
+fn draw_codes(pdf: &mut lopdf::Document, codes: &[QrMark]) -> Result<()> {
+    let internal = |e: lopdf::Error| Error::Internal(format!("drawing the QR codes: {e}"));
+    let pages: Vec<lopdf::ObjectId> = pdf.get_pages().into_values().collect();
+    for (i, code) in codes.iter().enumerate() {
+        let Some(&page_id) = pages.get(code.page) else {
+            continue;
+        };
+        let side = code.bitmap.side as i64;
+        let mut image = Stream::new(
+            dictionary! {
+                "Type" => "XObject",
+                "Subtype" => "Image",
+                "Width" => side,
+                "Height" => side,
+                "ColorSpace" => "DeviceGray",
+                "BitsPerComponent" => 1,
+                "Interpolate" => false,
+            },
+            code.bitmap.packed(),
+        );
+        let _ = image.compress();
+        let image_id = pdf.add_object(image);
+        let name = format!("Qr{i}");
+        let paint = format!(
+            "q {s:.3} 0 0 {s:.3} {x:.3} {y:.3} cm /{name} Do Q",
+            s = code.size,
+            x = code.x,
+            y = code.y
+        );
+        let content_id = pdf.add_object(Stream::new(dictionary! {}, paint.into_bytes()));
+        // The page's resources: inline or shared (then copied, so other pages keep theirs).
+        let resources = match pdf
+            .get_dictionary(page_id)
+            .map_err(internal)?
+            .get(b"Resources")
+        {
+            Ok(Object::Reference(r)) => pdf.get_dictionary(*r).map_err(internal)?.clone(),
+            Ok(Object::Dictionary(d)) => d.clone(),
+            _ => lopdf::Dictionary::new(),
+        };
+        let mut resources = resources;
+        let mut xobjects = match resources.get(b"XObject") {
+            Ok(Object::Dictionary(d)) => d.clone(),
+            Ok(Object::Reference(r)) => pdf.get_dictionary(*r).map_err(internal)?.clone(),
+            _ => lopdf::Dictionary::new(),
+        };
+        xobjects.set(name.as_bytes(), Object::Reference(image_id));
+        resources.set("XObject", xobjects);
+        let page = pdf.get_dictionary_mut(page_id).map_err(internal)?;
+        page.set("Resources", resources);
+        let contents = match page.get(b"Contents") {
+            Ok(Object::Array(a)) => a.clone(),
+            Ok(r @ Object::Reference(_)) => vec![r.clone()],
+            _ => Vec::new(),
+        };
+        let mut contents = contents;
+        contents.push(Object::Reference(content_id));
+        page.set("Contents", contents);
+    }
+    Ok(())
 }
 
 /// The font cut down to the glyphs of `chars` (plus .notdef), with a Unicode cmap; the

@@ -1,53 +1,58 @@
-//! QR codes drawn as vector rectangles (no image encoding): one per credential (its id and
-//! the SHA-256 digest of its signed original) and one for the whole portfolio (the digest of
-//! the embedded presentation).
+//! QR codes for paper: each opens the verifier page (a credential's on that credential
+//! alone, the portfolio's on the whole presentation when it fits), drawn as 1-bit images with
+//! their quiet zone, at a module size a phone reads from a print.
 
-use super::layout::{colour, Writer};
 use crate::{Error, Result};
 use qrcode::{Color, EcLevel, QrCode};
 
-/// The text a credential's QR code carries.
-pub fn credential_payload(id: &str, original_sha256: &str) -> String {
-    format!("MCX-CREDENTIAL id={id} sha256={original_sha256}")
+/// The smallest module printed: 0.4 mm (4.7 pixels at 300 dpi), which phone cameras read
+/// from paper at arm's length; denser codes are not printed.
+pub const MIN_MODULE_PT: f32 = 0.4 / 25.4 * 72.0;
+/// The white border a reader needs around a code, in modules.
+pub const QUIET: usize = 4;
+
+/// A QR code ready to print: its modules, quiet zone included, row by row from the top.
+#[derive(Debug, Clone)]
+pub struct Bitmap {
+    /// Modules per side, quiet zone included.
+    pub side: usize,
+    /// Dark modules.
+    pub dark: Vec<bool>,
 }
 
-/// The text the portfolio's QR code carries.
-pub fn portfolio_payload(presentation_sha256: &str) -> String {
-    format!("MCX-PORTFOLIO presentation.json sha256={presentation_sha256}")
-}
-
-/// Draw the QR code of `data` with its lower-left corner at (`x`, `y`), `size` points wide
-/// (the quiet zone is left around it, outside `size`). Dark modules of a row are merged into
-/// one rectangle.
-pub fn draw(w: &mut Writer, data: &str, x: f32, y: f32, size: f32) -> Result<()> {
-    let code = QrCode::with_error_correction_level(data.as_bytes(), EcLevel::M)
-        .map_err(|e| Error::BadInput(format!("cannot make a QR code of {data:?}: {e}")))?;
-    let n = code.width();
-    let colors = code.to_colors();
-    let module = size / n as f32;
-    for (row, cells) in colors.chunks(n).enumerate() {
-        let mut col = 0;
-        while col < n {
-            if cells[col] == Color::Dark {
-                let start = col;
-                while col < n && cells[col] == Color::Dark {
-                    col += 1;
-                }
-                let top = y + size - (row as f32 + 1.0) * module;
-                // A hair of overlap hides anti-aliasing seams between rows.
-                w.rect(
-                    x + start as f32 * module,
-                    top - 0.02,
-                    (col - start) as f32 * module,
-                    module + 0.04,
-                    colour::BLACK,
-                );
-            } else {
-                col += 1;
+impl Bitmap {
+    /// The rows packed as a 1-bit DeviceGray image (0 black, 1 white; rows padded to bytes).
+    pub fn packed(&self) -> Vec<u8> {
+        let row_bytes = self.side.div_ceil(8);
+        let mut out = vec![0xffu8; row_bytes * self.side];
+        for (i, dark) in self.dark.iter().enumerate() {
+            if *dark {
+                let (r, c) = (i / self.side, i % self.side);
+                out[r * row_bytes + c / 8] &= !(0x80 >> (c % 8));
             }
         }
+        out
     }
-    Ok(())
+}
+
+/// The code of `data` and the width it prints at (quiet zone included): at least `min_pt`,
+/// and no module under [`MIN_MODULE_PT`]; `None` when that would be wider than `max_pt` (too
+/// much for a code that scans from paper) or `data` is too long for any QR code.
+pub fn for_print(data: &str, min_pt: f32, max_pt: f32) -> Option<(Bitmap, f32)> {
+    let code = QrCode::with_error_correction_level(data.as_bytes(), EcLevel::L).ok()?;
+    let n = code.width();
+    let side = n + 2 * QUIET;
+    let size = (side as f32 * MIN_MODULE_PT).max(min_pt);
+    if size > max_pt {
+        return None;
+    }
+    let mut dark = vec![false; side * side];
+    for (i, c) in code.to_colors().iter().enumerate() {
+        if *c == Color::Dark {
+            dark[(i / n + QUIET) * side + i % n + QUIET] = true;
+        }
+    }
+    Some((Bitmap { side, dark }, size))
 }
 
 /// A QR code of `data` as a PNG image (8 pixels a module, a 4-module quiet zone), for links

@@ -1,6 +1,13 @@
 //! The signed presentation: the learner's chosen credentials, unmodified, wrapped in a W3C
 //! Verifiable Presentation 2.0 and signed with the wallet's holder key (proof purpose
 //! `authentication`).
+//!
+//! A portfolio or a share link is not a live login: nobody asked for it with a fresh
+//! challenge. Its proof still carries one, so verifiers that insist on a challenge (the
+//! `authentication` purpose of most libraries) can check it: when the verifier gave none, the
+//! challenge is a fresh random `urn:uuid:`, the portfolio's own reference, and `domain` is
+//! left out (the learner may send it to anyone). What that proves and what a replay can do
+//! is in docs/sharing.md.
 
 use crate::formats::{self, Envelope};
 use crate::model::{Format, Verdict};
@@ -15,7 +22,8 @@ use serde_json::{json, Value};
 pub struct PresentationOptions {
     /// The cryptosuite: `eddsa-rdfc-2022` (default) or `eddsa-jcs-2022`.
     pub suite: Suite,
-    /// A challenge the verifier gave (proof `challenge`), if any.
+    /// A challenge the verifier gave (proof `challenge`); without one, a fresh random
+    /// `urn:uuid:` names this presentation.
     pub challenge: Option<String>,
     /// The verifier's domain (proof `domain`), if any.
     pub domain: Option<String>,
@@ -66,7 +74,11 @@ pub fn presentation(wallet: &Wallet, ids: &[String], opts: &PresentationOptions)
         suite: opts.suite,
         purpose: "authentication".into(),
         created: opts.created.unwrap_or_else(Utc::now),
-        challenge: opts.challenge.clone(),
+        challenge: Some(
+            opts.challenge
+                .clone()
+                .unwrap_or_else(crate::issuer::new_urn_uuid),
+        ),
         domain: opts.domain.clone(),
         expires: opts.expires,
     };

@@ -85,6 +85,10 @@ pub struct CredentialSummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub lapse: Option<Lapse>,
+    /// The latest check found a genuine signature but nothing that confirms who the issuer
+    /// is (not in the network's signed registry).
+    #[serde(default)]
+    pub unconfirmed_issuer: bool,
 }
 
 impl CredentialSummary {
@@ -118,6 +122,14 @@ impl StoredCredential {
             checked_at: self.verification.checked_at.clone(),
             credential_id: self.credential_id.clone(),
             lapse: crate::verify::lapse_of(&self.verification.steps).cloned(),
+            unconfirmed_issuer: matches!(
+                self.verification.verdict,
+                Verdict::Valid | Verdict::Inactive
+            ) && self
+                .verification
+                .issuer_standing
+                .as_ref()
+                .is_some_and(|s| s.kind == crate::verify::StandingKind::Unconfirmed),
         }
     }
 }

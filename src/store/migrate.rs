@@ -71,6 +71,7 @@ mod tests {
             proof: crate::proof::di::ProofEnv::default(),
             status: Default::default(),
             registry: None,
+            network: None,
         };
         let mut names = Vec::new();
         {

@@ -220,7 +220,9 @@ impl Wallet {
             let url = k.trim_start_matches(STATUS_PREFIX).to_string();
             let _ = status.insert(doc, Some(&url));
         }
-        let registry = self.registry()?.map(|r| {
+        let registry = self.registry()?;
+        let network = registry.as_ref().map(|r| r.name.clone());
+        let registry = registry.map(|r| {
             r.members
                 .into_iter()
                 .map(|m| (m.id.clone(), m))
@@ -230,6 +232,7 @@ impl Wallet {
             proof,
             status,
             registry,
+            network,
         })
     }
 }

@@ -21,6 +21,7 @@ mod jades;
 pub mod jws;
 mod ob2;
 pub mod sdjwt;
+mod standing;
 pub mod status;
 #[cfg(test)]
 mod tests_sdjwt;
@@ -64,6 +65,8 @@ pub struct Env {
     pub status: StatusCache,
     /// The trust registry, by issuer id; `None` when no registry is loaded.
     pub registry: Option<HashMap<String, KnownIssuer>>,
+    /// The name of the network whose registry is loaded.
+    pub network: Option<String>,
 }
 
 /// The result of verifying one document.
@@ -83,6 +86,76 @@ pub struct Verification {
     /// The credentials inside a CLR or a presentation, each verified on its own.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub embedded: Vec<Verification>,
+    /// Who the issuer is, as far as the checks confirm it (every credential that names an
+    /// issuer; not a presentation itself).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub issuer_standing: Option<IssuerStanding>,
+    /// For a presentation and each credential in it: whether the key that signed the
+    /// presentation is the credentials' subject (only when that signature verified).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub holder_binding: Option<HolderBinding>,
+}
+
+/// Whether anything confirms who an issuer is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum StandingKind {
+    /// The network's signed registry lists the issuer, and the credential's signature and
+    /// issuer checks passed.
+    Member,
+    /// Nothing confirms who the issuer is (genuine signature or not): a name is only what
+    /// the credential calls its issuer.
+    Unconfirmed,
+}
+
+/// Who the issuer is, as far as the checks confirm it. Anyone can make a key and name it
+/// after a real university: only the signed registry says who is a member.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct IssuerStanding {
+    /// Member of the network, or unconfirmed.
+    pub kind: StandingKind,
+    /// The issuer's id.
+    pub id: String,
+    /// The registry's name for a member; otherwise the name the credential gives its issuer.
+    pub name: Option<String>,
+    /// The registry's country for a member; otherwise the credential's.
+    pub country: Option<String>,
+    /// The network whose registry was consulted (`None`: no registry is loaded).
+    pub network: Option<String>,
+    /// One sentence in English (the CLI, the PDF, the verifier page).
+    pub text: String,
+}
+
+/// Whether the key that signed a presentation is the subject of the credentials in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum BindingKind {
+    /// The presenter is the credentials' subject (every credential names it).
+    Subject,
+    /// At least one credential names another subject than the presenter.
+    SomeoneElse,
+    /// The credentials name no subject id: nothing ties them to the presenter.
+    NoSubject,
+}
+
+/// The holder binding of a presentation (or of one credential in it), in words.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HolderBinding {
+    /// Subject, someone else, or no subject named.
+    pub kind: BindingKind,
+    /// The DID whose key signed the presentation.
+    pub presenter: String,
+    /// The credential's subject id (for the whole presentation: the one all credentials
+    /// name, if they name the same).
+    pub subject: Option<String>,
+    /// The learner's name as the credentials state it.
+    pub subject_name: Option<String>,
+    /// One sentence in English.
+    pub text: String,
 }
 
 /// Parse and verify untrusted bytes: a credential or presentation (JSON, JWT, baked image),
@@ -143,15 +216,9 @@ pub fn verify_document(doc: &Document, env: &Env, now: DateTime<Utc>) -> Verific
     if let Envelope::SdJwt(sd) = &doc.envelope {
         sdjwt::steps(sd, &doc.credential, &credential, env, now, &mut steps);
         eu_step(&credential, &mut steps);
-        return Verification {
-            verdict: verdict_of(&steps),
-            format: doc.format,
-            steps,
-            credential,
-            checked_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            embedded: Vec::new(),
-        };
+        return finish(steps, doc, credential, now, Vec::new(), None, env);
     }
+    let mut signers = Vec::new();
     if jades {
         jades::seal_steps(doc, &credential, env, now, &mut steps);
     } else if ob2 {
@@ -159,7 +226,7 @@ pub fn verify_document(doc: &Document, env: &Env, now: DateTime<Utc>) -> Verific
     } else if merkle {
         blockcerts::steps(&doc.credential, &credential, env, &mut steps);
     } else {
-        let signers = proof_steps(doc, env, &mut steps);
+        signers = proof_steps(doc, env, &mut steps);
         issuer_steps(doc, &credential, &signers, env, &mut steps);
     }
     date_steps(&doc.credential, now, &mut steps);
@@ -172,14 +239,41 @@ pub fn verify_document(doc: &Document, env: &Env, now: DateTime<Utc>) -> Verific
         eu_step(&credential, &mut steps);
     }
     let embedded = embedded_steps(doc, env, now, &mut steps);
-    Verification {
+    let presenter = (doc.profile() == Format::Presentation)
+        .then(|| signers.iter().find(|(c, _)| !c.is_empty()))
+        .flatten()
+        .map(|(c, _)| c.as_str());
+    finish(steps, doc, credential, now, embedded, presenter, env)
+}
+
+/// The verification the steps add up to, with the issuer's standing and, for a presentation
+/// whose signature verified (by `presenter`), the holder binding.
+fn finish(
+    steps: Vec<Step>,
+    doc: &Document,
+    credential: MicroCredential,
+    now: DateTime<Utc>,
+    embedded: Vec<Verification>,
+    presenter: Option<&str>,
+    env: &Env,
+) -> Verification {
+    let mut v = Verification {
         verdict: verdict_of(&steps),
         format: doc.format,
         steps,
         credential,
         checked_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         embedded,
+        issuer_standing: None,
+        holder_binding: None,
+    };
+    if doc.profile() != Format::Presentation {
+        v.issuer_standing = standing::issuer_standing(&v, env);
     }
+    if let Some(p) = presenter {
+        standing::bind_holder(&mut v, p);
+    }
+    v
 }
 
 /// The VC Data Model's structural MUSTs ([`conformance`]), each broken one a failed format
@@ -243,6 +337,8 @@ fn embedded_steps(
                 credential: MicroCredential::default(),
                 checked_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                 embedded: Vec::new(),
+                issuer_standing: None,
+                holder_binding: None,
             },
             Err(e) => Verification {
                 verdict: Verdict::Invalid,
@@ -256,6 +352,8 @@ fn embedded_steps(
                 credential: MicroCredential::default(),
                 checked_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                 embedded: Vec::new(),
+                issuer_standing: None,
+                holder_binding: None,
             },
         })
         .collect();

@@ -20,6 +20,11 @@ pub struct Registry {
     pub issuer: String,
     /// The members.
     pub members: Vec<KnownIssuer>,
+    /// Where the network publishes its verifier page (an `https:` address): share links
+    /// and QR codes point there unless the learner chose another.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub verifier_page: Option<String>,
 }
 
 /// A registry, catalogue or rules file must carry a valid proof by its own `issuer`.
@@ -94,6 +99,7 @@ impl Env {
             check_signed_by_issuer(doc, "registry")?;
             let registry: Registry = serde_json::from_value(doc.clone())
                 .map_err(|e| Error::BadInput(format!("the registry is malformed: {e}")))?;
+            env.network = Some(registry.name.clone());
             env.registry = Some(
                 registry
                     .members

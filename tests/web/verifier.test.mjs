@@ -1,11 +1,12 @@
 // The share-link verifier page, as an employer meets it: the built page (verifier/dist) opened
-// in headless Chromium with a link made by `mcx export link`, a tampered link, a damaged link;
-// and the page's own engine (the WebAssembly inside the page) on a PDF portfolio and a
-// presentation file, the inputs its drop zone accepts.
+// in headless Chromium with a link made by `mcx export link`, a tampered link, a damaged link,
+// a credential of an issuer no registry lists, and a PDF portfolio's QR code (`#pdf`); and the
+// page's own engine (the WebAssembly inside the page) on a PDF portfolio and a presentation
+// file, the inputs its drop zone accepts.
 //   MCX_BIN=… VERIFIER_HTML=… node --test tests/web/
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -36,7 +37,53 @@ function openInChromium(url) {
   const body = r.stdout.match(/<body([^>]*)>/);
   assert.ok(body, 'the page rendered');
   const attr = (name) => body[1].match(new RegExp(`${name}="([^"]*)"`))?.[1];
-  return { dom: r.stdout, state: attr('data-state'), verdict: attr('data-verdict') };
+  return { dom: r.stdout, state: attr('data-state'), verdict: attr('data-verdict'), issuers: attr('data-issuers') };
+}
+
+// The page of the whole demo wallet's link, opened once for the tests that read it.
+let linkPage;
+const openLink = () => (linkPage ??= openInChromium(link));
+
+// "Evil Academy": a fresh did:key issuer that no trust registry lists, as anyone can make one.
+// Its credentials verify (the signature is genuine) but nothing confirms who the issuer is.
+const issuerEnv = { ...process.env, MCX_ISSUER_PASSPHRASE: 'evil academy passphrase', MCX_ISSUER_TEST_KDF: '1' };
+const issuer = (...args) => execFileSync(mcx, ['issuer', ...args], { env: issuerEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const evilDir = path.join(work, 'evil-academy');
+let evilReady = false;
+let issued = 0;
+// Issue one credential per row of CSV (columns id,name) and return the files written.
+function issueEvil(csv) {
+  if (!evilReady) {
+    issuer('init', '--dir', evilDir, '--name', 'Evil Academy', '--country', 'DE');
+    writeFileSync(path.join(evilDir, 'achievement.json'), JSON.stringify({
+      id: 'https://evil-academy.example/mc/executive-leadership',
+      name: 'Executive Leadership Programme',
+      description: 'A credential anyone could sign: the issuer is a key nobody vouches for.',
+      ects: 30,
+      eqfLevel: 7,
+    }));
+    evilReady = true;
+  }
+  const n = ++issued;
+  const learners = path.join(work, `evil-learners-${n}.csv`);
+  writeFileSync(learners, csv);
+  const out = path.join(work, `evil-out-${n}`);
+  issuer('issue', '--dir', evilDir, '--achievement', path.join(evilDir, 'achievement.json'), '--learners', learners, '--out', out);
+  return readdirSync(out).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(out, f));
+}
+
+// A second demo wallet for them, so the first keeps exactly the demo's credentials.
+const wallet2 = path.join(work, 'wallet-evil');
+const run2 = (...args) => execFileSync(mcx, ['--wallet', wallet2, ...args], { encoding: 'utf8' });
+run2('demo', 'load');
+const holder2 = JSON.parse(run2('info', '--json')).holder;
+// Import files into the second wallet and make a link of them alone.
+function evilLink(files) {
+  const before = new Set(JSON.parse(run2('list', '--json')).map((r) => r.id));
+  run2('import', ...files);
+  const ids = JSON.parse(run2('list', '--json')).map((r) => r.id).filter((id) => !before.has(id));
+  assert.equal(ids.length, files.length, 'each credential was imported');
+  return run2('export', 'link', '--ids', ids.join(','), '--base', base).trim();
 }
 
 const unpack = (l) => JSON.parse(inflateRawSync(Buffer.from(l.split('#vp=')[1], 'base64url')).toString('utf8'));
@@ -44,7 +91,7 @@ const pack = (vp) => `${base}#vp=${deflateRawSync(Buffer.from(JSON.stringify(vp)
 
 test('a link made by mcx export link verifies in the page, credential by credential', () => {
   assert.match(link, /^file:\/\/.*verifier\.html#vp=[A-Za-z0-9_-]+$/);
-  const r = openInChromium(link);
+  const r = openLink();
   assert.equal(r.state, 'done');
   assert.equal(r.verdict, 'valid');
   const cards = [...r.dom.matchAll(/<article class="card" data-verdict="(\w+)"/g)].map((m) => m[1]);
@@ -52,7 +99,71 @@ test('a link made by mcx export link verifies in the page, credential by credent
   assert.ok(cards.every((v) => v === 'valid'), cards.join(','));
   assert.match(r.dom, /Industry 4\.0 Fundamentals/);
   assert.match(r.dom, /is a known member of the recognition network/);
-  assert.match(r.dom, /Verified/);
+  assert.match(r.dom, /<span class="chip valid">Verified<\/span>/);
+  // The registry's members are named as such, card by card.
+  assert.match(r.dom, /<p class="issuer member">Issued by Technische Hochschule Nordstadt, DE — a member of MicroCredX Recognition Network<\/p>/);
+});
+
+test('an unregistered issuer calling itself Evil Academy is never shown as identified', () => {
+  const files = issueEvil('id,name\n,Maria Ionescu\n');
+  assert.equal(files.length, 1);
+  const r = openInChromium(evilLink(files));
+  assert.equal(r.state, 'done');
+  assert.equal(r.verdict, 'valid', 'the signature is genuine');
+  assert.equal(r.issuers, 'unconfirmed');
+  assert.match(r.dom, /class="banner valid unconfirmed"/);
+  assert.match(r.dom, /<h2 id="verdict">Genuine signatures, but 1 issuer is not confirmed<\/h2>/);
+  assert.match(r.dom, /<article class="card" data-verdict="valid"[^>]* data-issuer="unconfirmed"/);
+  assert.match(r.dom, /class="issuer unconfirmed"/);
+  assert.match(r.dom, /it calls itself/);
+  assert.match(r.dom, /Evil Academy/);
+  assert.doesNotMatch(r.dom, /who they say they are|who it says it is/);
+  assert.doesNotMatch(r.dom, /<h2 id="verdict">Verified</);
+  assert.doesNotMatch(r.dom, /Evil Academy[^<]*— a member of/);
+
+  // The whole demo wallet: one credential of Academia Abierta de Competencias, a did:key issuer
+  // outside the registry, among seven of members.
+  const all = openLink();
+  assert.equal(all.verdict, 'valid');
+  assert.equal(all.issuers, 'unconfirmed');
+  assert.match(all.dom, /<h2 id="verdict">Genuine signatures, but 1 issuer is not confirmed<\/h2>/);
+  assert.match(all.dom, /Academia Abierta de Competencias/);
+  assert.equal([...all.dom.matchAll(/<article class="card"[^>]* data-issuer="unconfirmed"/g)].length, 1);
+  assert.equal([...all.dom.matchAll(/<article class="card"[^>]* data-issuer="member"/g)].length, 7);
+  assert.doesNotMatch(all.dom, /who they say they are/);
+});
+
+test('who presented the credentials is said in words, never as a bare key', () => {
+  // The demo credentials name no key of their subject.
+  const r = openLink();
+  const line = r.dom.match(/<span class="holder-binding" data-binding="([\w-]+)">(.*?)<\/span>/);
+  assert.ok(line, 'the summary has a holder-binding line');
+  assert.equal(line[1], 'no-subject');
+  assert.match(line[2], /Maria Ionescu/);
+  assert.doesNotMatch(r.dom, /Presented by (<b>)?did:/);
+
+  // A credential issued to someone else's key, presented from this wallet.
+  const [other] = issueEvil('id,name\ndid:example:someone-else,Maria Ionescu\n');
+  const o = openInChromium(evilLink([other]));
+  assert.equal(o.state, 'done');
+  assert.match(o.dom, /<span class="holder-binding" data-binding="someone-else">/);
+  assert.match(o.dom, /<article class="card"[^>]* data-binding="someone-else"/);
+  assert.match(o.dom, /Presented by someone other than its subject/);
+  assert.doesNotMatch(o.dom, /Presented by (<b>)?did:/);
+
+  // And one issued to this wallet's own key: its subject presented it (checked by the engine
+  // below, without another browser).
+  assert.ok(holder2, 'mcx info names the holder key');
+});
+
+test('a PDF portfolio\'s QR code (#pdf) asks for the PDF file and verifies nothing', () => {
+  const r = openInChromium(`${base}#pdf`);
+  assert.equal(r.state, 'pdf');
+  assert.equal(r.verdict, undefined);
+  assert.match(r.dom, /id="pdf-instruction"/);
+  assert.match(r.dom, /You scanned a code from a PDF portfolio/);
+  assert.match(r.dom, /open or drop the PDF file you received here/i);
+  assert.doesNotMatch(r.dom, /<section id="outcome"[^>]*>\s*<div class="banner/);
 });
 
 test('expired and revoked credentials in a link are shown as genuine history, apart from forged', () => {
@@ -143,6 +254,35 @@ test('the same verdicts as mcx: the engine and the CLI agree on every demo crede
     assert.equal(web.result.verdict, cli.verdict, f);
     assert.deepEqual(web.result.steps.map((s) => s.status), cli.steps.map((s) => s.status), f);
   }
+});
+
+test('the engine says who stands behind each issuer and who presented the credentials', () => {
+  const member = engine.verify(new Uint8Array(readFileSync(path.join(network, 'credentials/industry-4-0-fundamentals-maria-ionescu-1.json'))));
+  assert.equal(member.result.issuerStanding?.kind, 'member');
+  assert.equal(member.result.issuerStanding.network, 'MicroCredX Recognition Network');
+  assert.equal(member.result.holderBinding, undefined, 'a lone credential was presented by no one');
+  assert.equal(member.summary.unconfirmedIssuers, 0);
+  const academia = engine.verify(new Uint8Array(readFileSync(path.join(network, 'credentials/agile-project-management-maria-ionescu-1.json'))));
+  assert.equal(academia.result.verdict, 'valid');
+  assert.equal(academia.result.issuerStanding?.kind, 'unconfirmed');
+  assert.equal(academia.summary.unconfirmedIssuers, 1);
+
+  const all = engine.verify(link);
+  assert.equal(all.summary.unconfirmedIssuers, 1);
+  assert.equal(all.result.issuerStanding, undefined, 'a presentation has no issuer');
+  assert.equal(all.result.holderBinding?.kind, 'no-subject');
+  assert.ok(all.result.embedded.every((c) => c.holderBinding && c.issuerStanding));
+
+  const [own] = issueEvil(`id,name\n${holder2},Maria Ionescu\n`);
+  const evil = engine.verify(new Uint8Array(readFileSync(own)));
+  assert.equal(evil.result.verdict, 'valid');
+  assert.equal(evil.result.issuerStanding?.kind, 'unconfirmed');
+  assert.equal(evil.result.issuerStanding.name, 'Evil Academy');
+  assert.match(evil.result.issuerStanding.text, /Evil Academy/);
+  const bound = engine.verify(evilLink([own]));
+  assert.equal(bound.result.holderBinding?.kind, 'subject');
+  assert.equal(bound.result.holderBinding.presenter, holder2);
+  assert.equal(bound.summary.unconfirmedIssuers, 1);
 });
 
 test('a one-credential link fits a QR code that decodes back to the link', (t) => {

@@ -21,6 +21,7 @@ export function summary(id: string, extra: Partial<CredentialSummary> = {}): Cre
     format: 'open-badges3',
     forced: false,
     checkedAt: '2025-06-01T10:00:00Z',
+    unconfirmedIssuer: false,
     ...extra,
   };
 }

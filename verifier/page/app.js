@@ -8,15 +8,31 @@ const STEP = {
 };
 const MARK = { pass: '✓', fail: '✗', warn: '!', skip: '?' };
 const LAPSE_MARK = '◷';
+// Headlines by verdict. None of them says who an issuer is: that comes from each credential's
+// issuerStanding (a member of the signed trust registry, or unconfirmed), see headline().
 const VERDICT = {
-  valid: ['✓', 'Verified', 'Every signature matches, the issuers are who they say they are, and nothing has expired or been revoked.'],
+  valid: ['✓', 'Verified', 'Every signature matches, and nothing has expired or been revoked.'],
   invalid: ['✗', 'Not valid', 'At least one check failed. Do not rely on what it says.'],
   unverifiable: ['?', 'Could not be fully checked here', 'Nothing failed, but some checks need information this page does not have.'],
   // Genuine but not in force: the proof and issuer checks passed; it has expired, is not yet
   // valid, or its issuer revoked or suspended it. History, not a forgery.
-  inactive: [LAPSE_MARK, 'Genuine, but not in force', 'The signature matches and the issuer is who it says it is, but this credential is not in force now. Treat it as a record of the past, not as a current qualification.'],
+  inactive: [LAPSE_MARK, 'Genuine, but not in force', 'The signature matches, but this credential is not in force now. Treat it as a record of the past, not as a current qualification.'],
 };
 const CHIP = { valid: 'Verified', invalid: 'Not valid', unverifiable: 'Not checked', inactive: 'Not in force' };
+const PAST = 'Treat it as a record of the past, not as a current qualification.';
+
+// The name of the recognition network whose registry the page carries (set from setTrust).
+let trustNetwork = null;
+
+// The network to name for a member: the one its standing names, else the page's registry.
+const networkOf = (standing) => standing?.network || trustNetwork || 'the recognition network';
+
+// Whether a verdict counts toward the issuers' standing (the engine's own rule for
+// summary.unconfirmedIssuers): genuine signatures, in force or not.
+const genuine = (x) => x.verdict === 'valid' || x.verdict === 'inactive';
+
+// The credentials a summary counts: the embedded ones of a presentation or CLR, else the document.
+const counted = (v) => ((v.embedded || []).length ? v.embedded : [v]);
 
 // A date of a lapse (RFC 3339) as people write it: "3 May 2025", in UTC like the engine.
 function longDay(iso) {
@@ -81,9 +97,31 @@ function fact(dl, label, value) {
 
 const day = (iso) => (iso ? iso.slice(0, 10) : null);
 
+// The line under a card's title: who issued it, and what confirms it.
+function issuerLines(v) {
+  const c = v.credential;
+  const st = v.issuerStanding;
+  if (st?.kind === 'member') {
+    const who = [st.name || c.issuer?.name || st.id, st.country || c.issuer?.country].filter(Boolean).join(', ');
+    return [el('p', { class: 'issuer member' }, `Issued by ${who} — a member of ${networkOf(st)}`)];
+  }
+  if (st?.kind === 'unconfirmed') {
+    const name = st.name || c.issuer?.name;
+    const id = st.id || c.issuer?.id;
+    const calls = name ? `it calls itself “${name}”` : 'it gives no name';
+    return [el('p', { class: 'issuer unconfirmed' },
+      el('span', { class: 'mark', 'aria-hidden': 'true' }, '!'),
+      el('span', {}, el('strong', {}, 'Issuer not confirmed: '), id ? `${calls} (${id})` : calls)),
+    st.text ? el('p', { class: 'issuer-note' }, st.text) : null];
+  }
+  // An answer without a standing (an older engine): the name the credential gives itself.
+  const issuer = [c.issuer?.name || c.issuer?.id, c.issuer?.country].filter(Boolean).join(', ');
+  return [el('p', { class: 'issuer' }, issuer ? `Issued by ${issuer} (as the credential states)` : 'Issuer not named')];
+}
+
 function card(v) {
   const c = v.credential;
-  const issuer = [c.issuer?.name || c.issuer?.id, c.issuer?.country].filter(Boolean).join(', ');
+  const st = v.issuerStanding;
   const dl = el('dl', { class: 'facts' });
   fact(dl, 'ECTS credits', c.ects);
   fact(dl, 'EQF level', c.eqfLevel);
@@ -100,12 +138,20 @@ function card(v) {
       el('ul', { class: 'outcomes' }, ...c.learningOutcomes.map((o) => el('li', {}, o))))
     : null;
   const lapse = v.verdict === 'inactive' ? lapseOf(v) : null;
-  return el('article', { class: 'card', 'data-verdict': v.verdict, 'data-lapse': lapse?.kind },
+  const unconfirmed = st?.kind === 'unconfirmed';
+  const binding = v.holderBinding;
+  return el('article', { class: 'card', 'data-verdict': v.verdict, 'data-lapse': lapse?.kind, 'data-issuer': st?.kind, 'data-binding': binding?.kind },
     el('header', {}, el('h3', {}, c.title || 'Untitled credential'),
-      el('span', { class: `chip ${v.verdict}` }, v.verdict === 'inactive' ? lapseChip(lapse) : CHIP[v.verdict] || v.verdict)),
-    el('p', { class: 'issuer' }, issuer ? `Issued by ${issuer}` : 'Issuer not named'),
+      el('span', { class: 'chips' },
+        el('span', { class: `chip ${v.verdict}` }, v.verdict === 'inactive' ? lapseChip(lapse) : CHIP[v.verdict] || v.verdict),
+        unconfirmed ? el('span', { class: 'chip unconfirmed' }, '! Issuer not confirmed') : null)),
+    ...issuerLines(v),
+    binding?.kind === 'someone-else'
+      ? el('p', { class: 'binding someone-else', title: binding.text || null },
+        el('span', { class: 'mark', 'aria-hidden': 'true' }, '!'), el('span', {}, 'Presented by someone other than its subject'))
+      : null,
     v.verdict === 'inactive'
-      ? el('p', { class: 'lapse-note' }, `Genuine — ${lapseText(lapse)}. Its signature and issuer were checked; it does not count as verified.`)
+      ? el('p', { class: 'lapse-note' }, `Genuine — ${lapseText(lapse)}. ${unconfirmed ? 'Its signature was checked, but not who issued it' : 'Its signature and issuer were checked'}; it does not count as verified.`)
       : null,
     dl, outcomes,
     el('details', { open: v.verdict === 'valid' ? undefined : '' }, el('summary', {}, 'How it was checked'), steps(v.steps)));
@@ -124,10 +170,95 @@ function firstProblem(v) {
   return null;
 }
 
+// The banner: icon, class, title and text, from the verdict and the issuers' standing. Only a
+// member standing (the signed registry lists the issuer) lets the page say who an issuer is.
+function headline(v, s, isVp) {
+  let [icon, title, text] = VERDICT[v.verdict] || ['?', v.verdict, ''];
+  let cls = `banner ${v.verdict}`;
+  const creds = counted(v).filter(genuine);
+  const standings = creds.map((x) => x.issuerStanding).filter(Boolean);
+  const unconfirmed = standings.filter((st) => st.kind === 'unconfirmed');
+  const u = typeof s.unconfirmedIssuers === 'number' ? s.unconfirmedIssuers
+    : standings.length ? unconfirmed.length : null;
+  // Every issuer confirmed: counted as none unconfirmed, and each genuine credential's standing says member.
+  const members = u === 0 && creds.length > 0 && creds.every((x) => x.issuerStanding?.kind === 'member');
+  const net = networkOf(standings.find((st) => st.kind === 'member'));
+  const inactive = typeof s.inactive === 'number' ? s.inactive : null;
+  const someInactive = inactive !== null ? inactive > 0 : (v.embedded || []).some((x) => x.verdict === 'inactive');
+  const lone = !isVp;
+  const notInForce = someInactive
+    ? `${inactive === null ? 'Some credentials are' : inactive === 1 ? 'One credential is' : `${inactive} credentials are`} genuine but not in force (expired, not yet valid or revoked): marked below, not counted as verified.`
+    : '';
+  const issuers = v.verdict === 'valid' || v.verdict === 'inactive'
+    ? (u > 0 ? 'unconfirmed' : members ? 'members' : undefined) : undefined;
+  if (v.verdict === 'valid') {
+    if (u > 0) {
+      // Genuine signatures by issuers nothing confirms: amber, never "Verified".
+      const n = new Set(unconfirmed.map((st) => st.id)).size || u;
+      cls += ' unconfirmed';
+      icon = '!';
+      title = lone ? 'Genuine signature, but the issuer is not confirmed'
+        : `Genuine signatures, but ${n} ${n === 1 ? 'issuer is' : 'issuers are'} not confirmed`;
+      const check = lone ? 'Check who issued it before relying on it.'
+        : u === 1 ? 'Check who issued the credential marked below before relying on it.'
+          : `Check who issued the ${u} credentials marked below before relying on them.`;
+      text = [unconfirmed[0]?.text || 'Nothing confirms who issued some of these credentials.', check, notInForce].filter(Boolean).join(' ');
+    } else if (members) {
+      text = lone
+        ? `The signature matches, its issuer is a member of ${net} (as its signed registry says), and it has not expired or been revoked.`
+        : someInactive
+          ? `Every signature matches and every issuer is a member of ${net} (as its signed registry says). ${notInForce}`
+          : `Every signature matches, every issuer is a member of ${net} (as its signed registry says), and nothing has expired or been revoked.`;
+    } else if (someInactive) {
+      text = `Every signature matches. ${notInForce}`;
+    } else if (lone) {
+      text = 'The signature matches, and it has not expired or been revoked.';
+    }
+  } else if (v.verdict === 'inactive') {
+    title = `Genuine — ${lapseText(lapseOf(v))}`;
+    if (u > 0 && unconfirmed[0]?.text) {
+      text = `${unconfirmed[0].text} This credential is not in force now. ${PAST}`;
+    } else if (members) {
+      text = `The signature matches and its issuer is a member of ${net} (as its signed registry says), but this credential is not in force now. ${PAST}`;
+    }
+  } else {
+    text = firstProblem(v) || text;
+  }
+  return { icon, cls, title, text, issuers, unconfirmed: u };
+}
+
+// Who presented the credentials, in words (a presentation), or whose they are.
+function holderLine(v, isPresentation) {
+  const b = v.holderBinding;
+  if (b?.text) {
+    return el('span', { class: 'holder-binding', 'data-binding': b.kind },
+      b.kind === 'someone-else' ? el('span', { class: 'mark', 'aria-hidden': 'true' }, '! ') : null, b.text);
+  }
+  const name = v.credential.learner?.name || counted(v).map((x) => x.credential.learner?.name).find(Boolean);
+  const key = v.credential.learner?.id;
+  if (!isPresentation) {
+    return name || key ? el('span', {}, 'Learner ', el('b', {}, name || key)) : null;
+  }
+  // No binding (the presentation's own signature did not verify, or an older engine): neutral,
+  // and never a bare key as if it were a person.
+  if (name && key) {
+    return el('span', { class: 'holder-binding', 'data-binding': 'unknown' }, 'Issued to ', el('b', {}, name),
+      '. Presented with the key ', el('code', {}, key), ', which nothing here confirms as theirs.');
+  }
+  if (name) return el('span', { class: 'holder-binding', 'data-binding': 'unknown' }, 'Issued to ', el('b', {}, name));
+  if (key) {
+    return el('span', { class: 'holder-binding', 'data-binding': 'unknown' }, 'Presented with the key ', el('code', {}, key),
+      ', which the credentials do not name.');
+  }
+  return null;
+}
+
 function show(answer, source) {
   const out = document.getElementById('outcome');
   out.replaceChildren();
   out.hidden = false;
+  hidePdfInstruction();
+  delete document.body.dataset.issuers;
   if (answer.error) {
     document.body.dataset.verdict = 'error';
     out.append(el('div', { class: 'banner error', role: 'status' }, el('span', { class: 'icon' }, '!'),
@@ -137,24 +268,21 @@ function show(answer, source) {
   const v = answer.result;
   const s = answer.summary;
   document.body.dataset.verdict = v.verdict;
-  let [icon, title, text] = VERDICT[v.verdict] || ['?', v.verdict, ''];
-  if (v.verdict === 'inactive') title = `Genuine — ${lapseText(lapseOf(v))}`;
+  const isPresentation = v.format === 'presentation';
+  const isVp = isPresentation || (v.embedded || []).length > 0;
+  const h = headline(v, s, isVp);
+  if (h.issuers) document.body.dataset.issuers = h.issuers;
+  out.append(el('div', { class: h.cls, role: 'status' }, el('span', { class: 'icon' }, h.icon),
+    el('div', {}, el('h2', { id: 'verdict' }, h.title), el('p', {}, h.text))));
   const inactive = typeof s.inactive === 'number' ? s.inactive : null;
-  const someInactive = inactive !== null ? inactive > 0 : (v.embedded || []).some((x) => x.verdict === 'inactive');
-  if (v.verdict === 'valid' && someInactive) {
-    const which = inactive === null ? 'Some credentials are' : inactive === 1 ? 'One credential is' : `${inactive} credentials are`;
-    text = `Every signature matches and the issuers are who they say they are. ${which} genuine but not in force (expired, not yet valid or revoked): marked below, not counted as verified.`;
-  }
-  const problem = v.verdict === 'valid' || v.verdict === 'inactive' ? null : firstProblem(v);
-  out.append(el('div', { class: `banner ${v.verdict}`, role: 'status' }, el('span', { class: 'icon' }, icon),
-    el('div', {}, el('h2', { id: 'verdict' }, title), el('p', {}, problem || text))));
-  const isVp = v.format === 'presentation' || (v.embedded || []).length > 0;
-  const holder = v.credential.learner?.name || v.credential.learner?.id;
+  const u = h.unconfirmed;
   out.append(el('div', { class: 'summary' },
-    holder ? el('span', {}, isVp ? 'Presented by ' : 'Learner ', el('b', {}, holder)) : null,
+    holderLine(v, isPresentation),
     el('span', {}, el('b', {}, String(s.credentials)), s.credentials === 1 ? ' credential' : ' credentials',
       ` (${s.valid} verified, ${inactive !== null ? `${inactive} expired or revoked, ` : ''}${s.invalid} not valid, ${s.unverifiable} not checked)`),
-    el('span', {}, el('b', {}, String(s.verifiedEcts)), ' ECTS verified'),
+    u > 0 ? el('span', { class: 'unconfirmed-count' }, el('b', {}, String(u)),
+      u === 1 ? ' from an issuer nothing confirms' : ' from issuers nothing confirms') : null,
+    el('span', {}, el('b', {}, String(s.verifiedEcts)), u > 0 ? ' ECTS with genuine signatures, counting issuers nothing confirms' : ' ECTS verified'),
     el('span', {}, 'Checked ', el('b', {}, new Date(v.checkedAt).toLocaleString()), source ? ` from ${source}` : '')));
   if (isVp) {
     out.append(el('details', { class: 'vp-steps', open: v.verdict === 'valid' ? undefined : '' },
@@ -165,6 +293,33 @@ function show(answer, source) {
   }
 }
 
+// A QR code of a PDF portfolio (`#pdf`): the credentials are in the PDF, not in the code.
+function pdfMode() {
+  const h = location.hash;
+  return h === '#pdf' || h.startsWith('#pdf&');
+}
+
+function showPdfInstruction() {
+  document.getElementById('outcome').hidden = true;
+  delete document.body.dataset.verdict;
+  delete document.body.dataset.issuers;
+  let box = document.getElementById('pdf-instruction');
+  if (!box) {
+    box = el('div', { id: 'pdf-instruction', class: 'pdf-instruction', role: 'status' },
+      el('h3', {}, 'Now open the PDF file itself'),
+      el('p', {}, 'You scanned a code from a PDF portfolio. The credentials are too large to fit in a QR code, so the code only brings you to this page: they are inside the PDF file. Open or drop the PDF file you received here, and this page checks every signature in it.'),
+      el('p', { class: 'small' }, 'The check runs on this device, offline: the file is not uploaded anywhere.'));
+    document.getElementById('drop').before(box);
+  }
+  box.hidden = false;
+  document.body.dataset.state = 'pdf';
+}
+
+function hidePdfInstruction() {
+  const box = document.getElementById('pdf-instruction');
+  if (box) box.hidden = true;
+}
+
 function decodeBase64(text) {
   const bin = atob(text.trim());
   const bytes = new Uint8Array(bin.length);
@@ -173,12 +328,15 @@ function decodeBase64(text) {
 }
 
 async function main() {
+  // A PDF portfolio's QR code needs no engine to say what to do next.
+  if (pdfMode()) showPdfInstruction();
   const engine = await Engine.load(decodeBase64(document.getElementById('engine').textContent));
   const trust = engine.setTrust(document.getElementById('trust').textContent);
   const note = document.getElementById('trust-note');
   if (trust.result) {
     const t = trust.result;
-    note.textContent = `Built into this page: the trust registry of ${t.registry || 'no network'}, the keys of ${t.dids} institutions and ${t.statusLists} revocation lists. Credentials from other issuers show as "not checked" unless their keys are included.`;
+    trustNetwork = t.registry || null;
+    note.textContent = `Built into this page: the trust registry of ${t.registry || 'no network'}, the keys of ${t.dids} institutions and ${t.statusLists} revocation lists. Issuers it does not list are shown as not confirmed; credentials whose keys are not included show as "not checked".`;
   } else {
     note.textContent = `The page's trust data could not be loaded: ${trust.error.message}`;
   }
@@ -209,7 +367,10 @@ async function main() {
     const text = document.getElementById('link').value;
     if (text.trim()) run(text, 'a pasted link');
   });
-  const fromHash = () => { if (location.hash.includes('vp=')) run(location.hash, 'this link'); };
+  const fromHash = () => {
+    if (pdfMode()) showPdfInstruction();
+    else if (location.hash.includes('vp=')) run(location.hash, 'this link');
+  };
   window.addEventListener('hashchange', fromHash);
   fromHash();
   if (document.body.dataset.state === 'loading') document.body.dataset.state = 'ready';

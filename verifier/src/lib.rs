@@ -76,8 +76,8 @@ pub fn verify(input: &[u8], now: DateTime<Utc>) -> Value {
 
 /// Counts for the page's summary line, computed here so the page does no arithmetic of its
 /// own: the credentials (embedded ones for a presentation or CLR, else the document itself)
-/// by verdict (`inactive`: genuine but expired, not yet valid or revoked), and the ECTS of
-/// the valid ones.
+/// by verdict (`inactive`: genuine but expired, not yet valid or revoked), the genuine ones
+/// whose issuer nothing confirms, and the ECTS of the valid ones.
 fn summary(v: &verify::Verification) -> Value {
     let creds: Vec<&verify::Verification> = if v.embedded.is_empty() {
         vec![v]
@@ -85,6 +85,15 @@ fn summary(v: &verify::Verification) -> Value {
         v.embedded.iter().collect()
     };
     let count = |verdict: Verdict| creds.iter().filter(|c| c.verdict == verdict).count();
+    let unconfirmed = creds
+        .iter()
+        .filter(|c| matches!(c.verdict, Verdict::Valid | Verdict::Inactive))
+        .filter(|c| {
+            c.issuer_standing
+                .as_ref()
+                .is_some_and(|s| s.kind == verify::StandingKind::Unconfirmed)
+        })
+        .count();
     let ects: f64 = creds
         .iter()
         .filter(|c| c.verdict == Verdict::Valid)
@@ -97,6 +106,7 @@ fn summary(v: &verify::Verification) -> Value {
         "unverifiable": count(Verdict::Unverifiable),
         "inactive": count(Verdict::Inactive),
         "verifiedEcts": ects,
+        "unconfirmedIssuers": unconfirmed,
     })
 }
 

@@ -35,6 +35,24 @@ pub struct ShareLink {
     pub qr_png: Option<String>,
     /// Why there is no QR code (too long), in words.
     pub qr_problem: Option<String>,
+    /// Whether the link opens on other computers.
+    pub shareable: bool,
+    /// When it does not: the sentence that says so and what to send instead.
+    pub local_only: Option<String>,
+}
+
+/// One credential's own verification link and its LinkedIn add-to-profile address.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialLink {
+    /// The wallet id.
+    pub id: String,
+    /// The verifier page on this credential alone.
+    pub link: Option<String>,
+    /// LinkedIn's public add-certification address (only for a page others can open).
+    pub linkedin: Option<String>,
+    /// Why there is no link, or no LinkedIn address, in words.
+    pub problem: Option<String>,
 }
 
 /// An SD-JWT VC presentation, and the file it was saved to when asked.
@@ -73,12 +91,15 @@ pub async fn export_pdf(
     ids: Vec<String>,
     qualification: Option<String>,
     path: String,
+    base: Option<String>,
 ) -> IpcResult<ExportReport> {
+    let base = base.filter(|b| !b.trim().is_empty());
     Ok(state.with_wallet(|w| {
         let opts = PdfOptions {
             presentation: PresentationOptions::default(),
             qualification,
             now: None,
+            base,
         };
         write(&path, &portfolio::portfolio_pdf(w, &ids, &opts)?, ids.len())
     })?)
@@ -114,8 +135,18 @@ pub async fn export_clr(
     })?)
 }
 
+/// Where share links point: `base` (the settings) when given, else the verifier page the
+/// network's registry names, else the page installed beside the app (this computer only).
+#[tauri::command]
+pub async fn verifier_base(
+    state: State<'_, AppState>,
+    base: Option<String>,
+) -> IpcResult<portfolio::VerifierBase> {
+    Ok(state.with_wallet(|w| w.verifier_base(base.as_deref()))?)
+}
+
 /// Make the share link of `ids`. `base` is the verifier page's address (the settings); empty
-/// means the page shipped with the app.
+/// means the one the registry names, else the page shipped with the app.
 #[tauri::command]
 pub async fn share_link(
     state: State<'_, AppState>,
@@ -123,14 +154,7 @@ pub async fn share_link(
     base: Option<String>,
 ) -> IpcResult<ShareLink> {
     Ok(state.with_wallet(|w| {
-        let base = match base.filter(|b| !b.trim().is_empty()) {
-            Some(b) => b.trim().to_string(),
-            None => link::default_verifier_url().ok_or_else(|| {
-                microcredx::Error::BadInput(
-                    "the verifier page is not installed beside the app; give the address where it is hosted in Settings".into(),
-                )
-            })?,
-        };
+        let page = w.verifier_base(base.as_deref())?;
         let opts = PresentationOptions {
             suite: Suite::EddsaJcs2022,
             ..PresentationOptions::default()
@@ -138,7 +162,7 @@ pub async fn share_link(
         let vp = portfolio::presentation(w, &ids, &opts)?;
         let bytes =
             serde_json::to_vec(&vp).map_err(|e| microcredx::Error::Internal(e.to_string()))?;
-        let url = link::encode_link(&base, &bytes)?;
+        let url = link::encode_link(&page.url, &bytes)?;
         let (qr_png, qr_problem) = match link::check_qr_size(&url) {
             Ok(()) => {
                 let png = portfolio::qr_png(&url)?;
@@ -151,8 +175,56 @@ pub async fn share_link(
             link: url,
             qr_png,
             qr_problem,
+            shareable: page.shareable,
+            local_only: page.local_only(),
         })
     })?)
+}
+
+/// Each credential's own verification link and LinkedIn add-to-profile address.
+#[tauri::command]
+pub async fn credential_links(
+    state: State<'_, AppState>,
+    ids: Vec<String>,
+    base: Option<String>,
+) -> IpcResult<Vec<CredentialLink>> {
+    Ok(state.with_wallet(|w| {
+        let page = w.verifier_base(base.as_deref())?;
+        Ok(ids
+            .into_iter()
+            .map(|id| match portfolio::credential_link(w, &id, &page.url) {
+                Ok(link) if page.shareable => match portfolio::linkedin_url(w, &id, &link) {
+                    Ok(l) => CredentialLink { id, link: Some(link), linkedin: Some(l), problem: None },
+                    Err(e) => CredentialLink { id, link: Some(link), linkedin: None, problem: Some(e.to_string()) },
+                },
+                Ok(link) => CredentialLink {
+                    id,
+                    link: Some(link),
+                    linkedin: None,
+                    problem: Some("LinkedIn needs a verification link that opens anywhere, and this one opens only on this computer: set the address where your network publishes its verifier page in Settings.".into()),
+                },
+                Err(e) => CredentialLink { id, link: None, linkedin: None, problem: Some(e.to_string()) },
+            })
+            .collect())
+    })?)
+}
+
+/// Open LinkedIn's add-to-profile page in the system browser. Nothing else may be opened: the
+/// address must be LinkedIn's own add-certification address.
+#[tauri::command]
+pub async fn open_linkedin(app: tauri::AppHandle, url: String) -> IpcResult<()> {
+    use tauri_plugin_opener::OpenerExt;
+    if !url.starts_with("https://www.linkedin.com/profile/add?")
+        || url.contains(char::is_whitespace)
+    {
+        return Err(microcredx::Error::BadInput(
+            "only LinkedIn's add-to-profile address can be opened from here".into(),
+        )
+        .into());
+    }
+    app.opener()
+        .open_url(url, None::<&str>)
+        .map_err(|e| microcredx::Error::Internal(format!("could not open the browser: {e}")).into())
 }
 
 /// Every claim of the SD-JWT VC `id`, with whether the learner may withhold it.

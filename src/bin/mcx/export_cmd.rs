@@ -89,6 +89,10 @@ pub enum ExportCommand {
         /// Show progress toward this qualification (id or part of its title) on the cover.
         #[arg(long, value_name = "Q")]
         qualification: Option<String>,
+        /// The verifier page the QR codes open (default: the one the network's registry
+        /// names; a page that is only a file here gets no QR codes).
+        #[arg(long, value_name = "URL", env = "MCX_VERIFIER_URL")]
+        base: Option<String>,
     },
     /// Write a CLR 2.0 learner record of the credentials, signed with the holder key; with a
     /// qualification, the credentials that count toward it are associated with it.
@@ -109,7 +113,8 @@ pub enum ExportCommand {
     Link {
         #[command(flatten)]
         sel: Selection,
-        /// The verifier page's address (default: the page shipped beside mcx).
+        /// The verifier page's address (default: the one the network's registry names, else
+        /// the page installed beside mcx, which opens only on this computer).
         #[arg(long, value_name = "URL", env = "MCX_VERIFIER_URL")]
         base: Option<String>,
         /// Also write the link as a QR code (PNG).
@@ -119,10 +124,6 @@ pub enum ExportCommand {
         #[arg(long, value_enum, default_value_t = SuiteArg::Jcs)]
         suite: SuiteArg,
     },
-}
-
-fn default_verifier_url() -> Result<String> {
-    portfolio::link::default_verifier_url().context("no verifier page found beside mcx: build it with scripts/build-verifier, or give the address where it is hosted with --base URL (or MCX_VERIFIER_URL)")
 }
 
 fn suite_of(suite: SuiteArg) -> Suite {
@@ -230,9 +231,11 @@ pub fn run(cmd: ExportCommand, wallet: Option<&Path>) -> Result<ExitCode> {
             out,
             sel,
             qualification,
+            base,
         } => {
             let ids = selected(&wallet, &sel)?;
             let opts = PdfOptions {
+                base,
                 presentation: PresentationOptions {
                     expires: sel.expires,
                     allow_unverified: sel.allow_unverified,
@@ -289,10 +292,7 @@ pub fn run(cmd: ExportCommand, wallet: Option<&Path>) -> Result<ExitCode> {
             suite,
         } => {
             let ids = selected(&wallet, &sel)?;
-            let base = match base {
-                Some(b) => b,
-                None => default_verifier_url()?,
-            };
+            let page = wallet.verifier_base(base.as_deref())?;
             let opts = PresentationOptions {
                 suite: suite_of(suite),
                 expires: sel.expires,
@@ -300,8 +300,17 @@ pub fn run(cmd: ExportCommand, wallet: Option<&Path>) -> Result<ExitCode> {
                 ..PresentationOptions::default()
             };
             let vp = portfolio::presentation(&wallet, &ids, &opts)?;
-            let link = portfolio::link::encode_link(&base, &serde_json::to_vec(&vp)?)?;
+            let link = portfolio::link::encode_link(&page.url, &serde_json::to_vec(&vp)?)?;
             println!("{link}");
+            match (&page.source, page.local_only()) {
+                (_, Some(warning)) => eprintln!("warning: {warning}"),
+                (portfolio::BaseSource::Registry, None) => eprintln!(
+                    "the link opens the verifier page of {} at {}",
+                    page.network.as_deref().unwrap_or("the network"),
+                    page.url
+                ),
+                _ => {}
+            }
             if let Some(file) = qr {
                 portfolio::link::check_qr_size(&link)?;
                 write(&file, &portfolio::qr_png(&link)?)?;

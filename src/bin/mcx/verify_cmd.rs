@@ -126,7 +126,51 @@ fn print_json(file: &std::path::Path, v: &Verification) -> Result<()> {
 }
 
 pub fn print_text(file: &std::path::Path, v: &Verification) {
-    let verdict = match v.verdict {
+    println!(
+        "{}: {} ({})",
+        label(file),
+        verdict_word(v),
+        v.format.label()
+    );
+    if let Some(s) = &v.issuer_standing {
+        let mark = match s.kind {
+            verify::StandingKind::Member => "ok  ",
+            verify::StandingKind::Unconfirmed => "NOTE",
+        };
+        println!("  [{mark}] {:<16} {}", "issued by", s.text);
+    }
+    if let Some(b) = &v.holder_binding {
+        let mark = match b.kind {
+            verify::BindingKind::Subject => "ok  ",
+            _ => "NOTE",
+        };
+        println!("  [{mark}] {:<16} {}", "presented by", b.text);
+    }
+    print_details(v);
+    for (i, e) in v.embedded.iter().enumerate() {
+        println!(
+            "  credential {} of {}: {} ({}), {}",
+            i + 1,
+            v.embedded.len(),
+            e.credential.title.as_deref().unwrap_or("untitled"),
+            e.format.label(),
+            verdict_word(e)
+        );
+        if let Some(s) = &e.issuer_standing {
+            println!("      {}", s.text);
+        }
+        if let Some(b) = e
+            .holder_binding
+            .as_ref()
+            .filter(|b| b.kind == verify::BindingKind::SomeoneElse)
+        {
+            println!("      {}", b.text);
+        }
+    }
+}
+
+fn verdict_word(v: &Verification) -> String {
+    match v.verdict {
         Verdict::Valid => "VALID".to_string(),
         Verdict::Invalid => "INVALID".to_string(),
         Verdict::Unverifiable => "UNVERIFIABLE".to_string(),
@@ -136,8 +180,10 @@ pub fn print_text(file: &std::path::Path, v: &Verification) {
                 .map(|l| l.headline().to_uppercase())
                 .unwrap_or_else(|| "NOT IN FORCE".into())
         ),
-    };
-    println!("{}: {verdict} ({})", label(file), v.format.label());
+    }
+}
+
+fn print_details(v: &Verification) {
     for s in &v.steps {
         let mark = match s.status {
             StepStatus::Pass => "ok  ",

@@ -3,9 +3,12 @@ import { describe, expect, it, vi } from 'vitest';
 import {
   about,
   ApiError,
+  credentialLinks,
   listCredentials,
+  openLinkedin,
   toApiError,
   unlockWallet,
+  verifierBase,
   walletSummary,
   type WalletSummary,
 } from './index';
@@ -52,6 +55,27 @@ describe('api bridge', () => {
     ]);
     expect(calls[2]?.args).toEqual({ sort: 'ects' });
     expect(calls[3]?.args).toEqual({ passphrase: 'correct horse' });
+  });
+
+  it('asks where links point, for each credential its own links, and LinkedIn opened by the core', async () => {
+    const calls: { cmd: string; args: unknown }[] = [];
+    const base = { url: 'https://v.example/verifier.html', source: 'registry', shareable: true, network: 'EduNet' };
+    const links = [{ id: 'a', link: 'https://v.example/verifier.html#vp=x', linkedin: null, problem: 'no date' }];
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, args });
+      if (cmd === 'verifier_base') return base;
+      if (cmd === 'credential_links') return links;
+      if (cmd === 'open_linkedin') return null;
+      throw new Error(`unexpected command ${cmd}`);
+    });
+    expect(await verifierBase(null)).toEqual(base);
+    expect(await credentialLinks(['a'], 'https://v.example/verifier.html')).toEqual(links);
+    expect(await openLinkedin('https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME')).toBeUndefined();
+    expect(calls).toEqual([
+      { cmd: 'verifier_base', args: { base: null } },
+      { cmd: 'credential_links', args: { ids: ['a'], base: 'https://v.example/verifier.html' } },
+      { cmd: 'open_linkedin', args: { url: 'https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME' } },
+    ]);
   });
 
   it('turns a rejected {code, message} into an ApiError with that code and message', async () => {

@@ -11,19 +11,24 @@ import { getCurrentWebview } from '@tauri-apps/api/webview';
 import type { About } from './bindings/About';
 import type { AnnexElement } from './bindings/AnnexElement';
 import type { Audit } from './bindings/Audit';
+import type { BaseSource } from './bindings/BaseSource';
+import type { BindingKind } from './bindings/BindingKind';
 import type { CandidateAudit } from './bindings/CandidateAudit';
 import type { CatalogueItem } from './bindings/CatalogueItem';
 import type { Counting } from './bindings/Counting';
 import type { CredentialDetail } from './bindings/CredentialDetail';
+import type { CredentialLink } from './bindings/CredentialLink';
 import type { CredentialSummary } from './bindings/CredentialSummary';
 import type { DemoReport } from './bindings/DemoReport';
 import type { ErrorCode } from './bindings/ErrorCode';
 import type { ExportReport } from './bindings/ExportReport';
+import type { HolderBinding } from './bindings/HolderBinding';
 import type { HolderKeys } from './bindings/HolderKeys';
 import type { ImportProgress } from './bindings/ImportProgress';
 import type { ImportOutcome } from './bindings/ImportOutcome';
 import type { ImportReport } from './bindings/ImportReport';
 import type { IpcError } from './bindings/IpcError';
+import type { IssuerStanding } from './bindings/IssuerStanding';
 import type { Kind } from './bindings/Kind';
 import type { Lapse } from './bindings/Lapse';
 import type { LapseKind } from './bindings/LapseKind';
@@ -39,6 +44,7 @@ import type { SdClaim } from './bindings/SdClaim';
 import type { SdJwtPresentation } from './bindings/SdJwtPresentation';
 import type { ShareLink } from './bindings/ShareLink';
 import type { SortKey } from './bindings/SortKey';
+import type { StandingKind } from './bindings/StandingKind';
 import type { StartData } from './bindings/StartData';
 import type { StackResult } from './bindings/StackResult';
 import type { Status } from './bindings/Status';
@@ -52,25 +58,31 @@ import type { TrustImported } from './bindings/TrustImported';
 import type { TrustKind } from './bindings/TrustKind';
 import type { Verdict } from './bindings/Verdict';
 import type { Verification } from './bindings/Verification';
+import type { VerifierBase } from './bindings/VerifierBase';
 import type { WalletSummary } from './bindings/WalletSummary';
 
 export type {
   About,
   AnnexElement,
   Audit,
+  BaseSource,
+  BindingKind,
   CandidateAudit,
   CatalogueItem,
   Counting,
   CredentialDetail,
+  CredentialLink,
   CredentialSummary,
   DemoReport,
   ErrorCode,
   ExportReport,
+  HolderBinding,
   HolderKeys,
   ImportOutcome,
   ImportProgress,
   ImportReport,
   IpcError,
+  IssuerStanding,
   Kind,
   Lapse,
   LapseKind,
@@ -87,6 +99,7 @@ export type {
   ShareLink,
   SortKey,
   StackResult,
+  StandingKind,
   Status,
   Step,
   StepKind,
@@ -98,6 +111,7 @@ export type {
   TrustKind,
   Verdict,
   Verification,
+  VerifierBase,
   WalletSummary,
 };
 
@@ -183,10 +197,16 @@ interface Commands {
   load_demo_wallet: { args: undefined; result: DemoReport };
   list_qualifications: { args: undefined; result: StoredQualification[] };
   stack_qualification: { args: { id: string; planned: string[] }; result: StackResult };
-  export_pdf: { args: { ids: string[]; qualification: string | null; path: string }; result: ExportReport };
+  export_pdf: {
+    args: { ids: string[]; qualification: string | null; path: string; base: string | null };
+    result: ExportReport;
+  };
   export_presentation: { args: { ids: string[]; path: string }; result: ExportReport };
   export_clr: { args: { ids: string[]; qualification: string | null; path: string }; result: ExportReport };
   share_link: { args: { ids: string[]; base: string | null }; result: ShareLink };
+  verifier_base: { args: { base: string | null }; result: VerifierBase };
+  credential_links: { args: { ids: string[]; base: string | null }; result: CredentialLink[] };
+  open_linkedin: { args: { url: string }; result: null };
   sd_jwt_claims: { args: { id: string }; result: SdClaim[] };
   present_sd_jwt: {
     args: { id: string; disclose: string[]; aud: string; nonce: string; path: string | null };
@@ -222,6 +242,8 @@ const READS: ReadonlySet<CommandName> = new Set<CommandName>([
   'choose_paths',
   'sd_jwt_claims',
   'holder_keys',
+  'verifier_base',
+  'open_linkedin',
 ]);
 
 async function call<C extends CommandName>(
@@ -311,9 +333,16 @@ export const listQualifications = (): Promise<StoredQualification[]> => call('li
 export const stackQualification = (id: string, planned: string[] = []): Promise<StackResult> =>
   call('stack_qualification', { id, planned });
 
-/** Save a PDF portfolio (with the signed presentation attached) of the credentials `ids`. */
-export const exportPdf = (ids: string[], qualification: string | null, path: string): Promise<ExportReport> =>
-  call('export_pdf', { ids, qualification, path });
+/**
+ * Save a PDF portfolio (with the signed presentation attached) of the credentials `ids`; its
+ * QR codes point to the verifier page `base` (as for `shareLink`).
+ */
+export const exportPdf = (
+  ids: string[],
+  qualification: string | null,
+  path: string,
+  base: string | null = null,
+): Promise<ExportReport> => call('export_pdf', { ids, qualification, path, base });
 
 /** Save the signed presentation of the credentials `ids`. */
 export const exportPresentation = (ids: string[], path: string): Promise<ExportReport> =>
@@ -326,6 +355,28 @@ export const exportClr = (ids: string[], qualification: string | null, path: str
 /** The share link of the credentials `ids` (and its QR code when it fits). */
 export const shareLink = (ids: string[], base: string | null): Promise<ShareLink> =>
   call('share_link', { ids, base });
+
+/**
+ * Where share links point, for the address given in Settings (`null`: none given): that
+ * address, else the verifier page the network's registry names, else the page installed
+ * beside the app. Fails when there is no page at all.
+ */
+export const verifierBase = (base: string | null): Promise<VerifierBase> => call('verifier_base', { base });
+
+/**
+ * Each credential's own verification link and LinkedIn's "add certification" address for it,
+ * or why there is none (`base` as for `shareLink`).
+ */
+export const credentialLinks = (ids: string[], base: string | null): Promise<CredentialLink[]> =>
+  call('credential_links', { ids, base });
+
+/**
+ * Open LinkedIn's add-to-profile page in the system browser. The Rust side refuses any other
+ * address; the app calls no LinkedIn API.
+ */
+export const openLinkedin = async (url: string): Promise<void> => {
+  await call('open_linkedin', { url });
+};
 
 /** Every claim of the SD-JWT VC `id`, with whether the learner may withhold it. */
 export const sdJwtClaims = (id: string): Promise<SdClaim[]> => call('sd_jwt_claims', { id });

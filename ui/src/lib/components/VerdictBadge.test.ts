@@ -42,6 +42,30 @@ describe('the verdict badge', () => {
     expect(badge().textContent?.trim()).toBe('Widerrufen');
   });
 
+  it('marks a genuine credential whose issuer nothing confirms, keeping its verdict', () => {
+    const view = render(VerdictBadge, { verdict: 'valid', unconfirmed: true });
+    expect(badge().textContent?.trim()).toBe('Verified');
+    expect(screen.getByTestId('unconfirmed-badge').textContent?.trim()).toBe('Issuer not confirmed');
+    view.unmount();
+    const inactive = render(VerdictBadge, { verdict: 'inactive', lapse: { kind: 'revoked' }, unconfirmed: true });
+    expect(badge().textContent?.trim()).toBe('Revoked');
+    expect(screen.getByTestId('unconfirmed-badge')).toBeTruthy();
+    inactive.unmount();
+    // A member's credential, or one that failed (worse news), has no such mark.
+    const member = render(VerdictBadge, { verdict: 'valid' });
+    expect(screen.queryByTestId('unconfirmed-badge')).toBeNull();
+    member.unmount();
+    render(VerdictBadge, { verdict: 'invalid', unconfirmed: true });
+    expect(screen.queryByTestId('unconfirmed-badge')).toBeNull();
+  });
+
+  it('says "issuer not confirmed" in German', () => {
+    setLocale('de');
+    render(VerdictBadge, { verdict: 'valid', unconfirmed: true });
+    expect(badge().textContent?.trim()).toBe('Geprüft');
+    expect(screen.getByTestId('unconfirmed-badge').textContent?.trim()).toBe('Aussteller nicht bestätigt');
+  });
+
   it('still shows the other verdicts as before', () => {
     const view = render(VerdictBadge, { verdict: 'invalid' });
     expect(badge().textContent?.trim()).toBe('Not valid');

@@ -62,6 +62,7 @@ export const de: Catalogue = {
   'verdict.unverifiable': 'Nicht geprüft',
   'verdict.inactive': 'Nicht in Kraft',
   'verdict.forced': 'Nicht geprüft – trotzdem importiert',
+  'verdict.unconfirmed': 'Aussteller nicht bestätigt',
 
   'detail.back': 'Zurück zu Ihrer Wallet',
   'detail.loading': 'Der Nachweis wird geöffnet …',
@@ -77,6 +78,32 @@ export const de: Catalogue = {
   'detail.verdict.inactive': 'Echt – {lapse}',
   'detail.verdict.inactiveHint':
     'Signatur und Aussteller wurden geprüft und sind echt, aber der Nachweis ist nicht in Kraft. Er zählt nie zu einem Abschluss oder zu Ihren geprüften ECTS-Punkten. Sie können ihn trotzdem teilen: Er wird als das gezeigt, was er ist.',
+
+  'standing.member': 'Ausgestellt von einem Mitglied von {network} (laut dessen signiertem Vertrauensregister).',
+  'standing.memberNoNetwork':
+    'Ausgestellt von einem Mitglied des Anerkennungsnetzwerks (laut dessen signiertem Vertrauensregister).',
+  'standing.unconfirmed':
+    'Echte Signatur, aber nichts bestätigt, wer der Aussteller ist: Er nennt sich „{name}“ ({id}) und steht nicht im Vertrauensregister von {network}.',
+  'standing.unconfirmedNoRegistry':
+    'Echte Signatur, aber nichts bestätigt, wer der Aussteller ist: Er nennt sich „{name}“ ({id}), und es ist kein Vertrauensregister geladen.',
+  'standing.unconfirmedNoName':
+    'Echte Signatur, aber nichts bestätigt, wer der Aussteller ist: {id} nennt keinen Namen und steht nicht im Vertrauensregister von {network}.',
+  'standing.unconfirmedNoNameNoRegistry':
+    'Echte Signatur, aber nichts bestätigt, wer der Aussteller ist: {id} nennt keinen Namen, und es ist kein Vertrauensregister geladen.',
+  'standing.unconfirmedHint':
+    'Jeder kann einen Signaturschlüssel erzeugen und ihn nach einer echten Einrichtung benennen. Nur das signierte Vertrauensregister eines Anerkennungsnetzwerks sagt, wer Mitglied ist: Importieren Sie es unter Einstellungen, Vertrauensdaten, und prüfen Sie dann erneut.',
+  'binding.title': 'Wer ihn vorgelegt hat',
+  'binding.subject':
+    'Von {name} selbst vorgelegt: Die Präsentation ist mit dem Schlüssel signiert, für den der Nachweis ausgestellt wurde ({presenter}).',
+  'binding.subjectNoName':
+    'Von der lernenden Person selbst vorgelegt: Die Präsentation ist mit dem Schlüssel signiert, für den der Nachweis ausgestellt wurde ({presenter}).',
+  'binding.someoneElse':
+    'Von jemand anderem vorgelegt: Ausgestellt wurde der Nachweis für {who}, signiert hat die Präsentation aber {presenter}.',
+  'binding.anotherLearner': 'eine andere Person',
+  'binding.noSubject':
+    'An niemanden gebunden: Der Nachweis nennt {name}, aber keinen Schlüssel dieser Person; wer ihn besitzt, kann ihn vorlegen (diese Präsentation ist von {presenter} signiert).',
+  'binding.noSubjectNoName':
+    'An niemanden gebunden: Der Nachweis nennt keinen Schlüssel der lernenden Person; wer ihn besitzt, kann ihn vorlegen (diese Präsentation ist von {presenter} signiert).',
 
   'lapse.expired': 'Abgelaufen am {date}',
   'lapse.expiredUndated': 'Abgelaufen',
@@ -323,6 +350,33 @@ export const de: Catalogue = {
   'share.sdjwt.elsewhere':
     'Das PDF, der Link und die Dateien oben enthalten Ihre anderen Nachweise. Jeder gewählte SD-JWT-VC-Nachweis wird unten vorgelegt, nur mit den Angaben, die Sie wählen.',
   'share.sdjwt.only': 'Gewählt sind nur SD-JWT-VC-Nachweise: Legen Sie sie unten vor, mit den Angaben, die Sie wählen.',
+  'share.base.loading': 'Es wird nachgesehen, wohin Links zeigen …',
+  'share.base.registry': 'Links öffnen die Prüfseite von {network} unter {url}',
+  'share.base.settings': 'Links öffnen die Prüfseite unter {url} (Ihre Einstellung)',
+  'share.base.local': 'Links öffnen die mit der App installierte Prüfseite unter {url}',
+  'share.base.plain': 'Links öffnen die Prüfseite unter {url}',
+  'share.base.localOnly':
+    'Ein hier erstellter Link öffnet sich nur auf diesem Computer: Die Prüfseite ist hier eine Datei, ein Arbeitgeber kann sie also nicht öffnen.',
+  'share.base.localOnlyTry': 'Sie können den Link trotzdem erstellen, um ihn auf diesem Computer auszuprobieren.',
+  'share.base.pdfInstead': 'Stattdessen das PDF speichern',
+  'share.base.toSettings':
+    'Um Links zu teilen, tragen Sie in den Einstellungen die Adresse ein, unter der die Prüfseite bereitgestellt wird.',
+  'share.base.none':
+    'Es gibt keine Prüfseite für Links zum Teilen. Tragen Sie in den Einstellungen die Adresse ein, unter der eine bereitgestellt wird.',
+  'share.base.openSettings': 'Einstellungen öffnen',
+  'share.link.localOnly': 'Nur für diesen Computer',
+  'share.link.localOnlyText': 'Dieser Link öffnet sich nur auf diesem Computer: Ein Arbeitgeber kann ihn nicht öffnen.',
+  'share.each.title': 'Jeder Nachweis einzeln',
+  'share.each.hint': 'Fügen Sie einen Nachweis Ihrem LinkedIn-Profil hinzu, oder kopieren Sie den Link, der ihn allein prüft.',
+  'share.each.loading': 'Die Links werden erstellt …',
+  'share.each.copy': 'Prüflink kopieren',
+  'share.each.copied': 'Kopiert.',
+  'share.linkedin.add': 'Zum LinkedIn-Profil hinzufügen',
+  'share.linkedin.hint':
+    'Öffnet die LinkedIn-Seite „Zertifizierung hinzufügen“ in Ihrem Browser, ausgefüllt mit dem Nachweis und seinem Prüflink; Sie prüfen die Angaben und speichern sie dort.',
+  'share.linkedin.localOnly':
+    'LinkedIn braucht einen Prüflink, der sich überall öffnet – diese Links öffnen sich nur auf diesem Computer.',
+  'share.linkedin.noPage': 'LinkedIn braucht einen Prüflink, und es gibt keine Prüfseite für Links.',
 
   'sdjwt.title': 'Wählen Sie, was der Arbeitgeber sieht: {title}',
   'sdjwt.hint':
@@ -348,7 +402,7 @@ export const de: Catalogue = {
   'sdjwt.result': 'Präsentation (Code {code}): Geben Sie sie der Prüfstelle',
   'sdjwt.copy': 'Präsentation kopieren',
   'settings.verifier': 'Prüfseite',
-  'settings.verifier.hint': 'Die Adresse, auf die Links zum Teilen zeigen. Leer lassen für die Seite, die mit der App geliefert wird, oder die Adresse eintragen, unter der Ihre Hochschule dieselbe Seite bereitstellt.',
+  'settings.verifier.hint': 'Die Adresse, auf die Links zum Teilen zeigen. Leer lassen für die Prüfseite, die Ihr Anerkennungsnetzwerk in seinem signierten Vertrauensregister nennt, sonst die mit der App installierte Seite (Links darauf öffnen sich nur auf diesem Computer). Oder die Adresse eintragen, unter der Ihre Hochschule dieselbe Seite bereitstellt.',
   'settings.verifier.label': 'Adresse der Prüfseite',
 
   'protect.title': 'Schutz durch Passphrase',

@@ -60,6 +60,7 @@ export const en = {
   'verdict.unverifiable': 'Not checked',
   'verdict.inactive': 'Not in force',
   'verdict.forced': 'Not verified — imported anyway',
+  'verdict.unconfirmed': 'Issuer not confirmed',
 
   'detail.back': 'Back to your wallet',
   'detail.loading': 'Opening the credential…',
@@ -75,6 +76,30 @@ export const en = {
   'detail.verdict.inactive': 'Genuine — {lapse}',
   'detail.verdict.inactiveHint':
     'Its signature and its issuer were checked and are genuine, but it is not in force. It never counts toward a qualification or your verified ECTS credits. You can still share it: it is shown as what it is.',
+
+  'standing.member': 'Issued by a member of {network} (as its signed registry says).',
+  'standing.memberNoNetwork': 'Issued by a member of the recognition network (as its signed registry says).',
+  'standing.unconfirmed':
+    'Genuine signature, but nothing confirms who the issuer is: it calls itself “{name}” ({id}), which is not in the trust registry of {network}.',
+  'standing.unconfirmedNoRegistry':
+    'Genuine signature, but nothing confirms who the issuer is: it calls itself “{name}” ({id}), and no trust registry is loaded.',
+  'standing.unconfirmedNoName':
+    'Genuine signature, but nothing confirms who the issuer is: {id} gives no name and is not in the trust registry of {network}.',
+  'standing.unconfirmedNoNameNoRegistry':
+    'Genuine signature, but nothing confirms who the issuer is: {id} gives no name, and no trust registry is loaded.',
+  'standing.unconfirmedHint':
+    'Anyone can make a signing key and name it after a real institution. Only the signed trust registry of a recognition network says who its members are: import it under Settings, Trust data, then check again.',
+  'binding.title': 'Who presented it',
+  'binding.subject':
+    'Presented by {name} in person: the presentation is signed with the key it was issued to ({presenter}).',
+  'binding.subjectNoName':
+    'Presented by the learner in person: the presentation is signed with the key it was issued to ({presenter}).',
+  'binding.someoneElse': 'Presented by someone else: it was issued to {who}, but the presentation is signed by {presenter}.',
+  'binding.anotherLearner': 'another learner',
+  'binding.noSubject':
+    'Not tied to whoever presents it: it names {name} but no key of theirs, so anyone holding it can present it (this presentation is signed by {presenter}).',
+  'binding.noSubjectNoName':
+    'Not tied to whoever presents it: it names no key of the learner, so anyone holding it can present it (this presentation is signed by {presenter}).',
 
   'lapse.expired': 'Expired on {date}',
   'lapse.expiredUndated': 'Expired',
@@ -314,6 +339,31 @@ export const en = {
   'share.sdjwt.elsewhere':
     'The PDF, the link and the files above carry your other credentials. Each SD-JWT VC you chose is presented below, with only the claims you choose.',
   'share.sdjwt.only': 'Only SD-JWT VC credentials are chosen: present them below, with the claims you choose.',
+  'share.base.loading': 'Looking up where links point…',
+  'share.base.registry': 'Links open the verifier page of {network} at {url}',
+  'share.base.settings': 'Links open the verifier page at {url} (your setting)',
+  'share.base.local': 'Links open the verifier page installed with the app at {url}',
+  'share.base.plain': 'Links open the verifier page at {url}',
+  'share.base.localOnly':
+    'A link made here opens only on this computer: the verifier page is a file here, so an employer cannot open it.',
+  'share.base.localOnlyTry': 'You can still create the link to try it on this computer.',
+  'share.base.pdfInstead': 'Save the PDF instead',
+  'share.base.toSettings': 'To share links, enter in Settings the address where the verifier page is hosted.',
+  'share.base.none': 'There is no verifier page for share links. Enter in Settings the address where one is hosted.',
+  'share.base.openSettings': 'Open Settings',
+  'share.link.localOnly': 'Only for this computer',
+  'share.link.localOnlyText': 'This link opens only on this computer: an employer cannot open it.',
+  'share.each.title': 'Each credential on its own',
+  'share.each.hint': 'Add a credential to your LinkedIn profile, or copy the link that verifies it alone.',
+  'share.each.loading': 'Making the links…',
+  'share.each.copy': 'Copy verification link',
+  'share.each.copied': 'Copied.',
+  'share.linkedin.add': 'Add to LinkedIn profile',
+  'share.linkedin.hint':
+    'Opens LinkedIn’s “Add certification” page in your browser, filled in with the credential and its verification link; you check it and save it there.',
+  'share.linkedin.localOnly':
+    'LinkedIn needs a verification link that opens anywhere, and these links would open only on this computer.',
+  'share.linkedin.noPage': 'LinkedIn needs a verification link, and there is no verifier page for links.',
 
   'sdjwt.title': 'Choose what the employer sees: {title}',
   'sdjwt.hint':
@@ -339,7 +389,7 @@ export const en = {
   'sdjwt.result': 'Presentation (code {code}): give it to the verifier',
   'sdjwt.copy': 'Copy presentation',
   'settings.verifier': 'Verifier page',
-  'settings.verifier.hint': 'The address share links point to. Leave empty to use the page shipped with the app, or enter where your institution hosts the same page.',
+  'settings.verifier.hint': 'The address share links point to. Leave it empty to use the verifier page your recognition network names in its signed registry, else the page installed with the app (links to it open only on this computer). Or enter where your institution hosts the same page.',
   'settings.verifier.label': 'Address of the verifier page',
 
   'protect.title': 'Passphrase',

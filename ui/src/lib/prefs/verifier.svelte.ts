@@ -1,5 +1,6 @@
-// The address of the verifier page that share links point to (Settings). Empty means the page
-// shipped with the app; an institution or the learner may host the same file anywhere.
+// The address of the verifier page that share links point to (Settings). Empty means: the page
+// the recognition network's signed registry names, else the page installed with the app (the
+// core decides, `verifierBase`); an institution or the learner may host the same file anywhere.
 
 const STORAGE_KEY = 'mcx.verifierUrl';
 

@@ -1,9 +1,16 @@
 import { mockIPC } from '$lib/api/testing';
 import { render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it, vi } from 'vitest';
-import type { CredentialSummary, SdClaim } from '$lib/api';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { CredentialLink, CredentialSummary, SdClaim, ShareLink, VerifierBase } from '$lib/api';
+import { setLocale } from '$lib/i18n';
+import { setVerifierUrl } from '$lib/prefs/verifier.svelte';
 import ShareScreen from './ShareScreen.svelte';
+
+afterEach(() => {
+  setVerifierUrl('');
+  setLocale('en');
+});
 
 function summary(
   id: string,
@@ -33,11 +40,57 @@ const CREDS = [
   summary('d4', 'Old Module', 'inactive', false, { kind: 'expired', date: '2025-05-03T00:00:00Z' }),
 ];
 
-function backend(link = { link: 'file:///v.html#vp=abc', qrPng: 'data:image/png;base64,iVBORw0KGgo=', qrProblem: null }) {
+const HOSTED: VerifierBase = {
+  url: 'https://verify.edunet.example/verifier.html',
+  source: 'registry',
+  shareable: true,
+  network: 'EduNet Europe',
+};
+const LOCAL: VerifierBase = {
+  url: 'file:///usr/share/microcredx-wallet/verifier.html',
+  source: 'local',
+  shareable: false,
+  network: null,
+};
+const LINK: ShareLink = {
+  link: 'https://verify.edunet.example/verifier.html#vp=abc',
+  qrPng: 'data:image/png;base64,iVBORw0KGgo=',
+  qrProblem: null,
+  shareable: true,
+  localOnly: null,
+};
+
+/** The core's own links: LinkedIn and a verification link for each, unless `problems` says why not. */
+function ownLinks(ids: string[], problems: Record<string, string> = {}, base: VerifierBase = HOSTED): CredentialLink[] {
+  return ids.map((id) =>
+    problems[id]
+      ? { id, link: null, linkedin: null, problem: problems[id] }
+      : !base.shareable
+        ? { id, link: `${base.url}#vp=${id}`, linkedin: null, problem: 'LinkedIn needs a verification link that opens anywhere.' }
+        : {
+          id,
+          link: `https://verify.edunet.example/verifier.html#vp=${id}`,
+          linkedin: `https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&name=${id}`,
+          problem: null,
+        },
+  );
+}
+
+function backend(
+  link: ShareLink = LINK,
+  base: VerifierBase | (() => never) = HOSTED,
+  problems: Record<string, string> = {},
+) {
   const calls: { cmd: string; args: unknown }[] = [];
   mockIPC(async (cmd, args) => {
     calls.push({ cmd, args });
     switch (cmd) {
+      case 'verifier_base':
+        return typeof base === 'function' ? base() : base;
+      case 'credential_links':
+        return ownLinks((args as { ids: string[] }).ids, problems, typeof base === 'function' ? HOSTED : base);
+      case 'open_linkedin':
+        return null;
       case 'list_credentials':
         return { rows: CREDS, verifiedEcts: 0 };
       case 'list_qualifications':
@@ -65,13 +118,21 @@ describe('the share screen', () => {
     const items = await screen.findAllByTestId('share-item');
     expect(items.map((i) => (i as HTMLInputElement).checked)).toEqual([true, true, false, false]);
     expect(items.map((i) => (i as HTMLInputElement).disabled)).toEqual([false, false, true, false]);
-    expect(screen.getByText('<b>Robotics</b>')).toBeTruthy();
+    // Titles are text: in the list and, once chosen, in the links of each credential.
+    expect(screen.getAllByText('<b>Robotics</b>').length).toBeGreaterThan(0);
+    expect(screen.getByTestId('screen-share').querySelector('b')).toBeNull();
     await user.click(items[1]!);
     await user.selectOptions(screen.getByTestId('share-qualification'), 'q1');
     await user.click(screen.getByTestId('share-pdf'));
     const saved = await screen.findByTestId('share-saved');
-    const call = calls.find((c) => c.cmd === 'export_pdf')!.args as { ids: string[]; qualification: string; path: string };
+    const call = calls.find((c) => c.cmd === 'export_pdf')!.args as {
+      ids: string[];
+      qualification: string;
+      path: string;
+      base: string | null;
+    };
     expect(call.ids).toEqual(['a1']);
+    expect(call.base).toBeNull();
     expect(call.qualification).toBe('q1');
     expect(call.path).toMatch(/^\/home\/ana\/Documents\/portfolio-\d{4}-\d{2}-\d{2}\.pdf$/);
     expect(saved.textContent).toContain('90 KB');
@@ -83,11 +144,12 @@ describe('the share screen', () => {
     const first = render(ShareScreen);
     await screen.findAllByTestId('share-item');
     await user.click(screen.getByTestId('share-link'));
-    expect(((await screen.findByTestId('share-link-text')) as HTMLTextAreaElement).value).toBe('file:///v.html#vp=abc');
+    expect(((await screen.findByTestId('share-link-text')) as HTMLTextAreaElement).value).toBe(LINK.link);
     expect(screen.getByTestId('share-qr').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+    expect(screen.queryByTestId('share-link-local-only')).toBeNull();
     first.unmount();
 
-    backend({ link: 'file:///v.html#vp=long', qrPng: null, qrProblem: 'the link is too long for a QR code' } as never);
+    backend({ ...LINK, link: `${LINK.link}long`, qrPng: null, qrProblem: 'the link is too long for a QR code' });
     render(ShareScreen);
     await screen.findAllByTestId('share-item');
     await user.click(screen.getByTestId('share-link'));
@@ -131,6 +193,159 @@ describe('the share screen', () => {
   });
 });
 
+describe('where share links point', () => {
+  it('says the registry names the verifier page of the network, asked for with no address of its own', async () => {
+    const calls = backend();
+    render(ShareScreen);
+    const text = await screen.findByTestId('share-base-text');
+    expect(text.textContent?.trim()).toBe(
+      'Links open the verifier page of EduNet Europe at https://verify.edunet.example/verifier.html',
+    );
+    expect(screen.getByTestId('share-base').dataset['source']).toBe('registry');
+    expect(screen.queryByTestId('share-local-only')).toBeNull();
+    expect(calls.find((c) => c.cmd === 'verifier_base')!.args).toEqual({ base: null });
+  });
+
+  it('names the address given in Settings as the learner’s own, and asks again when it changes', async () => {
+    setVerifierUrl('https://uni.example/verify.html');
+    const calls = backend(LINK, { url: 'https://uni.example/verify.html', source: 'settings', shareable: true, network: null });
+    render(ShareScreen);
+    expect((await screen.findByTestId('share-base-text')).textContent?.trim()).toBe(
+      'Links open the verifier page at https://uni.example/verify.html (your setting)',
+    );
+    expect(calls.find((c) => c.cmd === 'verifier_base')!.args).toEqual({ base: 'https://uni.example/verify.html' });
+    setVerifierUrl('https://other.example/v.html');
+    await vi.waitFor(() =>
+      expect(calls.filter((c) => c.cmd === 'verifier_base').map((c) => c.args)).toEqual([
+        { base: 'https://uni.example/verify.html' },
+        { base: 'https://other.example/v.html' },
+      ]),
+    );
+  });
+
+  it('warns that a link to the page installed here opens only on this computer, and offers the PDF', async () => {
+    const user = userEvent.setup();
+    const localLink: ShareLink = {
+      link: `${LOCAL.url}#vp=abc`,
+      qrPng: 'data:image/png;base64,iVBORw0KGgo=',
+      qrProblem: null,
+      shareable: false,
+      localOnly: 'This link opens only on this computer: /usr/share/microcredx-wallet/verifier.html is a file here.',
+    };
+    const calls = backend(localLink, LOCAL);
+    render(ShareScreen);
+    const warning = await screen.findByTestId('share-local-only');
+    expect(warning.textContent).toContain('opens only on this computer');
+    expect(warning.textContent).toContain('an employer cannot open it');
+    expect(screen.getByTestId('share-base-text').textContent).toContain(LOCAL.url);
+    expect(screen.getByTestId('share-base').dataset['shareable']).toBe('false');
+
+    // "Save the PDF instead" is the screen's own PDF export.
+    await user.click(screen.getByTestId('share-pdf-instead'));
+    await screen.findByTestId('share-saved');
+    const pdf = calls.find((c) => c.cmd === 'export_pdf')!.args as { ids: string[]; path: string };
+    expect(pdf.ids).toEqual(['a1', 'b2']);
+    expect(pdf.path).toMatch(/portfolio-\d{4}-\d{2}-\d{2}\.pdf$/);
+
+    // The link can still be made, to try here, but never looks like one to give away.
+    await user.click(screen.getByTestId('share-link'));
+    const result = await screen.findByTestId('share-link-result');
+    expect(result.dataset['shareable']).toBe('false');
+    expect(screen.getByTestId('share-link-local-only').textContent).toContain(localLink.localOnly!);
+    expect(result.textContent).toContain('Only for this computer');
+    expect(screen.queryByTestId('share-qr')).toBeNull();
+    expect((screen.getByTestId('share-link-text') as HTMLTextAreaElement).value).toBe(localLink.link);
+
+    // LinkedIn needs a link that opens anywhere: every button stays off, and says why.
+    const why = screen.getByTestId('share-linkedin-why');
+    expect(why.textContent).toContain('LinkedIn needs a verification link that opens anywhere');
+    const buttons = screen.getAllByTestId('share-linkedin') as HTMLButtonElement[];
+    expect(buttons).toHaveLength(2);
+    for (const b of buttons) {
+      expect(b.disabled).toBe(true);
+      expect(b.getAttribute('aria-describedby')).toBe(why.id);
+    }
+    expect(calls.some((c) => c.cmd === 'open_linkedin')).toBe(false);
+    // Said once above, not again under each credential; its own link can still be copied here.
+    expect(screen.queryByTestId('share-each-problem')).toBeNull();
+    expect(screen.getAllByTestId('share-each-copy')).toHaveLength(2);
+  });
+
+  it('says so when there is no verifier page at all, and points to Settings', async () => {
+    const user = userEvent.setup();
+    backend(LINK, () => {
+      throw { code: 'bad_input', message: 'no verifier page: give the address where it is hosted in Settings' };
+    });
+    const onsettings = vi.fn();
+    render(ShareScreen, { onsettings });
+    const notice = await screen.findByTestId('error-notice');
+    expect(notice.dataset['code']).toBe('bad_input');
+    expect(notice.textContent).toContain('no verifier page');
+    expect(screen.getByTestId('share-base-none').textContent).toContain('Enter in Settings the address');
+    await user.click(screen.getByTestId('share-open-settings'));
+    expect(onsettings).toHaveBeenCalledOnce();
+    expect(screen.getByTestId('share-linkedin-why').textContent).toContain('there is no verifier page');
+  });
+
+  it('speaks German', async () => {
+    setLocale('de');
+    backend();
+    render(ShareScreen);
+    expect((await screen.findByTestId('share-base-text')).textContent?.trim()).toBe(
+      'Links öffnen die Prüfseite von EduNet Europe unter https://verify.edunet.example/verifier.html',
+    );
+  });
+});
+
+describe('each chosen credential on its own', () => {
+  it('adds a credential to LinkedIn through the core, which opens the browser', async () => {
+    const user = userEvent.setup();
+    const calls = backend(LINK, HOSTED, { b2: 'This credential has no issue date, which LinkedIn needs.' });
+    render(ShareScreen);
+    const items = await screen.findAllByTestId('share-each-item');
+    expect(items.map((i) => i.dataset['id'])).toEqual(['a1', 'b2']);
+    await vi.waitFor(() => expect((screen.getAllByTestId('share-linkedin')[0] as HTMLButtonElement).disabled).toBe(false));
+    expect(calls.find((c) => c.cmd === 'credential_links')!.args).toEqual({ ids: ['a1', 'b2'], base: null });
+
+    const [first, second] = screen.getAllByTestId('share-linkedin') as HTMLButtonElement[];
+    expect(first!.textContent).toContain('Add to LinkedIn profile');
+    await user.click(first!);
+    await vi.waitFor(() => expect(calls.some((c) => c.cmd === 'open_linkedin')).toBe(true));
+    expect(calls.find((c) => c.cmd === 'open_linkedin')!.args).toEqual({
+      url: 'https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&name=a1',
+    });
+
+    // No LinkedIn address: the button is off and the core's reason is shown.
+    expect(second!.disabled).toBe(true);
+    expect(screen.getByTestId('share-each-problem').textContent).toBe('This credential has no issue date, which LinkedIn needs.');
+    expect(screen.queryByTestId('share-linkedin-why')).toBeNull();
+  });
+
+  it('asks only for the credentials newly chosen, and copies a credential’s own verification link', async () => {
+    const user = userEvent.setup();
+    const calls = backend();
+    render(ShareScreen);
+    const items = await screen.findAllByTestId('share-item');
+    await screen.findAllByTestId('share-each-copy');
+    await user.click(items[3]!); // the expired one
+    await vi.waitFor(() => expect(screen.getAllByTestId('share-each-copy')).toHaveLength(3));
+    expect(calls.filter((c) => c.cmd === 'credential_links').map((c) => c.args)).toEqual([
+      { ids: ['a1', 'b2'], base: null },
+      { ids: ['d4'], base: null },
+    ]);
+
+    const writeText = vi.fn(async () => {});
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+    await user.click(screen.getAllByTestId('share-each-copy')[1]!);
+    expect(writeText).toHaveBeenCalledWith('https://verify.edunet.example/verifier.html#vp=b2');
+    expect(screen.getAllByTestId('share-each-copy')[1]!.textContent).toContain('Copied.');
+
+    // Nothing chosen: no list.
+    await user.click(screen.getByText('Clear the selection'));
+    expect(screen.queryByTestId('share-each')).toBeNull();
+  });
+});
+
 // Issue 18: an SD-JWT VC is shared with the claims the learner chooses.
 const SD_JWT = { ...summary('sd1abcdef0123', 'Predictive Maintenance', 'valid'), format: 'sd-jwt-vc' } as CredentialSummary;
 const W3C = { ...summary('w3c1', 'Digital Twins', 'valid'), format: 'open-badges3' } as CredentialSummary;
@@ -150,6 +365,10 @@ function sdJwtBackend() {
   mockIPC(async (cmd, args) => {
     calls.push({ cmd, args });
     switch (cmd) {
+      case 'verifier_base':
+        return HOSTED;
+      case 'credential_links':
+        return ownLinks((args as { ids: string[] }).ids, { [SD_JWT.id]: 'An SD-JWT VC cannot travel in a link.' });
       case 'list_credentials':
         return { rows: [W3C, SD_JWT], verifiedEcts: 10 };
       case 'list_qualifications':

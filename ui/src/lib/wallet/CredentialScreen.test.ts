@@ -243,6 +243,128 @@ describe('the credential screen', () => {
     expect(items[0]!.textContent).not.toContain('Not valid');
   });
 
+  it('says that nothing confirms who the issuer is, while the verdict stays "Verified"', async () => {
+    const standing = {
+      kind: 'unconfirmed',
+      id: 'did:key:z6Mkexample',
+      name: 'Universität Beispielstadt',
+      country: 'DE',
+      network: 'EduNet Europe',
+      text: 'English text for the CLI',
+    } as const;
+    backend(detail('abc', verification({ issuerStanding: standing })));
+    open();
+    const verdict = await screen.findByTestId('detail-verdict');
+    expect(verdict.querySelector('.verdict-text')?.textContent).toBe('Verified');
+    const line = screen.getByTestId('issuer-standing');
+    expect(line.dataset['kind']).toBe('unconfirmed');
+    expect(line.textContent).toContain(
+      'Genuine signature, but nothing confirms who the issuer is: it calls itself “Universität Beispielstadt” (did:key:z6Mkexample), which is not in the trust registry of EduNet Europe.',
+    );
+    expect(line.textContent).not.toContain('English text for the CLI');
+    expect(screen.getByTestId('detail-issuer-unconfirmed').textContent?.trim()).toBe('Issuer not confirmed');
+  });
+
+  it('says when no trust registry is loaded, and in German', async () => {
+    const standing = {
+      kind: 'unconfirmed',
+      id: 'did:web:uni.example',
+      name: 'Uni <b>Example</b>',
+      country: null,
+      network: null,
+      text: '',
+    } as const;
+    backend(detail('abc', verification({ verdict: 'inactive', steps: EXPIRED_STEPS, issuerStanding: standing })));
+    const view = render(CredentialScreen, { id: 'abc', onback: vi.fn(), onremoved: vi.fn() });
+    const line = await screen.findByTestId('issuer-standing');
+    expect(line.textContent).toContain(
+      'it calls itself “Uni <b>Example</b>” (did:web:uni.example), and no trust registry is loaded.',
+    );
+    expect(line.querySelector('b')).toBeNull();
+    view.unmount();
+    setLocale('de');
+    try {
+      backend(detail('abc', verification({ issuerStanding: { ...standing, network: 'EduNet Europe' } })));
+      open();
+      expect((await screen.findByTestId('issuer-standing')).textContent).toContain(
+        'Echte Signatur, aber nichts bestätigt, wer der Aussteller ist: Er nennt sich „Uni <b>Example</b>“ (did:web:uni.example) und steht nicht im Vertrauensregister von EduNet Europe.',
+      );
+      expect(screen.getByTestId('detail-issuer-unconfirmed').textContent?.trim()).toBe('Aussteller nicht bestätigt');
+    } finally {
+      setLocale('en');
+    }
+  });
+
+  it('says a member issued it, as the network’s signed registry says', async () => {
+    const standing = {
+      kind: 'member',
+      id: 'did:key:z6Mkexample',
+      name: 'Universität Beispielstadt',
+      country: 'DE',
+      network: 'EduNet Europe',
+      text: '',
+    } as const;
+    backend(detail('abc', verification({ issuerStanding: standing })));
+    open();
+    const line = await screen.findByTestId('issuer-standing');
+    expect(line.dataset['kind']).toBe('member');
+    expect(line.textContent?.trim()).toBe('Issued by a member of EduNet Europe (as its signed registry says).');
+    expect(screen.queryByTestId('detail-issuer-unconfirmed')).toBeNull();
+  });
+
+  it('says nothing of an unconfirmed issuer when the credential failed: its verdict says more', async () => {
+    backend(
+      detail('abc', verification({
+        verdict: 'invalid',
+        steps: [{ step: 'proof', status: 'fail', message: 'The signature does not match.' }],
+        issuerStanding: { kind: 'unconfirmed', id: 'did:x', name: 'X', country: null, network: null, text: '' },
+      })),
+    );
+    open();
+    await screen.findByTestId('detail-verdict');
+    expect(screen.queryByTestId('issuer-standing')).toBeNull();
+    expect(screen.queryByTestId('detail-issuer-unconfirmed')).toBeNull();
+  });
+
+  it('says who presented a presentation, and marks a credential in it presented by someone else', async () => {
+    const presenter = 'did:key:z6MkAna';
+    const inner = [
+      verification({
+        credential: microCredential({ title: 'Statistics I' }),
+        holderBinding: { kind: 'subject', presenter, subject: presenter, subjectName: 'Ana Novak', text: '' },
+        issuerStanding: { kind: 'unconfirmed', id: 'did:key:z6Mkexample', name: 'Uni', country: null, network: 'EduNet Europe', text: '' },
+      }),
+      verification({
+        credential: microCredential({ title: 'Statistics II' }),
+        holderBinding: { kind: 'someone-else', presenter, subject: 'did:key:z6MkBob', subjectName: 'Bob Marek', text: '' },
+      }),
+    ];
+    backend(
+      detail(
+        'abc',
+        verification({
+          format: 'presentation',
+          holderBinding: { kind: 'subject', presenter, subject: presenter, subjectName: 'Ana Novak', text: '' },
+        }),
+        { embedded: inner },
+      ),
+    );
+    open();
+    const binding = await screen.findByTestId('holder-binding');
+    expect(binding.dataset['kind']).toBe('subject');
+    expect(binding.textContent).toContain(
+      'Presented by Ana Novak in person: the presentation is signed with the key it was issued to (did:key:z6MkAna).',
+    );
+    const items = screen.getAllByTestId('embedded-credential');
+    expect(within(items[0]!).getByTestId('unconfirmed-badge')).toBeTruthy();
+    expect(within(items[0]!).getByTestId('embedded-standing').textContent).toContain('nothing confirms who the issuer is');
+    expect(within(items[0]!).queryByTestId('embedded-binding')).toBeNull();
+    expect(within(items[1]!).getByTestId('embedded-binding').textContent?.trim()).toBe(
+      'Presented by someone else: it was issued to Bob Marek, but the presentation is signed by did:key:z6MkAna.',
+    );
+    expect(within(items[1]!).queryByTestId('unconfirmed-badge')).toBeNull();
+  });
+
   it('removes only after confirmation', async () => {
     const user = userEvent.setup();
     const calls = backend(detail('abc'));

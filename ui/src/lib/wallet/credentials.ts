@@ -1,8 +1,9 @@
 // Pure helpers over what the core returns: which rows count as verified, the
-// search and filters of the wallet list, the reason behind a verdict, and the words for a
-// genuine credential that is not in force. No I/O here.
+// search and filters of the wallet list, the reason behind a verdict, the words for a
+// genuine credential that is not in force, for who its issuer is and for who presented it.
+// No I/O here.
 
-import type { CredentialSummary, Lapse, Step, Verdict } from '$lib/api';
+import type { CredentialSummary, HolderBinding, IssuerStanding, Lapse, Step, Verdict } from '$lib/api';
 import { formatDate, t } from '$lib/i18n';
 
 /**
@@ -139,4 +140,43 @@ export function verdictReason(verdict: Verdict, steps: readonly Step[]): string 
     );
   }
   return null;
+}
+
+/**
+ * Whether to mark a credential "issuer not confirmed": genuine (verified, or genuine but not
+ * in force), yet nothing confirms who its issuer is. A failed or unchecked one has worse news.
+ */
+export function showsUnconfirmed(verdict: Verdict, unconfirmed: boolean | undefined): boolean {
+  return unconfirmed === true && (verdict === 'valid' || verdict === 'inactive');
+}
+
+/**
+ * Who the issuer is, in the current language, from the core's fields (its `text` is English
+ * for the CLI and the PDF): a member of the network, or a name nothing confirms. The names are
+ * credential or registry text, filled in as text.
+ */
+export function standingSentence(standing: IssuerStanding): string {
+  const { id, name, network } = standing;
+  if (standing.kind === 'member') {
+    return network ? t('standing.member', { network }) : t('standing.memberNoNetwork');
+  }
+  if (name) {
+    return network
+      ? t('standing.unconfirmed', { name, id, network })
+      : t('standing.unconfirmedNoRegistry', { name, id });
+  }
+  return network ? t('standing.unconfirmedNoName', { id, network }) : t('standing.unconfirmedNoNameNoRegistry', { id });
+}
+
+/** Whether the key that signed a presentation is the learner's, in the current language. */
+export function bindingSentence(binding: HolderBinding): string {
+  const { presenter, subject, subjectName } = binding;
+  switch (binding.kind) {
+    case 'subject':
+      return subjectName ? t('binding.subject', { name: subjectName, presenter }) : t('binding.subjectNoName', { presenter });
+    case 'someone-else':
+      return t('binding.someoneElse', { who: subjectName ?? subject ?? t('binding.anotherLearner'), presenter });
+    default:
+      return subjectName ? t('binding.noSubject', { name: subjectName, presenter }) : t('binding.noSubjectNoName', { presenter });
+  }
 }

@@ -104,6 +104,21 @@ describe('the wallet list', () => {
     expect(text('d')).toContain('Not checked');
   });
 
+  it('marks the cards of credentials whose issuer nothing confirms, still verified', async () => {
+    backend([
+      summary('m', { title: 'From a member' }),
+      summary('u', { title: 'Self-named issuer', issuer: 'Universität Beispielstadt', unconfirmedIssuer: true }),
+    ]);
+    renderWallet(2);
+    const cards = await screen.findAllByTestId('credential-card');
+    const [member, unconfirmed] = cards;
+    expect(within(member!).queryByTestId('unconfirmed-badge')).toBeNull();
+    expect(member!.dataset['unconfirmed']).toBeUndefined();
+    expect(within(unconfirmed!).getByTestId('verdict-badge').textContent?.trim()).toBe('Verified');
+    expect(within(unconfirmed!).getByTestId('unconfirmed-badge').textContent?.trim()).toBe('Issuer not confirmed');
+    expect(unconfirmed!.dataset['unconfirmed']).toBe('true');
+  });
+
   it('narrows the list by search text (title or institution, any case or accent)', async () => {
     const user = userEvent.setup();
     backend();

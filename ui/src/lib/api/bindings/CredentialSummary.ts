@@ -59,4 +59,9 @@ credentialId?: string,
  * For a genuine credential that is not in force ([`Verdict::Inactive`]): what lapsed
  * (expired, not yet valid, revoked, suspended) and when.
  */
-lapse?: Lapse, };
+lapse?: Lapse, 
+/**
+ * The latest check found a genuine signature but nothing that confirms who the issuer
+ * is (not in the network's signed registry).
+ */
+unconfirmedIssuer: boolean, };

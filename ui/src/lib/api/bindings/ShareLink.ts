@@ -15,4 +15,12 @@ qrPng: string | null,
 /**
  * Why there is no QR code (too long), in words.
  */
-qrProblem: string | null, };
+qrProblem: string | null, 
+/**
+ * Whether the link opens on other computers.
+ */
+shareable: boolean, 
+/**
+ * When it does not: the sentence that says so and what to send instead.
+ */
+localOnly: string | null, };
