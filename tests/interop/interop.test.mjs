@@ -174,3 +174,53 @@ for (const suite of ['rdfc', 'jcs']) {
     assert.equal(mcxVerify([tampered]).results[0].verdict, 'invalid');
   });
 }
+
+// Issue 16: what employers receive verifies in the library most of the ecosystem uses. A
+// portfolio's presentation carries a challenge of its own (a fresh urn:uuid) unless the verifier
+// gave one; the reference checks the proof's own challenge when it is given none, and the
+// verifier's when it is.
+test('the PDF portfolio\'s presentation and mcx export vp verify in the reference, with and without the verifier\'s challenge', () => {
+  const w = path.join(work, 'wallet-share');
+  const creds = [];
+  for (const [i, title] of ['Digital Twins for Manufacturing', 'Industrial Data Spaces'].entries()) {
+    const key = path.join(work, `share-key-${i}.json`);
+    execFileSync(mcx, ['key', 'new', '--out', key], { encoding: 'utf8' });
+    const unsigned = path.join(work, `share-unsigned-${i}.json`);
+    writeFileSync(unsigned, JSON.stringify({ ...UNSIGNED, id: `urn:uuid:2f0f6b5e-8f3c-4d5e-9a4b-7d7c1e0a9b2${i}`, name: title }));
+    const signed = path.join(work, `share-signed-${i}.json`);
+    execFileSync(mcx, ['issue', '--key', key, '--suite', 'rdfc', '--issuer-from-key', '--out', signed, unsigned]);
+    creds.push(signed);
+  }
+  execFileSync(mcx, ['--wallet', w, 'import', ...creds]);
+
+  // A presentation with no verifier: its proof holds a fresh challenge and no domain.
+  const vp = path.join(work, 'share-vp.json');
+  execFileSync(mcx, ['--wallet', w, 'export', 'vp', vp, '--all']);
+  const proof = JSON.parse(readFileSync(vp, 'utf8')).proof;
+  assert.equal(proof.proofPurpose, 'authentication');
+  assert.match(proof.challenge, /^urn:uuid:[0-9a-f-]{36}$/);
+  assert.equal(proof.domain, undefined);
+  let r = refVerify(vp);
+  assert.equal(r.status, 0, `reference rejected the presentation: ${r.out}`);
+  r = spawnSync(process.execPath, [refScript, 'verify', '--challenge', proof.challenge, vp], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stdout);
+
+  // A verifier's own challenge and domain: accepted with them, refused with another challenge.
+  const vp2 = path.join(work, 'share-vp-challenge.json');
+  execFileSync(mcx, ['--wallet', w, 'export', 'vp', vp2, '--all', '--challenge', 'n-0S6_WzA2Mj', '--domain', 'hr.employer.example']);
+  r = spawnSync(process.execPath, [refScript, 'verify', '--challenge', 'n-0S6_WzA2Mj', '--domain', 'hr.employer.example', vp2], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stdout);
+  r = spawnSync(process.execPath, [refScript, 'verify', '--challenge', 'another-challenge', '--domain', 'hr.employer.example', vp2], { encoding: 'utf8' });
+  assert.notEqual(r.status, 0, 'a presentation made for another challenge is refused');
+
+  // The presentation inside the PDF portfolio, as pdfdetach gives it to an employer.
+  const pdf = path.join(work, 'share.pdf');
+  execFileSync(mcx, ['--wallet', w, 'export', 'pdf', pdf, '--all']);
+  const out = path.join(work, 'share-detached');
+  execFileSync('mkdir', ['-p', out]);
+  execFileSync('pdfdetach', ['-saveall', '-o', out, pdf]);
+  const embedded = path.join(out, 'presentation.json');
+  assert.equal(JSON.parse(readFileSync(embedded, 'utf8')).verifiableCredential.length, 2);
+  r = refVerify(embedded);
+  assert.equal(r.status, 0, `reference rejected the portfolio's presentation: ${r.out}`);
+});
