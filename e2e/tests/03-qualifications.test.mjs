@@ -64,6 +64,48 @@ test('the expired demo credential is shown as genuine and expired, its proof and
   await byTestId(browser, 'filter-status').selectByAttribute('value', '');
 });
 
+test('a provider outside the network is shown as a genuine signature whose issuer nothing confirms', async () => {
+  const { browser } = app;
+  // Academia Abierta de Competencias signs with a did:key that the demo registry does not list:
+  // anyone could make such a key and give it any name.
+  await browser.waitUntil(async () => (await texts(browser, 'credential-card')).length === 10, { timeout: 5000 });
+  const cardsNow = await browser.execute(() =>
+    [...document.querySelectorAll('[data-testid="credential-card"]')].map((el) => ({
+      text: el.textContent.replace(/\s+/g, ' ').trim(),
+      unconfirmed: !!el.querySelector('[data-testid="unconfirmed-badge"]'),
+    })),
+  );
+  const outside = cardsNow.filter((c) => c.unconfirmed);
+  assert.equal(outside.length, 1, JSON.stringify(cardsNow));
+  assert.match(outside[0].text, /Agile Project Management/);
+  assert.match(outside[0].text, /Issuer not confirmed/);
+  await browser.execute(() =>
+    [...document.querySelectorAll('[data-testid="credential-card"]')]
+      .find((el) => /Agile Project Management/.test(el.textContent))
+      .click(),
+  );
+  await byTestId(browser, 'issuer-standing').waitForDisplayed({ timeout: 10000 });
+  assert.equal(await byTestId(browser, 'issuer-standing').getAttribute('data-kind'), 'unconfirmed');
+  const standing = (await texts(browser, 'issuer-standing'))[0];
+  assert.match(standing, /^Genuine signature, but nothing confirms who the issuer is: it calls itself “Academia Abierta de Competencias” \(did:key:z6Mk\w+\), which is not in the trust registry of MicroCredX Recognition Network\./);
+  assert.equal(await byTestId(browser, 'detail-issuer-unconfirmed').isExisting(), true);
+  await screenshot(browser, 'credential-unconfirmed-issuer');
+  await byTestId(browser, 'back-to-list').click();
+  await byTestId(browser, 'credential-list').waitForDisplayed({ timeout: 5000 });
+
+  // A member's credential says whose registry vouches for it.
+  await browser.execute(() =>
+    [...document.querySelectorAll('[data-testid="credential-card"]')]
+      .find((el) => /Industry 4\.0 Fundamentals/.test(el.textContent))
+      .click(),
+  );
+  await byTestId(browser, 'issuer-standing').waitForDisplayed({ timeout: 10000 });
+  assert.equal(await byTestId(browser, 'issuer-standing').getAttribute('data-kind'), 'member');
+  assert.match((await texts(browser, 'issuer-standing'))[0], /Issued by a member of MicroCredX Recognition Network \(as its signed registry says\)/);
+  await byTestId(browser, 'back-to-list').click();
+  await byTestId(browser, 'credential-list').waitForDisplayed({ timeout: 5000 });
+});
+
 test('the Qualifications screen lists the demo network’s four qualifications', async () => {
   const { browser } = app;
   await byTestId(browser, 'nav-qualifications').click();

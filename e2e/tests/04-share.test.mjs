@@ -63,7 +63,10 @@ test('the share link comes with a QR code when it fits, and says so when it does
   const text = byTestId(browser, 'share-link-text');
   await text.waitForDisplayed({ timeout: 30000 });
   const link = await text.getValue();
-  assert.match(link, /^(file|https?):\/\/\S+#vp=[A-Za-z0-9_-]+$/);
+  // The demo network's signed registry names where its verifier page lives: links point there.
+  assert.match(link, /^https:\/\/verify\.microcredx\.example\/#vp=[A-Za-z0-9_-]+$/);
+  assert.equal(await byTestId(browser, 'share-link-result').getAttribute('data-shareable'), 'true');
+  assert.equal(await byTestId(browser, 'share-link-local-only').isExisting(), false);
   assert.match(await byTestId(browser, 'share-qr-problem').getText(), /too long for a QR code/);
   const r = spawnSync(mcx, ['--wallet', path.join(out, 'w2'), 'verify', link], { encoding: 'utf8' });
   assert.match(r.stdout, /Verifiable Presentation/, r.stdout + r.stderr);
@@ -77,4 +80,22 @@ test('the share link comes with a QR code when it fits, and says so when it does
   assert.match(src, /^data:image\/png;base64,/);
   await browser.execute(() => document.querySelector('[data-testid="share-qr"]').scrollIntoView({ block: 'center' }));
   await screenshot(browser, 'share');
+
+  // Each chosen credential has its own verification link (copied with a button) and an
+  // "Add to LinkedIn profile" button, enabled because the page is one an employer can open.
+  await byTestId(browser, 'share-each').waitForDisplayed({ timeout: 30000 });
+  await browser.waitUntil(async () => (await browser.$$('[data-testid="share-each-copy"]')).length >= 1, { timeout: 30000 });
+  const own = await browser.execute(() =>
+    [...document.querySelectorAll('[data-testid="share-each-item"]')].map((el) => ({
+      copy: !!el.querySelector('[data-testid="share-each-copy"]'),
+      linkedin: !el.querySelector('[data-testid="share-linkedin"]')?.disabled,
+      problem: el.querySelector('[data-testid="share-each-problem"]')?.textContent ?? null,
+    })),
+  );
+  assert.ok(own.length >= 1, JSON.stringify(own));
+  assert.ok(own.every((o) => o.copy && o.linkedin && o.problem === null), JSON.stringify(own));
+  assert.equal(await byTestId(browser, 'share-linkedin-why').isExisting(), false);
+  await browser.execute(() => document.querySelector('[data-testid="share-each"]').scrollIntoView({ block: 'start' }));
+  await browser.pause(300);
+  await screenshot(browser, 'share-each');
 });

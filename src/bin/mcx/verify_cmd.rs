@@ -171,6 +171,14 @@ pub fn print_text(file: &std::path::Path, v: &Verification) {
 
 fn verdict_word(v: &Verification) -> String {
     match v.verdict {
+        // A genuine signature by a key nothing vouches for: never shown as an identified issuer.
+        Verdict::Valid
+            if v.issuer_standing
+                .as_ref()
+                .is_some_and(|s| s.kind == verify::StandingKind::Unconfirmed) =>
+        {
+            "VALID SIGNATURE, ISSUER NOT CONFIRMED".to_string()
+        }
         Verdict::Valid => "VALID".to_string(),
         Verdict::Invalid => "INVALID".to_string(),
         Verdict::Unverifiable => "UNVERIFIABLE".to_string(),

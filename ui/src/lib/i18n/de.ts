@@ -72,6 +72,8 @@ export const de: Catalogue = {
   'detail.verdict.valid': 'Geprüft',
   'detail.verdict.validHint':
     'Alle Prüfungen bestanden: Der Nachweis ist echt und wurde seit der Ausstellung nicht verändert.',
+  'detail.verdict.validHintUnconfirmed':
+    'Die Signatur ist echt, und seit der Signatur wurde nichts verändert. Wer signiert hat, ist eine andere Frage:',
   'detail.verdict.invalid': 'Ungültig: {reason}',
   'detail.verdict.unverifiable': 'Offline nicht prüfbar: {reason}',
   'detail.verdict.noReason': 'siehe die Schritte unten.',

@@ -70,6 +70,8 @@ export const en = {
   'detail.verdict.valid': 'Verified',
   'detail.verdict.validHint':
     'Every check passed: the credential is genuine and has not been changed since it was issued.',
+  'detail.verdict.validHintUnconfirmed':
+    'The signature is genuine and nothing was changed since it was signed. Who signed it is another matter:',
   'detail.verdict.invalid': 'Not valid: {reason}',
   'detail.verdict.unverifiable': 'Could not be checked offline: {reason}',
   'detail.verdict.noReason': 'see the steps below.',
