@@ -68,8 +68,10 @@ pub(super) fn bind_holder(v: &mut Verification, presenter: &str) {
         let name = c.credential.learner.name.clone();
         let kind = match subject.as_deref() {
             Some(s) if s == presenter => BindingKind::Subject,
-            Some(_) => BindingKind::SomeoneElse,
-            None => BindingKind::NoSubject,
+            // Only a DID names a key that could sign; an e-mail, urn:uuid or URL subject id binds
+            // nobody to the presentation, which is not the same as someone else presenting it.
+            Some(s) if s.starts_with("did:") => BindingKind::SomeoneElse,
+            Some(_) | None => BindingKind::NoSubject,
         };
         kinds.push(kind);
         let text = binding_text(kind, presenter, name.as_deref(), 1, 1);
