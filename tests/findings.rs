@@ -55,3 +55,52 @@ fn a_portfolio_listing_one_huge_attachment_many_times_is_not_inflated_again_and_
         "{text}"
     );
 }
+
+/// `fuzz/findings/timeout-28503edf…` (`rules_catalogue`, more than 10 s): the network's own
+/// short-cycle qualification (that file is the seed, signed earlier), suggested from the
+/// network catalogue on top of the first three bundled credentials, as the harness runs it.
+/// The least extra workload is 50 ECTS and needs 12 offers; the bound on offers was "one
+/// more" and a complete assignment's cost was bounded by the cost so far, so every set of up
+/// to 11 offers within 50 ECTS stayed open (about 30 million) and the search ran to its
+/// 2,000,000-node budget, unproven.
+#[test]
+fn a_suggestion_from_the_network_catalogue_is_proven_well_inside_the_budget() {
+    use microcredx::stack::{self, AuditContext, Candidate, DEFAULT_NODE_BUDGET};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/network");
+    let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap();
+    let held: Vec<Candidate> = [
+        "agile-project-management-maria-ionescu-1.json",
+        "applied-machine-learning-maria-ionescu-1.json",
+        "cybersecurity-for-industrial-control-systems-maria-ionescu-1.json",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, f)| {
+        let text = read(&format!("credentials/{f}"));
+        let doc = microcredx::formats::parse_document(text.as_bytes()).unwrap();
+        Candidate::verified(format!("c{i}"), microcredx::formats::view(&doc))
+    })
+    .collect();
+    let registry: serde_json::Value = serde_json::from_str(&read("registry.json")).unwrap();
+    let network = registry["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap().to_string());
+    let rules = stack::parse_rules(&read(
+        "qualifications/short-cycle-digital-transformation.json",
+    ))
+    .unwrap();
+    let catalogue = stack::parse_catalogue(&read("catalogue.json")).unwrap();
+    let now = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+    let s = stack::suggest(&rules, &held, &AuditContext::new(now, network), &catalogue);
+    assert!(s.achievable, "{}", s.summary);
+    assert!(
+        s.proven_optimal && s.audit.nodes_explored <= DEFAULT_NODE_BUDGET,
+        "{} nodes: {}",
+        s.audit.nodes_explored,
+        s.summary
+    );
+    assert!((s.extra_ects - 50.0).abs() < 1e-9, "{}", s.summary);
+    assert_eq!(s.items.len(), 12, "{}", s.summary);
+}

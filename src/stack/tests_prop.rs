@@ -436,3 +436,50 @@ fn a_zero_ects_external_module_is_tried_when_the_allowance_is_spent() {
     assert_eq!(sol.choice, vec![Choice::Leaf(0), Choice::Leaf(1)]);
     assert_eq!(score(&p, &items, &sol.choice).map(|s| s.0), Some(true));
 }
+
+/// Suggestions: `fuzz/findings/timeout-28503edf…` in the small. Thirty offers of distinct
+/// ECTS where the ten largest make the total exactly, so the first dive is optimal (least cost,
+/// ten offers). The old bound allowed "one more offer" and a complete assignment's cost so far,
+/// so every set of up to eight offers that stayed within the cost was opened (millions of
+/// states): 200,001 nodes and unproven. Bounding the offers by the fewest largest ones that
+/// add the ECTS still missing proves the dive at once.
+#[test]
+fn a_suggestion_is_proven_by_the_fewest_offers_that_can_add_the_missing_ects() {
+    let items: Vec<Item> = (0..30u64)
+        .map(|j| {
+            let ects = 500 + 10 * j + j * j % 7;
+            Item {
+                ects,
+                exclusive: vec![0],
+                shared: vec![],
+                external: j % 2 == 0,
+                cost: ects,
+                group: None,
+            }
+        })
+        .collect();
+    let mut largest: Vec<u64> = items.iter().map(|i| i.ects).collect();
+    largest.sort_unstable_by(|a, b| b.cmp(a));
+    let p = Problem {
+        leaves: vec![Leaf {
+            need: 100,
+            by_count: false,
+            shared: false,
+        }],
+        nodes: vec![Node::Leaf(0)],
+        roots: vec![0],
+        total: largest[..10].iter().sum(),
+        ext_cap: None,
+    };
+    let sol = solve(&p, &items, 200_000);
+    assert!(sol.proven, "{} nodes", sol.nodes);
+    assert!(sol.nodes < 1_000, "{} nodes", sol.nodes);
+    let used: Vec<u64> = items
+        .iter()
+        .zip(&sol.choice)
+        .filter(|(_, c)| **c != Choice::Unused)
+        .map(|(i, _)| i.ects)
+        .collect();
+    assert_eq!(used.len(), 10);
+    assert_eq!(used.iter().sum::<u64>(), p.total);
+}

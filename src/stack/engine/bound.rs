@@ -267,6 +267,10 @@ impl Search<'_> {
             self.buf = opt;
             return cheap;
         }
+        if !self.resource_ok {
+            self.buf = opt;
+            return cheap;
+        }
         // The optimistic sums let every item count everywhere; the resource bound lets each
         // count once. Tighter, dearer: computed only when the cheap bound cannot prune. It
         // leaves `self.met`/`self.val` (the optimistic sums) as they are.
@@ -326,8 +330,20 @@ impl Search<'_> {
         let by_ects = self.fewest_for_ects(i, ects_ub.saturating_sub(self.ects), ext_room);
         let creds_lb = by_ects.max(excl).max(shared_max);
         let mut cost_lb = 0;
+        let mut offers_lb = 0;
         if complete && self.any_cost {
-            cost_lb = p.total.saturating_sub(self.ects + self.suffix_free_ects[i]);
+            // The ECTS still missing beyond what the free items left can give come from
+            // offers, each adding its own (capped) ECTS, external ones within the allowance
+            // left: at least the fewest largest offers that add that much.
+            let paid_ects = p.total.saturating_sub(self.ects + self.suffix_free_ects[i]);
+            offers_lb = fewest_split(
+                (&self.paid_int.0, &self.paid_int.1),
+                (&self.paid_ext.0, &self.paid_ext.1),
+                i,
+                paid_ects,
+                ext_room,
+            );
+            cost_lb = paid_ects;
             for (l, slot) in need.iter_mut().enumerate() {
                 let have = self.sums[l] + self.suffix_free[i][l];
                 let d = p.leaves[l].need.saturating_sub(have);
@@ -341,18 +357,21 @@ impl Search<'_> {
         }
         self.buf2 = need;
         let cost = self.cost.saturating_add(cost_lb.min(UNREACHABLE)) as i64;
+        // Any further cost comes from at least one more offer.
+        let more_offers = offers_lb.max(u64::from(cost_lb > 0)).min(1 << 40) as i64;
         Score {
             complete,
             neg_cost_if_complete: if complete { -cost } else { 0 },
-            // Any further cost comes from at least one more offer.
             neg_offers_if_complete: if complete {
-                -(i64::from(self.offers) + i64::from(cost_lb > 0))
+                -(i64::from(self.offers) + more_offers)
             } else {
                 0
             },
             met,
             ects: ects_ub,
-            neg_cost: -(self.cost as i64),
+            // A complete assignment's cost is its whole cost, so it is bounded like the cost
+            // above; only an incomplete one may stop at the cost so far.
+            neg_cost: if complete { -cost } else { -(self.cost as i64) },
             neg_creds: -(i64::from(self.creds).saturating_add(creds_lb.min(1 << 40) as i64)),
         }
     }

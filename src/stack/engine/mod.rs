@@ -96,6 +96,10 @@ struct Score {
 }
 
 const MEMO_LIMIT: usize = 400_000;
+/// The most `nOf` cells (children × (n+1)² × values) the resource bound fills per call; above
+/// it the cheap bound stands alone (valid, only looser), so a hostile `nOf` of hundreds of
+/// children cannot make every search node cost billions of steps.
+const RESOURCE_CELLS_LIMIT: usize = 1 << 16;
 const UNREACHABLE: u64 = u64::MAX / 4;
 /// No item in the class of this item may be used (dominance, see [`solve`]).
 const NO_CLASS: usize = usize::MAX;
@@ -167,6 +171,12 @@ struct Search<'a> {
     int_cum: Vec<u64>,
     ext_pos: Vec<usize>,
     ext_cum: Vec<u64>,
+    /// The same for the items that cost something (catalogue offers), internal and external:
+    /// positions and cumulative ECTS, each list largest first.
+    paid_int: (Vec<usize>, Vec<u64>),
+    paid_ext: (Vec<usize>, Vec<u64>),
+    /// The resource bound's tables are small enough to compute at every node.
+    resource_ok: bool,
     leaf_min_cost: Vec<u64>,
     any_cost: bool,
     mandatory: Vec<bool>,
@@ -294,7 +304,18 @@ pub(crate) fn solve(p: &Problem, items: &[Item], budget: u64) -> Solution {
     let mut leaf_int = vec![(Vec::new(), vec![0u64]); nl];
     let mut leaf_ext = vec![(Vec::new(), vec![0u64]); nl];
     let (mut int_pos, mut int_cum, mut ext_pos, mut ext_cum) = (vec![], vec![0], vec![], vec![0]);
+    let (mut paid_int, mut paid_ext) = ((vec![], vec![0u64]), (vec![], vec![0u64]));
     for (i, it) in sorted.iter().enumerate() {
+        if it.cost > 0 {
+            let (pos, cum): &mut (Vec<usize>, Vec<u64>) = if it.external {
+                &mut paid_ext
+            } else {
+                &mut paid_int
+            };
+            pos.push(i);
+            let last = cum.last().copied().unwrap_or(0);
+            cum.push(last + it.ects);
+        }
         for &l in it.exclusive.iter().chain(it.shared.iter()) {
             let (pos, cum) = if it.external {
                 &mut leaf_ext[l]
@@ -349,6 +370,18 @@ pub(crate) fn solve(p: &Problem, items: &[Item], budget: u64) -> Solution {
     leaf_groups.retain(|g| g.len() > 1);
     let any_leaf_class = !leaf_groups.is_empty();
     let vmax = bound::progress_max(p);
+    let resource_cells = p
+        .nodes
+        .iter()
+        .zip(&vmax)
+        .map(|(node, &v)| match node {
+            Node::NOf(k, ch) => ch
+                .len()
+                .saturating_mul((k + 1).saturating_mul(k + 1))
+                .saturating_mul(v),
+            _ => 0,
+        })
+        .fold(0, usize::saturating_add);
     let groups = items
         .iter()
         .filter_map(|i| i.group)
@@ -382,6 +415,9 @@ pub(crate) fn solve(p: &Problem, items: &[Item], budget: u64) -> Solution {
         int_cum,
         ext_pos,
         ext_cum,
+        paid_int,
+        paid_ext,
+        resource_ok: resource_cells <= RESOURCE_CELLS_LIMIT,
         leaf_min_cost,
         mandatory,
         leaf_node,
