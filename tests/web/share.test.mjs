@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { openInChromium as openChromium } from './chromium.mjs';
 
 const mcx = process.env.MCX_BIN;
 const page = process.env.VERIFIER_HTML;
@@ -19,19 +20,7 @@ const env = { ...process.env, MCX_ISSUER_PASSPHRASE: 'share test passphrase', MC
 delete env.MCX_VERIFIER_URL;
 const sh = (...args) => execFileSync(mcx, args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run', '--virtual-time-budget=20000'];
-
-function openInChromium(url) {
-  const r = spawnSync('chromium', [...CHROMIUM_FLAGS, `--user-data-dir=${path.join(work, 'profile')}`, '--dump-dom', url],
-    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  assert.equal(r.status, 0, r.stderr);
-  const body = r.stdout.match(/<body([^>]*)>/);
-  assert.ok(body, `the page rendered for ${url.slice(0, 80)}`);
-  const attr = (name) => body[1].match(new RegExp(`${name}="([^"]*)"`))?.[1];
-  const cards = [...r.stdout.matchAll(/<article class="card" data-verdict="(\w+)"/g)].map((m) => m[1]);
-  return { dom: r.stdout, state: attr('data-state'), verdict: attr('data-verdict'), issuers: attr('data-issuers'), cards };
-}
+const openInChromium = (url) => openChromium(url, work);
 
 // The static host: a separate process (Chromium is run synchronously), serving the one file and
 // logging each request's path, so the test can see that the fragment never reaches it.

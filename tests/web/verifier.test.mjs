@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { openInChromium as openChromium } from './chromium.mjs';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 
 const mcx = process.env.MCX_BIN;
@@ -26,19 +27,7 @@ run('demo', 'load');
 const base = `file://${path.resolve(page)}`;
 const link = run('export', 'link', '--all', '--base', base).trim();
 
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run', '--virtual-time-budget=20000'];
-
-// The page's DOM after it has settled.
-function openInChromium(url) {
-  const r = spawnSync('chromium', [...CHROMIUM_FLAGS, `--user-data-dir=${path.join(work, 'profile')}`, '--dump-dom', url],
-    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  assert.equal(r.status, 0, r.stderr);
-  const body = r.stdout.match(/<body([^>]*)>/);
-  assert.ok(body, 'the page rendered');
-  const attr = (name) => body[1].match(new RegExp(`${name}="([^"]*)"`))?.[1];
-  return { dom: r.stdout, state: attr('data-state'), verdict: attr('data-verdict'), issuers: attr('data-issuers') };
-}
+const openInChromium = (url) => openChromium(url, work);
 
 // The page of the whole demo wallet's link, opened once for the tests that read it.
 let linkPage;
