@@ -134,7 +134,16 @@ pub(super) fn credential_bytes(wallet: &Wallet, id: &str) -> Result<Vec<u8>> {
 /// LinkedIn's public add-certification address for a credential: its name, the issuing
 /// organisation, the issue month and year, the credential's id and its verification link.
 /// Calls nothing: the learner opens it in their browser, signed in to their own account.
-pub fn linkedin_url(wallet: &Wallet, id: &str, verification_link: &str) -> Result<String> {
+/// Refused when `page` opens only on this computer: the link would be dead on a profile.
+pub fn linkedin_url(
+    wallet: &Wallet,
+    id: &str,
+    verification_link: &str,
+    page: &VerifierBase,
+) -> Result<String> {
+    if !page.shareable {
+        return Err(Error::BadInput("LinkedIn needs a verification link that opens anywhere, and this one opens only on this computer: set the address where your network publishes its verifier page in Settings.".into()));
+    }
     let rec = wallet.get(id)?;
     let c = &rec.verification.credential;
     let mut q = form_urlencoded::Serializer::new(String::new());

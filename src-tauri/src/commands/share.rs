@@ -193,17 +193,26 @@ pub async fn credential_links(
         Ok(ids
             .into_iter()
             .map(|id| match portfolio::credential_link(w, &id, &page.url) {
-                Ok(link) if page.shareable => match portfolio::linkedin_url(w, &id, &link) {
-                    Ok(l) => CredentialLink { id, link: Some(link), linkedin: Some(l), problem: None },
-                    Err(e) => CredentialLink { id, link: Some(link), linkedin: None, problem: Some(e.to_string()) },
+                Ok(link) => match portfolio::linkedin_url(w, &id, &link, &page) {
+                    Ok(l) => CredentialLink {
+                        id,
+                        link: Some(link),
+                        linkedin: Some(l),
+                        problem: None,
+                    },
+                    Err(e) => CredentialLink {
+                        id,
+                        link: Some(link),
+                        linkedin: None,
+                        problem: Some(e.to_string()),
+                    },
                 },
-                Ok(link) => CredentialLink {
+                Err(e) => CredentialLink {
                     id,
-                    link: Some(link),
+                    link: None,
                     linkedin: None,
-                    problem: Some("LinkedIn needs a verification link that opens anywhere, and this one opens only on this computer: set the address where your network publishes its verifier page in Settings.".into()),
+                    problem: Some(e.to_string()),
                 },
-                Err(e) => CredentialLink { id, link: None, linkedin: None, problem: Some(e.to_string()) },
             })
             .collect())
     })?)
