@@ -5,7 +5,7 @@
 //! usually issue CLRs; this one is self-assembled, so its own signature says only that the
 //! learner put it together, while every credential inside keeps its issuer's proof.
 
-use super::vp::embedded_credential;
+use super::vp::embed;
 use crate::model::Verdict;
 use crate::proof::di::{self, SignOptions, Suite};
 use crate::store::Wallet;
@@ -47,9 +47,9 @@ pub fn clr(wallet: &Wallet, ids: &[String], opts: &ClrOptions) -> Result<Value> 
     let now = opts.created.unwrap_or_else(Utc::now);
     let mut creds = Vec::with_capacity(ids.len());
     let mut records = Vec::with_capacity(ids.len());
-    for id in ids {
-        creds.push(embedded_credential(wallet, id, opts.allow_unverified)?);
-        records.push(wallet.get(id)?);
+    for (rec, original) in wallet.get_with_originals(ids)? {
+        creds.push(embed(&rec, &original, opts.allow_unverified)?);
+        records.push(rec);
     }
     let key = wallet.holder_key()?;
     let learner = records

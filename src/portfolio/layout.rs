@@ -12,7 +12,7 @@ pub const PAGE_H: f32 = 841.89;
 /// Left and right margin.
 pub const MARGIN: f32 = 56.0;
 /// Space kept free at the top of a page.
-const TOP: f32 = 60.0;
+const TOP: f32 = 48.0;
 /// Space kept free at the bottom (the footer lives there).
 const BOTTOM: f32 = 64.0;
 
@@ -43,13 +43,28 @@ pub enum Face {
     Bold,
 }
 
-/// The fonts: parsed (for measuring) and registered in the document (for drawing).
+/// The fonts: parsed (for measuring) and registered in the document (for drawing), with
+/// the advance widths of the first [`TABLE`] code points looked up once.
 pub struct Fonts {
     pub regular: (ParsedFont, FontId),
     pub bold: (ParsedFont, FontId),
+    widths: [Vec<f32>; 2],
 }
 
+/// Code points whose widths are kept in a table: Latin, Greek, Cyrillic and punctuation.
+const TABLE: u32 = 0x600;
+
 impl Fonts {
+    /// The two faces, measured.
+    pub fn new(regular: (ParsedFont, FontId), bold: (ParsedFont, FontId)) -> Fonts {
+        let table = |font: &ParsedFont| (0..TABLE).map(|c| glyph_width(font, c)).collect();
+        Fonts {
+            widths: [table(&regular.0), table(&bold.0)],
+            regular,
+            bold,
+        }
+    }
+
     fn of(&self, face: Face) -> &(ParsedFont, FontId) {
         match face {
             Face::Regular => &self.regular,
@@ -60,32 +75,39 @@ impl Fonts {
     /// The width of `text` at `size` points.
     pub fn width(&self, face: Face, size: f32, text: &str) -> f32 {
         let font = &self.of(face).0;
+        let table = &self.widths[usize::from(face == Face::Bold)];
         let upem = f32::from(font.units_per_em.max(1));
         let units: f32 = text
             .chars()
-            .map(|c| {
-                font.lookup_glyph_index(c as u32)
-                    .and_then(|g| font.get_glyph_width(g))
-                    .map(f32::from)
-                    .unwrap_or(upem * 0.6)
+            .map(|c| match table.get(c as usize) {
+                Some(w) => *w,
+                None => glyph_width(font, c as u32),
             })
             .sum();
         units / upem * size
     }
 
-    /// Break `text` into lines no wider than `max` (a word longer than a line is cut).
+    /// Break `text` into lines no wider than `max` (a word longer than a line is cut). Each
+    /// word is measured once: widths add up, as the text is drawn without kerning.
     pub fn wrap(&self, face: Face, size: f32, text: &str, max: f32) -> Vec<String> {
+        let space = self.width(face, size, " ");
         let mut lines = Vec::new();
         for para in text.split('\n') {
             let mut line = String::new();
+            let mut line_w = 0.0;
             for word in para.split_whitespace() {
-                let candidate = if line.is_empty() {
-                    word.to_string()
+                let word_w = self.width(face, size, word);
+                let candidate_w = if line.is_empty() {
+                    word_w
                 } else {
-                    format!("{line} {word}")
+                    line_w + space + word_w
                 };
-                if self.width(face, size, &candidate) <= max {
-                    line = candidate;
+                if candidate_w <= max {
+                    if !line.is_empty() {
+                        line.push(' ');
+                    }
+                    line.push_str(word);
+                    line_w = candidate_w;
                     continue;
                 }
                 if !line.is_empty() {
@@ -93,20 +115,31 @@ impl Fonts {
                 }
                 // A single word wider than the line: cut it by characters.
                 let mut piece = String::new();
+                let mut piece_w = 0.0;
                 for c in word.chars() {
-                    piece.push(c);
-                    if self.width(face, size, &piece) > max && piece.chars().count() > 1 {
-                        piece.pop();
+                    let c_w = self.width(face, size, c.encode_utf8(&mut [0; 4]));
+                    if piece_w + c_w > max && !piece.is_empty() {
                         lines.push(std::mem::take(&mut piece));
-                        piece.push(c);
+                        piece_w = 0.0;
                     }
+                    piece.push(c);
+                    piece_w += c_w;
                 }
                 line = piece;
+                line_w = piece_w;
             }
             lines.push(line);
         }
         lines
     }
+}
+
+/// A glyph's advance width in font units; 0.6 em for a character the font lacks.
+fn glyph_width(font: &ParsedFont, c: u32) -> f32 {
+    font.lookup_glyph_index(c)
+        .and_then(|g| font.get_glyph_width(g))
+        .map(f32::from)
+        .unwrap_or(f32::from(font.units_per_em.max(1)) * 0.6)
 }
 
 /// The writer: finished pages plus the one being filled.
@@ -133,11 +166,12 @@ pub struct QrMark {
 }
 
 /// What a finished layout holds: the pages, the characters drawn with each face (regular,
-/// bold) and the QR codes to draw.
+/// bold), the QR codes to draw and the fonts.
 pub type Laid = (
     Vec<PdfPage>,
     [std::collections::BTreeSet<char>; 2],
     Vec<QrMark>,
+    Fonts,
 );
 
 fn rgb(c: (f32, f32, f32)) -> Color {
@@ -222,7 +256,7 @@ impl Writer {
 
     /// A wrapped paragraph at the cursor, indented by `indent`; the cursor moves below it.
     pub fn paragraph(&mut self, indent: f32, face: Face, size: f32, col: (f32, f32, f32), s: &str) {
-        let leading = size * 1.35;
+        let leading = size * 1.3;
         let max = self.content_width() - indent;
         for line in self.fonts.wrap(face, size, s, max) {
             self.ensure(leading);
@@ -234,7 +268,7 @@ impl Writer {
     /// A label and its value on one row (value wrapped in its own column).
     pub fn field(&mut self, label: &str, value: &str) {
         let size = 9.5;
-        let leading = size * 1.35;
+        let leading = size * 1.28;
         let col = 150.0;
         let lines = self
             .fonts
@@ -319,6 +353,54 @@ impl Writer {
                 )
             })
             .collect();
-        (pages, self.used, self.codes)
+        (pages, self.used, self.codes, self.fonts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Face, Fonts};
+    use printpdf::{ParsedFont, PdfDocument};
+
+    #[allow(clippy::unwrap_used)]
+    fn fonts() -> Fonts {
+        let mut doc = PdfDocument::new("");
+        let mut load = |bytes: &[u8]| {
+            let font = ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).unwrap();
+            let id = doc.add_font(&font);
+            (font, id)
+        };
+        let regular = load(include_bytes!("../../assets/fonts/DejaVuSans.ttf"));
+        let bold = load(include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf"));
+        Fonts::new(regular, bold)
+    }
+
+    /// Wrapped lines fit, keep every word in order, and cut only a word longer than a line;
+    /// the table of widths agrees with the font for characters inside and outside it.
+    #[test]
+    fn wrapping_keeps_every_word_and_fits_the_width() {
+        let f = fonts();
+        let text = "Zoë Ångström-Łukasiewicz studied Data Analytics and Machine Learning for \
+                    Sustainable Manufacturing at Universität Beispielstadt; Ελληνικά, кириллица \
+                    and 日本語 too. Averyveryveryveryveryveryveryveryveryverylongwordindeed.";
+        for face in [Face::Regular, Face::Bold] {
+            for max in [60.0, 150.0, 483.0] {
+                let lines = f.wrap(face, 9.5, text, max);
+                for l in &lines {
+                    assert!(
+                        f.width(face, 9.5, l) <= max + 0.01,
+                        "{l:?} wider than {max}"
+                    );
+                }
+                let joined: String = lines.concat();
+                let words: String = text.split_whitespace().collect();
+                assert_eq!(joined.replace(' ', ""), words);
+            }
+        }
+        let one = |c: char| f.width(Face::Regular, 10.0, c.encode_utf8(&mut [0; 4]));
+        assert!(one('W') > one('i'));
+        assert!(one('日') > 0.0);
+        let sum = one('W') + one('i') + one('日');
+        assert!((f.width(Face::Regular, 10.0, "Wi日") - sum).abs() < 1e-3);
     }
 }

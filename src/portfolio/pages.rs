@@ -207,7 +207,7 @@ fn institutions(records: &[(StoredCredential, String)]) -> BTreeMap<String, (usi
 
 fn heading(w: &mut Writer, text: &str) {
     w.ensure(40.0);
-    w.gap(18.0);
+    w.gap(16.0);
     w.text_at(MARGIN, w.y, Face::Bold, 12.0, colour::ACCENT, text);
     w.gap(6.0);
     w.rect(MARGIN, w.y, w.content_width(), 0.8, colour::LIGHT);
@@ -483,7 +483,7 @@ pub(super) fn section(
         let y = w.y - 12.0;
         w.text_at(MARGIN, y, Face::Bold, 9.0, col, m);
         w.paragraph(14.0, Face::Regular, 9.0, colour::TEXT, &s.message);
-        w.gap(1.5);
+        w.gap(0.5);
     }
     Ok(())
 }

@@ -9,12 +9,13 @@ use super::layout::QrMark;
 use super::layout::{Fonts, Writer, MARGIN, PAGE_W};
 use super::pages::{cover, section, Codes};
 use super::read::{Manifest, ManifestEntry, MANIFEST_FILE, PRESENTATION_FILE};
-use super::{presentation, sha256_hex, PresentationOptions};
+use super::vp::presentation_of;
+use super::{sha256_hex, PresentationOptions};
 use crate::store::Wallet;
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use lopdf::{dictionary, Object, Stream, StringFormat};
-use printpdf::{ParsedFont, PdfDocument, PdfSaveOptions};
+use printpdf::{ParsedFont, PdfDocument, PdfFont, PdfSaveOptions};
 
 static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
@@ -38,7 +39,8 @@ pub fn portfolio_pdf(wallet: &Wallet, ids: &[String], opts: &PdfOptions) -> Resu
     let now = opts.now.unwrap_or_else(Utc::now);
     let mut vp_opts = opts.presentation.clone();
     vp_opts.created = vp_opts.created.or(Some(now));
-    let vp = presentation(wallet, ids, &vp_opts)?;
+    let items = wallet.get_with_originals(ids)?;
+    let vp = presentation_of(wallet, &items, &vp_opts)?;
     let vp_bytes = serde_json::to_vec_pretty(&vp).map_err(|e| Error::Internal(e.to_string()))?;
     let vp_digest = sha256_hex(&vp_bytes);
     // QR codes only for a page on the web: a file on this computer opens on no phone.
@@ -49,12 +51,11 @@ pub fn portfolio_pdf(wallet: &Wallet, ids: &[String], opts: &PdfOptions) -> Resu
         .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
     let mut records = Vec::with_capacity(ids.len());
     let mut links = Vec::with_capacity(ids.len());
-    for id in ids {
-        let rec = wallet.get(id)?;
-        let digest = sha256_hex(&wallet.original(&rec.id)?);
+    for (rec, original) in items {
+        let digest = sha256_hex(&original);
         links.push(
             base.as_deref()
-                .and_then(|b| super::credential_link(wallet, &rec.id, b).ok()),
+                .and_then(|b| super::share::link_of(&rec, &original, b).ok()),
         );
         records.push((rec, digest));
     }
@@ -76,34 +77,35 @@ pub fn portfolio_pdf(wallet: &Wallet, ids: &[String], opts: &PdfOptions) -> Resu
 
     let day = now.format("%-d %B %Y").to_string();
     let footer = format!("Portfolio of {learner} · exported {day} · MicroCredX Wallet");
-    let draw = |doc: &mut PdfDocument, regular: &[u8], bold: &[u8]| {
-        let fonts = Fonts {
-            regular: load_font(doc, regular)?,
-            bold: load_font(doc, bold)?,
-        };
-        let mut w = Writer::new(fonts);
-        cover(&mut w, &learner, now, &records, audit.as_ref(), &codes)?;
-        for ((rec, digest), link) in records.iter().zip(&links) {
-            w.new_page();
-            section(
-                &mut w,
-                rec,
-                digest,
-                link.as_deref(),
-                codes.base.as_deref(),
-                now,
-            )?;
-        }
-        Ok::<_, Error>(w.finish(&footer))
-    };
-    // Lay out once with the whole fonts to learn which characters are drawn, then again
-    // with fonts cut down to those glyphs (same advance widths, so the same layout).
-    let mut scratch = PdfDocument::new("");
-    let (_, used, _) = draw(&mut scratch, REGULAR, BOLD)?;
-    let regular = subset(REGULAR, &used[0]);
-    let bold = subset(BOLD, &used[1]);
     let mut doc = PdfDocument::new(&format!("Micro-credential portfolio of {learner}"));
-    let (pages, _, qr_codes) = draw(&mut doc, &regular, &bold)?;
+    let fonts = Fonts::new(load_font(&mut doc, REGULAR)?, load_font(&mut doc, BOLD)?);
+    let mut w = Writer::new(fonts);
+    cover(&mut w, &learner, now, &records, audit.as_ref(), &codes)?;
+    for ((rec, digest), link) in records.iter().zip(&links) {
+        w.new_page();
+        section(
+            &mut w,
+            rec,
+            digest,
+            link.as_deref(),
+            codes.base.as_deref(),
+            now,
+        )?;
+    }
+    let (pages, used, qr_codes, fonts) = w.finish(&footer);
+    // Laid out with the whole fonts; embedded cut down to the glyphs drawn (same advance
+    // widths, so the same layout).
+    for ((parsed, id), (bytes, chars)) in [fonts.regular, fonts.bold]
+        .into_iter()
+        .zip([(REGULAR, &used[0]), (BOLD, &used[1])])
+    {
+        let mut warnings = Vec::new();
+        if let Some(cut) = subset(bytes, &parsed, chars)
+            .and_then(|cut| ParsedFont::from_bytes(&cut, 0, &mut warnings))
+        {
+            doc.resources.fonts.map.insert(id, PdfFont::new(cut));
+        }
+    }
 
     let info = &mut doc.metadata.info;
     info.author = learner.clone();
@@ -151,12 +153,34 @@ pub fn portfolio_pdf(wallet: &Wallet, ids: &[String], opts: &PdfOptions) -> Resu
         ],
         now,
     )?;
-    // printpdf leaves the font programs uncompressed: compress every stream.
-    pdf.compress();
+    compress_streams(&mut pdf);
     let mut out = Vec::new();
     pdf.save_to(&mut out)
         .map_err(|e| Error::Internal(format!("writing the PDF: {e}")))?;
     Ok(out)
+}
+
+/// Compress every stream not compressed yet (printpdf leaves the font programs as they
+/// are), at zlib's default level: `lopdf`'s own `compress` uses the best level, which takes
+/// half the export's time for a few kilobytes.
+fn compress_streams(pdf: &mut lopdf::Document) {
+    use std::io::Write;
+    for object in pdf.objects.values_mut() {
+        let Object::Stream(stream) = object else {
+            continue;
+        };
+        if stream.dict.get(b"Filter").is_ok() {
+            continue;
+        }
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        let Ok(packed) = z.write_all(&stream.content).and_then(|_| z.finish()) else {
+            continue;
+        };
+        if packed.len() + 19 < stream.content.len() {
+            stream.dict.set("Filter", "FlateDecode");
+            stream.set_content(packed);
+        }
+    }
 }
 
 /// Draw the QR codes as 1-bit images (a few hundred bytes each, where vector modules took
@@ -224,16 +248,16 @@ fn draw_codes(pdf: &mut lopdf::Document, codes: &[QrMark]) -> Result<()> {
     Ok(())
 }
 
-/// The font cut down to the glyphs of `chars` (plus .notdef), with a Unicode cmap; the
-/// whole font if subsetting fails.
-fn subset(font: &[u8], chars: &std::collections::BTreeSet<char>) -> Vec<u8> {
+/// The font `bytes` (parsed as `parsed`) cut down to the glyphs of `chars` (plus .notdef),
+/// with a Unicode cmap; `None` if subsetting fails (the whole font stays embedded).
+fn subset(
+    bytes: &[u8],
+    parsed: &ParsedFont,
+    chars: &std::collections::BTreeSet<char>,
+) -> Option<Vec<u8>> {
     use allsorts::binary::read::ReadScope;
     use allsorts::font_data::FontData;
     use allsorts::subset::{subset as cut, CmapTarget, SubsetProfile};
-    let mut warnings = Vec::new();
-    let Some(parsed) = ParsedFont::from_bytes(font, 0, &mut warnings) else {
-        return font.to_vec();
-    };
     let mut ids: Vec<u16> = chars
         .iter()
         .filter_map(|c| parsed.lookup_glyph_index(u32::from(*c)))
@@ -242,14 +266,10 @@ fn subset(font: &[u8], chars: &std::collections::BTreeSet<char>) -> Vec<u8> {
     ids.sort_unstable();
     ids.dedup();
     ids.insert(0, 0);
-    let scope = ReadScope::new(font);
-    let Ok(data) = scope.read::<FontData<'_>>() else {
-        return font.to_vec();
-    };
-    let Ok(provider) = data.table_provider(0) else {
-        return font.to_vec();
-    };
-    cut(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode).unwrap_or_else(|_| font.to_vec())
+    let scope = ReadScope::new(bytes);
+    let data = scope.read::<FontData<'_>>().ok()?;
+    let provider = data.table_provider(0).ok()?;
+    cut(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode).ok()
 }
 
 fn load_font(doc: &mut PdfDocument, bytes: &[u8]) -> Result<(ParsedFont, printpdf::FontId)> {

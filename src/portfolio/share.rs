@@ -4,9 +4,8 @@
 //! Also LinkedIn's public add-to-profile address for a credential (no API, no account).
 
 use super::link;
-use super::vp::embedded_credential;
-use crate::formats::{self, Envelope};
-use crate::store::Wallet;
+use super::vp::embed;
+use crate::store::{StoredCredential, Wallet};
 use crate::{Error, Result};
 use serde::Serialize;
 use ts_rs::TS;
@@ -112,22 +111,28 @@ impl Wallet {
 /// credential itself in the fragment (no holder proof is needed to check an issuer's
 /// signature). A JWT travels as its compact original.
 pub fn credential_link(wallet: &Wallet, id: &str, base: &str) -> Result<String> {
-    link::encode_link(base, &credential_bytes(wallet, id)?)
+    let items = wallet.get_with_originals(&[id.to_string()])?;
+    let (rec, original) = items
+        .first()
+        .ok_or_else(|| Error::NotFound(format!("credential {id}")))?;
+    link_of(rec, original, base)
 }
 
-/// The bytes a credential's own link carries.
-pub(super) fn credential_bytes(wallet: &Wallet, id: &str) -> Result<Vec<u8>> {
-    let rec = wallet.get(id)?;
-    let original = wallet.original(&rec.id)?;
-    let doc = formats::parse_unwrapped(&original, &formats::unwrap_container(&original)?)?;
-    if let Envelope::Jwt { .. } = doc.envelope {
-        // Checked like any other credential for sharing, then sent as it was signed.
-        embedded_credential(wallet, id, false)?;
-        let text = std::str::from_utf8(&original)
+/// [`credential_link`] of a credential already read from the wallet.
+pub(super) fn link_of(rec: &StoredCredential, original: &[u8], base: &str) -> Result<String> {
+    link::encode_link(base, &credential_bytes(rec, original)?)
+}
+
+/// The bytes a credential's own link carries: the credential as a presentation would embed
+/// it, a JWT as its compact original (checked like any other credential for sharing, then
+/// sent as it was signed).
+pub(super) fn credential_bytes(rec: &StoredCredential, original: &[u8]) -> Result<Vec<u8>> {
+    let cred = embed(rec, original, false)?;
+    if cred["type"][0] == "EnvelopedVerifiableCredential" {
+        let text = std::str::from_utf8(original)
             .map_err(|_| Error::BadInput("the JWT credential is not text".into()))?;
         return Ok(text.trim().as_bytes().to_vec());
     }
-    let cred = embedded_credential(wallet, id, false)?;
     serde_json::to_vec(&cred).map_err(|e| Error::Internal(e.to_string()))
 }
 

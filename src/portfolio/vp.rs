@@ -12,7 +12,7 @@
 use crate::formats::{self, Envelope};
 use crate::model::{Format, Verdict};
 use crate::proof::di::{self, SignOptions, Suite};
-use crate::store::Wallet;
+use crate::store::{StoredCredential, Wallet};
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
@@ -54,14 +54,23 @@ impl Default for PresentationOptions {
 /// not verified valid or was imported by force (unless `allow_unverified`), a sealed
 /// European Digital Credential (JAdES) and a container (CLR, presentation).
 pub fn presentation(wallet: &Wallet, ids: &[String], opts: &PresentationOptions) -> Result<Value> {
-    if ids.is_empty() {
+    presentation_of(wallet, &wallet.get_with_originals(ids)?, opts)
+}
+
+/// [`presentation`] of credentials already read from the wallet (record and original).
+pub(super) fn presentation_of(
+    wallet: &Wallet,
+    items: &[(StoredCredential, Vec<u8>)],
+    opts: &PresentationOptions,
+) -> Result<Value> {
+    if items.is_empty() {
         return Err(Error::BadInput(
             "choose at least one credential to present".into(),
         ));
     }
-    let mut creds = Vec::with_capacity(ids.len());
-    for id in ids {
-        creds.push(embedded_credential(wallet, id, opts.allow_unverified)?);
+    let mut creds = Vec::with_capacity(items.len());
+    for (rec, original) in items {
+        creds.push(embed(rec, original, opts.allow_unverified)?);
     }
     let key = wallet.holder_key()?;
     let unsigned = json!({
@@ -86,13 +95,12 @@ pub fn presentation(wallet: &Wallet, ids: &[String], opts: &PresentationOptions)
     di::sign(&unsigned, &key, &sign, &env.proof.contexts)
 }
 
-/// One credential as it goes into `verifiableCredential`.
-pub(super) fn embedded_credential(
-    wallet: &Wallet,
-    id: &str,
+/// One credential (its record and signed original) as it goes into `verifiableCredential`.
+pub(super) fn embed(
+    rec: &StoredCredential,
+    original: &[u8],
     allow_unverified: bool,
 ) -> Result<Value> {
-    let rec = wallet.get(id)?;
     let name = rec
         .verification
         .credential
@@ -119,8 +127,7 @@ pub(super) fn embedded_credential(
             )));
         }
     }
-    let original = wallet.original(&rec.id)?;
-    let doc = formats::parse_unwrapped(&original, &formats::unwrap_container(&original)?)?;
+    let doc = formats::parse_unwrapped(original, &formats::unwrap_container(original)?)?;
     if matches!(doc.profile(), Format::Clr2 | Format::Presentation) {
         return Err(Error::BadInput(format!(
             "\"{name}\" is a {}; a presentation cannot hold another container",
@@ -130,7 +137,7 @@ pub(super) fn embedded_credential(
     match &doc.envelope {
         Envelope::Json => Ok(doc.credential),
         Envelope::Jwt { signing_input, .. } => {
-            let sig = original_jwt_signature(&original, signing_input).ok_or_else(|| {
+            let sig = original_jwt_signature(original, signing_input).ok_or_else(|| {
                 Error::BadInput(format!(
                     "\"{name}\" is a JWT whose compact form could not be recovered from its original"
                 ))
