@@ -320,18 +320,19 @@ function hidePdfInstruction() {
   if (box) box.hidden = true;
 }
 
-function decodeBase64(text) {
-  const bin = atob(text.trim());
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return bytes;
-}
-
 async function main() {
   // A PDF portfolio's QR code needs no engine to say what to do next.
   if (pdfMode()) showPdfInstruction();
-  const engine = await Engine.load(decodeBase64(document.getElementById('engine').textContent));
+  // Where the time to a verdict goes (read by scripts/bench-verifier).
+  const stamp = (name) => { document.body.dataset[name] = performance.now().toFixed(1); };
+  stamp('startMs');
+  const packed = document.getElementById('engine');
+  const wasm = await Engine.unpack(packed.textContent, packed.dataset.encoding);
+  stamp('decodedMs');
+  const engine = await Engine.load(wasm);
+  stamp('compiledMs');
   const trust = engine.setTrust(document.getElementById('trust').textContent);
+  stamp('trustMs');
   const note = document.getElementById('trust-note');
   if (trust.result) {
     const t = trust.result;
