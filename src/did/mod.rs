@@ -515,9 +515,25 @@ fn not_for(vm: &str, relationships: &[&str], purpose: &str) -> KeyError {
 #[derive(Debug, Clone, Default)]
 pub struct KeyCache {
     docs: HashMap<String, Value>,
+    /// Names this cache's contents: new on every change, unique across all caches (0 when
+    /// nothing was ever added), so results computed from the cache can be reused while it
+    /// stays the same.
+    generation: u64,
 }
 
+/// The next [`KeyCache::generation`].
+static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
 impl KeyCache {
+    /// What names the cache's contents: equal generations mean equal contents.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    fn changed(&mut self) {
+        self.generation = GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// Add a DID document (or key/controller document) under its `id`.
     pub fn insert(&mut self, doc: Value) -> Result<String, KeyError> {
         let id = doc
@@ -526,6 +542,7 @@ impl KeyCache {
             .ok_or_else(|| KeyError::Malformed("a DID or key document needs an `id`".into()))?
             .to_string();
         self.docs.insert(id.clone(), doc);
+        self.changed();
         Ok(id)
     }
 
@@ -533,6 +550,7 @@ impl KeyCache {
     /// its own `id`, as for Open Badges 2.0 documents fetched from a redirecting URL).
     pub fn insert_at(&mut self, url: &str, doc: Value) {
         self.docs.insert(url.to_string(), doc);
+        self.changed();
     }
 
     /// The cached document published at `url` (a fragment is ignored), if any.

@@ -752,6 +752,7 @@ fn date_steps(cred: &Value, now: DateTime<Utc>, steps: &mut Vec<Step>) {
 /// validity period, and signed by that issuer for `assertionMethod` with a proof that
 /// matches. Every problem is named.
 fn believe_status_list(
+    url: &str,
     list: &Value,
     entry_type: &str,
     purpose: &str,
@@ -809,7 +810,7 @@ fn believe_status_list(
         }
         (Err(e), _) | (_, Err(e)) => problems.push(e),
     }
-    let checks = di::verify_proofs(list, &env.proof);
+    let checks = env.status.proofs(url, list, &env.proof);
     if checks.is_empty() {
         problems.push("it carries no proof".into());
     }
@@ -818,7 +819,7 @@ fn believe_status_list(
             && c.purpose == "assertionMethod"
             && c.controller.as_deref() == list_issuer
     });
-    for c in &checks {
+    for c in checks.iter() {
         match &c.outcome {
             Err(Failure::Invalid(m)) => problems.push(format!("its proof is not valid ({m})")),
             Err(Failure::Unverifiable(m)) if !signed_by_issuer => {
@@ -858,8 +859,8 @@ fn status_steps(cred: &Value, env: &Env, now: DateTime<Utc>, steps: &mut Vec<Ste
     let issuer = conformance::issuer_id(cred);
     for e in entries {
         let entry_type = e.get("type").and_then(Value::as_str).unwrap_or("");
-        let believe = |list: &Value, purpose: &str| {
-            believe_status_list(list, entry_type, purpose, issuer, env, now)
+        let believe = |url: &str, list: &Value, purpose: &str| {
+            believe_status_list(url, list, entry_type, purpose, issuer, env, now)
         };
         let outcome = env.status.check_with(e, &believe);
         if let StatusOutcome::Set { purpose } = &outcome {

@@ -3,19 +3,43 @@
 //! Lists are imported files keyed by their URL; nothing is fetched. A list that is not cached
 //! gives "not checked", its own outcome.
 
+use crate::proof::di::{self, ProofCheck, ProofEnv};
 use base64::Engine;
 use flate2::read::GzDecoder;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::io::Read;
+use std::sync::{Arc, Mutex};
 
 /// The largest decompressed list accepted (the spec's minimum is 16 KiB; 16 MiB is generous).
 const MAX_LIST_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Status list credentials the wallet has cached, by URL.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct StatusCache {
     lists: HashMap<String, Value>,
+    /// What checking each list found, computed once: a presentation of ten credentials on
+    /// one list verifies that list's proof and inflates its bits once, not ten times.
+    memo: Mutex<HashMap<String, Memo>>,
+}
+
+/// What is known about one cached list.
+#[derive(Debug, Default)]
+struct Memo {
+    /// Its bitstring, or why it cannot be read.
+    bits: Option<Arc<Result<Vec<u8>, String>>>,
+    /// Its proofs' checks, with the generation of the key cache they were checked against.
+    proofs: Option<(u64, Arc<Vec<ProofCheck>>)>,
+}
+
+impl Clone for StatusCache {
+    /// The lists; what was learned about them is learned again.
+    fn clone(&self) -> Self {
+        StatusCache {
+            lists: self.lists.clone(),
+            memo: Mutex::default(),
+        }
+    }
 }
 
 /// The outcome of one status entry.
@@ -46,8 +70,40 @@ impl StatusCache {
             .or_else(|| list.get("id").and_then(Value::as_str).map(str::to_string))
             .ok_or("a status list credential needs an id")?;
         decode_list(&list)?;
+        self.memo().remove(&key);
         self.lists.insert(key.clone(), list);
         Ok(key)
+    }
+
+    fn memo(&self) -> std::sync::MutexGuard<'_, HashMap<String, Memo>> {
+        self.memo
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The checks of the proofs of the list cached at `url` (`list`), against the keys of
+    /// `env`: verified once per list and state of the key cache.
+    pub fn proofs(&self, url: &str, list: &Value, env: &ProofEnv) -> Arc<Vec<ProofCheck>> {
+        let generation = env.keys.generation();
+        if let Some((g, checks)) = self.memo().get(url).and_then(|m| m.proofs.as_ref()) {
+            if *g == generation {
+                return Arc::clone(checks);
+            }
+        }
+        let checks = Arc::new(di::verify_proofs(list, env));
+        self.memo().entry(url.to_string()).or_default().proofs =
+            Some((generation, Arc::clone(&checks)));
+        checks
+    }
+
+    /// The bitstring of the list cached at `url`, inflated once.
+    fn bits(&self, url: &str, list: &Value) -> Arc<Result<Vec<u8>, String>> {
+        if let Some(bits) = self.memo().get(url).and_then(|m| m.bits.as_ref()) {
+            return Arc::clone(bits);
+        }
+        let bits = Arc::new(decode_list(list));
+        self.memo().entry(url.to_string()).or_default().bits = Some(Arc::clone(&bits));
+        bits
     }
 
     /// The cached list credential for `url`.
@@ -69,16 +125,16 @@ impl StatusCache {
     /// without checking it (for an issuer reading its own lists). Verifiers use
     /// [`StatusCache::check_with`].
     pub fn check(&self, entry: &Value) -> StatusOutcome {
-        self.check_with(entry, &|_, _| Ok(()))
+        self.check_with(entry, &|_, _, _| Ok(()))
     }
 
-    /// Check one `credentialStatus` entry. `believe(list, purpose)` decides whether the
+    /// Check one `credentialStatus` entry. `believe(url, list, purpose)` decides whether the
     /// cached list credential may be believed (its proof, dates, type, purpose and issuer);
     /// when it says no, no bit is read and the outcome is "not checked" with its reason.
     pub fn check_with(
         &self,
         entry: &Value,
-        believe: &dyn Fn(&Value, &str) -> Result<(), String>,
+        believe: &dyn Fn(&str, &Value, &str) -> Result<(), String>,
     ) -> StatusOutcome {
         let ty = entry.get("type").and_then(Value::as_str).unwrap_or("");
         if !matches!(ty, "BitstringStatusListEntry" | "StatusList2021Entry") {
@@ -110,14 +166,15 @@ impl StatusCache {
         let Some(list) = self.lists.get(url) else {
             return StatusOutcome::NotChecked(format!("no cached status list for {url}"));
         };
-        if let Err(why) = believe(list, &purpose) {
+        if let Err(why) = believe(url, list, &purpose) {
             return StatusOutcome::NotChecked(format!(
                 "the cached status list {url} cannot be believed: {why}"
             ));
         }
-        let bits = match decode_list(list) {
+        let bits = self.bits(url, list);
+        let bits = match bits.as_ref() {
             Ok(b) => b,
-            Err(e) => return StatusOutcome::Malformed(e),
+            Err(e) => return StatusOutcome::Malformed(e.clone()),
         };
         let byte = usize::try_from(index / 8).ok().and_then(|i| bits.get(i));
         match byte {

@@ -83,7 +83,14 @@ impl Env {
                 .map_err(|e| Error::BadInput(format!("dids[{i}]: {e}")))?;
         }
         for (i, list) in bundle.status_lists.iter().enumerate() {
-            let bad = di::verify_proofs(list, &env.proof)
+            let url = env
+                .status
+                .insert(list.clone(), None)
+                .map_err(|e| Error::BadInput(format!("statusLists[{i}]: {e}")))?;
+            // Checked once here; verifications reuse the result (the keys are all in).
+            let bad = env
+                .status
+                .proofs(&url, list, &env.proof)
                 .iter()
                 .any(|c| matches!(c.outcome, Err(di::Failure::Invalid(_))));
             if bad {
@@ -91,9 +98,6 @@ impl Env {
                     "statusLists[{i}]: the status list's signature does not verify"
                 )));
             }
-            env.status
-                .insert(list.clone(), None)
-                .map_err(|e| Error::BadInput(format!("statusLists[{i}]: {e}")))?;
         }
         if let Some(doc) = &bundle.registry {
             check_signed_by_issuer(doc, "registry")?;

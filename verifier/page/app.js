@@ -345,6 +345,7 @@ async function main() {
     const t0 = performance.now();
     const answer = engine.verify(input);
     document.body.dataset.verifyMs = (performance.now() - t0).toFixed(1);
+    document.body.dataset.verifiedMs = performance.now().toFixed(1);
     show(answer, source);
     document.body.dataset.state = 'done';
     // Time from navigation start to the verdict on screen (engine start-up included).

@@ -159,6 +159,16 @@ pub extern "C" fn mcx_verify(len: usize, now_ms: f64) -> usize {
     answer(&verify(&bytes, now))
 }
 
+/// talc instead of dlmalloc: JSON-LD expansion and canonicalization allocate constantly, and
+/// the page is single-threaded.
+#[cfg(all(
+    target_arch = "wasm32",
+    target_os = "unknown",
+    not(target_feature = "atomics")
+))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 #[allow(unsafe_code)] // the macro defines a `no_mangle` function.
 mod no_randomness {

@@ -78,7 +78,7 @@ pub struct ActiveContext {
     /// Process-unique id (cache key component).
     pub id: u64,
     /// Term definitions.
-    pub terms: Arc<HashMap<String, Arc<TermDef>>>,
+    pub terms: Arc<super::Map<String, Arc<TermDef>>>,
     /// Base IRI (documents have none; `@base` may set one).
     pub base: Option<Arc<str>>,
     /// Vocabulary mapping.
@@ -106,7 +106,7 @@ impl ActiveContext {
             .get_or_init(|| {
                 Arc::new(ActiveContext {
                     id: 0,
-                    terms: Arc::new(HashMap::new()),
+                    terms: Arc::new(super::Map::default()),
                     base: None,
                     vocab: None,
                     language: None,
@@ -176,10 +176,15 @@ pub fn is_absolute_iri(s: &str) -> bool {
             && scheme
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.' | b',')));
+    // `\s` of JavaScript: ASCII whitespace byte by byte, Unicode's only where a non-ASCII
+    // character occurs (IRIs are nearly always ASCII, and this is called for every one).
+    let rest = &s[colon + 1..];
     scheme_ok
-        && !s[colon + 1..]
-            .chars()
-            .any(|c| c.is_whitespace() || c == '\u{feff}')
+        && if rest.is_ascii() {
+            !rest.bytes().any(|b| b.is_ascii_whitespace() || b == 0x0b)
+        } else {
+            !rest.chars().any(|c| c.is_whitespace() || c == '\u{feff}')
+        }
 }
 
 /// Processing flags that change the result (part of the cache key).
@@ -487,7 +492,7 @@ impl Processor<'_> {
                 Value::Null => result.vocab = None,
                 Value::String(s) => {
                     let vocab = self
-                        .expand_iri(result, s, false, true, None, &mut HashMap::new())?
+                        .expand_iri(result, s, false, true, None, &mut super::Map::default())?
                         .unwrap_or_default();
                     if !is_absolute_iri(&vocab) {
                         self.event("relative @vocab reference", || vocab.clone())?;
@@ -528,7 +533,7 @@ impl Processor<'_> {
             Some(Value::Bool(b)) => *b,
             Some(other) => return Err(syntax("invalid @protected value", other.to_string())),
         };
-        let mut defined: HashMap<String, bool> = HashMap::new();
+        let mut defined: super::Map<String, bool> = super::Map::default();
         let mut env = TermEnv {
             local: ctx,
             base_url,

@@ -17,6 +17,11 @@ mod term;
 pub mod to_rdf;
 
 use crate::proof::contexts::ContextLoader;
+
+/// The maps of JSON-LD processing (term definitions, blank node labels): keyed by short
+/// strings and hit constantly, so hashed with foldhash rather than SipHash (nothing here is
+/// keyed by an attacker's choice in a way that matters: a document is bounded in size).
+pub type Map<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 use serde_json::Value;
 
 /// Why a document could not be turned into RDF.

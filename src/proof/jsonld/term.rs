@@ -7,7 +7,6 @@ use super::context::{
 };
 use super::JsonLdError;
 use serde_json::{Map, Value};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 fn syntax(code: &'static str, detail: impl Into<String>) -> JsonLdError {
@@ -28,7 +27,7 @@ impl Processor<'_> {
         active: &mut ActiveContext,
         env: &mut TermEnv<'_, '_>,
         term: &str,
-        defined: &mut HashMap<String, bool>,
+        defined: &mut super::Map<String, bool>,
     ) -> Result<(), JsonLdError> {
         match defined.get(term) {
             Some(true) => return Ok(()),
@@ -327,7 +326,7 @@ impl Processor<'_> {
         document_relative: bool,
         vocab: bool,
         local: Option<&mut TermEnv<'_, '_>>,
-        defined: &mut HashMap<String, bool>,
+        defined: &mut super::Map<String, bool>,
     ) -> Result<Option<String>, JsonLdError> {
         if is_keyword(value) {
             return Ok(Some(value.to_owned()));

@@ -410,3 +410,33 @@ fn an_embedded_context_wrapped_in_its_own_context_entry_is_unwrapped_as_jsonld_j
     let bad = doc(json!({"@id": "https://www.example.org/x"}));
     assert!(canonicalize(&bad, &ContextLoader::bundled()).is_err());
 }
+
+/// The absolute-IRI test matches JavaScript's `^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$`, on the
+/// ASCII fast path and off it.
+#[test]
+fn absolute_iris_are_told_apart_as_jsonld_js_does() {
+    use super::context::is_absolute_iri;
+    for yes in [
+        "https://example.org/a",
+        "urn:uuid:1",
+        "_:b0",
+        "did:key:z6Mk",
+        "https://ex.org/ü",
+        "mailto:ana@example.org",
+    ] {
+        assert!(is_absolute_iri(yes), "{yes}");
+    }
+    for no in [
+        "example",
+        "1http://x",
+        "https://ex.org/a b",
+        "https://ex.org/a\tb",
+        "https://ex.org/a\u{0b}b",
+        "https://ex.org/ü\u{a0}",
+        "https://ex.org/\u{feff}",
+        "https://ex.org/\u{2003}",
+        ":nothing",
+    ] {
+        assert!(!is_absolute_iri(no), "{no:?}");
+    }
+}

@@ -7,7 +7,6 @@ use super::context::{is_absolute_iri, is_keyword};
 use super::nquads::{double_lexical, integer_lexical, json_canonical, parse_float, to_js_number};
 use super::{JsonLdError, Literal, Options, Quad, Term};
 use serde_json::{Map, Value};
-use std::collections::HashMap;
 
 const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 const RDF_FIRST: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first";
@@ -26,7 +25,7 @@ pub fn expanded_to_rdf(expanded: &[Value], options: Options) -> Result<Vec<Quad>
     let mut w = Writer {
         safe: options.safe,
         counter: 0,
-        labels: HashMap::new(),
+        labels: super::Map::default(),
         quads: Vec::new(),
     };
     for item in expanded {
@@ -42,7 +41,7 @@ pub fn expanded_to_rdf(expanded: &[Value], options: Options) -> Result<Vec<Quad>
 struct Writer {
     safe: bool,
     counter: usize,
-    labels: HashMap<String, String>,
+    labels: super::Map<String, String>,
     quads: Vec<Quad>,
 }
 
