@@ -212,3 +212,39 @@ fn decode_list(list: &Value) -> Result<Vec<u8>, String> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::StatusCache;
+    use crate::proof::di::{Failure, ProofEnv};
+    use serde_json::Value;
+
+    #[allow(clippy::unwrap_used)]
+    fn demo(file: &str) -> Value {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/network/");
+        serde_json::from_slice(&std::fs::read(format!("{dir}{file}")).unwrap()).unwrap()
+    }
+
+    /// A list's proof is checked once, and again when the keys change: a list whose issuer's
+    /// DID document arrives later is then believed, not stuck on "could not be checked".
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn a_list_is_checked_again_once_its_key_arrives() {
+        let mut cache = StatusCache::default();
+        let list = demo("status/thn-revocation.json");
+        let url = cache.insert(list.clone(), None).unwrap();
+        let mut env = ProofEnv::default();
+        let before = cache.proofs(&url, &list, &env);
+        assert!(matches!(before[0].outcome, Err(Failure::Unverifiable(_))));
+        assert!(std::sync::Arc::ptr_eq(
+            &before,
+            &cache.proofs(&url, &list, &env)
+        ));
+        env.keys.insert(demo("dids/thn.json")).unwrap();
+        let after = cache.proofs(&url, &list, &env);
+        assert!(after[0].outcome.is_ok(), "{:?}", after[0].outcome);
+        // A copy of the cache learns for itself.
+        let copy = cache.clone();
+        assert!(copy.proofs(&url, &list, &env)[0].outcome.is_ok());
+    }
+}
