@@ -205,7 +205,7 @@ test('the page is self-contained and may load nothing from anywhere', () => {
 });
 
 // The engine inside the page, on the files its drop zone accepts.
-const engineBytes = await Engine.unpack(readFileSync(page, 'utf8').match(/id="engine"[^>]*>([^<]+)</)[1]);
+const engineBytes = Engine.unpack(readFileSync(page, 'utf8').match(/id="engine"[^>]*>([^<]+)</)[1]);
 const engine = await Engine.load(engineBytes);
 const network = path.join(here, '../../assets/network');
 const trust = JSON.parse(readFileSync(page, 'utf8').match(/id="trust">([^<]+)</)[1]);

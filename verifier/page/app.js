@@ -34,11 +34,24 @@ const genuine = (x) => x.verdict === 'valid' || x.verdict === 'inactive';
 // The credentials a summary counts: the embedded ones of a presentation or CLR, else the document.
 const counted = (v) => ((v.embedded || []).length ? v.embedded : [v]);
 
+// Dates written out by hand: the first toLocale…() call loads the browser's locale data,
+// which costs more than drawing the whole verdict.
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September',
+  'October', 'November', 'December'];
+
 // A date of a lapse (RFC 3339) as people write it: "3 May 2025", in UTC like the engine.
 function longDay(iso) {
   const d = iso ? new Date(iso) : null;
   if (!d || Number.isNaN(d.getTime())) return null;
-  return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
+// When the check ran, in the reader's own time zone: "3 December 2026, 18:05".
+function localTime(iso) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return String(iso);
+  const two = (n) => String(n).padStart(2, '0');
+  return `${d.getDate()} ${MONTHS[d.getMonth()]} ${d.getFullYear()}, ${two(d.getHours())}:${two(d.getMinutes())}`;
 }
 
 // What lapsed, from the steps: the first step that records it (the engine's own rule).
@@ -283,7 +296,7 @@ function show(answer, source) {
     u > 0 ? el('span', { class: 'unconfirmed-count' }, el('b', {}, String(u)),
       u === 1 ? ' from an issuer nothing confirms' : ' from issuers nothing confirms') : null,
     el('span', {}, el('b', {}, String(s.verifiedEcts)), u > 0 ? ' ECTS with genuine signatures, counting issuers nothing confirms' : ' ECTS verified'),
-    el('span', {}, 'Checked ', el('b', {}, new Date(v.checkedAt).toLocaleString()), source ? ` from ${source}` : '')));
+    el('span', {}, 'Checked ', el('b', {}, localTime(v.checkedAt)), source ? ` from ${source}` : '')));
   if (isVp) {
     out.append(el('details', { class: 'vp-steps', open: v.verdict === 'valid' ? undefined : '' },
       el('summary', {}, 'How the presentation itself was checked'), steps(v.steps)));
@@ -326,8 +339,7 @@ async function main() {
   // Where the time to a verdict goes (read by scripts/bench-verifier).
   const stamp = (name) => { document.body.dataset[name] = performance.now().toFixed(1); };
   stamp('startMs');
-  const packed = document.getElementById('engine');
-  const wasm = await Engine.unpack(packed.textContent, packed.dataset.encoding);
+  const wasm = Engine.unpack(document.getElementById('engine').textContent);
   stamp('decodedMs');
   const engine = await Engine.load(wasm);
   stamp('compiledMs');
