@@ -37,7 +37,7 @@ after(async () => {
   }
 });
 
-test('a wallet on a read-only medium opens with changes off and every credential listed', { skip: !mounted && 'needs root to mount a read-only tmpfs' }, async () => {
+test('a wallet on a read-only medium opens with changes off, import and re-checking disabled, and every credential listed', { skip: !mounted && 'needs root to mount a read-only tmpfs' }, async () => {
   const { browser } = app;
   const banner = byTestId(browser, 'read-only-banner');
   await banner.waitForDisplayed({ timeout: 30000 });
@@ -45,6 +45,21 @@ test('a wallet on a read-only medium opens with changes off and every credential
   await byTestId(browser, 'credential-list').waitForDisplayed({ timeout: 30000 });
   await browser.waitUntil(async () => (await byTestId(browser, 'total-count').getText()) === '10', { timeout: 15000 });
   await screenshot(browser, 'read-only');
+  // Whatever would write is off, and says why; reading is not.
+  for (const id of ['add-more', 'reverify-all']) {
+    const button = byTestId(browser, id);
+    assert.equal(await button.isEnabled(), false, `${id} is off on a read-only wallet`);
+    assert.equal(await button.getAttribute('title'), 'Off while the wallet is read-only');
+  }
+  await byTestId(browser, 'nav-import').click();
+  const note = byTestId(browser, 'import-read-only');
+  await note.waitForDisplayed({ timeout: 10000 });
+  assert.match(await note.getText(), /Adding credentials is off while this wallet is read-only/);
+  for (const id of ['import-choose-files', 'import-choose-folder', 'import-text-submit', 'import-paths-submit']) {
+    assert.equal(await byTestId(browser, id).isEnabled(), false, `${id} is off on a read-only wallet`);
+  }
+  await screenshot(browser, 'read-only-import');
+  await byTestId(browser, 'nav-wallet').click();
   // Nothing was written: the medium is read-only, and the wallet still reads the same.
   const r = sh(mcx, ['--wallet', wallet, 'list']);
   assert.match(r.stdout, /10 credentials/, r.stdout + r.stderr);

@@ -52,6 +52,7 @@ export const de: Catalogue = {
   'wallet.ects': '{n} ECTS-Punkte',
   'wallet.eqf': 'EQR-Niveau {n}',
   'wallet.issued': 'Ausgestellt am {date}',
+  'wallet.readOnlyHint': 'Aus, solange die Wallet nur gelesen werden kann',
   'wallet.reverify': 'Alle erneut prüfen',
   'wallet.reverifying': 'Wird geprüft …',
   'wallet.keyboardHint':
@@ -212,6 +213,8 @@ export const de: Catalogue = {
   'import.title': 'Nachweise importieren',
   'import.lead':
     'Übernehmen Sie die Nachweise, die Sie erhalten haben – als Dateien, ganze Ordner oder eingefügten Text.',
+  'import.readOnly':
+    'Hinzufügen ist aus, solange diese Wallet nur gelesen werden kann (siehe Hinweis oben). Was sie enthält, lässt sich weiter öffnen und teilen.',
   'import.drop': 'Dateien oder Ordner irgendwo auf dieses Fenster ziehen, um sie zu importieren.',
   'import.point.files':
     'Dateien oder Ordner auf diesen Bereich ziehen oder auf Ihrem Computer auswählen.',

@@ -51,6 +51,7 @@ export const en = {
   'wallet.ects': '{n} ECTS',
   'wallet.eqf': 'EQF level {n}',
   'wallet.issued': 'Issued {date}',
+  'wallet.readOnlyHint': 'Off while the wallet is read-only',
   'wallet.reverify': 'Check all again',
   'wallet.reverifying': 'Checking…',
   'wallet.keyboardHint': 'Use the arrow keys to move between credentials and Enter to open one.',
@@ -206,6 +207,8 @@ export const en = {
   'import.title': 'Import credentials',
   'import.lead':
     'Bring in the credentials you have received, as files, whole folders or pasted text.',
+  'import.readOnly':
+    'Adding credentials is off while this wallet is read-only (see the note above). What it holds can still be opened and shared.',
   'import.drop': 'Drop files or folders anywhere on this window to import them.',
   'import.point.files': 'Drop files or folders onto this screen, or choose them from your computer.',
   'import.point.paste': 'Paste the text of a credential (JSON or a JWT).',
