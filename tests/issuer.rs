@@ -365,6 +365,14 @@ fn rules_registry_and_catalogue_are_signed_and_accepted() {
     ));
     let o = wallet(&w, &["registry", "import", s(&reg)]);
     ok(&o);
+    // The page the members file names is what links open.
+    let shown = wallet(&w, &["registry", "show"]);
+    ok(&shown);
+    assert!(
+        stdout(&shown).contains("verifier page: https://verify.microcredx.example/ "),
+        "{}",
+        stdout(&shown)
+    );
     let cat = t.path().join("catalogue.json");
     ok(&issuer(
         &k,

@@ -460,6 +460,10 @@ pub fn registry_show(dir: Option<&Path>, json: bool) -> Result<ExitCode> {
         Some(r) if json => println!("{}", serde_json::to_string_pretty(&r)?),
         Some(r) => {
             println!("{} (signed by {})", r.name, r.issuer);
+            match &r.verifier_page {
+                Some(page) => println!("verifier page: {page} (share links and QR codes open it by default)"),
+                None => println!("verifier page: none named (share links use --base, the app's Settings, or the page installed beside mcx)"),
+            }
             for m in r.members {
                 println!(
                     "  {}  {}  {}",
