@@ -146,10 +146,52 @@ pub fn linkedin_url(
     verification_link: &str,
     page: &VerifierBase,
 ) -> Result<String> {
+    linkedin_of(&wallet.get(id)?, verification_link, page)
+}
+
+/// Each credential's own verification link and, when the link opens anywhere, its LinkedIn
+/// address, in the order of `ids`; each credential's problem is its own. The credentials are
+/// read from the store in one pass (one decode per batch, not one per credential).
+pub fn credential_links(
+    wallet: &Wallet,
+    ids: &[String],
+    page: &VerifierBase,
+) -> Vec<Result<(String, Result<String>)>> {
+    let one = |rec: &StoredCredential, original: &[u8]| {
+        let link = link_of(rec, original, &page.url)?;
+        let linkedin = linkedin_of(rec, &link, page);
+        Ok((link, linkedin))
+    };
+    match wallet.get_with_originals(ids) {
+        Ok(items) => items
+            .iter()
+            .map(|(rec, original)| one(rec, original))
+            .collect(),
+        // Some id is unknown or unreadable: each on its own, so the others still get links.
+        Err(_) => ids
+            .iter()
+            .map(
+                |id| match wallet.get_with_originals(std::slice::from_ref(id)) {
+                    Ok(items) => items
+                        .first()
+                        .map(|(rec, original)| one(rec, original))
+                        .unwrap_or_else(|| Err(Error::NotFound(format!("credential {id}")))),
+                    Err(e) => Err(e),
+                },
+            )
+            .collect(),
+    }
+}
+
+/// [`linkedin_url`] of a credential already read from the wallet.
+fn linkedin_of(
+    rec: &StoredCredential,
+    verification_link: &str,
+    page: &VerifierBase,
+) -> Result<String> {
     if !page.shareable {
         return Err(Error::BadInput("LinkedIn needs a verification link that opens anywhere, and this one opens only on this computer: set the address where your network publishes its verifier page in Settings.".into()));
     }
-    let rec = wallet.get(id)?;
     let c = &rec.verification.credential;
     let mut q = form_urlencoded::Serializer::new(String::new());
     q.append_pair("startTask", "CERTIFICATION_NAME");
@@ -180,7 +222,65 @@ pub fn linkedin_url(
 
 #[cfg(test)]
 mod tests {
-    use super::is_shareable;
+    use super::{credential_links, is_shareable, BaseSource, VerifierBase};
+    use crate::store::{test_util::signed, ImportItem, SortKey, Wallet};
+
+    /// One pass over the store gives every credential its link, in the order asked; an
+    /// unknown id is that id's problem only, and a page on this computer gets no LinkedIn
+    /// address.
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn every_credential_gets_its_link_and_an_unknown_one_its_own_problem() {
+        let tmp = tempfile::tempdir().unwrap();
+        let wallet = Wallet::open(tmp.path()).unwrap();
+        let items = signed(4)
+            .into_iter()
+            .map(|bytes| ImportItem {
+                bytes,
+                source: "test".into(),
+            })
+            .collect();
+        wallet
+            .import(items, false, chrono::Utc::now(), &mut |_, _| {})
+            .unwrap();
+        let mut ids: Vec<String> = wallet
+            .list(SortKey::Date)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        let page = |url: &str| VerifierBase {
+            url: url.into(),
+            source: BaseSource::Settings,
+            shareable: is_shareable(url),
+            network: None,
+        };
+        let web = page("https://verify.example/");
+        let made = credential_links(&wallet, &ids, &web);
+        for (id, m) in ids.iter().zip(&made) {
+            let (link, linkedin) = m.as_ref().unwrap();
+            assert_eq!(
+                link,
+                &super::credential_link(&wallet, id, &web.url).unwrap()
+            );
+            assert!(linkedin
+                .as_ref()
+                .unwrap()
+                .starts_with("https://www.linkedin.com/profile/add?"));
+        }
+        ids.insert(1, "urn:uuid:not-in-this-wallet".into());
+        let made = credential_links(&wallet, &ids, &page("file:///tmp/verifier.html"));
+        assert_eq!(made.len(), 5);
+        assert!(made[1].is_err());
+        for m in made.iter().filter(|m| !std::ptr::eq(*m, &made[1])) {
+            let (link, linkedin) = m.as_ref().unwrap();
+            assert!(link.starts_with("file:///tmp/verifier.html#"));
+            assert!(
+                linkedin.is_err(),
+                "no LinkedIn address for a page on this computer"
+            );
+        }
+    }
 
     #[test]
     fn only_addresses_others_can_open_are_shareable() {

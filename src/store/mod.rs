@@ -685,7 +685,7 @@ fn map_sled_open_error(dir: &Path, e: sled::Error) -> Error {
 }
 
 #[cfg(test)]
-mod test_util {
+pub(crate) mod test_util {
     use crate::proof::{contexts::ContextLoader, di, keys::KeyPair};
 
     /// `n` distinct signed credentials (eddsa-jcs-2022, one issuer, dates spread over a year).

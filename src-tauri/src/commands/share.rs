@@ -190,22 +190,22 @@ pub async fn credential_links(
 ) -> IpcResult<Vec<CredentialLink>> {
     Ok(state.with_wallet(|w| {
         let page = w.verifier_base(base.as_deref())?;
+        let links = portfolio::credential_links(w, &ids, &page);
         Ok(ids
             .into_iter()
-            .map(|id| match portfolio::credential_link(w, &id, &page.url) {
-                Ok(link) => match portfolio::linkedin_url(w, &id, &link, &page) {
-                    Ok(l) => CredentialLink {
-                        id,
-                        link: Some(link),
-                        linkedin: Some(l),
-                        problem: None,
-                    },
-                    Err(e) => CredentialLink {
-                        id,
-                        link: Some(link),
-                        linkedin: None,
-                        problem: Some(e.to_string()),
-                    },
+            .zip(links)
+            .map(|(id, made)| match made {
+                Ok((link, Ok(linkedin))) => CredentialLink {
+                    id,
+                    link: Some(link),
+                    linkedin: Some(linkedin),
+                    problem: None,
+                },
+                Ok((link, Err(e))) => CredentialLink {
+                    id,
+                    link: Some(link),
+                    linkedin: None,
+                    problem: Some(e.to_string()),
                 },
                 Err(e) => CredentialLink {
                     id,
