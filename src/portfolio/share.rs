@@ -223,7 +223,8 @@ fn linkedin_of(
 #[cfg(test)]
 mod tests {
     use super::{credential_links, is_shareable, BaseSource, VerifierBase};
-    use crate::store::{test_util::signed, ImportItem, SortKey, Wallet};
+    use crate::store::test_util::{ids as listed, import_all, signed};
+    use crate::store::Wallet;
 
     /// One pass over the store gives every credential its link, in the order asked; an
     /// unknown id is that id's problem only, and a page on this computer gets no LinkedIn
@@ -233,22 +234,8 @@ mod tests {
     fn every_credential_gets_its_link_and_an_unknown_one_its_own_problem() {
         let tmp = tempfile::tempdir().unwrap();
         let wallet = Wallet::open(tmp.path()).unwrap();
-        let items = signed(4)
-            .into_iter()
-            .map(|bytes| ImportItem {
-                bytes,
-                source: "test".into(),
-            })
-            .collect();
-        wallet
-            .import(items, false, chrono::Utc::now(), &mut |_, _| {})
-            .unwrap();
-        let mut ids: Vec<String> = wallet
-            .list(SortKey::Date)
-            .unwrap()
-            .into_iter()
-            .map(|r| r.id)
-            .collect();
+        import_all(&wallet, &signed(4));
+        let mut ids = listed(&wallet);
         let page = |url: &str| VerifierBase {
             url: url.into(),
             source: BaseSource::Settings,

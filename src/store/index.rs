@@ -666,8 +666,8 @@ pub(crate) fn unpack_legacy(bytes: &[u8]) -> Result<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_util::signed;
-    use super::super::{ImportItem, SortKey, Wallet};
+    use super::super::test_util::{ids as listed, import_all, signed};
+    use super::super::Wallet;
     use crate::Error;
 
     /// Reading many credentials at once gives what reading them one by one gives, in the
@@ -679,23 +679,9 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let wallet = Wallet::open(tmp.path()).unwrap();
         let all = signed(12);
-        let now = chrono::Utc::now();
-        for part in [&all[..7], &all[7..]] {
-            let items = part
-                .iter()
-                .map(|b| ImportItem {
-                    bytes: b.clone(),
-                    source: "test".into(),
-                })
-                .collect();
-            wallet.import(items, false, now, &mut |_, _| {}).unwrap();
-        }
-        let mut ids: Vec<String> = wallet
-            .list(SortKey::Date)
-            .unwrap()
-            .into_iter()
-            .map(|r| r.id)
-            .collect();
+        import_all(&wallet, &all[..7]);
+        import_all(&wallet, &all[7..]);
+        let mut ids = listed(&wallet);
         ids.reverse();
         ids.push(ids[3][..12].to_string());
         let many = wallet.get_with_originals(&ids).unwrap();

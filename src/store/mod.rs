@@ -717,4 +717,30 @@ pub(crate) mod test_util {
             })
             .collect()
     }
+
+    /// Import `credentials` into `wallet` in one batch.
+    #[allow(clippy::unwrap_used)]
+    pub fn import_all(wallet: &super::Wallet, credentials: &[Vec<u8>]) {
+        let items = credentials
+            .iter()
+            .map(|bytes| super::ImportItem {
+                bytes: bytes.clone(),
+                source: "test".into(),
+            })
+            .collect();
+        wallet
+            .import(items, false, chrono::Utc::now(), &mut |_, _| {})
+            .unwrap();
+    }
+
+    /// The wallet ids, newest first.
+    #[allow(clippy::unwrap_used)]
+    pub fn ids(wallet: &super::Wallet) -> Vec<String> {
+        wallet
+            .list(super::SortKey::Date)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.id)
+            .collect()
+    }
 }
