@@ -32,7 +32,7 @@ pub use pdf::{portfolio_pdf, PdfOptions};
 pub use qr::png as qr_png;
 pub use read::{is_pdf, read_portfolio, verify_portfolio, Manifest, ManifestEntry, Portfolio};
 #[cfg(feature = "wallet")]
-pub use share::{credential_link, credential_links, linkedin_url, BaseSource, VerifierBase};
+pub use share::{credential_link, credential_links, BaseSource, VerifierBase};
 #[cfg(feature = "wallet")]
 pub use vp::{presentation, PresentationOptions};
 

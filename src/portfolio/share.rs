@@ -111,11 +111,8 @@ impl Wallet {
 /// credential itself in the fragment (no holder proof is needed to check an issuer's
 /// signature). A JWT travels as its compact original.
 pub fn credential_link(wallet: &Wallet, id: &str, base: &str) -> Result<String> {
-    let items = wallet.get_with_originals(&[id.to_string()])?;
-    let (rec, original) = items
-        .first()
-        .ok_or_else(|| Error::NotFound(format!("credential {id}")))?;
-    link_of(rec, original, base)
+    let (rec, original) = wallet.get_with_original(id)?;
+    link_of(&rec, &original, base)
 }
 
 /// [`credential_link`] of a credential already read from the wallet.
@@ -134,19 +131,6 @@ pub(super) fn credential_bytes(rec: &StoredCredential, original: &[u8]) -> Resul
         return Ok(text.trim().as_bytes().to_vec());
     }
     serde_json::to_vec(&cred).map_err(|e| Error::Internal(e.to_string()))
-}
-
-/// LinkedIn's public add-certification address for a credential: its name, the issuing
-/// organisation, the issue month and year, the credential's id and its verification link.
-/// Calls nothing: the learner opens it in their browser, signed in to their own account.
-/// Refused when `page` opens only on this computer: the link would be dead on a profile.
-pub fn linkedin_url(
-    wallet: &Wallet,
-    id: &str,
-    verification_link: &str,
-    page: &VerifierBase,
-) -> Result<String> {
-    linkedin_of(&wallet.get(id)?, verification_link, page)
 }
 
 /// Each credential's own verification link and, when the link opens anywhere, its LinkedIn
@@ -170,20 +154,18 @@ pub fn credential_links(
         // Some id is unknown or unreadable: each on its own, so the others still get links.
         Err(_) => ids
             .iter()
-            .map(
-                |id| match wallet.get_with_originals(std::slice::from_ref(id)) {
-                    Ok(items) => items
-                        .first()
-                        .map(|(rec, original)| one(rec, original))
-                        .unwrap_or_else(|| Err(Error::NotFound(format!("credential {id}")))),
-                    Err(e) => Err(e),
-                },
-            )
+            .map(|id| {
+                let (rec, original) = wallet.get_with_original(id)?;
+                one(&rec, &original)
+            })
             .collect(),
     }
 }
 
-/// [`linkedin_url`] of a credential already read from the wallet.
+/// LinkedIn's public add-certification address for a credential: its name, the issuing
+/// organisation, the issue month and year, the credential's id and its verification link.
+/// Calls nothing: the learner opens it in their browser, signed in to their own account.
+/// Refused when `page` opens only on this computer: the link would be dead on a profile.
 fn linkedin_of(
     rec: &StoredCredential,
     verification_link: &str,

@@ -437,6 +437,13 @@ impl Wallet {
             .collect()
     }
 
+    /// [`Wallet::get_with_originals`] of one credential.
+    pub fn get_with_original(&self, id: &str) -> Result<(StoredCredential, Vec<u8>)> {
+        self.get_with_originals(&[id.to_string()])?
+            .pop()
+            .ok_or_else(|| Error::NotFound(format!("credential {id}")))
+    }
+
     /// Every full record, in batch order.
     pub fn records(&self) -> Result<Vec<StoredCredential>> {
         let mut out = Vec::new();
