@@ -152,6 +152,31 @@ fn median(mut v: Vec<Duration>) -> Duration {
 fn main() {
     // `cargo bench --bench stack -- seeds N Q FROM TO [BUDGET]`: one line per generated problem.
     let args: Vec<String> = std::env::args().collect();
+    // `cargo bench --bench stack -- dump N Q FROM TO`: one JSON line per generated problem,
+    // its search problem and the engine's answer, for `scripts/stack-reference`.
+    if let Some(at) = args.iter().position(|a| a == "dump") {
+        let num = |k: usize| {
+            args.get(at + k)
+                .and_then(|a| a.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        for seed in num(3)..num(4) {
+            let g = gen::mixed(seed, num(1) as usize, num(2) as usize);
+            let t = Instant::now();
+            let a = audit(&g.rules, &g.candidates, &g.ctx);
+            let el = t.elapsed();
+            let mut v = microcredx::stack::search_problem_json(&g.rules, &g.candidates, &g.ctx);
+            let ects = ((a.ects_counted * 100.0).round() as u64).min(v["total"].as_u64().unwrap());
+            v["seed"] = json!(seed);
+            v["engine"] = json!({
+                "complete": a.complete, "progress": progress(&a.requirements), "ects": ects,
+                "credentials": a.candidates.iter().filter(|c| c.counted).count(),
+                "proven": a.proven_optimal, "nodes": a.nodes_explored, "ms": ms(el),
+            });
+            println!("{v}");
+        }
+        return;
+    }
     if let Some(at) = args.iter().position(|a| a == "seeds") {
         let num = |k: usize| {
             args.get(at + k)

@@ -49,7 +49,8 @@ pub use catalogue::{
     Suggestion,
 };
 pub use report::{
-    audit, audit_with_budget, Audit, CandidateAudit, Counting, RequirementAudit, Status,
+    audit, audit_with_budget, search_problem_json, Audit, CandidateAudit, Counting,
+    RequirementAudit, Status,
 };
 pub use rules::{parse_rules, Kind, QualificationRules, Requirement};
 

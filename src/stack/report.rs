@@ -187,6 +187,60 @@ pub fn audit_with_budget(
     run(rules, candidates, ctx, budget, &[])
 }
 
+/// The abstract problem the search solves for these rules and candidates, as JSON, for
+/// checking the engine against an independent solver (`scripts/stack-reference`): `total`
+/// and `cap` (hundredths of ECTS, `cap` -1 without one), `leaves` (`[need, byCount,
+/// shared]`, need in hundredths or a count), `nodes` (post-order: `["L", leaf]`,
+/// `["A", children]`, `["N", n, children]`), `roots`, and `items` (`[ects, exclusive leaves,
+/// shared leaves, external, cost, copy group or -1]`). The objective is the engine's (see
+/// `docs/stacking.md`, Objective).
+pub fn search_problem_json(
+    rules: &QualificationRules,
+    candidates: &[Candidate],
+    ctx: &AuditContext,
+) -> serde_json::Value {
+    use serde_json::json;
+    let b = build(rules, candidates, ctx, &[]);
+    let p = &b.problem;
+    let nodes: Vec<serde_json::Value> = p
+        .nodes
+        .iter()
+        .map(|n| match n {
+            engine::Node::Leaf(l) => json!(["L", l]),
+            engine::Node::All(ch) => json!(["A", ch]),
+            engine::Node::NOf(k, ch) => json!(["N", k, ch]),
+        })
+        .collect();
+    let leaves: Vec<serde_json::Value> = p
+        .leaves
+        .iter()
+        .map(|l| json!([l.need, l.by_count, l.shared]))
+        .collect();
+    let items: Vec<serde_json::Value> = b
+        .items
+        .iter()
+        .map(|it| {
+            let group = it.group.map_or(-1, |g| g as i64);
+            json!([
+                it.ects,
+                it.exclusive,
+                it.shared,
+                it.external,
+                it.cost,
+                group
+            ])
+        })
+        .collect();
+    json!({
+        "total": p.total,
+        "cap": p.ext_cap.map_or(-1, |c| c as i64),
+        "roots": p.roots,
+        "leaves": leaves,
+        "nodes": nodes,
+        "items": items,
+    })
+}
+
 /// What the search needs, and what explaining its result needs.
 struct Built<'a> {
     flat: Flat<'a>,
