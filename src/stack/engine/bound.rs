@@ -239,27 +239,115 @@ impl Search<'_> {
         roots.max(shared_max)
     }
 
+    /// Optimistic leaf sums in `opt` at position `i`: every remaining item that can still be
+    /// used added to every leaf it fits, external ones within `ext_room` (a count leaf: only
+    /// those of 0 ECTS if no allowance is left), and of copies of one achievement (at most
+    /// one counts) only the largest. Leaves `self.int_leaf` with the internal part per leaf;
+    /// returns the ECTS of the internal and of the external items so counted.
+    fn optimistic(&mut self, i: usize, ext_room: u64, opt: &mut [u64]) -> (u64, u64) {
+        let p = self.p;
+        let nl = p.leaves.len();
+        let mut int = std::mem::take(&mut self.int_leaf);
+        let mut ext = std::mem::take(&mut self.ext_leaf);
+        let mut ext0 = std::mem::take(&mut self.ext0_leaf);
+        let mut gm = std::mem::take(&mut self.grp_leaf);
+        let mut touched = std::mem::take(&mut self.grp_touched);
+        for v in [&mut int, &mut ext, &mut ext0] {
+            v.clear();
+            v.resize(nl, 0);
+        }
+        let (mut int_total, mut ext_total) = (0u64, 0u64);
+        for k in i..self.items.len() {
+            let it = &self.items[k];
+            if it.external && it.ects > ext_room {
+                continue;
+            }
+            match it.group {
+                Some(g) if self.group_used[g] => continue,
+                Some(g) if !self.grp_mixed[g] => {
+                    if self.grp_ects[g] == u64::MAX {
+                        self.grp_ects[g] = 0;
+                        touched.push(g);
+                    }
+                    self.grp_ects[g] = self.grp_ects[g].max(it.ects);
+                    for &l in it.exclusive.iter().chain(&it.shared) {
+                        let c = super::contrib(&p.leaves[l], it);
+                        let at = (g * nl + l) * 2;
+                        gm[at] = gm[at].max(c);
+                        if it.ects == 0 {
+                            gm[at + 1] = gm[at + 1].max(c);
+                        }
+                    }
+                }
+                _ => {
+                    for &l in it.exclusive.iter().chain(&it.shared) {
+                        let c = super::contrib(&p.leaves[l], it);
+                        if it.external {
+                            ext[l] += c;
+                            if it.ects == 0 {
+                                ext0[l] += c;
+                            }
+                        } else {
+                            int[l] += c;
+                        }
+                    }
+                    if it.external {
+                        ext_total += it.ects;
+                    } else {
+                        int_total += it.ects;
+                    }
+                }
+            }
+        }
+        for &g in &touched {
+            let external = self.grp_external[g];
+            for l in 0..nl {
+                let at = (g * nl + l) * 2;
+                if external {
+                    ext[l] += gm[at];
+                    ext0[l] += gm[at + 1];
+                } else {
+                    int[l] += gm[at];
+                }
+                gm[at] = 0;
+                gm[at + 1] = 0;
+            }
+            if external {
+                ext_total += self.grp_ects[g];
+            } else {
+                int_total += self.grp_ects[g];
+            }
+            self.grp_ects[g] = u64::MAX;
+        }
+        touched.clear();
+        for (l, o) in opt.iter_mut().enumerate() {
+            let e = match (p.leaves[l].by_count, ext_room) {
+                (true, 0) => ext0[l],
+                (true, _) => ext[l],
+                (false, room) => ext[l].min(room),
+            };
+            *o = self.sums[l] + int[l] + e;
+        }
+        self.int_leaf = int;
+        self.ext_leaf = ext;
+        self.ext0_leaf = ext0;
+        self.grp_leaf = gm;
+        self.grp_touched = touched;
+        (int_total, ext_total.min(ext_room))
+    }
+
     /// A score no assignment extending the current one (items `i..` open) can beat.
     pub(super) fn upper_bound(&mut self, i: usize) -> Score {
         let p = self.p;
         let ext_room = p.ext_cap.map_or(u64::MAX, |c| c.saturating_sub(self.ext));
         let mut opt = std::mem::take(&mut self.buf);
-        for (l, o) in opt.iter_mut().enumerate() {
-            let ext = self.suffix_ext_leaf[i][l];
-            // External items add at most the cap left (a count leaf: only those of 0 ECTS if
-            // none is left; they cost nothing from the allowance).
-            let ext = match (p.leaves[l].by_count, ext_room) {
-                (true, 0) => self.suffix_ext0_leaf[i][l],
-                (true, _) => ext,
-                (false, room) => ext.min(room),
-            };
-            *o = self.sums[l] + self.suffix[i][l] + ext;
-        }
+        let (int_total, ext_total) = self.optimistic(i, ext_room, &mut opt);
         let ext_best = match self.ext_reach.get(i) {
             Some(set) => largest_at_most(set, ext_room),
             None => self.suffix_ext[i].min(ext_room),
-        };
-        let ects_opt = self.ects + self.suffix_int[i] + ext_best;
+        }
+        .min(ext_total);
+        let ects_opt = self.ects + int_total + ext_best;
         let (complete, optimistic_met) = self.eval(&opt, ects_opt);
         let ects_ub = ects_opt.min(p.total);
         let cheap = self.score_bound(i, complete, optimistic_met, optimistic_met, ects_ub);
@@ -274,7 +362,16 @@ impl Search<'_> {
         // The optimistic sums let every item count everywhere; the resource bound lets each
         // count once. Tighter, dearer: computed only when the cheap bound cannot prune. It
         // leaves `self.met`/`self.val` (the optimistic sums) as they are.
-        let (c, m) = self.resource_bound(i, &opt, self.suffix_int[i] + ext_best);
+        let (mut c, mut m) = self.resource_bound(i, &opt, int_total + ext_best, None);
+        if p.ext_cap.is_some() {
+            // The allowance as a second resource: leaves that only external credits can meet
+            // compete for it.
+            let int = std::mem::take(&mut self.int_leaf);
+            let (c2, m2) = self.resource_bound(i, &opt, ext_room, Some(&int));
+            self.int_leaf = int;
+            c &= c2;
+            m = m.min(m2);
+        }
         self.buf = opt;
         if (complete && c, optimistic_met.min(m)) == (complete, optimistic_met) {
             return cheap;
@@ -381,7 +478,19 @@ impl Search<'_> {
     /// of the remaining items, external ones within the allowance left), a count leaf at least
     /// its deficit times its smallest fitting item, a shared leaf nothing. A knapsack over the
     /// requirement tree: per node, the least resource for each (met, progress value).
-    pub(super) fn resource_bound(&mut self, i: usize, opt: &[u64], resource: u64) -> (bool, u32) {
+    ///
+    /// With `external` (per leaf, what the remaining internal items can add to it), the
+    /// resource is the external allowance left instead: an exclusive ECTS leaf uses at least
+    /// the part of its deficit that the internal items cannot give, and the external items
+    /// on different exclusive leaves are different items, so those parts add up within the
+    /// allowance.
+    pub(super) fn resource_bound(
+        &mut self,
+        i: usize,
+        opt: &[u64],
+        resource: u64,
+        external: Option<&[u64]>,
+    ) -> (bool, u32) {
         let p = self.p;
         for (ni, node) in p.nodes.iter().enumerate() {
             let w = self.vmax[ni] + 1;
@@ -397,8 +506,13 @@ impl Search<'_> {
                         t[w + 1] = match (leaf.shared, leaf.by_count) {
                             (true, _) => 0,
                             _ if d == 0 => 0,
+                            // External ECTS: what the internal items left cannot give.
+                            (false, true) if external.is_some() => 0,
+                            (false, false) => match external {
+                                Some(int) => d.saturating_sub(int[*l]),
+                                None => d,
+                            },
                             (false, true) => d.saturating_mul(self.suffix_min_ects[i][*l]),
-                            (false, false) => d,
                         };
                     }
                 }
@@ -493,14 +607,62 @@ impl Search<'_> {
         acc
     }
 
-    /// Fewest items from position `i` on that add `d` ECTS, external ones within `room`.
-    fn fewest_for_ects(&self, i: usize, d: u64, room: u64) -> u64 {
-        fewest_split(
-            (&self.int_pos, &self.int_cum),
-            (&self.ext_pos, &self.ext_cum),
-            i,
-            d,
-            room,
-        )
+    /// Fewest items from position `i` on that add `d` ECTS, external ones within `room`; of
+    /// copies of one achievement only the largest left can count, and items of a used group
+    /// or above the allowance left none.
+    fn fewest_for_ects(&mut self, i: usize, d: u64, room: u64) -> u64 {
+        if d == 0 {
+            return 0;
+        }
+        let mut int = std::mem::take(&mut self.scratch_int);
+        let mut ext = std::mem::take(&mut self.scratch_ext);
+        int.clear();
+        ext.clear();
+        for k in i..self.items.len() {
+            let it = &self.items[k];
+            if it.external && it.ects > room {
+                continue;
+            }
+            match it.group {
+                Some(g) if self.group_used[g] => continue,
+                Some(g) if !self.grp_mixed[g] => {
+                    if self.grp_ects[g] == u64::MAX {
+                        self.grp_ects[g] = 0;
+                        self.grp_touched.push(g);
+                    }
+                    self.grp_ects[g] = self.grp_ects[g].max(it.ects);
+                }
+                _ if it.external => ext.push(it.ects),
+                _ => int.push(it.ects),
+            }
+        }
+        let mut touched = std::mem::take(&mut self.grp_touched);
+        for &g in &touched {
+            if self.grp_external[g] {
+                ext.push(self.grp_ects[g]);
+            } else {
+                int.push(self.grp_ects[g]);
+            }
+            self.grp_ects[g] = u64::MAX;
+        }
+        touched.clear();
+        self.grp_touched = touched;
+        let cum = |v: &mut Vec<u64>| {
+            v.sort_unstable_by(|a, b| b.cmp(a));
+            let mut c = Vec::with_capacity(v.len() + 1);
+            c.push(0u64);
+            for &e in v.iter() {
+                let last = c[c.len() - 1];
+                c.push(last + e);
+            }
+            c
+        };
+        let (ic, ec) = (cum(&mut int), cum(&mut ext));
+        let ip: Vec<usize> = (0..int.len()).collect();
+        let ep: Vec<usize> = (0..ext.len()).collect();
+        let n = fewest_split((&ip, &ic), (&ep, &ec), 0, d, room);
+        self.scratch_int = int;
+        self.scratch_ext = ext;
+        n
     }
 }

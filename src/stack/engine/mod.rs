@@ -136,15 +136,10 @@ struct Search<'a> {
     items: Vec<Item>,
     same_as_prev: Vec<bool>,
     class: Vec<usize>,
-    suffix: Vec<Vec<u64>>,
-    suffix_ext_leaf: Vec<Vec<u64>>,
     suffix_free: Vec<Vec<u64>>,
     suffix_int: Vec<u64>,
     suffix_ext: Vec<u64>,
     suffix_free_ects: Vec<u64>,
-    /// Per position and leaf: external items of 0 ECTS that fit it (they cost nothing from
-    /// the external allowance).
-    suffix_ext0_leaf: Vec<Vec<u64>>,
     /// Per position and leaf: the fewest ECTS of one item that fits it.
     suffix_min_ects: Vec<Vec<u64>>,
     /// Per position: the sums of subsets of the external items from there on, as a bitset up
@@ -165,14 +160,8 @@ struct Search<'a> {
     /// contributions (each list is largest first).
     leaf_int: Vec<(Vec<usize>, Vec<u64>)>,
     leaf_ext: Vec<(Vec<usize>, Vec<u64>)>,
-    /// Cumulative ECTS of the internal and of the external items in search order (largest
-    /// first), with their positions.
-    int_pos: Vec<usize>,
-    int_cum: Vec<u64>,
-    ext_pos: Vec<usize>,
-    ext_cum: Vec<u64>,
-    /// The same for the items that cost something (catalogue offers), internal and external:
-    /// positions and cumulative ECTS, each list largest first.
+    /// The items that cost something (catalogue offers), internal and external: positions
+    /// and cumulative ECTS, each list largest first.
     paid_int: (Vec<usize>, Vec<u64>),
     paid_ext: (Vec<usize>, Vec<u64>),
     /// The resource bound's tables are small enough to compute at every node.
@@ -202,6 +191,21 @@ struct Search<'a> {
     agg: Vec<u64>,
     buf: Vec<u64>,
     buf2: Vec<u64>,
+    /// Scratch of the optimistic sums: per leaf, what the internal, the external and the
+    /// external items of 0 ECTS left can add; per (copy group, leaf) the largest copy's
+    /// contribution (all, 0-ECTS ones); per group its largest ECTS (`u64::MAX`: untouched).
+    int_leaf: Vec<u64>,
+    ext_leaf: Vec<u64>,
+    ext0_leaf: Vec<u64>,
+    grp_leaf: Vec<u64>,
+    grp_ects: Vec<u64>,
+    grp_touched: Vec<usize>,
+    /// Per copy group: whether its items are external (copies share their issuer), and
+    /// whether it mixes internal and external items (then its copies are not merged).
+    grp_external: Vec<bool>,
+    grp_mixed: Vec<bool>,
+    scratch_int: Vec<u64>,
+    scratch_ext: Vec<u64>,
 }
 
 fn contrib(leaf: &Leaf, item: &Item) -> u64 {
@@ -260,42 +264,25 @@ pub(crate) fn solve(p: &Problem, items: &[Item], budget: u64) -> Solution {
         })
         .collect();
     let n_classes = classes.len();
-    let mut suffix = vec![vec![0u64; nl]; n + 1];
     let mut suffix_free = vec![vec![0u64; nl]; n + 1];
-    let mut suffix_ext_leaf = vec![vec![0u64; nl]; n + 1];
     let mut suffix_int = vec![0u64; n + 1];
     let mut suffix_ext = vec![0u64; n + 1];
     let mut suffix_free_ects = vec![0u64; n + 1];
-    let mut suffix_ext0_leaf = vec![vec![0u64; nl]; n + 1];
     let mut suffix_min_ects = vec![vec![UNREACHABLE; nl]; n + 1];
     let mut leaf_min_cost = vec![UNREACHABLE; nl];
     for i in (0..n).rev() {
         let it = &sorted[i];
-        let mut row = suffix[i + 1].clone();
         let mut free_row = suffix_free[i + 1].clone();
-        let mut ext_row = suffix_ext_leaf[i + 1].clone();
-        let mut ext0_row = suffix_ext0_leaf[i + 1].clone();
         let mut min_row = suffix_min_ects[i + 1].clone();
         for &l in it.exclusive.iter().chain(it.shared.iter()) {
             let c = contrib(&p.leaves[l], it);
-            if it.external {
-                ext_row[l] += c;
-                if it.ects == 0 {
-                    ext0_row[l] += c;
-                }
-            } else {
-                row[l] += c;
-            }
             if it.cost == 0 {
                 free_row[l] += c;
             }
             min_row[l] = min_row[l].min(it.ects);
             leaf_min_cost[l] = leaf_min_cost[l].min(it.cost);
         }
-        suffix[i] = row;
         suffix_free[i] = free_row;
-        suffix_ext_leaf[i] = ext_row;
-        suffix_ext0_leaf[i] = ext0_row;
         suffix_min_ects[i] = min_row;
         suffix_int[i] = suffix_int[i + 1] + if it.external { 0 } else { it.ects };
         suffix_ext[i] = suffix_ext[i + 1] + if it.external { it.ects } else { 0 };
@@ -303,7 +290,6 @@ pub(crate) fn solve(p: &Problem, items: &[Item], budget: u64) -> Solution {
     }
     let mut leaf_int = vec![(Vec::new(), vec![0u64]); nl];
     let mut leaf_ext = vec![(Vec::new(), vec![0u64]); nl];
-    let (mut int_pos, mut int_cum, mut ext_pos, mut ext_cum) = (vec![], vec![0], vec![], vec![0]);
     let (mut paid_int, mut paid_ext) = ((vec![], vec![0u64]), (vec![], vec![0u64]));
     for (i, it) in sorted.iter().enumerate() {
         if it.cost > 0 {
@@ -326,14 +312,6 @@ pub(crate) fn solve(p: &Problem, items: &[Item], budget: u64) -> Solution {
             let last = cum.last().copied().unwrap_or(0);
             cum.push(last + contrib(&p.leaves[l], it));
         }
-        let (pos, cum) = if it.external {
-            (&mut ext_pos, &mut ext_cum)
-        } else {
-            (&mut int_pos, &mut int_cum)
-        };
-        pos.push(i);
-        let last = cum.last().copied().unwrap_or(0);
-        cum.push(last + it.ects);
     }
     // Nodes every complete assignment meets (for the shared-leaf part of the bound).
     let mut mandatory = vec![false; p.nodes.len()];
@@ -393,13 +371,10 @@ pub(crate) fn solve(p: &Problem, items: &[Item], budget: u64) -> Solution {
         items: sorted,
         same_as_prev,
         class,
-        suffix,
-        suffix_ext_leaf,
         suffix_free,
         suffix_int,
         suffix_ext,
         suffix_free_ects,
-        suffix_ext0_leaf,
         suffix_min_ects,
         ext_reach,
         leaf_class,
@@ -411,10 +386,6 @@ pub(crate) fn solve(p: &Problem, items: &[Item], budget: u64) -> Solution {
         vmax,
         leaf_int,
         leaf_ext,
-        int_pos,
-        int_cum,
-        ext_pos,
-        ext_cum,
         paid_int,
         paid_ext,
         resource_ok: resource_cells <= RESOURCE_CELLS_LIMIT,
@@ -449,6 +420,33 @@ pub(crate) fn solve(p: &Problem, items: &[Item], budget: u64) -> Solution {
         agg: vec![0; p.nodes.len()],
         buf: vec![0; nl],
         buf2: vec![0; nl],
+        int_leaf: vec![0; nl],
+        ext_leaf: vec![0; nl],
+        ext0_leaf: vec![0; nl],
+        grp_leaf: vec![0; groups * nl * 2],
+        grp_ects: vec![u64::MAX; groups],
+        grp_touched: Vec::new(),
+        grp_external: {
+            let mut ext = vec![false; groups];
+            for it in items {
+                if let Some(g) = it.group {
+                    ext[g] |= it.external;
+                }
+            }
+            ext
+        },
+        grp_mixed: {
+            let mut kinds = vec![(false, false); groups];
+            for it in items {
+                if let Some(g) = it.group {
+                    kinds[g].0 |= it.external;
+                    kinds[g].1 |= !it.external;
+                }
+            }
+            kinds.into_iter().map(|(e, i)| e && i).collect()
+        },
+        scratch_int: Vec::new(),
+        scratch_ext: Vec::new(),
     };
     s.best = s.score_now();
     s.dfs(0, 0);
