@@ -239,87 +239,67 @@ impl Search<'_> {
         roots.max(shared_max)
     }
 
-    /// Optimistic leaf sums in `opt` at position `i`: every remaining item that can still be
-    /// used added to every leaf it fits, external ones within `ext_room` (a count leaf: only
-    /// those of 0 ECTS if no allowance is left), and of copies of one achievement (at most
-    /// one counts) only the largest. Leaves `self.int_leaf` with the internal part per leaf;
-    /// returns the ECTS of the internal and of the external items so counted.
+    /// Optimistic leaf sums in `opt` at position `i`: every remaining item added to every
+    /// leaf it fits, the external ones clipped to `ext_room` (a count leaf: only those of 0
+    /// ECTS if no allowance is left), and of the copies of one achievement (at most one
+    /// counts) only the largest left, none of a group already used. Leaves `self.int_leaf`
+    /// with the internal part per leaf; returns the ECTS of the internal and of the external
+    /// items so counted.
     fn optimistic(&mut self, i: usize, ext_room: u64, opt: &mut [u64]) -> (u64, u64) {
         let p = self.p;
-        let nl = p.leaves.len();
         let mut int = std::mem::take(&mut self.int_leaf);
-        let mut ext = std::mem::take(&mut self.ext_leaf);
+        int.clone_from(&self.grouped_int[i]);
+        let mut ext = std::mem::take(&mut self.buf2);
+        ext.clone_from(&self.grouped_ext[i]);
         let mut ext0 = std::mem::take(&mut self.ext0_leaf);
-        let mut gm = std::mem::take(&mut self.grp_leaf);
-        let mut touched = std::mem::take(&mut self.grp_touched);
-        for v in [&mut int, &mut ext, &mut ext0] {
-            v.clear();
-            v.resize(nl, 0);
-        }
-        let (mut int_total, mut ext_total) = (0u64, 0u64);
-        for k in i..self.items.len() {
-            let it = &self.items[k];
-            if it.external && it.ects > ext_room {
+        ext0.clone_from(&self.grouped_ext0[i]);
+        let mut int_total = self.grouped_ects_int[i];
+        let mut ext_total = self.grouped_ects_ext[i];
+        // A group in use takes nothing more: remove its largest copy left, per leaf.
+        let mut best = std::mem::take(&mut self.grp_scratch);
+        best.clear();
+        best.resize(2 * p.leaves.len(), 0);
+        let mut touched = std::mem::take(&mut self.grp_leaves);
+        for &g in &self.used_groups {
+            if self.grp_mixed[g] {
                 continue;
             }
-            match it.group {
-                Some(g) if self.group_used[g] => continue,
-                Some(g) if !self.grp_mixed[g] => {
-                    if self.grp_ects[g] == u64::MAX {
-                        self.grp_ects[g] = 0;
-                        touched.push(g);
+            let mut first = None;
+            for &k in self.grp_members[g].iter().filter(|&&k| k >= i) {
+                let it = &self.items[k];
+                first.get_or_insert(k);
+                for &l in it.exclusive.iter().chain(&it.shared) {
+                    let c = super::contrib(&p.leaves[l], it);
+                    if best[2 * l] == 0 && best[2 * l + 1] == 0 {
+                        touched.push(l);
                     }
-                    self.grp_ects[g] = self.grp_ects[g].max(it.ects);
-                    for &l in it.exclusive.iter().chain(&it.shared) {
-                        let c = super::contrib(&p.leaves[l], it);
-                        let at = (g * nl + l) * 2;
-                        gm[at] = gm[at].max(c);
-                        if it.ects == 0 {
-                            gm[at + 1] = gm[at + 1].max(c);
-                        }
-                    }
-                }
-                _ => {
-                    for &l in it.exclusive.iter().chain(&it.shared) {
-                        let c = super::contrib(&p.leaves[l], it);
-                        if it.external {
-                            ext[l] += c;
-                            if it.ects == 0 {
-                                ext0[l] += c;
-                            }
-                        } else {
-                            int[l] += c;
-                        }
-                    }
-                    if it.external {
-                        ext_total += it.ects;
-                    } else {
-                        int_total += it.ects;
+                    best[2 * l] = best[2 * l].max(c);
+                    if it.ects == 0 {
+                        best[2 * l + 1] = best[2 * l + 1].max(c);
                     }
                 }
             }
-        }
-        for &g in &touched {
-            let external = self.grp_external[g];
-            for l in 0..nl {
-                let at = (g * nl + l) * 2;
-                if external {
-                    ext[l] += gm[at];
-                    ext0[l] += gm[at + 1];
-                } else {
-                    int[l] += gm[at];
-                }
-                gm[at] = 0;
-                gm[at + 1] = 0;
-            }
+            let Some(first) = first else { continue };
+            let external = self.items[first].external;
             if external {
-                ext_total += self.grp_ects[g];
+                ext_total -= self.items[first].ects;
             } else {
-                int_total += self.grp_ects[g];
+                int_total -= self.items[first].ects;
             }
-            self.grp_ects[g] = u64::MAX;
+            for &l in &touched {
+                if external {
+                    ext[l] -= best[2 * l];
+                    ext0[l] -= best[2 * l + 1];
+                } else {
+                    int[l] -= best[2 * l];
+                }
+                best[2 * l] = 0;
+                best[2 * l + 1] = 0;
+            }
+            touched.clear();
         }
-        touched.clear();
+        self.grp_scratch = best;
+        self.grp_leaves = touched;
         for (l, o) in opt.iter_mut().enumerate() {
             let e = match (p.leaves[l].by_count, ext_room) {
                 (true, 0) => ext0[l],
@@ -329,10 +309,8 @@ impl Search<'_> {
             *o = self.sums[l] + int[l] + e;
         }
         self.int_leaf = int;
-        self.ext_leaf = ext;
+        self.buf2 = ext;
         self.ext0_leaf = ext0;
-        self.grp_leaf = gm;
-        self.grp_touched = touched;
         (int_total, ext_total.min(ext_room))
     }
 
@@ -608,59 +586,37 @@ impl Search<'_> {
     }
 
     /// Fewest items from position `i` on that add `d` ECTS, external ones within `room`; of
-    /// copies of one achievement only the largest left can count, and items of a used group
-    /// or above the allowance left none.
+    /// copies of one achievement only the largest left can count, and of a used group none.
+    /// The search order keeps the internal and the external items each largest first, so
+    /// one scan lists both largest first.
     fn fewest_for_ects(&mut self, i: usize, d: u64, room: u64) -> u64 {
         if d == 0 {
             return 0;
         }
         let mut int = std::mem::take(&mut self.scratch_int);
         let mut ext = std::mem::take(&mut self.scratch_ext);
-        int.clear();
-        ext.clear();
+        for (pos, cum) in [&mut int, &mut ext] {
+            pos.clear();
+            cum.clear();
+            cum.push(0);
+        }
+        self.stamp += 1;
         for k in i..self.items.len() {
             let it = &self.items[k];
-            if it.external && it.ects > room {
+            if let Some(g) = it.group.filter(|&g| !self.grp_mixed[g]) {
+                if self.group_used[g] || self.grp_stamp[g] == self.stamp {
+                    continue;
+                }
+                self.grp_stamp[g] = self.stamp;
+            } else if it.group.is_some_and(|g| self.group_used[g]) {
                 continue;
             }
-            match it.group {
-                Some(g) if self.group_used[g] => continue,
-                Some(g) if !self.grp_mixed[g] => {
-                    if self.grp_ects[g] == u64::MAX {
-                        self.grp_ects[g] = 0;
-                        self.grp_touched.push(g);
-                    }
-                    self.grp_ects[g] = self.grp_ects[g].max(it.ects);
-                }
-                _ if it.external => ext.push(it.ects),
-                _ => int.push(it.ects),
-            }
+            let (pos, cum) = if it.external { &mut ext } else { &mut int };
+            pos.push(pos.len());
+            let last = cum[cum.len() - 1];
+            cum.push(last + it.ects);
         }
-        let mut touched = std::mem::take(&mut self.grp_touched);
-        for &g in &touched {
-            if self.grp_external[g] {
-                ext.push(self.grp_ects[g]);
-            } else {
-                int.push(self.grp_ects[g]);
-            }
-            self.grp_ects[g] = u64::MAX;
-        }
-        touched.clear();
-        self.grp_touched = touched;
-        let cum = |v: &mut Vec<u64>| {
-            v.sort_unstable_by(|a, b| b.cmp(a));
-            let mut c = Vec::with_capacity(v.len() + 1);
-            c.push(0u64);
-            for &e in v.iter() {
-                let last = c[c.len() - 1];
-                c.push(last + e);
-            }
-            c
-        };
-        let (ic, ec) = (cum(&mut int), cum(&mut ext));
-        let ip: Vec<usize> = (0..int.len()).collect();
-        let ep: Vec<usize> = (0..ext.len()).collect();
-        let n = fewest_split((&ip, &ic), (&ep, &ec), 0, d, room);
+        let n = fewest_split((&int.0, &int.1), (&ext.0, &ext.1), 0, d, room);
         self.scratch_int = int;
         self.scratch_ext = ext;
         n

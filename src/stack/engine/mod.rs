@@ -191,21 +191,33 @@ struct Search<'a> {
     agg: Vec<u64>,
     buf: Vec<u64>,
     buf2: Vec<u64>,
-    /// Scratch of the optimistic sums: per leaf, what the internal, the external and the
-    /// external items of 0 ECTS left can add; per (copy group, leaf) the largest copy's
-    /// contribution (all, 0-ECTS ones); per group its largest ECTS (`u64::MAX`: untouched).
+    /// Per position and leaf: what the internal, the external and the external items of 0
+    /// ECTS from there on can add to it, of copies of one achievement only the largest
+    /// (`grouped_int` / `grouped_ext` / `grouped_ext0`); and per position their ECTS.
+    grouped_int: Vec<Vec<u64>>,
+    grouped_ext: Vec<Vec<u64>>,
+    grouped_ext0: Vec<Vec<u64>>,
+    grouped_ects_int: Vec<u64>,
+    grouped_ects_ext: Vec<u64>,
+    /// Per copy group: its members' positions, in search order.
+    grp_members: Vec<Vec<usize>>,
+    /// Copy groups in use, in the order they were taken.
+    used_groups: Vec<usize>,
+    /// Scratch: per leaf, what the internal items left can add (for the allowance bound);
+    /// per group, the scan that last met it (for the fewest items).
     int_leaf: Vec<u64>,
-    ext_leaf: Vec<u64>,
     ext0_leaf: Vec<u64>,
-    grp_leaf: Vec<u64>,
-    grp_ects: Vec<u64>,
-    grp_touched: Vec<usize>,
-    /// Per copy group: whether its items are external (copies share their issuer), and
-    /// whether it mixes internal and external items (then its copies are not merged).
-    grp_external: Vec<bool>,
+    grp_stamp: Vec<u64>,
+    stamp: u64,
+    /// Per copy group: whether it mixes internal and external items (copies share their
+    /// issuer, so only in abstract problems; then its copies are not merged).
     grp_mixed: Vec<bool>,
-    scratch_int: Vec<u64>,
-    scratch_ext: Vec<u64>,
+    /// Scratch of the optimistic sums: per leaf a used group's largest copy (all, 0 ECTS),
+    /// and the leaves touched.
+    grp_scratch: Vec<u64>,
+    grp_leaves: Vec<usize>,
+    scratch_int: (Vec<usize>, Vec<u64>),
+    scratch_ext: (Vec<usize>, Vec<u64>),
 }
 
 fn contrib(leaf: &Leaf, item: &Item) -> u64 {
@@ -365,6 +377,67 @@ pub(crate) fn solve(p: &Problem, items: &[Item], budget: u64) -> Solution {
         .filter_map(|i| i.group)
         .max()
         .map_or(0, |g| g + 1);
+    let grp_mixed: Vec<bool> = {
+        let mut kinds = vec![(false, false); groups];
+        for it in items {
+            if let Some(g) = it.group {
+                kinds[g].0 |= it.external;
+                kinds[g].1 |= !it.external;
+            }
+        }
+        kinds.into_iter().map(|(e, i)| e && i).collect()
+    };
+    let merged = |it: &Item| it.group.filter(|&g| !grp_mixed[g]);
+    let mut grp_members = vec![Vec::new(); groups];
+    for (k, it) in sorted.iter().enumerate() {
+        if let Some(g) = merged(it) {
+            grp_members[g].push(k);
+        }
+    }
+    // The grouped suffix tables: walking back, a copy raises a leaf's sum only by what it
+    // adds above the largest copy of its group seen so far.
+    let mut grouped_int = vec![vec![0u64; nl]; n + 1];
+    let mut grouped_ext = vec![vec![0u64; nl]; n + 1];
+    let mut grouped_ext0 = vec![vec![0u64; nl]; n + 1];
+    let mut grouped_ects_int = vec![0u64; n + 1];
+    let mut grouped_ects_ext = vec![0u64; n + 1];
+    let mut gmax = vec![0u64; groups * nl * 2];
+    let mut gects = vec![0u64; groups];
+    for i in (0..n).rev() {
+        let it = &sorted[i];
+        let mut int = grouped_int[i + 1].clone();
+        let mut ext = grouped_ext[i + 1].clone();
+        let mut ext0 = grouped_ext0[i + 1].clone();
+        let raise = |slot: Option<&mut u64>, c: u64| match slot {
+            Some(m) if c > *m => {
+                let d = c - *m;
+                *m = c;
+                d
+            }
+            Some(_) => 0,
+            None => c,
+        };
+        let g = merged(it);
+        for &l in it.exclusive.iter().chain(it.shared.iter()) {
+            let c = contrib(&p.leaves[l], it);
+            let at = g.map(|g| (g * nl + l) * 2);
+            let d = raise(at.map(|a| &mut gmax[a]), c);
+            let c0 = if it.ects == 0 { c } else { 0 };
+            let d0 = raise(at.map(|a| &mut gmax[a + 1]), c0);
+            if it.external {
+                ext[l] += d;
+                ext0[l] += d0;
+            } else {
+                int[l] += d;
+            }
+        }
+        let de = raise(g.map(|g| &mut gects[g]), it.ects);
+        grouped_int[i] = int;
+        grouped_ext[i] = ext;
+        grouped_ext0[i] = ext0;
+        grouped_ects_int[i] = grouped_ects_int[i + 1] + if it.external { 0 } else { de };
+        grouped_ects_ext[i] = grouped_ects_ext[i + 1] + if it.external { de } else { 0 };
+    }
     let mut s = Search {
         p,
         any_cost: sorted.iter().any(|i| i.cost > 0),
@@ -420,33 +493,22 @@ pub(crate) fn solve(p: &Problem, items: &[Item], budget: u64) -> Solution {
         agg: vec![0; p.nodes.len()],
         buf: vec![0; nl],
         buf2: vec![0; nl],
+        grouped_int,
+        grouped_ext,
+        grouped_ext0,
+        grouped_ects_int,
+        grouped_ects_ext,
+        grp_members,
+        used_groups: Vec::new(),
         int_leaf: vec![0; nl],
-        ext_leaf: vec![0; nl],
         ext0_leaf: vec![0; nl],
-        grp_leaf: vec![0; groups * nl * 2],
-        grp_ects: vec![u64::MAX; groups],
-        grp_touched: Vec::new(),
-        grp_external: {
-            let mut ext = vec![false; groups];
-            for it in items {
-                if let Some(g) = it.group {
-                    ext[g] |= it.external;
-                }
-            }
-            ext
-        },
-        grp_mixed: {
-            let mut kinds = vec![(false, false); groups];
-            for it in items {
-                if let Some(g) = it.group {
-                    kinds[g].0 |= it.external;
-                    kinds[g].1 |= !it.external;
-                }
-            }
-            kinds.into_iter().map(|(e, i)| e && i).collect()
-        },
-        scratch_int: Vec::new(),
-        scratch_ext: Vec::new(),
+        grp_stamp: vec![0; groups],
+        stamp: 0,
+        grp_scratch: Vec::new(),
+        grp_leaves: Vec::new(),
+        grp_mixed,
+        scratch_int: (Vec::new(), Vec::new()),
+        scratch_ext: (Vec::new(), Vec::new()),
     };
     s.best = s.score_now();
     s.dfs(0, 0);
@@ -597,6 +659,11 @@ impl Search<'_> {
         let ext = if it.external { it.ects } else { 0 };
         if let Some(g) = it.group {
             self.group_used[g] = add;
+            if add {
+                self.used_groups.push(g);
+            } else {
+                self.used_groups.pop();
+            }
         }
         if add {
             self.ects += it.ects;
