@@ -7,6 +7,7 @@
 
 use chrono::{Months, NaiveDate};
 use std::cell::OnceCell;
+use std::collections::HashMap;
 
 use super::rules::{Filter, GradeValue, Kind, QualificationRules, Requirement};
 use super::{AuditContext, Candidate};
@@ -277,6 +278,12 @@ fn list(v: &[String]) -> String {
     v.join(", ")
 }
 
+/// Reasons that depend only on the filter ("none of the subjects data, ai"), formatted once
+/// per filter and audit: an audit explains every credential that fits nothing, against every
+/// requirement, and most of them fail the same way.
+#[derive(Default)]
+pub(crate) struct ReasonCache(HashMap<(usize, u8), String>);
+
 /// Check every condition of `filter`: true if all hold. When `explain` is set, push a reason
 /// for each failure; otherwise stop at the first. `skip_issuer` is set for achievement requirements, whose issuer
 /// is decided by the module match.
@@ -286,17 +293,28 @@ fn check_filter(
     c: &Candidate,
     ctx: &AuditContext,
     skip_issuer: bool,
-    explain: bool,
+    mut explain: Option<&mut ReasonCache>,
     out: &mut Vec<String>,
 ) -> bool {
     let mut ok = true;
     macro_rules! fail {
         ($($arg:tt)*) => {{
-            if !explain {
+            if explain.is_none() {
                 return false;
             }
             ok = false;
             out.push(format!($($arg)*));
+        }};
+    }
+    // A reason that depends only on the filter: formatted once (`kind` tells them apart).
+    macro_rules! fail_same {
+        ($kind:expr, $($arg:tt)*) => {{
+            let Some(cache) = explain.as_deref_mut() else {
+                return false;
+            };
+            ok = false;
+            let key = (std::ptr::from_ref(filter) as usize, $kind);
+            out.push(cache.0.entry(key).or_insert_with(|| format!($($arg)*)).clone());
         }};
     }
     if !skip_issuer && filter.issuer_in_network && !f.in_network {
@@ -321,7 +339,7 @@ fn check_filter(
             .iter()
             .any(|k| f.keywords.iter().any(|h| same(h, k)))
     {
-        fail!("none of the subjects {}", list(&filter.keywords));
+        fail_same!(1, "none of the subjects {}", list(&filter.keywords));
     }
     if !filter.skills.is_empty()
         && !filter
@@ -329,7 +347,7 @@ fn check_filter(
             .iter()
             .any(|k| skill_matches(k, f.skills, f.outcomes))
     {
-        fail!("none of the skills {}", list(&filter.skills));
+        fail_same!(2, "none of the skills {}", list(&filter.skills));
     }
     if !filter.achievement_types.is_empty()
         && !filter
@@ -337,28 +355,33 @@ fn check_filter(
             .iter()
             .any(|t| f.achievement_type.is_some_and(|h| same(h, t)))
     {
-        fail!(
+        fail_same!(
+            3,
             "the achievement type is not {}",
             filter.achievement_types.join(" or ")
         );
     }
     if let Some(a) = &filter.assessment {
         if a.supervised && !f.supervised() {
-            fail!("the assessment was not supervised");
+            fail_same!(4, "the assessment was not supervised");
         }
         if a.identity_verified && !f.identity_checked() {
-            fail!("the learner's identity was not verified at the assessment");
+            fail_same!(
+                5,
+                "the learner's identity was not verified at the assessment"
+            );
         }
         // `types` reads the type of assessment (Annex I (i)) only: "supervised exam" in the
         // supervision text does not make a project an exam.
         if !a.types.is_empty() {
             match f.assessment_type() {
-                None => fail!(
+                None => fail_same!(
+                    6,
                     "no type of assessment stated ({} required)",
                     a.types.join(" or ")
                 ),
                 Some(t) if !a.types.iter().any(|w| t.contains(&lower(w))) => {
-                    fail!("the type of assessment is not {}", a.types.join(" or "))
+                    fail_same!(7, "the type of assessment is not {}", a.types.join(" or "))
                 }
                 Some(_) => {}
             }
@@ -406,7 +429,7 @@ pub(crate) fn fit(
     f: &Facts<'_>,
     c: &Candidate,
     ctx: &AuditContext,
-    explain: bool,
+    mut explain: Option<&mut ReasonCache>,
 ) -> Result<Via, Vec<String>> {
     let mut out = Vec::new();
     let mut via = Via::Direct;
@@ -434,7 +457,7 @@ pub(crate) fn fit(
                 (true, _) => {}
                 (false, Some(a)) => via = Via::Agreement(a),
                 (false, None) => {
-                    if explain {
+                    if explain.is_some() {
                         out.push("it is not one of the required modules".to_string());
                     }
                     return Err(out);
@@ -443,7 +466,7 @@ pub(crate) fn fit(
         }
         Kind::EctsFrom => {
             if f.ects == 0 {
-                if explain {
+                if explain.is_some() {
                     out.push("it states no ECTS credits".to_string());
                 }
                 return Err(out);
@@ -454,8 +477,8 @@ pub(crate) fn fit(
     let skip_issuer = leaf.kind == Kind::Achievement;
     let mut ok = true;
     for fl in filters {
-        ok &= check_filter(fl, f, c, ctx, skip_issuer, explain, &mut out);
-        if !ok && !explain {
+        ok &= check_filter(fl, f, c, ctx, skip_issuer, explain.as_deref_mut(), &mut out);
+        if !ok && explain.is_none() {
             return Err(out);
         }
     }

@@ -299,6 +299,7 @@ fn build<'a>(
     let mut facts: Vec<Option<Facts<'_>>> = Vec::with_capacity(candidates.len());
     let mut fits: Vec<Vec<(usize, Via)>> = vec![Vec::new(); candidates.len()];
     let mut what_if_used = false;
+    let mut cache = filter::ReasonCache::default();
     for (ci, c) in candidates.iter().enumerate() {
         let problems = filter::status_problems(c, ctx);
         if !problems.is_empty() && !ctx.what_if && !c.hypothetical {
@@ -308,14 +309,22 @@ fn build<'a>(
         }
         let fc = filter::facts(rules, c, ctx);
         for (l, req) in flat.leaf_node.iter().map(|&n| flat.reqs[n]).enumerate() {
-            if let Ok(via) = filter::fit(rules, req, &flat.leaf_filters[l], &fc, c, ctx, false) {
+            if let Ok(via) = filter::fit(rules, req, &flat.leaf_filters[l], &fc, c, ctx, None) {
                 fits[ci].push((l, via));
             }
         }
         if fits[ci].is_empty() {
             let mut why = BTreeSet::new();
             for (l, req) in flat.leaf_node.iter().map(|&n| flat.reqs[n]).enumerate() {
-                if let Err(rs) = filter::fit(rules, req, &flat.leaf_filters[l], &fc, c, ctx, true) {
+                if let Err(rs) = filter::fit(
+                    rules,
+                    req,
+                    &flat.leaf_filters[l],
+                    &fc,
+                    c,
+                    ctx,
+                    Some(&mut cache),
+                ) {
                     why.extend(rs.into_iter().filter(|r| !r.is_empty()));
                 }
             }
