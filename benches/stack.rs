@@ -150,16 +150,20 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 fn main() {
-    // `cargo bench --bench stack -- seeds N Q FROM TO [BUDGET]`: one line per generated problem.
     let args: Vec<String> = std::env::args().collect();
-    // `cargo bench --bench stack -- dump N Q FROM TO`: one JSON line per generated problem,
-    // its search problem and the engine's answer, for `scripts/stack-reference`.
-    if let Some(at) = args.iter().position(|a| a == "dump") {
-        let num = |k: usize| {
+    // The numbers after the mode's name (`seeds N Q FROM TO`: `num(1)` is N), 0 if absent.
+    let mode = |name: &str| {
+        let at = args.iter().position(|a| a == name)?;
+        let args = &args;
+        Some(move |k: usize| {
             args.get(at + k)
                 .and_then(|a| a.parse::<u64>().ok())
                 .unwrap_or(0)
-        };
+        })
+    };
+    // `cargo bench --bench stack -- dump N Q FROM TO`: one JSON line per generated problem,
+    // its search problem and the engine's answer, for `scripts/stack-reference`.
+    if let Some(num) = mode("dump") {
         for seed in num(3)..num(4) {
             let g = gen::mixed(seed, num(1) as usize, num(2) as usize);
             let t = Instant::now();
@@ -177,12 +181,8 @@ fn main() {
         }
         return;
     }
-    if let Some(at) = args.iter().position(|a| a == "seeds") {
-        let num = |k: usize| {
-            args.get(at + k)
-                .and_then(|a| a.parse::<u64>().ok())
-                .unwrap_or(0)
-        };
+    // `cargo bench --bench stack -- seeds N Q FROM TO [BUDGET]`: one line per generated problem.
+    if let Some(num) = mode("seeds") {
         for seed in num(3)..num(4) {
             let g = gen::mixed(seed, num(1) as usize, num(2) as usize);
             let t = Instant::now();
