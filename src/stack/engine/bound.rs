@@ -138,15 +138,20 @@ pub(super) fn fewest_split(
     d: u64,
     room: u64,
 ) -> u64 {
+    let ji = int.0.partition_point(|&x| x < i);
+    let je = ext.0.partition_point(|&x| x < i);
+    fewest_of(&int.1[ji..], &ext.1[je..], d, room)
+}
+
+/// [`fewest_split`] over cumulative sums that start at the first open item.
+fn fewest_of(int_cum: &[u64], ext_cum: &[u64], d: u64, room: u64) -> u64 {
     if d == 0 {
         return 0;
     }
-    let ji = int.0.partition_point(|&x| x < i);
-    let je = ext.0.partition_point(|&x| x < i);
     let mut best = UNREACHABLE;
-    for k in 0..ext.1.len().saturating_sub(je) {
-        let e = (ext.1[je + k] - ext.1[je]).min(room);
-        let n = fewest(int.1, ji, d.saturating_sub(e));
+    for k in 0..ext_cum.len() {
+        let e = (ext_cum[k] - ext_cum[0]).min(room);
+        let n = fewest(int_cum, 0, d.saturating_sub(e));
         best = best.min((k as u64).saturating_add(n));
         if e >= d || e >= room || k as u64 >= best {
             break;
@@ -255,51 +260,39 @@ impl Search<'_> {
         ext0.clone_from(&self.grouped_ext0[i]);
         let mut int_total = self.grouped_ects_int[i];
         let mut ext_total = self.grouped_ects_ext[i];
-        // A group in use takes nothing more: remove its largest copy left, per leaf.
+        // A group in use takes nothing more: remove its largest copy left, per leaf (the
+        // largest contribution to the leaf, all copies and those of 0 ECTS).
         let mut best = std::mem::take(&mut self.grp_scratch);
-        best.clear();
-        best.resize(2 * p.leaves.len(), 0);
-        let mut touched = std::mem::take(&mut self.grp_leaves);
         for &g in &self.used_groups {
-            if self.grp_mixed[g] {
-                continue;
-            }
-            let mut first = None;
-            for &k in self.grp_members[g].iter().filter(|&&k| k >= i) {
+            let mut open = self.grp_members[g].iter().filter(|&&k| k >= i).peekable();
+            let Some(&&first) = open.peek() else { continue };
+            best.clear();
+            best.resize(2 * p.leaves.len(), 0);
+            for &k in open {
                 let it = &self.items[k];
-                first.get_or_insert(k);
                 for &l in it.exclusive.iter().chain(&it.shared) {
                     let c = super::contrib(&p.leaves[l], it);
-                    if best[2 * l] == 0 && best[2 * l + 1] == 0 {
-                        touched.push(l);
-                    }
                     best[2 * l] = best[2 * l].max(c);
                     if it.ects == 0 {
                         best[2 * l + 1] = best[2 * l + 1].max(c);
                     }
                 }
             }
-            let Some(first) = first else { continue };
-            let external = self.items[first].external;
-            if external {
-                ext_total -= self.items[first].ects;
+            let it = &self.items[first];
+            let (sums, total) = if it.external {
+                (&mut ext, &mut ext_total)
             } else {
-                int_total -= self.items[first].ects;
-            }
-            for &l in &touched {
-                if external {
-                    ext[l] -= best[2 * l];
+                (&mut int, &mut int_total)
+            };
+            *total -= it.ects;
+            for (l, sum) in sums.iter_mut().enumerate() {
+                *sum -= best[2 * l];
+                if it.external {
                     ext0[l] -= best[2 * l + 1];
-                } else {
-                    int[l] -= best[2 * l];
                 }
-                best[2 * l] = 0;
-                best[2 * l + 1] = 0;
             }
-            touched.clear();
         }
         self.grp_scratch = best;
-        self.grp_leaves = touched;
         for (l, o) in opt.iter_mut().enumerate() {
             let e = match (p.leaves[l].by_count, ext_room) {
                 (true, 0) => ext0[l],
@@ -595,8 +588,7 @@ impl Search<'_> {
         }
         let mut int = std::mem::take(&mut self.scratch_int);
         let mut ext = std::mem::take(&mut self.scratch_ext);
-        for (pos, cum) in [&mut int, &mut ext] {
-            pos.clear();
+        for cum in [&mut int, &mut ext] {
             cum.clear();
             cum.push(0);
         }
@@ -611,12 +603,11 @@ impl Search<'_> {
             } else if it.group.is_some_and(|g| self.group_used[g]) {
                 continue;
             }
-            let (pos, cum) = if it.external { &mut ext } else { &mut int };
-            pos.push(pos.len());
+            let cum = if it.external { &mut ext } else { &mut int };
             let last = cum[cum.len() - 1];
             cum.push(last + it.ects);
         }
-        let n = fewest_split((&int.0, &int.1), (&ext.0, &ext.1), 0, d, room);
+        let n = fewest_of(&int, &ext, d, room);
         self.scratch_int = int;
         self.scratch_ext = ext;
         n

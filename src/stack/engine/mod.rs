@@ -212,12 +212,11 @@ struct Search<'a> {
     /// Per copy group: whether it mixes internal and external items (copies share their
     /// issuer, so only in abstract problems; then its copies are not merged).
     grp_mixed: Vec<bool>,
-    /// Scratch of the optimistic sums: per leaf a used group's largest copy (all, 0 ECTS),
-    /// and the leaves touched.
+    /// Scratch: per leaf a used group's largest copy (all, 0 ECTS); the cumulative ECTS of
+    /// the internal and the external items left (for the fewest items).
     grp_scratch: Vec<u64>,
-    grp_leaves: Vec<usize>,
-    scratch_int: (Vec<usize>, Vec<u64>),
-    scratch_ext: (Vec<usize>, Vec<u64>),
+    scratch_int: Vec<u64>,
+    scratch_ext: Vec<u64>,
 }
 
 fn contrib(leaf: &Leaf, item: &Item) -> u64 {
@@ -403,20 +402,20 @@ pub(crate) fn solve(p: &Problem, items: &[Item], budget: u64) -> Solution {
     let mut grouped_ects_ext = vec![0u64; n + 1];
     let mut gmax = vec![0u64; groups * nl * 2];
     let mut gects = vec![0u64; groups];
+    // What `c` adds above the largest so far in `slot` (all of it outside any group).
+    let raise = |slot: Option<&mut u64>, c: u64| match slot {
+        Some(m) => {
+            let d = c.saturating_sub(*m);
+            *m = (*m).max(c);
+            d
+        }
+        None => c,
+    };
     for i in (0..n).rev() {
         let it = &sorted[i];
         let mut int = grouped_int[i + 1].clone();
         let mut ext = grouped_ext[i + 1].clone();
         let mut ext0 = grouped_ext0[i + 1].clone();
-        let raise = |slot: Option<&mut u64>, c: u64| match slot {
-            Some(m) if c > *m => {
-                let d = c - *m;
-                *m = c;
-                d
-            }
-            Some(_) => 0,
-            None => c,
-        };
         let g = merged(it);
         for &l in it.exclusive.iter().chain(it.shared.iter()) {
             let c = contrib(&p.leaves[l], it);
@@ -505,10 +504,9 @@ pub(crate) fn solve(p: &Problem, items: &[Item], budget: u64) -> Solution {
         grp_stamp: vec![0; groups],
         stamp: 0,
         grp_scratch: Vec::new(),
-        grp_leaves: Vec::new(),
         grp_mixed,
-        scratch_int: (Vec::new(), Vec::new()),
-        scratch_ext: (Vec::new(), Vec::new()),
+        scratch_int: Vec::new(),
+        scratch_ext: Vec::new(),
     };
     s.best = s.score_now();
     s.dfs(0, 0);
