@@ -325,11 +325,24 @@ pub fn quad_line(q: &Quad) -> String {
 }
 
 /// Orders strings by UTF-16 code units, as JavaScript's default sort does.
+///
+/// UTF-8 bytes sort as code points, and code points sort as UTF-16 except where a character
+/// above U+FFFF (a surrogate pair, 0xD800…) meets one in U+E000–U+FFFF: so the order is
+/// decided at the first differing byte, and only that one case is turned round. Sorting
+/// canonical N-Quads calls this for every comparison; it must not scan whole lines.
 pub fn js_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    let high = |s: &str| s.bytes().any(|x| x >= 0xEE);
-    if high(a) && high(b) {
-        a.encode_utf16().cmp(b.encode_utf16())
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    let Some(i) = x.iter().zip(y).position(|(p, q)| p != q) else {
+        return x.len().cmp(&y.len());
+    };
+    // The bytes before `i` agree, so a difference inside a character (not at its lead byte)
+    // is between two characters of the same length, where all three orders agree.
+    let (p, q) = (x[i], y[i]);
+    let supplementary = |lead: u8| lead >= 0xF0;
+    let upper_bmp = |lead: u8| lead == 0xEE || lead == 0xEF;
+    if (supplementary(p) && upper_bmp(q)) || (upper_bmp(p) && supplementary(q)) {
+        q.cmp(&p)
     } else {
-        a.as_bytes().cmp(b.as_bytes())
+        p.cmp(&q)
     }
 }

@@ -440,3 +440,38 @@ fn absolute_iris_are_told_apart_as_jsonld_js_does() {
         assert!(!is_absolute_iri(no), "{no:?}");
     }
 }
+
+#[test]
+fn strings_sort_by_utf16_code_units_as_javascript_sorts_them() {
+    // Every pair of short strings over characters at the edges that matter: ASCII, two- and
+    // three-byte characters below and above U+E000, and characters above U+FFFF (surrogate
+    // pairs in UTF-16, so below U+E000 there, above it in UTF-8).
+    let alphabet = [
+        'a',
+        'z',
+        'é',
+        '\u{7FF}',
+        '\u{D7FF}',
+        '\u{E000}',
+        '\u{FFFD}',
+        '\u{FFFF}',
+        '\u{10000}',
+        '\u{1F600}',
+    ];
+    let mut words = vec![String::new()];
+    for len in 1..=2 {
+        let mut next = Vec::new();
+        for w in words.iter().filter(|w| w.chars().count() == len - 1) {
+            for c in alphabet {
+                next.push(format!("{w}{c}"));
+            }
+        }
+        words.extend(next);
+    }
+    for a in &words {
+        for b in &words {
+            let utf16 = a.encode_utf16().cmp(b.encode_utf16());
+            assert_eq!(nquads::js_cmp(a, b), utf16, "{a:?} against {b:?}");
+        }
+    }
+}
