@@ -304,6 +304,33 @@ pub struct Lapse {
     pub date: Option<String>,
 }
 
+/// A date as the learner reads it: "3 May 2025" (what chrono's `%-d %B %Y` writes, without
+/// parsing a format string for every date: the verifier page runs this for every credential).
+pub fn day_text<D: chrono::Datelike>(d: D) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let month = MONTHS.get(d.month0() as usize).copied().unwrap_or("?");
+    let year = d.year();
+    if (0..=9999).contains(&year) {
+        format!("{} {month} {year:04}", d.day())
+    } else {
+        // chrono writes years outside 0–9999 with a sign.
+        format!("{} {month} {year:+05}", d.day())
+    }
+}
+
 impl Lapse {
     /// What a learner reads: "Expired on 3 May 2025", "Not yet valid: valid from …",
     /// "Revoked by its issuer".
@@ -312,7 +339,7 @@ impl Lapse {
             .date
             .as_deref()
             .and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok())
-            .map(|d| d.format("%-d %B %Y").to_string());
+            .map(day_text);
         match (self.kind, day) {
             (LapseKind::Expired, Some(d)) => format!("Expired on {d}"),
             (LapseKind::NotYetValid, Some(d)) => format!("Not yet valid: valid from {d}"),
@@ -402,4 +429,25 @@ pub struct Step {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub lapse: Option<Lapse>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::day_text;
+    use chrono::{Duration, NaiveDate};
+
+    #[test]
+    fn a_day_reads_as_chrono_writes_it() {
+        let first = NaiveDate::from_ymd_opt(-3, 1, 1).unwrap_or_default();
+        for d in [
+            first,
+            NaiveDate::from_ymd_opt(12_001, 6, 30).unwrap_or_default(),
+        ]
+        .into_iter()
+        .chain((0..800).map(|i| {
+            NaiveDate::from_ymd_opt(1999, 12, 25).unwrap_or_default() + Duration::days(i * 17)
+        })) {
+            assert_eq!(day_text(d), d.format("%-d %B %Y").to_string());
+        }
+    }
 }

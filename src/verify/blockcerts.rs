@@ -27,6 +27,7 @@ pub(super) fn is_blockcerts(credential: &Value) -> bool {
 }
 
 /// The proof and issuer-identity steps of a Blockcerts credential.
+#[inline(never)] // see verify::verify_document
 pub(super) fn steps(credential: &Value, view: &MicroCredential, env: &Env, steps: &mut Vec<Step>) {
     for proof in di::proofs_of(credential) {
         proof_steps(credential, proof, env, steps);

@@ -29,11 +29,12 @@ const UNDERSTOOD_CRIT: &[&str] = &[
 const SKEW_MINUTES: i64 = 5;
 
 fn day(d: DateTime<Utc>) -> String {
-    d.format("%-d %B %Y").to_string()
+    crate::model::day_text(d)
 }
 
 /// The proof and issuer-identity steps for a JAdES-sealed document. Does nothing for other
 /// envelopes.
+#[inline(never)] // see verify::verify_document
 pub(super) fn seal_steps(
     doc: &Document,
     cred: &MicroCredential,

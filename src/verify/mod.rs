@@ -177,6 +177,9 @@ fn verify_bytes_inner(bytes: &[u8], env: &Env, now: DateTime<Utc>) -> crate::Res
 }
 
 /// Verify a parsed document.
+// The step functions it calls are kept out of line (`#[inline(never)]`): each is called
+// once, so the compiler would inline them all, and one function of 30 KB is what the browser's
+// optimising tier then compiled for 165 ms on the verifier page, beside the verification.
 pub fn verify_document(doc: &Document, env: &Env, now: DateTime<Utc>) -> Verification {
     let ob2 = doc.profile() == Format::OpenBadges2;
     // An OB 2.0 assertion names its badge class and issuer by URL: the view reads the cached
@@ -248,6 +251,7 @@ pub fn verify_document(doc: &Document, env: &Env, now: DateTime<Utc>) -> Verific
 
 /// The verification the steps add up to, with the issuer's standing and, for a presentation
 /// whose signature verified (by `presenter`), the holder binding.
+#[inline(never)] // see verify_document
 fn finish(
     steps: Vec<Step>,
     doc: &Document,
@@ -281,6 +285,7 @@ fn finish(
 /// problems are left to the steps that already report them: `validFrom` after `validUntil`
 /// (the dates step) and, when `no_issuer_reported`, a missing issuer (the issuer step:
 /// "names no issuer").
+#[inline(never)] // see verify_document
 fn conformance_steps(doc: &Document, no_issuer_reported: bool, steps: &mut Vec<Step>) {
     let (problems, what) = if doc.profile() == Format::Presentation {
         (
@@ -310,6 +315,7 @@ fn conformance_steps(doc: &Document, no_issuer_reported: bool, steps: &mut Vec<S
 /// Verify each credential inside a CLR 2.0 or a presentation on its own. One that is invalid
 /// makes the container invalid; one that cannot be checked is a warning (the container's own
 /// proof still covers it).
+#[inline(never)] // see verify_document
 fn embedded_steps(
     doc: &Document,
     env: &Env,
@@ -439,6 +445,7 @@ fn lapsed(steps: &mut Vec<Step>, step: StepKind, lapse: Lapse, message: String) 
 /// Who signed, for the issuer check: (controller, how the key was found).
 type Signer = (String, Option<KeySource>);
 
+#[inline(never)] // see verify_document
 fn proof_steps(doc: &Document, env: &Env, steps: &mut Vec<Step>) -> Vec<Signer> {
     let mut signers = Vec::new();
     match &doc.envelope {
@@ -521,6 +528,7 @@ fn failure_step(steps: &mut Vec<Step>, f: &Failure) {
     step(steps, StepKind::Proof, status, text);
 }
 
+#[inline(never)] // see verify_document
 fn issuer_steps(
     doc: &Document,
     cred: &MicroCredential,
@@ -674,6 +682,7 @@ fn parse_date(v: &Value, field: &str) -> Result<Option<DateTime<Utc>>, String> {
     }
 }
 
+#[inline(never)] // see verify_document
 fn date_steps(cred: &Value, now: DateTime<Utc>, steps: &mut Vec<Step>) {
     // VC 2.0, VC 1.1, then Open Badges 2.0 names.
     let read = |names: [&str; 3]| -> Result<Option<DateTime<Utc>>, String> {
@@ -698,7 +707,7 @@ fn date_steps(cred: &Value, now: DateTime<Utc>, steps: &mut Vec<Step>) {
             return;
         }
     };
-    let day = |d: DateTime<Utc>| d.format("%-d %B %Y").to_string();
+    let day = crate::model::day_text::<DateTime<Utc>>;
     if let Some((f, u)) = from.zip(until).filter(|(f, u)| u < f) {
         step(
             steps,
@@ -800,7 +809,7 @@ fn believe_status_list(
         date(["validUntil", "expirationDate"]),
     ) {
         (Ok(from), Ok(until)) => {
-            let day = |d: DateTime<Utc>| d.format("%-d %B %Y").to_string();
+            let day = crate::model::day_text::<DateTime<Utc>>;
             if let Some(f) = from.filter(|f| *f > now) {
                 problems.push(format!("it is not valid before {}", day(f)));
             }
@@ -842,6 +851,7 @@ fn believe_status_list(
     }
 }
 
+#[inline(never)] // see verify_document
 fn status_steps(cred: &Value, env: &Env, now: DateTime<Utc>, steps: &mut Vec<Step>) {
     let entries: Vec<&Value> = match cred.get("credentialStatus") {
         None | Some(Value::Null) => {
@@ -915,6 +925,7 @@ fn past(purpose: &str) -> String {
     }
 }
 
+#[inline(never)] // see verify_document
 fn eu_step(cred: &MicroCredential, steps: &mut Vec<Step>) {
     if cred.annex_missing.is_empty() {
         step(

@@ -39,6 +39,7 @@ fn strings(v: Option<&Value>) -> Vec<String> {
 
 /// The assertion with its badge class and the badge class's issuer filled in from the
 /// cache where they are given as URLs, for the view.
+#[inline(never)] // see verify::verify_document
 pub(super) fn resolve(doc: &Document, keys: &KeyCache) -> Document {
     let mut out = doc.clone();
     let Some(badge) = node(doc.credential.get("badge"), keys) else {
@@ -71,6 +72,7 @@ fn is_signed(doc: &Document) -> bool {
 }
 
 /// The proof and issuer-identity steps of an OB 2.0 assertion.
+#[inline(never)] // see verify::verify_document
 pub(super) fn steps(doc: &Document, env: &Env, steps: &mut Vec<Step>) {
     let keys = &env.proof.keys;
     let badge = node(doc.credential.get("badge"), keys);
@@ -271,6 +273,7 @@ fn hosted_origin(id: &str, issuer_id: &str, issuer: &Value) -> (StepStatus, Stri
 
 /// Revocation: `revoked` on the (hosted copy of the) assertion, else the issuer's
 /// `revocationList` from the cache.
+#[inline(never)] // see verify::verify_document
 pub(super) fn status_step(doc: &Document, env: &Env, steps: &mut Vec<Step>) {
     let keys = &env.proof.keys;
     let c = &doc.credential;

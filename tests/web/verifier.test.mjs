@@ -87,7 +87,10 @@ test('a link made by mcx export link verifies in the page, credential by credent
   assert.equal(cards.length, 8);
   assert.ok(cards.every((v) => v === 'valid'), cards.join(','));
   assert.match(r.dom, /Industry 4\.0 Fundamentals/);
-  assert.match(r.dom, /is a known member of the recognition network/);
+  // A valid card's steps are folded and built when opened; the engine gives the same steps.
+  assert.equal([...r.dom.matchAll(/<details><summary>How it was checked<\/summary><\/details>/g)].length, 8);
+  const steps = JSON.stringify(engine.verify(link).result.embedded.map((c) => c.steps));
+  assert.match(steps, /is a known member of the recognition network/);
   assert.match(r.dom, /<span class="chip valid">Verified<\/span>/);
   // The registry's members are named as such, card by card.
   assert.match(r.dom, /<p class="issuer member">Issued by Technische Hochschule Nordstadt, DE — a member of MicroCredX Recognition Network<\/p>/);

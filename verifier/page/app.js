@@ -103,6 +103,15 @@ function steps(list) {
     el('span', {}, s.message))));
 }
 
+// A <details> whose content is built when it is first opened: a card's steps and outcomes are
+// most of the page's elements, and drawing them all delayed the verdict on screen.
+function folded(attrs, summary, build) {
+  const d = el('details', attrs, el('summary', {}, summary));
+  if (d.open) d.append(build());
+  else d.addEventListener('toggle', () => { if (d.open && d.childElementCount === 1) d.append(build()); });
+  return d;
+}
+
 function fact(dl, label, value) {
   if (value === null || value === undefined || value === '') return;
   dl.append(el('dt', {}, label), el('dd', {}, String(value)));
@@ -147,8 +156,8 @@ function card(v) {
   fact(dl, 'Grade', c.grade && c.gradeLabel ? `${c.grade} (${c.gradeLabel})` : c.grade);
   fact(dl, 'Learner', c.learner?.name);
   const outcomes = (c.learningOutcomes || []).length
-    ? el('details', {}, el('summary', {}, `Learning outcomes (${c.learningOutcomes.length})`),
-      el('ul', { class: 'outcomes' }, ...c.learningOutcomes.map((o) => el('li', {}, o))))
+    ? folded({}, `Learning outcomes (${c.learningOutcomes.length})`,
+      () => el('ul', { class: 'outcomes' }, ...c.learningOutcomes.map((o) => el('li', {}, o))))
     : null;
   const lapse = v.verdict === 'inactive' ? lapseOf(v) : null;
   const unconfirmed = st?.kind === 'unconfirmed';
@@ -167,7 +176,7 @@ function card(v) {
       ? el('p', { class: 'lapse-note' }, `Genuine — ${lapseText(lapse)}. ${unconfirmed ? 'Its signature was checked, but not who issued it' : 'Its signature and issuer were checked'}; it does not count as verified.`)
       : null,
     dl, outcomes,
-    el('details', { open: v.verdict === 'valid' ? undefined : '' }, el('summary', {}, 'How it was checked'), steps(v.steps)));
+    folded({ open: v.verdict === 'valid' ? undefined : '' }, 'How it was checked', () => steps(v.steps)));
 }
 
 // The step that decided a verdict that is not valid: a failure (a lapse is no failure of the
@@ -298,8 +307,8 @@ function show(answer, source) {
     el('span', {}, el('b', {}, String(s.verifiedEcts)), u > 0 ? ' ECTS with genuine signatures, counting issuers nothing confirms' : ' ECTS verified'),
     el('span', {}, 'Checked ', el('b', {}, localTime(v.checkedAt)), source ? ` from ${source}` : '')));
   if (isVp) {
-    out.append(el('details', { class: 'vp-steps', open: v.verdict === 'valid' ? undefined : '' },
-      el('summary', {}, 'How the presentation itself was checked'), steps(v.steps)));
+    out.append(folded({ class: 'vp-steps', open: v.verdict === 'valid' ? undefined : '' },
+      'How the presentation itself was checked', () => steps(v.steps)));
     out.append(el('div', { class: 'cards' }, ...(v.embedded || []).map(card)));
   } else {
     out.append(el('div', { class: 'cards' }, card(v)));
