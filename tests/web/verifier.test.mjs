@@ -19,6 +19,10 @@ const page = process.env.VERIFIER_HTML;
 assert.ok(mcx && page, 'MCX_BIN and VERIFIER_HTML must be set (scripts/test sets them)');
 const here = path.dirname(fileURLToPath(import.meta.url));
 const { Engine } = await import(path.join(here, '../../verifier/page/engine.js'));
+// The engine inside the page, as the page loads it (the tests below also call it directly).
+const packed = readFileSync(page, 'utf8').match(/id="engine" data-encoding="(\w+)">([^<]+)</);
+assert.ok(packed, 'the page carries its engine with its encoding');
+const engine = await Engine.fromPage(packed[2], packed[1]);
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'mcx-web-'));
 const wallet = path.join(work, 'wallet');
@@ -208,8 +212,6 @@ test('the page is self-contained and may load nothing from anywhere', () => {
 });
 
 // The engine inside the page, on the files its drop zone accepts.
-const engineBytes = Engine.unpack(readFileSync(page, 'utf8').match(/id="engine"[^>]*>([^<]+)</)[1]);
-const engine = await Engine.load(engineBytes);
 const network = path.join(here, '../../assets/network');
 const trust = JSON.parse(readFileSync(page, 'utf8').match(/id="trust">([^<]+)</)[1]);
 assert.ok(engine.setTrust(JSON.stringify(trust)).result);

@@ -348,9 +348,8 @@ async function main() {
   // Where the time to a verdict goes (read by scripts/bench-verifier).
   const stamp = (name) => { document.body.dataset[name] = performance.now().toFixed(1); };
   stamp('startMs');
-  const wasm = Engine.unpack(document.getElementById('engine').textContent);
-  stamp('decodedMs');
-  const engine = await Engine.load(wasm);
+  const packed = document.getElementById('engine');
+  const engine = await Engine.fromPage(packed.textContent, packed.dataset.encoding);
   stamp('compiledMs');
   const trust = engine.setTrust(document.getElementById('trust').textContent);
   stamp('trustMs');
