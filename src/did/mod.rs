@@ -240,6 +240,30 @@ pub fn encode_multikey_secret(seed: &[u8; 32]) -> String {
     format!("z{}", bs58::encode(bytes).into_string())
 }
 
+/// Where the DID document of a `did:web` identifier is published (did:web method, §3.2):
+/// `did:web:uni.example` at `https://uni.example/.well-known/did.json`,
+/// `did:web:uni.example:staff:alice` at `https://uni.example/staff/alice/did.json`, a port as
+/// `%3A`. `None` for other identifiers. A DID URL's fragment and query are dropped.
+pub fn web_document_url(did: &str) -> Option<String> {
+    let rest = did.strip_prefix("did:web:")?;
+    let rest = rest.split(['#', '?']).next()?;
+    let mut parts = rest.split(':');
+    let host = parts
+        .next()
+        .filter(|h| !h.is_empty())?
+        .replace("%3A", ":")
+        .replace("%3a", ":");
+    let path: Vec<&str> = parts.collect();
+    if host.contains('/') || path.iter().any(|p| p.is_empty() || p.contains('/')) {
+        return None;
+    }
+    Some(if path.is_empty() {
+        format!("https://{host}/.well-known/did.json")
+    } else {
+        format!("https://{host}/{}/did.json", path.join("/"))
+    })
+}
+
 /// The did:key identifier of a public key.
 pub fn did_key(key: &VerifyingKey) -> String {
     format!("did:key:{}", encode_multikey(key))
@@ -761,6 +785,26 @@ mod tests {
     const P256: &str = "zDnaepBuvsQ8cpsWrVKw8fbpGpvPeNSjVPTWoq6cRqaYzBKVP";
     const P384: &str = "z82LkuBieyGShVBhvtE2zoiD6Kma4tJGFtkAhxR5pfkp5QPw4LutoYWhvQCnGjdVn14kujQ";
     const WEB: &str = "did:web:uni.example";
+
+    #[test]
+    fn a_did_web_document_is_published_where_the_method_says() {
+        let url = |d: &str| web_document_url(d);
+        assert_eq!(
+            url(WEB).as_deref(),
+            Some("https://uni.example/.well-known/did.json")
+        );
+        assert_eq!(
+            url("did:web:uni.example:staff:alice#key-1").as_deref(),
+            Some("https://uni.example/staff/alice/did.json")
+        );
+        assert_eq!(
+            url("did:web:localhost%3A8443").as_deref(),
+            Some("https://localhost:8443/.well-known/did.json")
+        );
+        assert_eq!(url("did:key:z6Mk"), None);
+        assert_eq!(url("did:web:"), None);
+        assert_eq!(url("did:web:uni.example::x"), None);
+    }
 
     fn cache(doc: Value) -> KeyCache {
         let mut c = KeyCache::default();

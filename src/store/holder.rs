@@ -125,11 +125,7 @@ impl Wallet {
         let mut claims = sdjwt::claims(&original)?;
         let (doc, _) = sdjwt::parse(&original)?;
         let env = self.load_env()?;
-        let metadata = doc
-            .credential
-            .get("vct")
-            .and_then(serde_json::Value::as_str)
-            .and_then(|vct| crate::verify::sdjwt::type_metadata(vct, &env));
+        let metadata = crate::verify::sdjwt::committed_type_metadata(&doc.credential, &env);
         sdjwt::label_claims(&mut claims, metadata.as_deref());
         Ok(claims)
     }

@@ -71,6 +71,24 @@ pub fn type_metadata(vct: &str, env: &Env) -> Option<String> {
         .map(|(_, t)| (*t).to_string())
 }
 
+/// Whether the type metadata for `vct` was imported (not only bundled).
+fn imported_type_metadata(vct: &str, env: &Env) -> bool {
+    matches!(
+        env.proof.keys.get(&type_metadata_key(vct)),
+        Some(Value::String(_))
+    )
+}
+
+/// The type metadata an SD-JWT VC's claims are read with: the wallet's copy for its `vct`,
+/// unless the credential commits (`vct#integrity`) to other metadata.
+pub fn committed_type_metadata(payload: &Value, env: &Env) -> Option<String> {
+    let text = type_metadata(str_of(payload, "vct")?, env)?;
+    match str_of(payload, "vct#integrity").map(|i| sri_matches(i, text.as_bytes())) {
+        Some(Ok(false)) => None,
+        _ => Some(text),
+    }
+}
+
 /// The bundled type metadata by `vct`, parsed once per process (not on every verification).
 fn bundled_types() -> &'static [(String, &'static str)] {
     static TYPES: std::sync::OnceLock<Vec<(String, &'static str)>> = std::sync::OnceLock::new();
@@ -496,11 +514,22 @@ fn type_steps(sd: &SdJwt, env: &Env, steps: &mut Vec<Step>) {
                         if integrity.is_some() { ", and the type metadata matches its vct#integrity" } else { "" }
                     ),
                 ),
-                Some(Ok(false)) => step(
+                // A copy that was imported (the issuer's, or one the learner trusts) and does
+                // not match: the two disagree, and the credential fails. The copy bundled with
+                // the wallet may simply be another version of the type: then the wallet does
+                // not have the type metadata the issuer committed to, which is a warning, as
+                // unknown metadata is.
+                Some(Ok(false)) if imported_type_metadata(vct, env) => step(
                     steps,
                     StepKind::Format,
                     StepStatus::Fail,
-                    format!("Its vct#integrity does not match the type metadata the wallet has for {vct}: the issuer committed to other type metadata."),
+                    format!("Its vct#integrity does not match the type metadata imported for {vct}: the issuer committed to other type metadata."),
+                ),
+                Some(Ok(false)) => step(
+                    steps,
+                    StepKind::Format,
+                    StepStatus::Warn,
+                    format!("Its vct#integrity names other type metadata for {vct} than the version bundled with the wallet, so the bundled labels are not used; import the issuer's type metadata (mcx trust import) to check it."),
                 ),
                 Some(Err(e)) => step(
                     steps,
@@ -552,8 +581,7 @@ fn withheld_step(sd: &SdJwt, claims: &Value, env: &Env, steps: &mut Vec<Step>) {
     if sd.kb_jwt.is_none() || sd.withheld_digests == 0 {
         return;
     }
-    let Some(meta) = str_of(&sd.payload, "vct")
-        .and_then(|vct| type_metadata(vct, env))
+    let Some(meta) = committed_type_metadata(&sd.payload, env)
         .and_then(|t| serde_json::from_str::<Value>(&t).ok())
     else {
         return;

@@ -115,3 +115,50 @@ impl Env {
         Ok(env)
     }
 }
+
+/// Where the trust documents a verification of `doc` reads are published, so that an
+/// exchange can cache them and the credential verifies offline later: the issuer's DID
+/// document (did:web) or JWT VC Issuer Metadata (an SD-JWT VC whose `iss` is a web address),
+/// the status lists its status entries name, and its type metadata when the `vct` is a web
+/// address. Reads the document only; fetches nothing (the exchange crate does, and the
+/// wallet believes what it fetched only once verification has checked it).
+pub fn published(doc: &crate::formats::Document) -> Vec<String> {
+    let c = &doc.credential;
+    let mut out = Vec::new();
+    let mut add = |u: Option<String>| {
+        if let Some(u) = u.filter(|u| u.starts_with("https://") || u.starts_with("http://")) {
+            if !out.contains(&u) {
+                out.push(u);
+            }
+        }
+    };
+    let issuer = c
+        .get("issuer")
+        .and_then(|i| i.as_str().or_else(|| i.get("id").and_then(Value::as_str)))
+        .or_else(|| c.get("iss").and_then(Value::as_str));
+    if let Some(issuer) = issuer {
+        add(crate::did::web_document_url(issuer));
+        if matches!(doc.envelope, crate::formats::Envelope::SdJwt(_)) {
+            add(super::sdjwt::jwt_vc_issuer_url(issuer));
+        }
+    }
+    if let Some(vct) = c.get("vct").and_then(Value::as_str) {
+        add(Some(vct.to_owned()));
+    }
+    let entries = match c.get("credentialStatus") {
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(e) => vec![e],
+        None => Vec::new(),
+    };
+    for e in entries {
+        add(e
+            .get("statusListCredential")
+            .and_then(Value::as_str)
+            .map(str::to_owned));
+    }
+    add(c
+        .pointer("/status/status_list/uri")
+        .and_then(Value::as_str)
+        .map(str::to_owned));
+    out
+}

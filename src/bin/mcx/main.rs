@@ -3,6 +3,7 @@
 
 mod export_cmd;
 mod issuer_cmd;
+mod receive_cmd;
 mod stack_cmd;
 mod verify_cmd;
 mod wallet_cmd;
@@ -55,6 +56,24 @@ enum Command {
         /// Files or folders.
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
+    },
+    /// Receive credentials from an issuer by OpenID4VCI 1.0: an offer link
+    /// (openid-credential-offer://…) or its JSON. Contacts the issuer (only when you run
+    /// this); every credential is verified before it is kept, and what it needs to verify
+    /// offline later (issuer keys, status lists) is cached.
+    Receive {
+        /// The offer: a link, its JSON, or `-` to read it from standard input.
+        offer: String,
+        /// The transaction code the issuer sent you separately, if the offer asks for one
+        /// (asked on the terminal otherwise).
+        #[arg(long)]
+        tx_code: Option<String>,
+        /// Print each HTTP request.
+        #[arg(long, short)]
+        verbose: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// List the credentials in the wallet.
     List {
@@ -356,6 +375,27 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Verify(args) => verify_cmd::run(&args, cli.wallet.as_deref()),
+        Command::Receive {
+            offer,
+            tx_code,
+            verbose,
+            json,
+        } => {
+            let offer = if offer == "-" {
+                let mut text = String::new();
+                std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)?;
+                text
+            } else {
+                offer
+            };
+            receive_cmd::receive(
+                cli.wallet.as_deref(),
+                &offer,
+                tx_code.as_deref(),
+                json,
+                verbose,
+            )
+        }
         Command::Import { force, json, paths } => {
             wallet_cmd::import(cli.wallet.as_deref(), &paths, force, json)
         }

@@ -131,8 +131,14 @@ pub fn import(dir: Option<&Path>, paths: &[PathBuf], force: bool, json: bool) ->
     if let Some(b) = bar {
         b.finish_and_clear();
     }
+    print_reports(&reports, json)
+}
+
+/// Print what became of each imported item (`mcx import`, `mcx receive`): exit 1 when any
+/// was rejected.
+pub fn print_reports(reports: &[store::ImportReport], json: bool) -> Result<ExitCode> {
     let (mut imported, mut duplicate, mut rejected) = (0, 0, 0);
-    for r in &reports {
+    for r in reports {
         match &r.outcome {
             ImportOutcome::Imported {
                 id,
