@@ -431,3 +431,46 @@ fn the_learner_presents_only_the_chosen_claims_bound_to_the_verifier() {
     .unwrap_err();
     assert!(e.to_string().contains("no claim diploma"), "{e}");
 }
+
+#[test]
+fn a_vct_integrity_fails_against_imported_type_metadata_and_warns_against_the_bundled_version() {
+    let i = issuer();
+    let vct = "urn:eudi:micro_credential:1";
+    let other = "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="; // of the empty string
+    let (jwt, ds) = i.issue(|p| p["vct#integrity"] = json!(other));
+    // The wallet's bundled copy is another version: the committed metadata is unknown, a
+    // warning, and the genuine credential stays valid.
+    let v = verify(&compact(&jwt, &ds), &i.env);
+    assert_eq!(v.verdict, Verdict::Valid, "{:#?}", v.steps);
+    assert!(v.steps.iter().any(|s| s.status == StepStatus::Warn
+        && s.message
+            .contains("than the version bundled with the wallet")));
+    // Type metadata imported for the type that the credential does not commit to: a failure.
+    let mut env = i.env.clone();
+    env.proof.keys.insert_at(
+        &sdjwt::type_metadata_key(vct),
+        Value::String(format!(r#"{{"vct":"{vct}","name":"Imported"}}"#)),
+    );
+    let v = verify(&compact(&jwt, &ds), &env);
+    assert_eq!(v.verdict, Verdict::Invalid, "{:#?}", v.steps);
+    assert!(failed(&v)
+        .iter()
+        .any(|m| m.contains("type metadata imported for")));
+    // And the imported metadata it does commit to passes.
+    let text = format!(r#"{{"vct":"{vct}","name":"Imported"}}"#);
+    let integrity = format!(
+        "sha256-{}",
+        base64::engine::general_purpose::STANDARD
+            .encode(<sha2::Sha256 as sha2::Digest>::digest(text.as_bytes()))
+    );
+    let (jwt, ds) = i.issue(|p| p["vct#integrity"] = json!(integrity));
+    env.proof
+        .keys
+        .insert_at(&sdjwt::type_metadata_key(vct), Value::String(text.clone()));
+    let v = verify(&compact(&jwt, &ds), &env);
+    assert_eq!(v.verdict, Verdict::Valid, "{:#?}", v.steps);
+    assert!(v
+        .steps
+        .iter()
+        .any(|s| s.message.contains("matches its vct#integrity")));
+}

@@ -62,7 +62,8 @@ pub fn receive(
         p256: &p256,
         p256_kid: format!("{}#0", wallet.holder_p256_did()?),
     };
-    let received = vci::receive(&http, &offer, &holder, code.as_deref(), &mut step)?;
+    let received = vci::receive(&http, &offer, &holder, code.as_deref(), &mut step)
+        .map_err(|e| anyhow::anyhow!("{e}; nothing was kept"))?;
 
     // The trust documents the credentials need, cached first so that importing verifies them.
     let mut trust = Vec::new();

@@ -1,0 +1,155 @@
+// OpenID4VCI 1.0 against the OpenWallet Foundation's libraries (../shared/tools/oid4vc issuer on
+// 127.0.0.1): `mcx receive` takes an offer by reference and by value, with a transaction code,
+// a DPoP-bound token and a fresh nonce per request; every credential lands with the verdict a
+// file import gives, and still verifies once the issuer is gone (its keys and status list were
+// cached). The issuer's misbehaviours (--bad) end with a clear error and nothing stored.
+//   MCX_BIN=… MCX_OID4VC=<prepared copy of the reference> node --test tests/interop/
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { after, test } from 'node:test';
+
+const mcx = process.env.MCX_BIN;
+const ref = process.env.MCX_OID4VC;
+assert.ok(mcx && ref, 'MCX_BIN and MCX_OID4VC must be set (scripts/test sets them)');
+const work = mkdtempSync(path.join(os.tmpdir(), 'mcx-oid4vci-'));
+const running = [];
+after(() => running.forEach((p) => p.kill()));
+
+// Start the reference issuer with `args`; resolves with its ready line.
+function issuer(...args) {
+  const log = path.join(work, `issuer-${running.length}.log`);
+  const p = spawn(process.execPath, [path.join(ref, 'oid4vc.mjs'), 'issuer', '--log', log, ...args],
+    { env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
+  running.push(p);
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: p.stdout });
+    lines.once('line', (l) => {
+      const ready = JSON.parse(l);
+      if (ready.event !== 'ready') reject(new Error(l));
+      resolve({ ...ready, log, process: p });
+    });
+    p.once('exit', (code) => reject(new Error(`the reference issuer exited with ${code}`)));
+  });
+}
+
+let wallets = 0;
+const newWallet = () => path.join(work, `wallet-${++wallets}`);
+const mcxRun = (wallet, ...args) => spawnSync(mcx, ['--wallet', wallet, ...args], { encoding: 'utf8' });
+const list = (wallet) => JSON.parse(mcxRun(wallet, 'list', '--json').stdout);
+const logOf = (iss) => readFileSync(iss.log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+
+test('an offer by reference with a transaction code: all three formats arrive verified, and verify offline later', async () => {
+  const iss = await issuer('--tx-code', '4711', '--status');
+  const wallet = newWallet();
+  const r = mcxRun(wallet, 'receive', iss.credential_offer_uri, '--tx-code', '4711', '--json');
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.issuer, iss.issuer);
+  assert.equal(out.reports.length, 3);
+  for (const rep of out.reports) {
+    assert.equal(rep.outcome.outcome, 'imported', JSON.stringify(rep));
+    assert.equal(rep.outcome.verdict, 'valid', JSON.stringify(rep));
+  }
+  // The issuer's keys and its status list were cached, each recognised.
+  assert.ok(out.trust.some((t) => t.url.endsWith('/.well-known/jwt-vc-issuer') && /JWT VC Issuer Metadata/.test(t.recognised)), JSON.stringify(out.trust));
+  assert.ok(out.trust.some((t) => t.url.endsWith('/status/1') && t.recognised), JSON.stringify(out.trust));
+  // The token was DPoP-bound (the server offers DPoP) and every credential request proved it.
+  const log = logOf(iss);
+  assert.ok(log.filter((l) => l.path === '/token' || l.path === '/credential').every((l) => l.dpop), 'DPoP on every token and credential request');
+  assert.equal(log.filter((l) => l.path === '/nonce').length, 3, 'a fresh nonce for each credential');
+  // The SD-JWT VC is bound to the wallet's P-256 key; the W3C ones to its did:key.
+  const info = JSON.parse(mcxRun(wallet, 'info', '--json').stdout);
+  const issued = log.filter((l) => l.path === '/credential').map((l) => l.request).join('\n');
+  assert.match(issued, /openid4vci-proof\+jwt|eyJ/);
+  const held = list(wallet);
+  assert.equal(held.length, 3);
+  assert.ok(held.every((c) => c.verdict === 'valid'), JSON.stringify(held));
+  assert.ok(info.holder, 'the wallet has a holder did:key');
+
+  // The issuer is gone: everything still verifies from the wallet's own cache.
+  iss.process.kill();
+  await new Promise((ok) => iss.process.once('exit', ok));
+  const again = mcxRun(wallet, 'reverify', '--json');
+  assert.equal(again.status, 0, again.stdout + again.stderr);
+  for (const c of list(wallet)) assert.equal(c.verdict, 'valid', JSON.stringify(c));
+});
+
+test('an offer by value: a wrong or missing transaction code is refused and nothing is kept', async () => {
+  const iss = await issuer('--tx-code', '4711');
+  const wallet = newWallet();
+  const missing = spawnSync(mcx, ['--wallet', wallet, 'receive', iss.credential_offer], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  assert.notEqual(missing.status, 0);
+  assert.match(missing.stderr, /transaction code/);
+  const short = mcxRun(wallet, 'receive', iss.credential_offer, '--tx-code', '12');
+  assert.notEqual(short.status, 0);
+  assert.match(short.stderr, /4 characters/);
+  const wrong = mcxRun(wallet, 'receive', iss.credential_offer, '--tx-code', '1234');
+  assert.notEqual(wrong.status, 0);
+  assert.match(wrong.stderr, /invalid_grant/);
+  assert.match(wrong.stderr, /transaction code is wrong/);
+  assert.equal(list(wallet).length, 0);
+});
+
+test('a tampered credential is not stored, and says why', async () => {
+  const iss = await issuer('--bad', 'tampered-credential', '--formats', 'ldp_vc,dc+sd-jwt');
+  const wallet = newWallet();
+  const r = mcxRun(wallet, 'receive', iss.credential_offer, '--json');
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.reports.length, 2);
+  for (const rep of out.reports) {
+    assert.equal(rep.outcome.outcome, 'rejected', JSON.stringify(rep));
+    assert.match(rep.outcome.reason, /not valid/);
+  }
+  assert.equal(list(wallet).length, 0);
+  // The issuer is told the credentials were refused.
+  assert.ok(logOf(iss).some((l) => l.path === '/notification' && /credential_failure/.test(l.request)));
+});
+
+test('an issuer whose nonces never work: one retry, then a clear error and nothing kept', async () => {
+  const iss = await issuer('--bad', 'wrong-nonce', '--formats', 'ldp_vc');
+  const wallet = newWallet();
+  const r = mcxRun(wallet, 'receive', iss.credential_offer);
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /invalid_nonce/);
+  assert.equal(logOf(iss).filter((l) => l.path === '/credential').length, 2, 'exactly one retry');
+  assert.equal(list(wallet).length, 0);
+});
+
+test('an expired offer says so', async () => {
+  const iss = await issuer('--bad', 'expired-offer');
+  const r = mcxRun(newWallet(), 'receive', iss.credential_offer);
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /invalid_grant/);
+  assert.match(r.stderr, /expired or was already used/);
+});
+
+test('a format the wallet cannot verify is named as such; the others arrive', async () => {
+  const iss = await issuer('--bad', 'unknown-format', '--formats', 'ldp_vc');
+  const wallet = newWallet();
+  const r = mcxRun(wallet, 'receive', iss.credential_offer, '--json');
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const out = JSON.parse(r.stdout);
+  const unknown = out.offered.find((o) => o.format === 'x-microcredx-unknown');
+  assert.match(unknown.unsupported, /not one the wallet can verify/);
+  assert.equal(out.reports.length, 1);
+  assert.equal(out.reports[0].outcome.verdict, 'valid');
+  // A used offer cannot be used twice.
+  const twice = mcxRun(wallet, 'receive', iss.credential_offer);
+  assert.notEqual(twice.status, 0);
+  assert.match(twice.stderr, /invalid_grant/);
+});
+
+test('links the wallet will not follow: plain http off this computer, and non-offers', () => {
+  const wallet = newWallet();
+  const http = mcxRun(wallet, 'receive', 'openid-credential-offer://?credential_offer_uri=http%3A%2F%2Fissuer.example%2Foffer%2F1');
+  assert.notEqual(http.status, 0);
+  assert.match(http.stderr, /plain http/);
+  const none = mcxRun(wallet, 'receive', 'https://example.org/');
+  assert.notEqual(none.status, 0);
+  assert.match(none.stderr, /not a credential offer/);
+});
