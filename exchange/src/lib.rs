@@ -12,6 +12,7 @@
 pub mod http;
 pub mod jose;
 pub mod vci;
+pub mod vp;
 
 /// Why an exchange stopped, in words a learner can act on.
 #[derive(Debug, thiserror::Error)]

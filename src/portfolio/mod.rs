@@ -9,6 +9,8 @@
 #[cfg(feature = "wallet")]
 pub mod clr;
 #[cfg(feature = "wallet")]
+pub mod dcql;
+#[cfg(feature = "wallet")]
 mod layout;
 pub mod link;
 #[cfg(feature = "wallet")]

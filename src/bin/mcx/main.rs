@@ -3,6 +3,7 @@
 
 mod export_cmd;
 mod issuer_cmd;
+mod present_cmd;
 mod receive_cmd;
 mod stack_cmd;
 mod verify_cmd;
@@ -68,6 +69,30 @@ enum Command {
         /// (asked on the terminal otherwise).
         #[arg(long)]
         tx_code: Option<String>,
+        /// Print each HTTP request.
+        #[arg(long, short)]
+        verbose: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Answer a verifier's request by OpenID4VP 1.0 (an openid4vp:// link with a DCQL
+    /// query): shows who asks (checked when the request is signed with the verifier's DID key)
+    /// and exactly which credentials and claims would go, and sends them only with your
+    /// consent. SD-JWT VC disclose only the claims asked for.
+    Present {
+        /// The request link.
+        request: String,
+        /// Which credential answers a query: QUERY=ID[,ID…] (wallet id prefixes); the
+        /// first match otherwise. May be repeated.
+        #[arg(long, value_name = "QUERY=ID")]
+        select: Vec<String>,
+        /// Send without asking.
+        #[arg(long, conflicts_with = "decline")]
+        yes: bool,
+        /// Tell the verifier no (access_denied), sending nothing.
+        #[arg(long)]
+        decline: bool,
         /// Print each HTTP request.
         #[arg(long, short)]
         verbose: bool,
@@ -396,6 +421,22 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 verbose,
             )
         }
+        Command::Present {
+            request,
+            select,
+            yes,
+            decline,
+            verbose,
+            json,
+        } => present_cmd::present(
+            cli.wallet.as_deref(),
+            &request,
+            &select,
+            yes,
+            decline,
+            json,
+            verbose,
+        ),
         Command::Import { force, json, paths } => {
             wallet_cmd::import(cli.wallet.as_deref(), &paths, force, json)
         }

@@ -1,0 +1,282 @@
+//! Presenting by OpenID4VP 1.0 (final, 2025): the authorization request by value or by
+//! reference (`request_uri`, RFC 9101), and the `direct_post` response (§8.2) or an error
+//! response (§8.5). This module carries the request and the answer; the caller checks the
+//! request object's signature and the client id (with the core's keys) and decides what to
+//! send.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use serde_json::{Map, Value};
+use url::Url;
+
+use crate::http::{check_url, Body, Http};
+use crate::{Error, Result};
+
+/// A request object as received: its JWS parts when it was a JWT.
+#[derive(Debug, Clone)]
+pub struct Signed {
+    /// The protected header.
+    pub header: Value,
+    /// `header "." payload` as received: the bytes signed.
+    pub signing_input: String,
+    /// The signature.
+    pub signature: Vec<u8>,
+}
+
+/// A verifier's request.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The client id, with its prefix (`decentralized_identifier:did:…`, `redirect_uri:…`).
+    pub client_id: String,
+    /// The request's parameters (the request object's claims, or the link's query).
+    pub params: Value,
+    /// The request object's signature, when it came as a signed JWT (`alg` other than none).
+    pub signed: Option<Signed>,
+}
+
+impl Request {
+    /// A string parameter.
+    pub fn param(&self, key: &str) -> Option<&str> {
+        self.params.get(key).and_then(Value::as_str)
+    }
+
+    /// The client id prefix (`decentralized_identifier`, `redirect_uri`, `x509_san_dns`, ...)
+    /// and the identifier after it; no prefix for a pre-registered client.
+    pub fn client(&self) -> (Option<&str>, &str) {
+        const PREFIXES: [&str; 7] = [
+            "redirect_uri",
+            "decentralized_identifier",
+            "x509_san_dns",
+            "x509_hash",
+            "verifier_attestation",
+            "openid_federation",
+            "origin",
+        ];
+        match self.client_id.split_once(':') {
+            Some((p, rest)) if PREFIXES.contains(&p) => (Some(p), rest),
+            _ => (None, &self.client_id),
+        }
+    }
+}
+
+fn b64(s: &str) -> Result<Vec<u8>> {
+    URL_SAFE_NO_PAD
+        .decode(s.trim_end_matches('='))
+        .map_err(|_| Error::Malformed("the request object is not a JWT (bad base64url)".into()))
+}
+
+/// A request object JWT's parts.
+fn parse_jwt(text: &str) -> Result<(Value, Option<Signed>)> {
+    let text = text.trim();
+    let parts: Vec<&str> = text.split('.').collect();
+    if parts.len() != 3 {
+        return Err(Error::Malformed(
+            "the request object is not a JWT (it must have three parts)".into(),
+        ));
+    }
+    let header: Value = serde_json::from_slice(&b64(parts[0])?)
+        .map_err(|e| Error::Malformed(format!("the request object's header is not JSON ({e})")))?;
+    let payload: Value = serde_json::from_slice(&b64(parts[1])?)
+        .map_err(|e| Error::Malformed(format!("the request object's claims are not JSON ({e})")))?;
+    if !payload.is_object() {
+        return Err(Error::Malformed(
+            "the request object's claims are not an object".into(),
+        ));
+    }
+    let alg = header.get("alg").and_then(Value::as_str).unwrap_or("");
+    let signed = (alg != "none").then(|| -> Result<Signed> {
+        Ok(Signed {
+            header: header.clone(),
+            signing_input: format!("{}.{}", parts[0], parts[1]),
+            signature: b64(parts[2])?,
+        })
+    });
+    Ok((payload, signed.transpose()?))
+}
+
+/// Read a request: `openid4vp://?client_id=…&request_uri=…` (fetched), `…&request=JWT`, or
+/// every parameter in the link. Any scheme is read the same way (`haip-vp://`, `eudi-openid4vp://`,
+/// an https link to a wallet).
+pub fn request_from_link(http: &Http, link: &str) -> Result<Request> {
+    let link = link.trim();
+    let query = link.split_once('?').map(|(_, q)| q).ok_or_else(|| {
+        Error::BadOffer(
+            "this is not a presentation request: a request link has client_id and a request \
+             after '?'"
+                .into(),
+        )
+    })?;
+    let query = query.split('#').next().unwrap_or_default();
+    let mut params = Map::new();
+    for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
+        params.insert(k.into_owned(), Value::String(v.into_owned()));
+    }
+    let client_id = params
+        .get("client_id")
+        .and_then(Value::as_str)
+        .ok_or_else(|| {
+            Error::BadOffer("this is not a presentation request: it names no client_id".into())
+        })?
+        .to_owned();
+    let s = |k: &str| params.get(k).and_then(Value::as_str).map(str::to_owned);
+    let (object, signed) = if let Some(uri) = s("request_uri") {
+        let url = check_url(&uri, "the request's address (request_uri)")?;
+        let post = s("request_uri_method").as_deref() == Some("post");
+        let answer = if post {
+            http.send(
+                "POST",
+                &url,
+                &[("Accept", "application/oauth-authz-req+jwt")],
+                Body::Form(&[]),
+            )?
+        } else {
+            http.get(&url, "application/oauth-authz-req+jwt")?
+        };
+        if !answer.ok() {
+            return Err(answer.failure("fetching the request"));
+        }
+        let text = String::from_utf8(answer.body)
+            .map_err(|_| Error::Malformed("the request object is not text".into()))?;
+        let (payload, signed) = parse_jwt(&text)?;
+        (payload, signed)
+    } else if let Some(jwt) = s("request") {
+        parse_jwt(&jwt)?
+    } else {
+        // Every parameter in the link; JSON-valued ones are parsed.
+        let mut p = params.clone();
+        for key in ["dcql_query", "client_metadata"] {
+            if let Some(Value::String(t)) = p.get(key) {
+                let v: Value = serde_json::from_str(t).map_err(|e| {
+                    Error::Malformed(format!("the request's {key} is not JSON ({e})"))
+                })?;
+                p.insert(key.into(), v);
+            }
+        }
+        (Value::Object(p), None)
+    };
+    // §5.10 / RFC 9101 §5: the request object's client_id must be the link's.
+    if let Some(inner) = object.get("client_id").and_then(Value::as_str) {
+        if inner != client_id {
+            return Err(Error::Malformed(format!(
+                "the request object is for the client {inner}, not for {client_id} that the link names"
+            )));
+        }
+    }
+    Ok(Request {
+        client_id,
+        params: object,
+        signed,
+    })
+}
+
+/// Where the answer goes (`response_uri` of `direct_post`).
+pub fn response_uri(request: &Request) -> Result<Url> {
+    match request.param("response_mode") {
+        Some("direct_post") | None if request.param("response_uri").is_some() => {}
+        Some("direct_post.jwt") => {
+            return Err(Error::Unsupported(
+                "the verifier wants its answer encrypted (direct_post.jwt), which the wallet \
+                 cannot do yet"
+                    .into(),
+            ))
+        }
+        Some(m) if m != "direct_post" => {
+            return Err(Error::Unsupported(format!(
+                "the verifier wants its answer by {m}; the wallet answers by direct_post"
+            )))
+        }
+        _ => {}
+    }
+    let uri = request
+        .param("response_uri")
+        .ok_or_else(|| Error::Malformed("the request names no response_uri to answer to".into()))?;
+    check_url(uri, "the verifier's response_uri")
+}
+
+/// Send the `vp_token` (§8.2). Returns the verifier's answer (it may hold a `redirect_uri`).
+pub fn post_response(http: &Http, request: &Request, vp_token: &Value) -> Result<Value> {
+    let to = response_uri(request)?;
+    let token = vp_token.to_string();
+    let mut form: Vec<(&str, &str)> = vec![("vp_token", &token)];
+    if let Some(state) = request.param("state") {
+        form.push(("state", state));
+    }
+    let answer = http.send(
+        "POST",
+        &to,
+        &[("Accept", "application/json")],
+        Body::Form(&form),
+    )?;
+    if !answer.ok() {
+        return Err(answer.failure("the verifier refused the answer"));
+    }
+    Ok(serde_json::from_slice(&answer.body).unwrap_or(Value::Null))
+}
+
+/// Tell the verifier the request is not answered (§8.5): `access_denied` when the learner
+/// declined, `invalid_request` and others when the request cannot be answered.
+pub fn post_error(http: &Http, request: &Request, error: &str, description: &str) -> Result<()> {
+    let to = response_uri(request)?;
+    let mut form: Vec<(&str, &str)> = vec![("error", error), ("error_description", description)];
+    if let Some(state) = request.param("state") {
+        form.push(("state", state));
+    }
+    let answer = http.send(
+        "POST",
+        &to,
+        &[("Accept", "application/json")],
+        Body::Form(&form),
+    )?;
+    if answer.ok() {
+        Ok(())
+    } else {
+        Err(answer.failure("the verifier refused the error response"))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_by_value_is_read_with_its_json_parameters() {
+        let q =
+            serde_json::json!({"credentials": [{"id": "mc", "format": "dc+sd-jwt"}]}).to_string();
+        let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+        let link = format!(
+            "openid4vp://?client_id={}&response_type=vp_token&response_mode=direct_post&response_uri={}&nonce=n1&state=s1&dcql_query={}",
+            enc("redirect_uri:https://verifier.example/post"),
+            enc("https://verifier.example/post"),
+            enc(&q)
+        );
+        let r = request_from_link(&Http::new(), &link).unwrap();
+        assert_eq!(
+            r.client(),
+            (Some("redirect_uri"), "https://verifier.example/post")
+        );
+        assert_eq!(r.params["dcql_query"]["credentials"][0]["id"], "mc");
+        assert!(r.signed.is_none());
+        assert_eq!(
+            response_uri(&r).unwrap().as_str(),
+            "https://verifier.example/post"
+        );
+        let e = request_from_link(&Http::new(), "openid4vp://?nonce=1").unwrap_err();
+        assert!(e.to_string().contains("no client_id"), "{e}");
+    }
+
+    #[test]
+    fn a_request_object_is_split_into_its_signed_parts() {
+        let h = URL_SAFE_NO_PAD.encode(br#"{"alg":"EdDSA","kid":"did:key:z6Mk#z6Mk"}"#);
+        let p = URL_SAFE_NO_PAD
+            .encode(br#"{"client_id":"decentralized_identifier:did:key:z6Mk","nonce":"n"}"#);
+        let (payload, signed) = parse_jwt(&format!("{h}.{p}.AAAA")).unwrap();
+        assert_eq!(payload["nonce"], "n");
+        let signed = signed.unwrap();
+        assert_eq!(signed.signing_input, format!("{h}.{p}"));
+        assert_eq!(signed.header["kid"], "did:key:z6Mk#z6Mk");
+        let none = URL_SAFE_NO_PAD.encode(br#"{"alg":"none"}"#);
+        assert!(parse_jwt(&format!("{none}.{p}.")).unwrap().1.is_none());
+        assert!(parse_jwt("a.b").is_err());
+    }
+}

@@ -1,0 +1,311 @@
+//! `mcx present REQUEST`: answer a verifier's OpenID4VP 1.0 request. The exchange crate
+//! carries the request and the answer; the core checks who the verifier is (the request
+//! object's signature, by the wallet's own key resolution), finds what answers its DCQL query,
+//! and makes the presentations, bound to that verifier and its nonce.
+
+use anyhow::{bail, Result};
+use chrono::Utc;
+use microcredx::portfolio::dcql::{self, DcqlAnswer};
+use microcredx::store::Wallet;
+use microcredx_exchange::http::{check_url, Http};
+use microcredx_exchange::vp::{self, Request};
+use serde_json::{json, Value};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+/// Who the verifier is, as far as the wallet could check.
+struct Verifier {
+    /// Checked: the request was signed with a key its client id names.
+    verified: bool,
+    /// In words.
+    how: String,
+}
+
+/// `mcx present`.
+pub fn present(
+    dir: Option<&Path>,
+    link: &str,
+    select: &[String],
+    yes: bool,
+    decline: bool,
+    json_out: bool,
+    verbose: bool,
+) -> Result<ExitCode> {
+    let wallet = crate::wallet_cmd::open(dir)?;
+    let say = |line: &str| {
+        if !json_out {
+            eprintln!("{line}");
+        }
+    };
+    let mut http = Http::new();
+    if verbose {
+        http = http.with_trace(|line| eprintln!("  {line}"));
+    }
+    say("Contacting the verifier named in the request: this exchange goes over the network because you started it; nothing is sent without your consent.");
+    let request = vp::request_from_link(&http, link)?;
+    let verifier = match check_client(&http, &wallet, &request) {
+        Ok(v) => v,
+        Err(e) => {
+            // A request the wallet will not answer is told so where it can be (§8.5).
+            let _ = vp::post_error(&http, &request, "invalid_request", &e.to_string());
+            return Err(e);
+        }
+    };
+    if request.param("response_type") != Some("vp_token") {
+        let e = format!(
+            "the verifier asks for response_type {}, and the wallet answers vp_token requests",
+            request.param("response_type").unwrap_or("(none)")
+        );
+        let _ = vp::post_error(&http, &request, "unsupported_response_type", &e);
+        bail!(e);
+    }
+    let nonce = request
+        .param("nonce")
+        .ok_or_else(|| anyhow::anyhow!("the request has no nonce: an answer to it could be replayed, so the wallet does not answer"))?
+        .to_owned();
+    let Some(query) = request.params.get("dcql_query") else {
+        let e = if request.params.get("presentation_definition").is_some() {
+            "the verifier asks with a Presentation Exchange definition (pre-1.0); the wallet answers DCQL queries"
+        } else {
+            "the request has no dcql_query: it does not say what it asks for"
+        };
+        let _ = vp::post_error(&http, &request, "invalid_request", e);
+        bail!(e);
+    };
+    vp::response_uri(&request)?;
+    let answer = dcql::evaluate(&wallet, query)?;
+    let chosen = choose(&answer, select)?;
+
+    say(&format!(
+        "{} {}",
+        if verifier.verified {
+            "Verifier:"
+        } else {
+            "Verifier (NOT verified):"
+        },
+        verifier.how
+    ));
+    for q in &answer.queries {
+        let picked = chosen.iter().find(|(id, _)| id == &q.id);
+        match (picked, &q.problem) {
+            (Some((_, ids)), _) => {
+                for id in ids {
+                    let Some(c) = q.candidates.iter().find(|c| &c.id == id) else {
+                        continue;
+                    };
+                    say(&format!(
+                        "  {} — {} ({}), {}:",
+                        q.id,
+                        c.title.as_deref().unwrap_or("(untitled)"),
+                        &c.id[..12.min(c.id.len())],
+                        c.issuer.as_deref().unwrap_or("unknown issuer")
+                    ));
+                    if c.whole {
+                        say("      the whole credential is sent (a W3C credential cannot be shown in part)");
+                    } else if c.claims.is_empty() {
+                        say("      no claims are disclosed: only that you hold it");
+                    }
+                    for a in &c.claims {
+                        say(&format!("      {} = {}", a.path, a.value));
+                    }
+                }
+            }
+            (None, Some(p)) => say(&format!("  {}: not answered ({p})", q.id)),
+            (None, None) => say(&format!("  {}: not asked for in the chosen option", q.id)),
+        }
+    }
+    let report = |sent: Value, response: Value| {
+        json!({
+            "verifier": {"clientId": request.client_id, "verified": verifier.verified, "how": verifier.how},
+            "answer": answer,
+            "sent": sent,
+            "response": response,
+        })
+    };
+    if !answer.satisfiable {
+        let _ = vp::post_error(
+            &http,
+            &request,
+            "access_denied",
+            "the wallet holds no credentials that answer the request",
+        );
+        if json_out {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report(Value::Null, Value::Null))?
+            );
+        }
+        bail!("the wallet cannot answer this request: it holds no verified credentials that fit what is asked; the verifier was told");
+    }
+    if decline || !consent(yes, &verifier)? {
+        vp::post_error(&http, &request, "access_denied", "the holder declined")?;
+        say("Declined: the verifier was told, and nothing was sent.");
+        if json_out {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report(Value::Null, Value::Null))?
+            );
+        }
+        return Ok(ExitCode::from(2));
+    }
+    let token = dcql::vp_token(
+        &wallet,
+        &answer,
+        &chosen,
+        &request.client_id,
+        &nonce,
+        Utc::now(),
+    )?;
+    let response = vp::post_response(&http, &request, &token)?;
+    let sent: Value = chosen
+        .iter()
+        .map(|(q, ids)| (q.clone(), json!(ids)))
+        .collect::<serde_json::Map<_, _>>()
+        .into();
+    if json_out {
+        println!("{}", serde_json::to_string_pretty(&report(sent, response))?);
+    } else {
+        println!("sent to {}", request.client_id);
+        if let Some(r) = response.get("redirect_uri").and_then(Value::as_str) {
+            println!("the verifier continues at {r}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The credentials to send for each query answered: `--select QUERY=ID[,ID…]` (wallet id
+/// prefixes), else the first match.
+fn choose(answer: &DcqlAnswer, select: &[String]) -> Result<Vec<(String, Vec<String>)>> {
+    let mut out = Vec::new();
+    for qid in answer.to_answer() {
+        let Some(q) = answer.queries.iter().find(|q| q.id == qid) else {
+            continue;
+        };
+        let given: Vec<&str> = select
+            .iter()
+            .filter_map(|s| s.split_once('='))
+            .filter(|(k, _)| *k == qid)
+            .flat_map(|(_, v)| v.split(','))
+            .collect();
+        let ids = if given.is_empty() {
+            q.candidates
+                .first()
+                .map(|c| vec![c.id.clone()])
+                .unwrap_or_default()
+        } else {
+            given
+                .iter()
+                .map(|prefix| {
+                    let found: Vec<_> = q
+                        .candidates
+                        .iter()
+                        .filter(|c| c.id.starts_with(prefix))
+                        .collect();
+                    match found.as_slice() {
+                        [c] => Ok(c.id.clone()),
+                        [] => bail!("{prefix} is not one of the credentials that answer {qid}"),
+                        _ => bail!("{prefix} names several credentials; give more of the id"),
+                    }
+                })
+                .collect::<Result<Vec<_>>>()?
+        };
+        out.push((qid, ids));
+    }
+    for s in select {
+        let Some((k, _)) = s.split_once('=') else {
+            bail!("--select takes QUERY=ID (for example micro_sd_jwt=0b01e3a1), not {s}");
+        };
+        if !out.iter().any(|(q, _)| q == k) {
+            bail!("the request has no query {k} to answer");
+        }
+    }
+    Ok(out)
+}
+
+/// The learner's yes: `--yes`, or asked on the terminal.
+fn consent(yes: bool, verifier: &Verifier) -> Result<bool> {
+    if yes {
+        return Ok(true);
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!("nothing was sent: run again with --yes to send this, or --decline to tell the verifier no");
+    }
+    let warn = if verifier.verified {
+        ""
+    } else {
+        " The verifier is NOT verified: anyone can send such a request."
+    };
+    eprint!("Send this to the verifier?{warn} [y/N] ");
+    std::io::stderr().flush()?;
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(matches!(line.trim(), "y" | "Y" | "yes"))
+}
+
+/// Check who the verifier is from its client id (§5.9).
+fn check_client(http: &Http, wallet: &Wallet, request: &Request) -> Result<Verifier> {
+    match request.client() {
+        (Some("decentralized_identifier"), did) => {
+            let Some(signed) = &request.signed else {
+                bail!("the verifier names itself by a DID ({did}) but did not sign its request, as it must");
+            };
+            let kid = signed.header.get("kid").and_then(Value::as_str).unwrap_or("");
+            if kid.split('#').next() != Some(did) {
+                bail!("the request is signed with {kid}, which is not a key of the verifier's DID {did}");
+            }
+            if let Some(typ) = signed.header.get("typ").and_then(Value::as_str) {
+                if typ != "oauth-authz-req+jwt" {
+                    bail!("the request object has typ {typ}, not oauth-authz-req+jwt");
+                }
+            }
+            let mut env = wallet.env()?;
+            if did.starts_with("did:web:") && env.proof.keys.get(did).is_none() {
+                // A did:web verifier's keys are read from its own address, then believed only
+                // as that document says.
+                if let Some(url) = microcredx::did::web_document_url(did) {
+                    let a = http.get(&check_url(&url, "the verifier's DID document")?, "application/did+json, application/json")?;
+                    if a.ok() {
+                        wallet.import_trust_document(&a.body, Some(&url))?;
+                        env = wallet.env()?;
+                    }
+                }
+            }
+            let check = microcredx::verify::jws::verify(
+                &signed.header,
+                signed.signing_input.as_bytes(),
+                &signed.signature,
+                &env.proof.keys,
+            )
+            .map_err(|f| anyhow::anyhow!("the verifier's request signature does not check out: {f}"))?;
+            if let Some(exp) = request.params.get("exp").and_then(Value::as_i64) {
+                if exp < Utc::now().timestamp() {
+                    bail!("the request expired; ask the verifier for a new one");
+                }
+            }
+            Ok(Verifier {
+                verified: true,
+                how: format!("{did} (the request is signed by its key, {})", check.alg),
+            })
+        }
+        (Some("redirect_uri"), uri) => {
+            if request.signed.is_some() {
+                bail!("a verifier named by its redirect_uri must not sign its request (OpenID4VP §5.9.3); this one is refused");
+            }
+            if request.param("response_uri") != Some(uri) {
+                bail!("the request answers to {} although the verifier is {uri}: the two must be the same", request.param("response_uri").unwrap_or("nowhere"));
+            }
+            Ok(Verifier {
+                verified: false,
+                how: format!("{uri}, as it says itself (nothing confirms who sent this request)"),
+            })
+        }
+        (Some(prefix), _) => bail!(
+            "the verifier identifies itself by {prefix}:, which the wallet cannot check yet; it checks decentralized_identifier: (a signed request) and shows redirect_uri: as unverified"
+        ),
+        (None, id) => Ok(Verifier {
+            verified: false,
+            how: format!("{id}, a client id the wallet does not know (nothing confirms who sent this request)"),
+        }),
+    }
+}

@@ -1,0 +1,526 @@
+//! Answering a verifier's request by OpenID4VP 1.0: the DCQL query (§6) evaluated against the
+//! wallet's verified credentials, and the `vp_token` (§8.1) made of the learner's choice.
+//!
+//! - A credential query matches a credential of its `format` (`dc+sd-jwt`, `ldp_vc`,
+//!   `jwt_vc_json`) whose `meta` fits (`vct_values`; `type_values` as expanded type IRIs) and
+//!   that has every claim the query asks for (or one option of its `claim_sets`), with one of
+//!   the `values` where given. Only credentials the wallet verified valid are offered.
+//! - Claims are found by claims path pointers (§7): a key, an array index, or `null` for every
+//!   element.
+//! - An SD-JWT VC discloses exactly the claims asked for (and what they need), bound to the
+//!   verifier by a key-binding JWT (`aud` = the client id, `nonce`). A W3C credential cannot
+//!   be shown in part: it goes whole, in a presentation whose proof has `challenge` = nonce and
+//!   `domain` = client id.
+//!
+//! This module decides what matches and what is sent; the exchange crate carries it. Nothing
+//! here touches the network.
+
+use crate::formats::{self, Envelope};
+use crate::model::Verdict;
+use crate::store::{SortKey, Wallet};
+use crate::{Error, Result};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use ts_rs::TS;
+
+/// A claim a verifier asked for, as found in one credential.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AskedClaim {
+    /// The query's id for the claim, if it gave one.
+    #[ts(optional)]
+    pub id: Option<String>,
+    /// Where it is, as a dotted path (`learner.given_name`, `learning_outcomes.0`).
+    pub path: String,
+    /// Its value, as text.
+    pub value: String,
+}
+
+/// A credential of the wallet that answers a credential query.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Candidate {
+    /// Its wallet id.
+    pub id: String,
+    /// Its title.
+    #[ts(optional)]
+    pub title: Option<String>,
+    /// Who issued it.
+    #[ts(optional)]
+    pub issuer: Option<String>,
+    /// The claims the verifier asked for, as this credential has them.
+    pub claims: Vec<AskedClaim>,
+    /// Whether the verifier gets the whole credential (a W3C credential cannot be shown in
+    /// part) rather than only the claims asked for.
+    pub whole: bool,
+}
+
+/// One credential query of the request, with the credentials that answer it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct QueryMatch {
+    /// The query's id (the key of the answer in `vp_token`).
+    pub id: String,
+    /// The format it asks for.
+    pub format: String,
+    /// Whether the verifier accepts several credentials for it.
+    pub multiple: bool,
+    /// The matching credentials, best first.
+    pub candidates: Vec<Candidate>,
+    /// Why nothing matches, if nothing does (in words).
+    #[ts(optional)]
+    pub problem: Option<String>,
+}
+
+/// The request's credential sets (§6.2), or one set of every query when it has none.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SetMatch {
+    /// Each option: the query ids that together satisfy the set.
+    pub options: Vec<Vec<String>>,
+    /// Whether the verifier requires the set.
+    pub required: bool,
+    /// The first option every query of which the wallet can answer, if any.
+    #[ts(optional)]
+    pub chosen: Option<usize>,
+}
+
+/// What the wallet can answer to a DCQL query.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DcqlAnswer {
+    /// Every credential query.
+    pub queries: Vec<QueryMatch>,
+    /// The credential sets.
+    pub sets: Vec<SetMatch>,
+    /// Whether every required set can be satisfied.
+    pub satisfiable: bool,
+}
+
+impl DcqlAnswer {
+    /// The query ids to answer: those of each set's chosen option.
+    pub fn to_answer(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for s in &self.sets {
+            if let Some(i) = s.chosen {
+                for q in &s.options[i] {
+                    if !out.contains(q) {
+                        out.push(q.clone());
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The OpenID4VP format identifier of a credential, if it is one a presentation can carry.
+fn format_of(doc: &formats::Document) -> Option<&'static str> {
+    match &doc.envelope {
+        Envelope::SdJwt(_) => Some("dc+sd-jwt"),
+        Envelope::Jwt { .. } => Some("jwt_vc_json"),
+        Envelope::Json if doc.credential.get("proof").is_some() => Some("ldp_vc"),
+        _ => None,
+    }
+}
+
+/// One step of a claims path pointer (§7.1).
+fn select<'a>(values: Vec<(String, &'a Value)>, step: &Value) -> Option<Vec<(String, &'a Value)>> {
+    let join = |p: &str, s: &str| {
+        if p.is_empty() {
+            s.to_owned()
+        } else {
+            format!("{p}.{s}")
+        }
+    };
+    let mut out = Vec::new();
+    for (path, v) in values {
+        match (step, v) {
+            (Value::String(k), Value::Object(m)) => {
+                if let Some(x) = m.get(k) {
+                    out.push((join(&path, k), x));
+                }
+            }
+            (Value::Number(n), Value::Array(a)) => {
+                let i = n.as_u64()? as usize;
+                if let Some(x) = a.get(i) {
+                    out.push((join(&path, &i.to_string()), x));
+                }
+            }
+            (Value::Null, Value::Array(a)) => {
+                out.extend(
+                    a.iter()
+                        .enumerate()
+                        .map(|(i, x)| (join(&path, &i.to_string()), x)),
+                );
+            }
+            (Value::String(_) | Value::Number(_) | Value::Null, _) => {}
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// The values at a claims path pointer, with their dotted paths; `None` for a malformed path.
+fn resolve<'a>(root: &'a Value, path: &[Value]) -> Option<Vec<(String, &'a Value)>> {
+    if path.is_empty() {
+        return None;
+    }
+    path.iter()
+        .try_fold(vec![(String::new(), root)], |acc, step| select(acc, step))
+}
+
+fn text_of(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Array(a) => format!("{} items", a.len()),
+        Value::Object(_) => "…".into(),
+        other => other.to_string(),
+    }
+}
+
+/// A claim query (§6.3) against a credential: the claims it finds, or `None`.
+fn claim_matches(claims: &Value, q: &Value) -> Option<Vec<AskedClaim>> {
+    let path = q.get("path").and_then(Value::as_array)?;
+    let found = resolve(claims, path)?;
+    let values = q.get("values").and_then(Value::as_array);
+    let found: Vec<_> = found
+        .into_iter()
+        .filter(|(_, v)| values.is_none_or(|vs| vs.contains(v)))
+        .collect();
+    if found.is_empty() {
+        return None;
+    }
+    let id = q.get("id").and_then(Value::as_str).map(str::to_owned);
+    Some(
+        found
+            .into_iter()
+            .map(|(p, v)| AskedClaim {
+                id: id.clone(),
+                path: p,
+                value: text_of(v),
+            })
+            .collect(),
+    )
+}
+
+/// The claims of `claims` that answer a credential query's `claims` (and `claim_sets`), or
+/// `None` when the credential lacks what it asks for.
+fn claims_for(claims: &Value, query: &Value) -> Option<Vec<AskedClaim>> {
+    let Some(asked) = query.get("claims").and_then(Value::as_array) else {
+        return Some(Vec::new());
+    };
+    let found: Vec<Option<Vec<AskedClaim>>> =
+        asked.iter().map(|q| claim_matches(claims, q)).collect();
+    let Some(sets) = query.get("claim_sets").and_then(Value::as_array) else {
+        return found
+            .into_iter()
+            .collect::<Option<Vec<_>>>()
+            .map(|v| v.concat());
+    };
+    let by_id = |id: &str| {
+        asked
+            .iter()
+            .position(|q| q.get("id").and_then(Value::as_str) == Some(id))
+            .and_then(|i| found[i].clone())
+    };
+    sets.iter().find_map(|option| {
+        option
+            .as_array()?
+            .iter()
+            .map(|id| id.as_str().and_then(by_id))
+            .collect::<Option<Vec<_>>>()
+            .map(|v| v.concat())
+    })
+}
+
+/// The expanded type IRIs of a W3C credential (`type_values` are compared with these).
+fn expanded_types(credential: &Value, wallet: &Wallet) -> Vec<String> {
+    const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
+    const VC: &str = "https://www.w3.org/2018/credentials#VerifiableCredential";
+    let Ok(env) = wallet.env() else {
+        return Vec::new();
+    };
+    let mut unsigned = credential.clone();
+    if let Value::Object(m) = &mut unsigned {
+        m.remove("proof");
+    }
+    let Ok(quads) = crate::proof::jsonld::to_rdf(&unsigned, &env.proof.contexts) else {
+        return Vec::new();
+    };
+    let subject = quads
+        .iter()
+        .find(|q| {
+            q.graph.is_none()
+                && q.predicate == RDF_TYPE
+                && q.object == crate::proof::jsonld::Term::Iri(VC.into())
+        })
+        .map(|q| q.subject.clone());
+    quads
+        .iter()
+        .filter(|q| {
+            q.graph.is_none() && q.predicate == RDF_TYPE && Some(&q.subject) == subject.as_ref()
+        })
+        .filter_map(|q| match &q.object {
+            crate::proof::jsonld::Term::Iri(i) => Some(i.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether a credential fits a query's `meta` (§6.1, Appendix B).
+fn meta_fits(query: &Value, format: &str, credential: &Value, wallet: &Wallet) -> bool {
+    let meta = query.get("meta");
+    if format == "dc+sd-jwt" {
+        let Some(vcts) = meta
+            .and_then(|m| m.get("vct_values"))
+            .and_then(Value::as_array)
+        else {
+            return true;
+        };
+        return credential.get("vct").is_some_and(|v| vcts.contains(v));
+    }
+    let Some(options) = meta
+        .and_then(|m| m.get("type_values"))
+        .and_then(Value::as_array)
+    else {
+        return true;
+    };
+    let types = expanded_types(credential, wallet);
+    options.iter().any(|o| {
+        o.as_array().is_some_and(|wanted| {
+            wanted
+                .iter()
+                .all(|t| t.as_str().is_some_and(|t| types.iter().any(|x| x == t)))
+        })
+    })
+}
+
+/// Evaluate a DCQL query against the wallet's verified credentials.
+pub fn evaluate(wallet: &Wallet, query: &Value) -> Result<DcqlAnswer> {
+    let credentials = query
+        .get("credentials")
+        .and_then(Value::as_array)
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| {
+            Error::BadInput("the verifier's query (DCQL) asks for no credentials".into())
+        })?;
+    let ids: Vec<String> = wallet
+        .list(SortKey::Date)?
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    let held = wallet.get_with_originals(&ids)?;
+    let mut docs = Vec::new();
+    for (rec, original) in &held {
+        if rec.verification.verdict != Verdict::Valid || rec.forced {
+            continue;
+        }
+        if let Ok(doc) = formats::parse_document(original) {
+            if let Some(f) = format_of(&doc) {
+                docs.push((rec, doc, f));
+            }
+        }
+    }
+    let mut queries = Vec::new();
+    for q in credentials {
+        let id = q
+            .get("id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| Error::BadInput("a credential query of the request has no id".into()))?
+            .to_owned();
+        let format = q
+            .get("format")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let mut candidates = Vec::new();
+        let mut of_format = 0;
+        for (rec, doc, f) in &docs {
+            if *f != format {
+                continue;
+            }
+            of_format += 1;
+            if !meta_fits(q, f, &doc.credential, wallet) {
+                continue;
+            }
+            let Some(claims) = claims_for(&doc.credential, q) else {
+                continue;
+            };
+            candidates.push(Candidate {
+                id: rec.id.clone(),
+                title: rec.verification.credential.title.clone(),
+                issuer: rec.verification.credential.issuer.name.clone(),
+                claims,
+                whole: *f != "dc+sd-jwt",
+            });
+        }
+        let problem = candidates.is_empty().then(|| {
+            if !["dc+sd-jwt", "ldp_vc", "jwt_vc_json"].contains(&format.as_str()) {
+                format!("the verifier asks for the format {format}, which the wallet does not hold")
+            } else if of_format == 0 {
+                format!("the wallet holds no verified credential in the format {format}")
+            } else {
+                "no verified credential of the wallet has the type and the claims asked for".into()
+            }
+        });
+        queries.push(QueryMatch {
+            id,
+            format,
+            multiple: q.get("multiple").and_then(Value::as_bool).unwrap_or(false),
+            candidates,
+            problem,
+        });
+    }
+    let answerable = |qid: &str| {
+        queries
+            .iter()
+            .any(|m| m.id == qid && !m.candidates.is_empty())
+    };
+    let sets: Vec<SetMatch> = match query.get("credential_sets").and_then(Value::as_array) {
+        None => vec![SetMatch {
+            options: vec![queries.iter().map(|m| m.id.clone()).collect()],
+            required: true,
+            chosen: None,
+        }],
+        Some(sets) => sets
+            .iter()
+            .map(|s| SetMatch {
+                options: s
+                    .get("options")
+                    .and_then(Value::as_array)
+                    .map(|o| {
+                        o.iter()
+                            .map(|ids| {
+                                ids.as_array()
+                                    .map(|a| {
+                                        a.iter()
+                                            .filter_map(Value::as_str)
+                                            .map(str::to_owned)
+                                            .collect()
+                                    })
+                                    .unwrap_or_default()
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                required: s.get("required").and_then(Value::as_bool).unwrap_or(true),
+                chosen: None,
+            })
+            .collect(),
+    };
+    let sets: Vec<SetMatch> = sets
+        .into_iter()
+        .map(|mut s| {
+            s.chosen = s
+                .options
+                .iter()
+                .position(|o| !o.is_empty() && o.iter().all(|q| answerable(q)));
+            s
+        })
+        .collect();
+    let satisfiable = sets.iter().all(|s| !s.required || s.chosen.is_some());
+    Ok(DcqlAnswer {
+        queries,
+        sets,
+        satisfiable,
+    })
+}
+
+/// The `vp_token` (§8.1): for each query id, the presentations of the chosen credentials
+/// (wallet ids), each bound to the verifier `client_id` and its `nonce`.
+pub fn vp_token(
+    wallet: &Wallet,
+    answer: &DcqlAnswer,
+    chosen: &[(String, Vec<String>)],
+    client_id: &str,
+    nonce: &str,
+    now: DateTime<Utc>,
+) -> Result<Value> {
+    let mut token = Map::new();
+    for (query_id, ids) in chosen {
+        let q = answer
+            .queries
+            .iter()
+            .find(|q| &q.id == query_id)
+            .ok_or_else(|| Error::BadInput(format!("the request has no query {query_id}")))?;
+        let mut presentations = Vec::new();
+        for id in ids {
+            let c = q.candidates.iter().find(|c| &c.id == id).ok_or_else(|| {
+                Error::BadInput(format!(
+                    "{id} does not answer the verifier's query {query_id}"
+                ))
+            })?;
+            presentations.push(if q.format == "dc+sd-jwt" {
+                let disclose: Vec<String> = c.claims.iter().map(|a| a.path.clone()).collect();
+                Value::String(wallet.present_sd_jwt(id, &disclose, client_id, nonce, now)?)
+            } else {
+                let opts = super::PresentationOptions {
+                    challenge: Some(nonce.to_owned()),
+                    domain: Some(client_id.to_owned()),
+                    created: Some(now),
+                    ..Default::default()
+                };
+                super::presentation(wallet, std::slice::from_ref(id), &opts)?
+            });
+        }
+        if presentations.len() > 1 && !q.multiple {
+            return Err(Error::BadInput(format!(
+                "the verifier accepts one credential for {query_id}; choose one"
+            )));
+        }
+        token.insert(query_id.clone(), Value::Array(presentations));
+    }
+    Ok(Value::Object(token))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn claims_path_pointers_select_keys_indexes_and_every_element() {
+        let c = json!({"learner": {"given_name": "Maria"}, "outcomes": ["a", "b"], "n": 5});
+        let r = resolve(&c, &[json!("learner"), json!("given_name")]).unwrap();
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].0, "learner.given_name");
+        let r = resolve(&c, &[json!("outcomes"), Value::Null]).unwrap();
+        assert_eq!(
+            r.iter().map(|x| x.0.as_str()).collect::<Vec<_>>(),
+            ["outcomes.0", "outcomes.1"]
+        );
+        assert_eq!(
+            resolve(&c, &[json!("outcomes"), json!(1)]).unwrap()[0].1,
+            "b"
+        );
+        assert!(resolve(&c, &[json!("missing")]).unwrap().is_empty());
+        assert!(
+            resolve(&c, &[json!(true)]).is_none(),
+            "a boolean is no path step"
+        );
+        assert!(resolve(&c, &[]).is_none());
+    }
+
+    #[test]
+    fn claim_queries_need_every_claim_or_one_claim_set_and_the_values_asked() {
+        let c = json!({"title": "ML", "ects_credits": 5, "grade": "1.7"});
+        let q = json!({"claims": [{"id": "t", "path": ["title"]}, {"id": "e", "path": ["ects_credits"], "values": [5, 6]}]});
+        assert_eq!(claims_for(&c, &q).unwrap().len(), 2);
+        let q = json!({"claims": [{"path": ["title"]}, {"path": ["eqf_level"]}]});
+        assert!(claims_for(&c, &q).is_none());
+        let q = json!({"claims": [{"id": "e", "path": ["ects_credits"], "values": [7]}]});
+        assert!(claims_for(&c, &q).is_none());
+        let q = json!({"claims": [{"id": "q", "path": ["eqf_level"]}, {"id": "g", "path": ["grade"]}],
+            "claim_sets": [["q"], ["g"]]});
+        let found = claims_for(&c, &q).unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].path, "grade");
+        assert!(
+            claims_for(&c, &json!({})).unwrap().is_empty(),
+            "no claims asked: none disclosed"
+        );
+    }
+}
