@@ -44,14 +44,9 @@ pub fn present(
     }
     say("Contacting the verifier named in the request: this exchange goes over the network because you started it; nothing is sent without your consent.");
     let request = vp::request_from_link(&http, link)?;
-    let verifier = match check_client(&http, &wallet, &request) {
-        Ok(v) => v,
-        Err(e) => {
-            // A request the wallet will not answer is told so where it can be (§8.5).
-            let _ = vp::post_error(&http, &request, "invalid_request", &e.to_string());
-            return Err(e);
-        }
-    };
+    // A request whose sender could not be checked gets no answer at all, not even an error:
+    // its response_uri may be anyone's.
+    let verifier = check_client(&http, &wallet, &request)?;
     if request.param("response_type") != Some("vp_token") {
         let e = format!(
             "the verifier asks for response_type {}, and the wallet answers vp_token requests",

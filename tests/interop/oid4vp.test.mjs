@@ -1,0 +1,146 @@
+// OpenID4VP 1.0 against the OpenWallet Foundation's libraries (../shared/tools/oid4vc verifier on
+// 127.0.0.1): a wallet filled by `mcx receive` from the reference issuer answers the reference
+// verifier's DCQL requests with `mcx present`. The SD-JWT VC discloses exactly the claims asked
+// for, with a key-binding JWT for that verifier and nonce; the Open Badges credential goes in a
+// presentation whose proof carries the nonce and the client id. The verifier's own verdict
+// (printed on its stdout) is what counts. Declining tells the verifier so.
+//   MCX_BIN=… MCX_OID4VC=<prepared copy of the reference> node --test tests/interop/
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { after, test } from 'node:test';
+
+const mcx = process.env.MCX_BIN;
+const ref = process.env.MCX_OID4VC;
+assert.ok(mcx && ref, 'MCX_BIN and MCX_OID4VC must be set (scripts/test sets them)');
+const work = mkdtempSync(path.join(os.tmpdir(), 'mcx-oid4vp-'));
+const wallet = path.join(work, 'wallet');
+const running = [];
+after(() => running.forEach((p) => p.kill()));
+
+// Start a reference role; `lines` yields its stdout JSON lines (the ready line first).
+function start(role, ...args) {
+  const p = spawn(process.execPath, [path.join(ref, 'oid4vc.mjs'), role, ...args],
+    { env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
+  running.push(p);
+  const queue = [];
+  const waiting = [];
+  createInterface({ input: p.stdout }).on('line', (l) => {
+    const v = JSON.parse(l);
+    (waiting.shift() ?? ((x) => queue.push(x)))(v);
+  });
+  const next = () => (queue.length ? Promise.resolve(queue.shift()) : new Promise((ok) => waiting.push(ok)));
+  return { process: p, next };
+}
+
+const mcxRun = (...args) => spawnSync(mcx, ['--wallet', wallet, ...args], { encoding: 'utf8' });
+
+// The wallet: the reference issuer's three micro-credentials, received by OpenID4VCI.
+const issuer = start('issuer', '--status');
+const offer = (await issuer.next()).credential_offer;
+const received = mcxRun('receive', offer);
+assert.equal(received.status, 0, received.stdout + received.stderr);
+
+test('an SD-JWT VC to a verifier that signs its request: exactly title, ECTS and EQF level are disclosed', async () => {
+  const v = start('verifier', '--preset', 'title,ects,eqf');
+  const ready = await v.next();
+  const r = mcxRun('present', ready.authorization_request, '--yes', '--json');
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.verifier.verified, true, 'a signed decentralized_identifier request is verified');
+  assert.deepEqual(Object.keys(out.sent), ['micro_sd_jwt']);
+  const result = await v.next();
+  assert.equal(result.event, 'result');
+  assert.equal(result.verified, true, JSON.stringify(result));
+  const [c] = result.credentials;
+  assert.equal(c.format, 'dc+sd-jwt');
+  assert.equal(c.key_binding, true);
+  assert.equal(c.kb.aud, ready.client_id);
+  assert.equal(c.kb.nonce, ready.nonce);
+  assert.deepEqual([...c.selectively_disclosed].sort(), ['ects_credits', 'eqf_level', 'title']);
+  assert.deepEqual(c.over_disclosed, []);
+  assert.equal(result.dcql.satisfied, true);
+});
+
+test('an Open Badges credential to an unverified redirect_uri verifier: a presentation bound to its nonce and client id', async () => {
+  const v = start('verifier', '--formats', 'ldp_vc', '--client-id-prefix', 'redirect_uri', '--preset', 'title,ects');
+  const ready = await v.next();
+  const r = mcxRun('present', ready.authorization_request, '--yes', '--json');
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.verifier.verified, false, 'a redirect_uri client is shown as unverified');
+  assert.match(out.verifier.how, /nothing confirms who sent this request/);
+  const result = await v.next();
+  assert.equal(result.verified, true, JSON.stringify(result));
+  assert.equal(result.credentials[0].format, 'ldp_vc');
+  assert.equal(result.credentials[0].verdict, 'valid');
+  assert.ok(out.answer.queries[0].candidates[0].whole, 'the learner is told the whole credential goes');
+});
+
+test('declining tells the verifier access_denied and sends nothing', async () => {
+  const v = start('verifier');
+  const ready = await v.next();
+  const r = mcxRun('present', ready.authorization_request, '--decline');
+  assert.equal(r.status, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, /Declined/);
+  const result = await v.next();
+  assert.equal(result.verified, false);
+  assert.match(JSON.stringify(result), /access_denied/);
+});
+
+test('without --yes and without a terminal nothing is sent', async () => {
+  const v = start('verifier');
+  const ready = await v.next();
+  const r = spawnSync(mcx, ['--wallet', wallet, 'present', ready.authorization_request], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /nothing was sent/);
+  // The same request is still open: answering it now works.
+  const yes = mcxRun('present', ready.authorization_request, '--yes');
+  assert.equal(yes.status, 0, yes.stdout + yes.stderr);
+  assert.equal((await v.next()).verified, true);
+});
+
+test('a request for something the wallet does not hold is answered with an error, not a guess', async () => {
+  writeFileSync(path.join(work, 'q.json'), JSON.stringify({ credentials: [{ id: 'diploma', format: 'dc+sd-jwt',
+    meta: { vct_values: ['urn:eudi:diploma:1'] }, claims: [{ path: ['degree'] }] }] }));
+  const w = start('verifier', '--query', path.join(work, 'q.json'));
+  const ready = await w.next();
+  const r = mcxRun('present', ready.authorization_request, '--yes');
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /cannot answer this request/);
+  assert.match(r.stderr, /no verified credential of the wallet has the type/);
+  const result = await w.next();
+  assert.equal(result.verified, false);
+  assert.match(JSON.stringify(result), /access_denied/);
+});
+
+test('a request object changed after the verifier signed it is refused, and nothing is sent', async () => {
+  const v = start('verifier');
+  const ready = await v.next();
+  const link = new URL(ready.authorization_request.replace('openid4vp://', 'http://x/'));
+  const jar = await (await fetch(link.searchParams.get('request_uri'))).text();
+  const [h, p, s] = jar.split('.');
+  const claims = JSON.parse(Buffer.from(p, 'base64url'));
+  claims.response_uri = 'http://127.0.0.1:9/elsewhere';
+  const forged = `${h}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${s}`;
+  const http = await import('node:http');
+  const server = http.createServer((_, res) => res.writeHead(200, { 'content-type': 'application/oauth-authz-req+jwt' }).end(forged));
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  try {
+    const uri = `http://127.0.0.1:${server.address().port}/request`;
+    // Run asynchronously: the forged request is served from this process.
+    const p = spawn(mcx, ['--wallet', wallet, 'present', `openid4vp://?client_id=${encodeURIComponent(ready.client_id)}&request_uri=${encodeURIComponent(uri)}`, '--yes'],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    p.stderr.on('data', (d) => { stderr += d; });
+    const status = await new Promise((ok) => p.on('close', ok));
+    const r = { status, stderr };
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /signature does not check out/);
+  } finally {
+    server.close();
+  }
+});
