@@ -73,3 +73,41 @@ fn output_into_a_closed_pipe_ends_quietly() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("panicked"), "{err}");
 }
+
+/// `mcx receive` and `mcx present` read a link from a PNG picture of its QR code: the offer
+/// in the picture is the one contacted (here an issuer address where nothing listens, so the
+/// exchange stops there, naming it), and a picture of something else is refused.
+#[test]
+fn exchange_links_are_read_from_a_picture_of_their_qr_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let wallet = dir.path().join("wallet");
+    let offer =
+        r#"{"credential_issuer":"http://127.0.0.1:9","credential_configuration_ids":["mc"]}"#;
+    let encoded: String = offer
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let link = format!("openid-credential-offer://?credential_offer={encoded}");
+    let picture = dir.path().join("offer.png");
+    std::fs::write(&picture, microcredx::portfolio::qr_png(&link).unwrap()).unwrap();
+    let out = run(&wallet, &["receive", picture.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("could not reach http://127.0.0.1:9/.well-known/openid-credential-issuer"),
+        "{err}"
+    );
+    let other = dir.path().join("other.png");
+    std::fs::write(
+        &other,
+        microcredx::portfolio::qr_png("https://example.org/").unwrap(),
+    )
+    .unwrap();
+    let out = run(&wallet, &["present", other.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not a link for this"), "{err}");
+}

@@ -31,6 +31,8 @@ pub use clr::{clr, ClrOptions};
 #[cfg(feature = "wallet")]
 pub use pdf::{portfolio_pdf, PdfOptions};
 #[cfg(feature = "wallet")]
+pub use qr::decode_png as qr_decode_png;
+#[cfg(feature = "wallet")]
 pub use qr::png as qr_png;
 pub use read::{is_pdf, read_portfolio, verify_portfolio, Manifest, ManifestEntry, Portfolio};
 #[cfg(feature = "wallet")]

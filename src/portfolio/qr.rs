@@ -84,3 +84,91 @@ pub fn png(data: &str) -> Result<Vec<u8>> {
         .map_err(|e| Error::Internal(format!("encoding the QR code as PNG: {e}")))?;
     Ok(out)
 }
+
+/// Largest picture read for QR codes (pixels): a screenshot of a large screen.
+const MAX_PIXELS: u64 = 40_000_000;
+
+/// The texts of every QR code in a PNG picture (a screenshot, a saved offer), in the order
+/// found. Refuses what is not a PNG, a picture too large, and one with no readable code.
+pub fn decode_png(bytes: &[u8]) -> Result<Vec<String>> {
+    let bad = |m: String| Error::BadInput(format!("the picture cannot be read: {m}"));
+    let mut limits = png::Limits::default();
+    limits.bytes = 256 * 1024 * 1024;
+    let mut decoder = png::Decoder::new_with_limits(std::io::Cursor::new(bytes), limits);
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = decoder.read_info().map_err(|e| bad(e.to_string()))?;
+    let (w, h) = (reader.info().width, reader.info().height);
+    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(bad(format!(
+            "it is {w}×{h} pixels, more than the wallet reads"
+        )));
+    }
+    let size = reader
+        .output_buffer_size()
+        .ok_or_else(|| bad("it is too large".into()))?;
+    let mut buf = vec![0; size];
+    let frame = reader
+        .next_frame(&mut buf)
+        .map_err(|e| bad(e.to_string()))?;
+    let channels = frame.color_type.samples();
+    let line = frame.line_size;
+    let luma = |x: usize, y: usize| -> u8 {
+        let px = &buf[y * line + x * channels..][..channels];
+        let (v, alpha) = match channels {
+            1 => (u32::from(px[0]), 255),
+            2 => (u32::from(px[0]), u32::from(px[1])),
+            3 => (
+                (u32::from(px[0]) * 299 + u32::from(px[1]) * 587 + u32::from(px[2]) * 114) / 1000,
+                255,
+            ),
+            _ => (
+                (u32::from(px[0]) * 299 + u32::from(px[1]) * 587 + u32::from(px[2]) * 114) / 1000,
+                u32::from(px[3]),
+            ),
+        };
+        // Transparent pixels read as the white they show on.
+        ((v * alpha + 255 * (255 - alpha)) / 255) as u8
+    };
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(
+        frame.width as usize,
+        frame.height as usize,
+        luma,
+    );
+    let texts: Vec<String> = img
+        .detect_grids()
+        .into_iter()
+        .filter_map(|g| g.decode().ok().map(|(_, text)| text))
+        .collect();
+    if texts.is_empty() {
+        return Err(Error::BadInput(
+            "no QR code could be read in the picture; try a sharper or larger one, or paste the link".into(),
+        ));
+    }
+    Ok(texts)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod decode_tests {
+    use super::*;
+
+    #[test]
+    fn a_qr_code_written_by_the_wallet_reads_back_and_junk_is_refused() {
+        let link = "openid-credential-offer://?credential_offer_uri=https%3A%2F%2Fissuer.example%2Foffer%2F1";
+        let picture = png(link).unwrap();
+        assert_eq!(decode_png(&picture).unwrap(), [link]);
+        let e = decode_png(b"not a picture").unwrap_err();
+        assert!(e.to_string().contains("cannot be read"), "{e}");
+        // A white picture has no code.
+        let mut out = Vec::new();
+        {
+            let mut enc = ::png::Encoder::new(&mut out, 64, 64);
+            enc.set_color(::png::ColorType::Grayscale);
+            enc.set_depth(::png::BitDepth::Eight);
+            let mut w = enc.write_header().unwrap();
+            w.write_image_data(&[255u8; 64 * 64]).unwrap();
+        }
+        let e = decode_png(&out).unwrap_err();
+        assert!(e.to_string().contains("no QR code"), "{e}");
+    }
+}

@@ -59,11 +59,12 @@ enum Command {
         paths: Vec<PathBuf>,
     },
     /// Receive credentials from an issuer by OpenID4VCI 1.0: an offer link
-    /// (openid-credential-offer://…) or its JSON. Contacts the issuer (only when you run
+    /// (openid-credential-offer://…), its JSON, or a PNG picture of its QR code. Contacts the issuer (only when you run
     /// this); every credential is verified before it is kept, and what it needs to verify
     /// offline later (issuer keys, status lists) is cached.
     Receive {
-        /// The offer: a link, its JSON, or `-` to read it from standard input.
+        /// The offer: a link, its JSON, a file (a PNG of its QR code, or text), or `-` for
+        /// standard input.
         offer: String,
         /// The transaction code the issuer sent you separately, if the offer asks for one
         /// (asked on the terminal otherwise).
@@ -81,7 +82,8 @@ enum Command {
     /// and exactly which credentials and claims would go, and sends them only with your
     /// consent. SD-JWT VC disclose only the claims asked for.
     Present {
-        /// The request link.
+        /// The request: a link, a file (a PNG of its QR code, or text), or `-` for standard
+        /// input.
         request: String,
         /// Which credential answers a query: QUERY=ID[,ID…] (wallet id prefixes); the
         /// first match otherwise. May be repeated.
@@ -406,13 +408,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             verbose,
             json,
         } => {
-            let offer = if offer == "-" {
-                let mut text = String::new();
-                std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)?;
-                text
-            } else {
-                offer
-            };
+            let offer = link_argument(&offer, "credential_offer")?;
             receive_cmd::receive(
                 cli.wallet.as_deref(),
                 &offer,
@@ -430,7 +426,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             json,
         } => present_cmd::present(
             cli.wallet.as_deref(),
-            &request,
+            &link_argument(&request, "client_id")?,
             &select,
             yes,
             decline,
@@ -620,4 +616,39 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
     f.write_all(bytes)?;
     f.sync_all()?;
     Ok(())
+}
+
+/// The link an exchange command was given: the text itself, `-` for standard input, or a
+/// file: a PNG picture of a QR code (the first code whose text has `marker`), or text.
+fn link_argument(arg: &str, marker: &str) -> anyhow::Result<String> {
+    if arg == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)?;
+        return Ok(text.trim().to_owned());
+    }
+    let path = std::path::Path::new(arg);
+    if arg.contains("://") || arg.starts_with('{') || !path.is_file() {
+        return Ok(arg.to_owned());
+    }
+    let bytes = std::fs::read(path)?;
+    if bytes.len() > 64 * 1024 * 1024 {
+        anyhow::bail!("{arg} is larger than a picture of a QR code or a link can be");
+    }
+    if bytes.starts_with(b"\x89PNG") {
+        let texts = microcredx::portfolio::qr_decode_png(&bytes)?;
+        return texts
+            .iter()
+            .find(|t| t.contains(marker))
+            .cloned()
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "the QR code in {arg} holds {}, not a link for this",
+                    texts[0].chars().take(80).collect::<String>()
+                )
+            });
+    }
+    Ok(String::from_utf8(bytes)
+        .map_err(|_| anyhow::anyhow!("{arg} is neither a PNG picture of a QR code nor text"))?
+        .trim()
+        .to_owned())
 }
