@@ -92,8 +92,9 @@ const MAX_PIXELS: u64 = 40_000_000;
 /// found. Refuses what is not a PNG, a picture too large, and one with no readable code.
 pub fn decode_png(bytes: &[u8]) -> Result<Vec<String>> {
     let bad = |m: String| Error::BadInput(format!("the picture cannot be read: {m}"));
-    let mut limits = png::Limits::default();
-    limits.bytes = 256 * 1024 * 1024;
+    let limits = png::Limits {
+        bytes: 256 * 1024 * 1024,
+    };
     let mut decoder = png::Decoder::new_with_limits(std::io::Cursor::new(bytes), limits);
     decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
     let mut reader = decoder.read_info().map_err(|e| bad(e.to_string()))?;
