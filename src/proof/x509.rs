@@ -75,6 +75,26 @@ impl CertInfo {
         })
     }
 
+    /// The DNS names of the certificate's subjectAltName extension (RFC 5280 §4.2.1.6).
+    pub fn dns_names(&self) -> Vec<String> {
+        use x509_cert::ext::pkix::name::GeneralName;
+        use x509_cert::ext::pkix::SubjectAltName;
+        const SAN: &str = "2.5.29.17";
+        let Some(extensions) = &self.cert.tbs_certificate.extensions else {
+            return Vec::new();
+        };
+        extensions
+            .iter()
+            .filter(|e| e.extn_id.to_string() == SAN)
+            .filter_map(|e| SubjectAltName::from_der(e.extn_value.as_bytes()).ok())
+            .flat_map(|san| san.0)
+            .filter_map(|n| match n {
+                GeneralName::DnsName(d) => Some(d.to_string()),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Whether the certificate was within its validity period at `t`.
     pub fn valid_at(&self, t: DateTime<Utc>) -> bool {
         self.not_before <= t && t <= self.not_after

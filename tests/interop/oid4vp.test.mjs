@@ -144,3 +144,83 @@ test('a request object changed after the verifier signed it is refused, and noth
     server.close();
   }
 });
+
+// A verifier named by the DNS name in its certificate (x509_san_dns), made here with openssl:
+// a CA and a leaf for `localhost`, the request object signed ES256 with the leaf's key.
+async function x509Verifier(dnsInCert) {
+  const { execFileSync } = await import('node:child_process');
+  const { readFileSync } = await import('node:fs');
+  const crypto = await import('node:crypto');
+  const http = await import('node:http');
+  const d = mkdtempSync(path.join(work, 'x509-'));
+  const f = (n) => path.join(d, n);
+  const ssl = (...a) => execFileSync('openssl', a, { stdio: 'ignore' });
+  ssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.pem'), '-subj', '/CN=Test Verifier CA', '-days', '2');
+  ssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', f('leaf.key'), '-out', f('leaf.csr'), '-subj', `/CN=${dnsInCert}`);
+  writeFileSync(f('ext'), `subjectAltName=DNS:${dnsInCert}\n`);
+  ssl('x509', '-req', '-in', f('leaf.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('leaf.pem'), '-days', '1', '-extfile', f('ext'));
+  const der = (pem) => new crypto.X509Certificate(readFileSync(pem)).raw.toString('base64');
+  const answers = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      if (req.method === 'POST') {
+        answers.push(Object.fromEntries(new URLSearchParams(body)));
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/oauth-authz-req+jwt' }).end(server.jar);
+    });
+  });
+  await new Promise((ok) => server.listen(0, ok));
+  const port = server.address().port;
+  const clientId = 'x509_san_dns:localhost';
+  const b64 = (v) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const header = { alg: 'ES256', typ: 'oauth-authz-req+jwt', x5c: [der(f('leaf.pem')), der(f('ca.pem'))] };
+  const payload = { client_id: clientId, response_type: 'vp_token', response_mode: 'direct_post',
+    response_uri: `http://localhost:${port}/response`, nonce: 'n-x509', state: 's-x509',
+    dcql_query: { credentials: [{ id: 'mc', format: 'dc+sd-jwt', meta: { vct_values: ['urn:eudi:micro_credential:1'] }, claims: [{ path: ['title'] }] }] } };
+  const input = `${b64(header)}.${b64(payload)}`;
+  const sig = crypto.sign('sha256', Buffer.from(input), { key: readFileSync(f('leaf.key')), dsaEncoding: 'ieee-p1363' });
+  server.jar = `${input}.${sig.toString('base64url')}`;
+  const link = `openid4vp://?client_id=${encodeURIComponent(clientId)}&request_uri=${encodeURIComponent(`http://localhost:${port}/request`)}`;
+  return { server, link, answers, clientId };
+}
+
+// Run mcx without blocking this process (the verifier above is served from it).
+function mcxAsync(...args) {
+  const p = spawn(mcx, ['--wallet', wallet, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  p.stdout.on('data', (d) => { stdout += d; });
+  p.stderr.on('data', (d) => { stderr += d; });
+  return new Promise((ok) => p.on('close', (status) => ok({ status, stdout, stderr })));
+}
+
+test('a verifier named by its certificate (x509_san_dns): checked, answered at its own host, its issuer shown', async () => {
+  const v = await x509Verifier('localhost');
+  try {
+    const r = await mcxAsync('present', v.link, '--yes', '--json');
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.match(out.verifier.how, /signed with its certificate, issued by Test Verifier CA/);
+    assert.equal(v.answers.length, 1);
+    assert.equal(v.answers[0].state, 's-x509');
+    const [sdjwt] = JSON.parse(v.answers[0].vp_token).mc;
+    const kb = JSON.parse(Buffer.from(sdjwt.split('~').at(-1).split('.')[1], 'base64url'));
+    assert.equal(kb.aud, v.clientId);
+    assert.equal(kb.nonce, 'n-x509');
+  } finally {
+    v.server.close();
+  }
+  const other = await x509Verifier('other.example');
+  try {
+    const r = await mcxAsync('present', other.link, '--yes');
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /calls itself localhost, but its certificate is for other\.example/);
+    assert.equal(other.answers.length, 0, 'nothing is sent to a verifier whose certificate does not name it');
+  } finally {
+    other.server.close();
+  }
+});
