@@ -806,6 +806,92 @@ fn credentials_of(answer: &Answer, o: &Offered) -> Result<Vec<Received>> {
         .collect()
 }
 
+/// What caching trust documents asks of the wallet an exchange fills (the caller implements
+/// it over the core, which decides what a credential needs and what to believe).
+pub trait Keep {
+    /// Where the trust documents a credential (or a fetched trust document) needs are
+    /// published.
+    fn trust_urls(&self, document: &[u8]) -> Vec<String>;
+    /// Import a trust document fetched from `url`; says what it was.
+    fn import_trust(&self, bytes: &[u8], url: &str) -> std::result::Result<String, String>;
+}
+
+/// One trust document an exchange tried to cache.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Cached {
+    /// Where it was read.
+    pub url: String,
+    /// What the wallet recognised it as, when it was imported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recognised: Option<String>,
+    /// Why it was not, otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// At most this many trust documents are fetched for one exchange.
+const MAX_TRUST: usize = 24;
+
+/// Fetch and import the trust documents the received credentials need (their issuers' keys,
+/// status lists, DID documents, and what those need in turn: a `jwks_uri`, a status list's
+/// issuer), so they verify offline later. A document that cannot be fetched or is refused is
+/// reported, not fatal: what needs it shows as "could not check" until it is imported.
+pub fn cache_trust(
+    http: &Http,
+    keep: &dyn Keep,
+    received: &[Received],
+    step: Step<'_>,
+) -> Vec<Cached> {
+    let mut queue: Vec<String> = received
+        .iter()
+        .flat_map(|r| keep.trust_urls(&r.bytes))
+        .collect();
+    queue.reverse();
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    while let Some(url) = queue.pop() {
+        if seen.len() >= MAX_TRUST || !seen.insert(url.clone()) {
+            continue;
+        }
+        step(&format!("caching {url} for offline checks"));
+        let fetched = check_url(&url, "the address").and_then(|address| {
+            let a = http.get(
+                &address,
+                "application/json, application/statuslist+jwt, application/vc+jwt, application/did+json, */*",
+            )?;
+            if a.ok() {
+                Ok(a.body)
+            } else {
+                Err(a.failure("fetching it"))
+            }
+        });
+        let result = fetched.map_err(|e| e.to_string()).and_then(|body| {
+            if let Some(jwks) = serde_json::from_slice::<Value>(&body)
+                .ok()
+                .as_ref()
+                .and_then(|d| str_of(d, "jwks_uri"))
+            {
+                queue.push(jwks.to_owned());
+            }
+            queue.extend(keep.trust_urls(&body));
+            keep.import_trust(&body, &url)
+        });
+        out.push(match result {
+            Ok(what) => Cached {
+                url,
+                recognised: Some(what),
+                error: None,
+            },
+            Err(e) => Cached {
+                url,
+                recognised: None,
+                error: Some(e),
+            },
+        });
+    }
+    out
+}
+
 /// Tell the issuer what became of a credential (§10): `credential_accepted` when it was kept,
 /// `credential_failure` when it was not. Best effort: an issuer without a notification
 /// endpoint is not told, and a failed notification changes nothing in the wallet.

@@ -23,6 +23,7 @@ mod read;
 pub mod sdjwt;
 #[cfg(feature = "wallet")]
 pub mod share;
+pub mod verifier;
 #[cfg(feature = "wallet")]
 mod vp;
 

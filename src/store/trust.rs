@@ -336,6 +336,33 @@ impl Wallet {
         ))
     }
 
+    /// Import a trust document that an exchange fetched from `url` (`mcx receive`, the
+    /// app's Receive): as [`Wallet::import_trust_document`], but a document that speaks for
+    /// someone is believed only at that someone's own address: JWT VC Issuer Metadata only at
+    /// its issuer's well-known address, a did:web document only where its DID says.
+    pub fn import_fetched_trust(&self, bytes: &[u8], url: &str) -> Result<String> {
+        if let Ok(doc) = serde_json::from_slice::<Value>(bytes) {
+            let s = |k: &str| doc.get(k).and_then(Value::as_str);
+            if let Some(issuer) =
+                s("issuer").filter(|_| doc.get("jwks").is_some() || doc.get("jwks_uri").is_some())
+            {
+                if crate::verify::sdjwt::jwt_vc_issuer_url(issuer).as_deref() != Some(url) {
+                    return Err(Error::BadInput(format!(
+                        "it is issuer metadata for {issuer}, which is not published at this address"
+                    )));
+                }
+            }
+            if let Some(id) = s("id").filter(|i| i.starts_with("did:web:")) {
+                if crate::did::web_document_url(id).as_deref() != Some(url) {
+                    return Err(Error::BadInput(format!(
+                        "it is the DID document of {id}, which is not published at this address"
+                    )));
+                }
+            }
+        }
+        self.import_trust_document(bytes, Some(url))
+    }
+
     fn import_status_list_token(&self, text: &str, url: Option<&str>) -> Result<String> {
         let bad = |m: &str| Error::BadInput(format!("not a trust document: {m}"));
         let parts: Vec<&str> = text.split('.').collect();

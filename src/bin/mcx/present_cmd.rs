@@ -6,6 +6,7 @@
 use anyhow::{bail, Result};
 use chrono::Utc;
 use microcredx::portfolio::dcql::{self, DcqlAnswer};
+use microcredx::portfolio::verifier::{self, RequestParts, VerifierCheck};
 use microcredx::store::Wallet;
 use microcredx_exchange::http::{check_url, Http};
 use microcredx_exchange::vp::{self, Request};
@@ -13,14 +14,6 @@ use serde_json::{json, Value};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
-
-/// Who the verifier is, as far as the wallet could check.
-struct Verifier {
-    /// Checked: the request was signed with a key its client id names.
-    verified: bool,
-    /// In words.
-    how: String,
-}
 
 /// `mcx present`.
 pub fn present(
@@ -219,7 +212,7 @@ fn choose(answer: &DcqlAnswer, select: &[String]) -> Result<Vec<(String, Vec<Str
 }
 
 /// The learner's yes: `--yes`, or asked on the terminal.
-fn consent(yes: bool, verifier: &Verifier) -> Result<bool> {
+fn consent(yes: bool, verifier: &VerifierCheck) -> Result<bool> {
     if yes {
         return Ok(true);
     }
@@ -238,167 +231,33 @@ fn consent(yes: bool, verifier: &Verifier) -> Result<bool> {
     Ok(matches!(line.trim(), "y" | "Y" | "yes"))
 }
 
-/// Check who the verifier is from its client id (§5.9).
-fn check_client(http: &Http, wallet: &Wallet, request: &Request) -> Result<Verifier> {
-    match request.client() {
-        (Some("decentralized_identifier"), did) => {
-            let Some(signed) = &request.signed else {
-                bail!("the verifier names itself by a DID ({did}) but did not sign its request, as it must");
-            };
-            let kid = signed.header.get("kid").and_then(Value::as_str).unwrap_or("");
-            if kid.split('#').next() != Some(did) {
-                bail!("the request is signed with {kid}, which is not a key of the verifier's DID {did}");
-            }
-            if let Some(typ) = signed.header.get("typ").and_then(Value::as_str) {
-                if typ != "oauth-authz-req+jwt" {
-                    bail!("the request object has typ {typ}, not oauth-authz-req+jwt");
+/// Check who the verifier is (the core decides; a did:web verifier's DID document is read
+/// from its own address first when the wallet does not have it).
+fn check_client(http: &Http, wallet: &Wallet, request: &Request) -> Result<VerifierCheck> {
+    if let (Some("decentralized_identifier"), did) = request.client() {
+        if did.starts_with("did:web:") && wallet.env()?.proof.keys.get(did).is_none() {
+            if let Some(url) = microcredx::did::web_document_url(did) {
+                let a = http.get(
+                    &check_url(&url, "the verifier's DID document")?,
+                    "application/did+json, application/json",
+                )?;
+                if a.ok() {
+                    wallet.import_fetched_trust(&a.body, &url)?;
                 }
             }
-            let mut env = wallet.env()?;
-            if did.starts_with("did:web:") && env.proof.keys.get(did).is_none() {
-                // A did:web verifier's keys are read from its own address, then believed only
-                // as that document says.
-                if let Some(url) = microcredx::did::web_document_url(did) {
-                    let a = http.get(&check_url(&url, "the verifier's DID document")?, "application/did+json, application/json")?;
-                    if a.ok() {
-                        wallet.import_trust_document(&a.body, Some(&url))?;
-                        env = wallet.env()?;
-                    }
-                }
-            }
-            let check = microcredx::verify::jws::verify(
-                &signed.header,
-                signed.signing_input.as_bytes(),
-                &signed.signature,
-                &env.proof.keys,
-            )
-            .map_err(|f| anyhow::anyhow!("the verifier's request signature does not check out: {f}"))?;
-            if let Some(exp) = request.params.get("exp").and_then(Value::as_i64) {
-                if exp < Utc::now().timestamp() {
-                    bail!("the request expired; ask the verifier for a new one");
-                }
-            }
-            Ok(Verifier {
-                verified: true,
-                how: format!("{did} (the request is signed by its key, {})", check.alg),
-            })
         }
-        (Some("redirect_uri"), uri) => {
-            if request.signed.is_some() {
-                bail!("a verifier named by its redirect_uri must not sign its request (OpenID4VP §5.9.3); this one is refused");
-            }
-            if request.param("response_uri") != Some(uri) {
-                bail!("the request answers to {} although the verifier is {uri}: the two must be the same", request.param("response_uri").unwrap_or("nowhere"));
-            }
-            Ok(Verifier {
-                verified: false,
-                how: format!("{uri}, as it says itself (nothing confirms who sent this request)"),
-            })
-        }
-        (Some("x509_san_dns"), dns) => check_x509_client(request, dns),
-        (Some(prefix), _) => bail!(
-            "the verifier identifies itself by {prefix}:, which the wallet cannot check yet; it checks decentralized_identifier: and x509_san_dns: (signed requests) and shows redirect_uri: as unverified"
-        ),
-        (None, id) => Ok(Verifier {
-            verified: false,
-            how: format!("{id}, a client id the wallet does not know (nothing confirms who sent this request)"),
-        }),
     }
-}
-
-/// A verifier named by a DNS name in its certificate (§5.9.3 `x509_san_dns`): the request is
-/// signed with the key of the first `x5c` certificate, each certificate is signed by the next
-/// and valid now, the leaf names the DNS name, and the answer goes to that host. No trust list
-/// of verifier certificates is known to the wallet, so who issued the chain is shown, not
-/// confirmed.
-fn check_x509_client(request: &Request, dns: &str) -> Result<Verifier> {
-    use base64::Engine as _;
-    use microcredx::proof::x509::CertInfo;
-    let Some(signed) = &request.signed else {
-        bail!("the verifier names itself by a certificate ({dns}) but did not sign its request, as it must");
+    let parts = RequestParts {
+        client_id: &request.client_id,
+        params: &request.params,
+        signed: request
+            .signed
+            .as_ref()
+            .map(|s| (&s.header, s.signing_input.as_bytes(), &s.signature[..])),
     };
-    let chain: Vec<CertInfo> = signed
-        .header
-        .get("x5c")
-        .and_then(Value::as_array)
-        .filter(|c| !c.is_empty())
-        .ok_or_else(|| anyhow::anyhow!("the request is signed without its certificate (no x5c)"))?
-        .iter()
-        .map(|c| {
-            let der = c
-                .as_str()
-                .and_then(|t| base64::engine::general_purpose::STANDARD.decode(t).ok())
-                .ok_or_else(|| {
-                    anyhow::anyhow!("a certificate of the request's x5c is not base64")
-                })?;
-            CertInfo::parse(&der).map_err(|e| anyhow::anyhow!("{e}"))
-        })
-        .collect::<Result<_>>()?;
-    let now = Utc::now();
-    for c in &chain {
-        if !c.valid_at(now) {
-            bail!(
-                "the verifier's certificate {} is not valid now (valid {} to {})",
-                c.short_subject(),
-                c.not_before,
-                c.not_after
-            );
-        }
-    }
-    for pair in chain.windows(2) {
-        if !pair[0]
-            .signed_by(&pair[1])
-            .map_err(|e| anyhow::anyhow!("{e}"))?
-        {
-            bail!(
-                "the verifier's certificate chain is broken: {} is not signed by {}",
-                pair[0].short_subject(),
-                pair[1].short_subject()
-            );
-        }
-    }
-    let leaf = &chain[0];
-    if !leaf.dns_names().iter().any(|n| n.eq_ignore_ascii_case(dns)) {
-        bail!(
-            "the verifier calls itself {dns}, but its certificate is for {}",
-            {
-                let names = leaf.dns_names();
-                if names.is_empty() {
-                    "no DNS name".to_string()
-                } else {
-                    names.join(", ")
-                }
-            }
-        );
-    }
-    let alg = signed
-        .header
-        .get("alg")
-        .and_then(Value::as_str)
-        .unwrap_or("");
-    match leaf.verify_jws(alg, signed.signing_input.as_bytes(), &signed.signature) {
-        Ok(true) => {}
-        Ok(false) => {
-            bail!("the verifier's request signature does not check out with its certificate's key")
-        }
-        Err(e) => bail!("the request is signed with {e}, which the wallet cannot check"),
-    }
-    // Without a trusted chain the answer may go only to the certificate's own host.
-    let host = request
-        .param("response_uri")
-        .and_then(|u| check_url(u, "the verifier's response_uri").ok())
-        .and_then(|u| u.host_str().map(str::to_owned));
-    if host.as_deref().map(|h| h.eq_ignore_ascii_case(dns)) != Some(true) {
-        bail!("the request answers to {} although the verifier's certificate is for {dns}: the two must be the same host", request.param("response_uri").unwrap_or("nowhere"));
-    }
-    let root = chain
-        .last()
-        .map(|c| c.issuer_short.clone())
-        .unwrap_or_default();
-    Ok(Verifier {
-        verified: false,
-        how: format!(
-            "{dns} (the request is signed with its certificate, issued by {root}; the wallet has no list of trusted verifier certificates to confirm that issuer)"
-        ),
-    })
+    Ok(verifier::check(
+        &parts,
+        &wallet.env()?.proof.keys,
+        Utc::now(),
+    )?)
 }

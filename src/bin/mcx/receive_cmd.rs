@@ -5,16 +5,13 @@
 use anyhow::{bail, Result};
 use chrono::Utc;
 use microcredx::store::{ImportItem, ImportOutcome, ImportReport, Wallet};
-use microcredx_exchange::http::{check_url, Http};
+use microcredx_exchange::http::Http;
 use microcredx_exchange::jose::{Ed25519, P256};
 use microcredx_exchange::vci::{self, Holder, Offer};
 use serde_json::{json, Value};
 use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
-
-/// At most this many trust documents are fetched for one exchange.
-const MAX_TRUST: usize = 24;
 
 /// `mcx receive`.
 pub fn receive(
@@ -66,25 +63,13 @@ pub fn receive(
         .map_err(|e| anyhow::anyhow!("{e}; nothing was kept"))?;
 
     // The trust documents the credentials need, cached first so that importing verifies them.
-    let mut trust = Vec::new();
-    let mut queue: Vec<String> = received
-        .iter()
-        .flat_map(|r| published_by(&r.bytes))
-        .collect();
-    let mut seen = std::collections::HashSet::new();
-    while let Some(url) = queue.pop() {
-        if !seen.insert(url.clone()) || seen.len() > MAX_TRUST {
-            continue;
-        }
-        step(&format!("caching {url} for offline checks"));
-        match fetch_trust(&http, &wallet, &url, &mut queue) {
-            Ok(what) => trust.push(json!({"url": url, "recognised": what})),
-            Err(e) => {
-                say(&format!(
-                    "  warning: could not cache {url}: {e}; what needs it shows as \"could not check\" until it is imported"
-                ));
-                trust.push(json!({"url": url, "error": e.to_string()}));
-            }
+    let trust = vci::cache_trust(&http, &Keeper(&wallet), &received, &mut step);
+    for t in &trust {
+        if let Some(e) = &t.error {
+            say(&format!(
+                "  warning: could not cache {}: {e}; what needs it shows as \"could not check\" until it is imported",
+                t.url
+            ));
         }
     }
 
@@ -153,48 +138,22 @@ fn ask_tx_code(t: &vci::TxCode) -> Result<String> {
     Ok(code.trim().to_owned())
 }
 
-/// Where the trust documents of a received credential are published.
-fn published_by(bytes: &[u8]) -> Vec<String> {
-    microcredx::formats::parse_document(bytes)
-        .map(|doc| microcredx::verify::trust::published(&doc))
-        .unwrap_or_default()
-}
+/// The wallet as an exchange fills it: the core says what a credential needs and what to
+/// believe.
+struct Keeper<'a>(&'a Wallet);
 
-/// Fetch one trust document and import it; queue what it needs in turn (a status list's
-/// issuer, a JWT VC Issuer Metadata's `jwks_uri`).
-fn fetch_trust(http: &Http, wallet: &Wallet, url: &str, queue: &mut Vec<String>) -> Result<String> {
-    let address = check_url(url, "the address")?;
-    let answer = http.get(
-        &address,
-        "application/json, application/statuslist+jwt, application/vc+jwt, application/did+json, */*",
-    )?;
-    if !answer.ok() {
-        return Err(answer.failure("fetching it").into());
+impl vci::Keep for Keeper<'_> {
+    fn trust_urls(&self, document: &[u8]) -> Vec<String> {
+        microcredx::formats::parse_document(document)
+            .map(|doc| microcredx::verify::trust::published(&doc))
+            .unwrap_or_default()
     }
-    let text = std::str::from_utf8(&answer.body).unwrap_or_default();
-    if let Ok(doc) = serde_json::from_str::<Value>(text) {
-        // A document that speaks for someone is believed only at that someone's own address:
-        // issuer metadata at its issuer's well-known address, a DID document at its did:web's.
-        let s = |k: &str| doc.get(k).and_then(Value::as_str);
-        if let Some(issuer) =
-            s("issuer").filter(|_| doc.get("jwks").is_some() || doc.get("jwks_uri").is_some())
-        {
-            if microcredx::verify::sdjwt::jwt_vc_issuer_url(issuer).as_deref() != Some(url) {
-                bail!("it is issuer metadata for {issuer}, which is not published at this address");
-            }
-        }
-        if let Some(id) = s("id").filter(|i| i.starts_with("did:web:")) {
-            if microcredx::did::web_document_url(id).as_deref() != Some(url) {
-                bail!("it is the DID document of {id}, which is not published at this address");
-            }
-        }
-        if let Some(jwks) = s("jwks_uri") {
-            queue.push(jwks.to_owned());
-        }
+
+    fn import_trust(&self, bytes: &[u8], url: &str) -> std::result::Result<String, String> {
+        self.0
+            .import_fetched_trust(bytes, url)
+            .map_err(|e| e.to_string())
     }
-    queue.extend(published_by(&answer.body));
-    // A key set is imported under its own address (the metadata names it by jwks_uri).
-    Ok(wallet.import_trust_document(&answer.body, Some(url))?)
 }
 
 /// Tell the issuer which credentials were kept (best effort).
