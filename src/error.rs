@@ -28,6 +28,10 @@ pub enum ErrorCode {
     Locked,
     /// The passphrase given does not open the wallet.
     WrongPassphrase,
+    /// An exchange the learner started with an issuer or verifier (OpenID4VCI, OpenID4VP)
+    /// stopped: the server could not be reached, refused, or answered what the protocol does
+    /// not allow. Nothing was kept or sent.
+    Exchange,
     /// Anything else: a bug or an unexpected state.
     Internal,
 }
@@ -93,6 +97,9 @@ pub enum Error {
     /// The passphrase is wrong; nothing was changed.
     #[error("wrong passphrase for the wallet at {0}; nothing was changed")]
     WrongPassphrase(PathBuf),
+    /// An exchange with an issuer or verifier stopped (the exchange crate's error, in words).
+    #[error("{0}")]
+    Exchange(String),
     /// An unexpected internal failure.
     #[error("internal error: {0}")]
     Internal(String),
@@ -113,6 +120,7 @@ impl Error {
             Error::AmbiguousId { .. } => ErrorCode::BadInput,
             Error::Locked(_) => ErrorCode::Locked,
             Error::WrongPassphrase(_) => ErrorCode::WrongPassphrase,
+            Error::Exchange(_) => ErrorCode::Exchange,
             Error::Internal(_) => ErrorCode::Internal,
         }
     }

@@ -74,6 +74,20 @@ fn files() -> Vec<(String, Result<String, ts_rs::ExportError>)> {
         microcredx::store::TrustImported,
         crate::commands::Pick,
         crate::commands::StartData,
+        crate::commands::OfferView,
+        crate::commands::OfferedView,
+        crate::commands::TxCodeView,
+        crate::commands::ReceiveReport,
+        crate::commands::TrustCached,
+        crate::commands::RequestView,
+        crate::commands::Chosen,
+        crate::commands::PresentReport,
+        microcredx::portfolio::verifier::VerifierCheck,
+        microcredx::portfolio::dcql::DcqlAnswer,
+        microcredx::portfolio::dcql::QueryMatch,
+        microcredx::portfolio::dcql::SetMatch,
+        microcredx::portfolio::dcql::Candidate,
+        microcredx::portfolio::dcql::AskedClaim,
     ]
 }
 

@@ -18,6 +18,7 @@ fn main() {
         // only (no permission is granted to the page).
         .plugin(tauri_plugin_opener::init())
         .manage(state)
+        .manage(commands::ExchangeState::default())
         .setup(move |app| {
             // The window is made here (`create: false` in tauri.conf.json) to hand the page what
             // it shows first.
@@ -68,6 +69,12 @@ fn main() {
             commands::restore_wallet,
             commands::import_trust,
             commands::choose_paths,
+            commands::resolve_offer,
+            commands::receive_offer,
+            commands::resolve_request,
+            commands::send_presentation,
+            commands::decline_request,
+            commands::read_qr_image,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -29,6 +29,7 @@ use ts_rs::TS;
 #[serde(rename_all = "camelCase")]
 pub struct AskedClaim {
     /// The query's id for the claim, if it gave one.
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub id: Option<String>,
     /// Where it is, as a dotted path (`learner.given_name`, `learning_outcomes.0`).
@@ -44,9 +45,11 @@ pub struct Candidate {
     /// Its wallet id.
     pub id: String,
     /// Its title.
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub title: Option<String>,
     /// Who issued it.
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub issuer: Option<String>,
     /// The claims the verifier asked for, as this credential has them.
@@ -69,6 +72,7 @@ pub struct QueryMatch {
     /// The matching credentials, best first.
     pub candidates: Vec<Candidate>,
     /// Why nothing matches, if nothing does (in words).
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub problem: Option<String>,
 }
@@ -82,6 +86,7 @@ pub struct SetMatch {
     /// Whether the verifier requires the set.
     pub required: bool,
     /// The first option every query of which the wallet can answer, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub chosen: Option<usize>,
 }

@@ -4,12 +4,14 @@
 
 mod credentials;
 mod dialog;
+mod exchange;
 mod qualifications;
 mod share;
 mod wallet;
 
 pub use credentials::*;
 pub use dialog::*;
+pub use exchange::*;
 pub use qualifications::*;
 pub use share::*;
 pub use wallet::*;

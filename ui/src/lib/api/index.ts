@@ -60,8 +60,36 @@ import type { Verdict } from './bindings/Verdict';
 import type { Verification } from './bindings/Verification';
 import type { VerifierBase } from './bindings/VerifierBase';
 import type { WalletSummary } from './bindings/WalletSummary';
+import type { AskedClaim } from './bindings/AskedClaim';
+import type { Candidate } from './bindings/Candidate';
+import type { Chosen } from './bindings/Chosen';
+import type { DcqlAnswer } from './bindings/DcqlAnswer';
+import type { OfferView } from './bindings/OfferView';
+import type { OfferedView } from './bindings/OfferedView';
+import type { PresentReport } from './bindings/PresentReport';
+import type { QueryMatch } from './bindings/QueryMatch';
+import type { ReceiveReport } from './bindings/ReceiveReport';
+import type { RequestView } from './bindings/RequestView';
+import type { SetMatch } from './bindings/SetMatch';
+import type { TrustCached } from './bindings/TrustCached';
+import type { TxCodeView } from './bindings/TxCodeView';
+import type { VerifierCheck } from './bindings/VerifierCheck';
 
 export type {
+  AskedClaim,
+  Candidate,
+  Chosen,
+  DcqlAnswer,
+  OfferView,
+  OfferedView,
+  PresentReport,
+  QueryMatch,
+  ReceiveReport,
+  RequestView,
+  SetMatch,
+  TrustCached,
+  TxCodeView,
+  VerifierCheck,
   About,
   AnnexElement,
   Audit,
@@ -144,6 +172,7 @@ const RUST_CODES: Readonly<Record<ErrorCode, true>> = {
   not_found: true,
   locked: true,
   wrong_passphrase: true,
+  exchange: true,
   internal: true,
 };
 
@@ -222,6 +251,12 @@ interface Commands {
   restore_wallet: { args: { path: string; passphrase: string; merge: boolean }; result: RestoreReport };
   import_trust: { args: { kind: TrustKind; path: string }; result: TrustImported };
   choose_paths: { args: { pick: Pick }; result: string[] };
+  resolve_offer: { args: { link: string }; result: OfferView };
+  receive_offer: { args: { txCode: string | null }; result: ReceiveReport };
+  resolve_request: { args: { link: string }; result: RequestView };
+  send_presentation: { args: { chosen: Chosen[] }; result: PresentReport };
+  decline_request: { args: undefined; result: null };
+  read_qr_image: { args: { path: string }; result: string[] };
 }
 
 export type CommandName = keyof Commands;
@@ -468,3 +503,25 @@ export async function onFileDrop(handler: (drop: { over: boolean; paths: string[
     throw toApiError(rejection);
   }
 }
+
+/** Read a credential offer (a link or its JSON) and what the issuer offers. Contacts the issuer. */
+export const resolveOffer = (link: string): Promise<OfferView> => call('resolve_offer', { link });
+
+/** Receive the offer read last; every credential is verified and imported as a file is. */
+export const receiveOffer = (txCode: string | null): Promise<ReceiveReport> =>
+  call('receive_offer', { txCode });
+
+/** Read a verifier's request, check who sent it, and find what answers it. Sends nothing. */
+export const resolveRequest = (link: string): Promise<RequestView> => call('resolve_request', { link });
+
+/** Send the chosen credentials to the verifier of the request read last. */
+export const sendPresentation = (chosen: Chosen[]): Promise<PresentReport> =>
+  call('send_presentation', { chosen });
+
+/** Tell the verifier of the request read last that the learner declined. */
+export const declineRequest = async (): Promise<void> => {
+  await call('decline_request');
+};
+
+/** The texts of the QR codes in a PNG picture. */
+export const readQrImage = (path: string): Promise<string[]> => call('read_qr_image', { path });

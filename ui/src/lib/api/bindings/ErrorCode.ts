@@ -3,4 +3,4 @@
 /**
  * A stable, machine-readable error class. Serialised in `snake_case`; never renamed.
  */
-export type ErrorCode = "io" | "bad_input" | "wallet_in_use" | "wallet_damaged" | "disk_full" | "read_only" | "not_found" | "locked" | "wrong_passphrase" | "internal";
+export type ErrorCode = "io" | "bad_input" | "wallet_in_use" | "wallet_damaged" | "disk_full" | "read_only" | "not_found" | "locked" | "wrong_passphrase" | "exchange" | "internal";

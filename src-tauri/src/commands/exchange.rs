@@ -1,0 +1,370 @@
+//! Exchanges the learner starts: receiving credentials from an issuer (OpenID4VCI) and
+//! answering a verifier's request (OpenID4VP). The exchange crate talks to the server; the
+//! core verifies, stores, checks the verifier and makes the presentations. Each exchange is
+//! two steps, so that the learner sees what is offered or asked before anything is kept or
+//! sent: `resolve_*` reads and shows, `receive_offer` / `send_presentation` act.
+
+use crate::ipc::{IpcError, IpcResult};
+use crate::state::AppState;
+use microcredx::portfolio::dcql::{self, DcqlAnswer};
+use microcredx::portfolio::verifier::{self, RequestParts, VerifierCheck};
+use microcredx::store::{ImportItem, ImportOutcome, ImportReport, Wallet};
+use microcredx::ErrorCode;
+use microcredx_exchange::http::{check_url, Http};
+use microcredx_exchange::jose::{Ed25519, P256};
+use microcredx_exchange::vci::{self, Holder, Offer};
+use microcredx_exchange::vp::{self, Request};
+use serde::{Deserialize, Serialize};
+use std::sync::Mutex;
+use tauri::State;
+use ts_rs::TS;
+
+/// The exchange in progress: the offer or request the learner is looking at.
+#[derive(Default)]
+pub struct ExchangeState {
+    offer: Mutex<Option<Offer>>,
+    request: Mutex<Option<(Request, DcqlAnswer)>>,
+}
+
+fn exchange_error(e: impl std::fmt::Display) -> IpcError {
+    IpcError {
+        code: ErrorCode::Exchange,
+        message: e.to_string(),
+    }
+}
+
+fn poisoned() -> IpcError {
+    microcredx::Error::Internal("exchange state poisoned".into()).into()
+}
+
+/// One credential configuration an issuer offers.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OfferedView {
+    /// Its id.
+    pub id: String,
+    /// Its format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub format: Option<String>,
+    /// Its name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub name: Option<String>,
+    /// Why the wallet will not ask for it, if it will not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub unsupported: Option<String>,
+}
+
+/// The transaction code an offer asks for.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TxCodeView {
+    /// `numeric` or `text`.
+    pub input_mode: String,
+    /// How many characters, if the issuer says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub length: Option<u32>,
+    /// The issuer's hint where the learner finds it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub description: Option<String>,
+}
+
+/// An offer, as the learner sees it before receiving.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OfferView {
+    /// The issuer's identifier (its web address).
+    pub issuer: String,
+    /// Its display name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub issuer_name: Option<String>,
+    /// What it offers.
+    pub offered: Vec<OfferedView>,
+    /// The transaction code needed, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub tx_code: Option<TxCodeView>,
+    /// The offer needs a login at the issuer first (not possible yet).
+    pub needs_login: bool,
+}
+
+/// A trust document an exchange cached (or could not).
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TrustCached {
+    /// Where it was read.
+    pub url: String,
+    /// What it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub recognised: Option<String>,
+    /// Why it was not kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub error: Option<String>,
+}
+
+/// What receiving brought.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReceiveReport {
+    /// Each credential, as an import reports it.
+    pub reports: Vec<ImportReport>,
+    /// The trust documents cached for offline checks.
+    pub trust: Vec<TrustCached>,
+}
+
+/// A verifier's request, as the learner sees it before answering.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestView {
+    /// Who asks.
+    pub verifier: VerifierCheck,
+    /// What the wallet can answer.
+    pub answer: DcqlAnswer,
+}
+
+/// The credentials chosen for one query.
+#[derive(Debug, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Chosen {
+    /// The query id.
+    pub query: String,
+    /// Wallet ids.
+    pub ids: Vec<String>,
+}
+
+/// What was sent.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PresentReport {
+    /// The verifier it went to.
+    pub client_id: String,
+    /// Where the verifier continues, if it says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub redirect_uri: Option<String>,
+}
+
+/// The wallet as an exchange fills it.
+struct Keeper<'a>(&'a Wallet);
+
+impl vci::Keep for Keeper<'_> {
+    fn trust_urls(&self, document: &[u8]) -> Vec<String> {
+        microcredx::formats::parse_document(document)
+            .map(|doc| microcredx::verify::trust::published(&doc))
+            .unwrap_or_default()
+    }
+
+    fn import_trust(&self, bytes: &[u8], url: &str) -> Result<String, String> {
+        self.0
+            .import_fetched_trust(bytes, url)
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// Read an offer (a link or its JSON) and the issuer's metadata: contacts the issuer.
+#[tauri::command(async)]
+pub fn resolve_offer(exchange: State<'_, ExchangeState>, link: String) -> IpcResult<OfferView> {
+    let offer = vci::resolve(&Http::new(), &link, &mut |_| {}).map_err(exchange_error)?;
+    let view = OfferView {
+        issuer: offer.issuer.clone(),
+        issuer_name: offer.issuer_name.clone(),
+        offered: offer
+            .offered
+            .iter()
+            .map(|o| OfferedView {
+                id: o.id.clone(),
+                format: o.format.clone(),
+                name: o.name.clone(),
+                unsupported: o.unsupported.clone(),
+            })
+            .collect(),
+        tx_code: offer.tx_code.as_ref().map(|t| TxCodeView {
+            input_mode: t.input_mode.clone(),
+            length: t.length.map(|n| n as u32),
+            description: t.description.clone(),
+        }),
+        needs_login: offer.needs_login,
+    };
+    *exchange.offer.lock().map_err(|_| poisoned())? = Some(offer);
+    Ok(view)
+}
+
+/// Receive the offer read last: every credential is verified and imported as a file is,
+/// after the trust documents it needs are cached. Nothing is kept if the exchange fails.
+#[tauri::command(async)]
+pub fn receive_offer(
+    state: State<'_, AppState>,
+    exchange: State<'_, ExchangeState>,
+    tx_code: Option<String>,
+) -> IpcResult<ReceiveReport> {
+    let offer = exchange
+        .offer
+        .lock()
+        .map_err(|_| poisoned())?
+        .take()
+        .ok_or_else(|| microcredx::Error::BadInput("read an offer first".into()))?;
+    let http = Http::new();
+    Ok(state.with_wallet(|w| {
+        let key = w.holder_key()?;
+        let ed25519 = Ed25519(key.signing.clone());
+        let p256 = P256(w.holder_p256_key()?);
+        let holder = Holder {
+            ed25519: &ed25519,
+            ed25519_kid: key.verification_method(),
+            p256: &p256,
+            p256_kid: format!("{}#0", w.holder_p256_did()?),
+        };
+        let code = tx_code.as_deref().map(str::trim).filter(|c| !c.is_empty());
+        let received = vci::receive(&http, &offer, &holder, code, &mut |_| {})
+            .map_err(|e| microcredx::Error::Exchange(format!("{e}; nothing was kept")))?;
+        let trust = vci::cache_trust(&http, &Keeper(w), &received, &mut |_| {});
+        let source = offer.issuer_name.as_deref().unwrap_or(&offer.issuer);
+        let items = received
+            .iter()
+            .map(|r| ImportItem {
+                bytes: r.bytes.clone(),
+                source: format!("received from {source} ({})", r.configuration),
+            })
+            .collect();
+        let reports = w.import(items, false, chrono::Utc::now(), &mut |_, _| {})?;
+        for (r, report) in received.iter().zip(&reports) {
+            if let Some(id) = &r.notification_id {
+                let kept = !matches!(report.outcome, ImportOutcome::Rejected { .. });
+                let _ = vci::notify(&http, &offer, id, kept);
+            }
+        }
+        Ok(ReceiveReport {
+            reports,
+            trust: trust
+                .into_iter()
+                .map(|t| TrustCached {
+                    url: t.url,
+                    recognised: t.recognised,
+                    error: t.error,
+                })
+                .collect(),
+        })
+    })?)
+}
+
+/// Read a verifier's request and check who sent it; says what the wallet can answer.
+/// Contacts the verifier (to fetch its request) but sends nothing.
+#[tauri::command(async)]
+pub fn resolve_request(
+    state: State<'_, AppState>,
+    exchange: State<'_, ExchangeState>,
+    link: String,
+) -> IpcResult<RequestView> {
+    let http = Http::new();
+    let request = vp::request_from_link(&http, &link).map_err(exchange_error)?;
+    let view = state.with_wallet(|w| {
+        if let (Some("decentralized_identifier"), did) = request.client() {
+            if did.starts_with("did:web:") && w.env()?.proof.keys.get(did).is_none() {
+                if let Some(url) = microcredx::did::web_document_url(did) {
+                    let fetched = check_url(&url, "the verifier's DID document")
+                        .and_then(|u| http.get(&u, "application/did+json, application/json"));
+                    if let Some(a) = fetched.ok().filter(|a| a.ok()) {
+                        w.import_fetched_trust(&a.body, &url)?;
+                    }
+                }
+            }
+        }
+        let parts = RequestParts {
+            client_id: &request.client_id,
+            params: &request.params,
+            signed: request
+                .signed
+                .as_ref()
+                .map(|s| (&s.header, s.signing_input.as_bytes(), &s.signature[..])),
+        };
+        let verifier = verifier::check(&parts, &w.env()?.proof.keys, chrono::Utc::now())?;
+        if request.param("response_type") != Some("vp_token") {
+            return Err(microcredx::Error::Exchange(format!(
+                "the verifier asks for response_type {}, and the wallet answers vp_token requests",
+                request.param("response_type").unwrap_or("(none)")
+            )));
+        }
+        if request.param("nonce").is_none() {
+            return Err(microcredx::Error::Exchange(
+                "the request has no nonce: an answer to it could be replayed, so the wallet does not answer".into(),
+            ));
+        }
+        let query = request.params.get("dcql_query").ok_or_else(|| {
+            microcredx::Error::Exchange(
+                "the request has no dcql_query: it does not say what it asks for".into(),
+            )
+        })?;
+        vp::response_uri(&request).map_err(|e| microcredx::Error::Exchange(e.to_string()))?;
+        let answer = dcql::evaluate(w, query)?;
+        Ok(RequestView { verifier, answer })
+    })?;
+    *exchange.request.lock().map_err(|_| poisoned())? = Some((request, view.answer.clone()));
+    Ok(view)
+}
+
+/// Send the chosen credentials to the verifier of the request read last.
+#[tauri::command(async)]
+pub fn send_presentation(
+    state: State<'_, AppState>,
+    exchange: State<'_, ExchangeState>,
+    chosen: Vec<Chosen>,
+) -> IpcResult<PresentReport> {
+    let (request, answer) = exchange
+        .request
+        .lock()
+        .map_err(|_| poisoned())?
+        .take()
+        .ok_or_else(|| microcredx::Error::BadInput("read a request first".into()))?;
+    let nonce = request.param("nonce").unwrap_or_default().to_owned();
+    let chosen: Vec<(String, Vec<String>)> = chosen.into_iter().map(|c| (c.query, c.ids)).collect();
+    let token = state.with_wallet(|w| {
+        dcql::vp_token(
+            w,
+            &answer,
+            &chosen,
+            &request.client_id,
+            &nonce,
+            chrono::Utc::now(),
+        )
+    })?;
+    let response = vp::post_response(&Http::new(), &request, &token).map_err(exchange_error)?;
+    Ok(PresentReport {
+        client_id: request.client_id.clone(),
+        redirect_uri: response
+            .get("redirect_uri")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned),
+    })
+}
+
+/// Tell the verifier of the request read last that the learner declined (`access_denied`).
+#[tauri::command(async)]
+pub fn decline_request(exchange: State<'_, ExchangeState>) -> IpcResult<()> {
+    let (request, _) = exchange
+        .request
+        .lock()
+        .map_err(|_| poisoned())?
+        .take()
+        .ok_or_else(|| microcredx::Error::BadInput("read a request first".into()))?;
+    vp::post_error(
+        &Http::new(),
+        &request,
+        "access_denied",
+        "the holder declined",
+    )
+    .map_err(exchange_error)
+}
+
+/// The texts of the QR codes in a PNG picture (a saved offer or request).
+#[tauri::command(async)]
+pub fn read_qr_image(path: String) -> IpcResult<Vec<String>> {
+    let bytes = std::fs::read(&path).map_err(|e| microcredx::Error::io(&path, e))?;
+    Ok(microcredx::portfolio::qr_decode_png(&bytes)?)
+}
