@@ -153,3 +153,60 @@ test('links the wallet will not follow: plain http off this computer, and non-of
   assert.notEqual(none.status, 0);
   assert.match(none.stderr, /not a credential offer/);
 });
+
+// A hostile issuer, served from this process (so mcx runs asynchronously): each answer the
+// wallet must refuse, with a message naming the problem, and nothing stored.
+async function hostile(handler) {
+  const http = await import('node:http');
+  const server = http.createServer(handler);
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const base = `http://127.0.0.1:${server.address().port}`;
+  const offer = JSON.stringify({ credential_issuer: base, credential_configuration_ids: ['mc'],
+    grants: { 'urn:ietf:params:oauth:grant-type:pre-authorized_code': { 'pre-authorized_code': 'x' } } });
+  const link = `openid-credential-offer://?credential_offer=${encodeURIComponent(offer)}`;
+  const wallet = newWallet();
+  const p = spawn(mcx, ['--wallet', wallet, 'receive', link], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  p.stderr.on('data', (d) => { stderr += d; });
+  const status = await new Promise((ok) => p.on('close', ok));
+  server.closeAllConnections?.();
+  server.close();
+  return { status, stderr, base, wallet };
+}
+
+test('hostile issuers: a metadata for another issuer, a redirect to a file, a huge answer', async () => {
+  const other = await hostile((req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ credential_issuer: 'https://university.example', credential_endpoint: 'https://university.example/c' }));
+  });
+  assert.notEqual(other.status, 0);
+  assert.match(other.stderr, /is for https:\/\/university\.example, not for the issuer of the offer/);
+  assert.equal(list(other.wallet).length, 0);
+
+  const redirect = await hostile((req, res) => {
+    res.writeHead(302, { location: 'file:///etc/passwd' });
+    res.end();
+  });
+  assert.notEqual(redirect.status, 0);
+  assert.match(redirect.stderr, /redirect \(HTTP 302 to file:\/\/\/etc\/passwd\), which the wallet does not follow/);
+
+  const huge = await hostile((req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    const chunk = Buffer.alloc(1 << 20, 0x20);
+    let n = 0;
+    const more = () => { while (n < 6 && res.write(chunk)) n += 1; if (n >= 6) res.end(); else { n += 1; res.once('drain', more); } };
+    more();
+  });
+  assert.notEqual(huge.status, 0);
+  assert.match(huge.stderr, /sent more than 4 MiB; the wallet stopped reading/);
+});
+
+test('a hostile issuer that never finishes its answer: the wallet gives up after its timeout', async () => {
+  const slow = await hostile((req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('{"credential_issuer":');
+    // ... and nothing more.
+  });
+  assert.notEqual(slow.status, 0);
+  assert.match(slow.stderr, /could not reach .*timeout/);
+});
