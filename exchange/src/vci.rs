@@ -116,14 +116,24 @@ pub struct Holder<'a> {
 /// What the learner is told while an exchange runs ("asking for a token", ...).
 pub type Step<'a> = &'a mut dyn FnMut(&str);
 
-/// The offer a link carries: `openid-credential-offer://?credential_offer=…` (by value) or
-/// `…?credential_offer_uri=…` (by reference, fetched). Any scheme is read the same way (a
+/// Where an offer link's offer is: in the link itself, or at an address to fetch.
+#[derive(Debug, Clone)]
+pub enum OfferRef {
+    /// `credential_offer=` (or bare JSON).
+    Value(Value),
+    /// `credential_offer_uri=`, checked as an address the wallet may contact.
+    Uri(Url),
+}
+
+/// Read an offer link without fetching anything: `openid-credential-offer://?credential_offer=…`
+/// (by value) or `…?credential_offer_uri=…` (by reference). Any scheme is read the same way (a
 /// wallet-specific scheme, `haip-vci://`, or an https link to a wallet), and a bare JSON offer
 /// too.
-pub fn offer_from_link(http: &Http, link: &str) -> Result<Value> {
+pub fn parse_offer_link(link: &str) -> Result<OfferRef> {
     let link = link.trim();
     if link.starts_with('{') {
         return serde_json::from_str(link)
+            .map(OfferRef::Value)
             .map_err(|e| Error::BadOffer(format!("the offer is not JSON: {e}")));
     }
     let query = link.split_once('?').map(|(_, q)| q).ok_or_else(|| {
@@ -149,20 +159,72 @@ pub fn offer_from_link(http: &Http, link: &str) -> Result<Value> {
                 .into(),
         )),
         (Some(text), None) => serde_json::from_str(&text)
+            .map(OfferRef::Value)
             .map_err(|e| Error::BadOffer(format!("the offer in the link is not JSON: {e}"))),
         (None, Some(uri)) => {
-            let url = check_url(&uri, "the offer's address (credential_offer_uri)")?;
-            let answer = http.get(&url, "application/json")?;
-            if !answer.ok() {
-                return Err(answer.failure("fetching the offer"));
-            }
-            answer.json("the offer")
+            check_url(&uri, "the offer's address (credential_offer_uri)").map(OfferRef::Uri)
         }
         (None, None) => Err(Error::BadOffer(
             "this is not a credential offer: the link has neither credential_offer nor \
              credential_offer_uri"
                 .into(),
         )),
+    }
+}
+
+/// The offer a link carries, fetched when the link names its address.
+pub fn offer_from_link(http: &Http, link: &str) -> Result<Value> {
+    match parse_offer_link(link)? {
+        OfferRef::Value(v) => Ok(v),
+        OfferRef::Uri(url) => {
+            let answer = http.get(&url, "application/json")?;
+            if !answer.ok() {
+                return Err(answer.failure("fetching the offer"));
+            }
+            answer.json("the offer")
+        }
+    }
+}
+
+/// An offer's issuer and the configuration ids it offers (§4.1.1), checked.
+pub fn check_offer(offer: &Value) -> Result<(String, Vec<String>)> {
+    let issuer = str_of(offer, "credential_issuer")
+        .ok_or_else(|| Error::BadOffer("the offer names no credential_issuer".into()))?
+        .to_owned();
+    check_url(&issuer, "the issuer")?;
+    let ids: Vec<String> = offer
+        .get("credential_configuration_ids")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    if ids.is_empty() {
+        return Err(Error::BadOffer(
+            "the offer lists no credential_configuration_ids: it offers nothing".into(),
+        ));
+    }
+    Ok((issuer, ids))
+}
+
+/// Why the wallet will not ask for the configuration `id` (described by `config` in the
+/// issuer's metadata, `Null` when it is not described), if it will not.
+pub fn unsupported_reason(id: &str, config: &Value) -> Option<String> {
+    if config.is_null() {
+        return Some(format!(
+            "the issuer's metadata does not describe the offered credential {id}"
+        ));
+    }
+    match str_of(config, "format") {
+        Some(f) if FORMATS.contains(&f) => proof_plan(config).err(),
+        Some(f) => Some(format!(
+            "its format {f} is not one the wallet can verify ({})",
+            FORMATS.join(", ")
+        )),
+        None => Some("the issuer's metadata gives it no format".into()),
     }
 }
 
@@ -191,25 +253,8 @@ fn endpoint(meta: &Value, key: &str, whose: &str) -> Result<Option<Url>> {
 /// Read an offer and the metadata it points to, and decide what the wallet can ask for.
 pub fn resolve(http: &Http, link: &str, step: Step<'_>) -> Result<Offer> {
     let offer = offer_from_link(http, link)?;
-    let issuer = str_of(&offer, "credential_issuer")
-        .ok_or_else(|| Error::BadOffer("the offer names no credential_issuer".into()))?
-        .to_owned();
+    let (issuer, ids) = check_offer(&offer)?;
     let issuer_url = check_url(&issuer, "the issuer")?;
-    let ids: Vec<String> = offer
-        .get("credential_configuration_ids")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
-    if ids.is_empty() {
-        return Err(Error::BadOffer(
-            "the offer lists no credential_configuration_ids: it offers nothing".into(),
-        ));
-    }
     step(&format!("reading the metadata of {issuer}"));
     let answer = http.get(
         &well_known(&issuer_url, "openid-credential-issuer")?,
@@ -307,20 +352,7 @@ pub fn resolve(http: &Http, link: &str, step: Step<'_>) -> Result<Offer> {
         .map(|id| {
             let config = configs.get(&id).cloned().unwrap_or(Value::Null);
             let format = str_of(&config, "format").map(str::to_owned);
-            let unsupported = if config.is_null() {
-                Some(format!(
-                    "the issuer's metadata does not describe the offered credential {id}"
-                ))
-            } else {
-                match format.as_deref() {
-                    Some(f) if FORMATS.contains(&f) => proof_plan(&config).err(),
-                    Some(f) => Some(format!(
-                        "its format {f} is not one the wallet can verify ({})",
-                        FORMATS.join(", ")
-                    )),
-                    None => Some("the issuer's metadata gives it no format".into()),
-                }
-            };
+            let unsupported = unsupported_reason(&id, &config);
             let name = display_name(&config);
             Offered {
                 id,

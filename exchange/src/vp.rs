@@ -94,10 +94,26 @@ fn parse_jwt(text: &str) -> Result<(Value, Option<Signed>)> {
     Ok((payload, signed.transpose()?))
 }
 
-/// Read a request: `openid4vp://?client_id=…&request_uri=…` (fetched), `…&request=JWT`, or
-/// every parameter in the link. Any scheme is read the same way (`haip-vp://`, `eudi-openid4vp://`,
-/// an https link to a wallet).
-pub fn request_from_link(http: &Http, link: &str) -> Result<Request> {
+/// Where a request link's request is: in the link itself, or at an address to fetch.
+#[derive(Debug, Clone)]
+pub enum RequestRef {
+    /// Every parameter in the link, or a `request=` JWT.
+    Value(Request),
+    /// `request_uri=`: the request object is fetched (by POST when `request_uri_method=post`).
+    Uri {
+        /// The link's client id.
+        client_id: String,
+        /// The checked address.
+        uri: Url,
+        /// Fetch by POST.
+        post: bool,
+    },
+}
+
+/// Read a request link without fetching anything: `openid4vp://?client_id=…&request_uri=…`,
+/// `…&request=JWT`, or every parameter in the link. Any scheme is read the same way
+/// (`haip-vp://`, `eudi-openid4vp://`, an https link to a wallet).
+pub fn parse_request_link(link: &str) -> Result<RequestRef> {
     let link = link.trim();
     let query = link.split_once('?').map(|(_, q)| q).ok_or_else(|| {
         Error::BadOffer(
@@ -119,43 +135,37 @@ pub fn request_from_link(http: &Http, link: &str) -> Result<Request> {
         })?
         .to_owned();
     let s = |k: &str| params.get(k).and_then(Value::as_str).map(str::to_owned);
-    let (object, signed) = if let Some(uri) = s("request_uri") {
-        let url = check_url(&uri, "the request's address (request_uri)")?;
-        let post = s("request_uri_method").as_deref() == Some("post");
-        let answer = if post {
-            http.send(
-                "POST",
-                &url,
-                &[("Accept", "application/oauth-authz-req+jwt")],
-                Body::Form(&[]),
-            )?
-        } else {
-            http.get(&url, "application/oauth-authz-req+jwt")?
-        };
-        if !answer.ok() {
-            return Err(answer.failure("fetching the request"));
+    if let Some(uri) = s("request_uri") {
+        let uri = check_url(&uri, "the request's address (request_uri)")?;
+        return Ok(RequestRef::Uri {
+            client_id,
+            uri,
+            post: s("request_uri_method").as_deref() == Some("post"),
+        });
+    }
+    if let Some(jwt) = s("request") {
+        return request_object(&client_id, &jwt).map(RequestRef::Value);
+    }
+    // Every parameter in the link; JSON-valued ones are parsed.
+    for key in ["dcql_query", "client_metadata"] {
+        if let Some(Value::String(t)) = params.get(key) {
+            let v: Value = serde_json::from_str(t)
+                .map_err(|e| Error::Malformed(format!("the request's {key} is not JSON ({e})")))?;
+            params.insert(key.into(), v);
         }
-        let text = String::from_utf8(answer.body)
-            .map_err(|_| Error::Malformed("the request object is not text".into()))?;
-        let (payload, signed) = parse_jwt(&text)?;
-        (payload, signed)
-    } else if let Some(jwt) = s("request") {
-        parse_jwt(&jwt)?
-    } else {
-        // Every parameter in the link; JSON-valued ones are parsed.
-        let mut p = params.clone();
-        for key in ["dcql_query", "client_metadata"] {
-            if let Some(Value::String(t)) = p.get(key) {
-                let v: Value = serde_json::from_str(t).map_err(|e| {
-                    Error::Malformed(format!("the request's {key} is not JSON ({e})"))
-                })?;
-                p.insert(key.into(), v);
-            }
-        }
-        (Value::Object(p), None)
-    };
-    // §5.10 / RFC 9101 §5: the request object's client_id must be the link's.
-    if let Some(inner) = object.get("client_id").and_then(Value::as_str) {
+    }
+    Ok(RequestRef::Value(Request {
+        client_id,
+        params: Value::Object(params),
+        signed: None,
+    }))
+}
+
+/// A request object (a JWT, signed or `alg: none`) for the link's `client_id`: refused when it
+/// is for another client (§5.10, RFC 9101 §5).
+pub fn request_object(client_id: &str, text: &str) -> Result<Request> {
+    let (params, signed) = parse_jwt(text)?;
+    if let Some(inner) = params.get("client_id").and_then(Value::as_str) {
         if inner != client_id {
             return Err(Error::Malformed(format!(
                 "the request object is for the client {inner}, not for {client_id} that the link names"
@@ -163,10 +173,35 @@ pub fn request_from_link(http: &Http, link: &str) -> Result<Request> {
         }
     }
     Ok(Request {
-        client_id,
-        params: object,
+        client_id: client_id.to_owned(),
+        params,
         signed,
     })
+}
+
+/// Read a request link, fetching the request object when the link names its address.
+pub fn request_from_link(http: &Http, link: &str) -> Result<Request> {
+    match parse_request_link(link)? {
+        RequestRef::Value(r) => Ok(r),
+        RequestRef::Uri {
+            client_id,
+            uri,
+            post,
+        } => {
+            let accept = [("Accept", "application/oauth-authz-req+jwt")];
+            let answer = if post {
+                http.send("POST", &uri, &accept, Body::Form(&[]))?
+            } else {
+                http.get(&uri, accept[0].1)?
+            };
+            if !answer.ok() {
+                return Err(answer.failure("fetching the request"));
+            }
+            let text = String::from_utf8(answer.body)
+                .map_err(|_| Error::Malformed("the request object is not text".into()))?;
+            request_object(&client_id, &text)
+        }
+    }
 }
 
 /// Where the answer goes (`response_uri` of `direct_post`).
