@@ -40,6 +40,14 @@ impl Request {
         self.params.get(key).and_then(Value::as_str)
     }
 
+    /// The request object's protected header, signing input and signature, when it was
+    /// signed: what the core's verifier check takes.
+    pub fn signed_parts(&self) -> Option<(&Value, &[u8], &[u8])> {
+        self.signed
+            .as_ref()
+            .map(|s| (&s.header, s.signing_input.as_bytes(), &s.signature[..]))
+    }
+
     /// The client id prefix (`decentralized_identifier`, `redirect_uri`, `x509_san_dns`, ...)
     /// and the identifier after it; no prefix for a pre-registered client.
     pub fn client(&self) -> (Option<&str>, &str) {
@@ -228,11 +236,14 @@ pub fn response_uri(request: &Request) -> Result<Url> {
     check_url(uri, "the verifier's response_uri")
 }
 
-/// Send the `vp_token` (§8.2). Returns the verifier's answer (it may hold a `redirect_uri`).
-pub fn post_response(http: &Http, request: &Request, vp_token: &Value) -> Result<Value> {
+/// Post a form to the request's `response_uri`, with its `state`.
+fn post<'a>(
+    http: &Http,
+    request: &'a Request,
+    mut form: Vec<(&'a str, &'a str)>,
+    what: &str,
+) -> Result<Value> {
     let to = response_uri(request)?;
-    let token = vp_token.to_string();
-    let mut form: Vec<(&str, &str)> = vec![("vp_token", &token)];
     if let Some(state) = request.param("state") {
         form.push(("state", state));
     }
@@ -243,30 +254,33 @@ pub fn post_response(http: &Http, request: &Request, vp_token: &Value) -> Result
         Body::Form(&form),
     )?;
     if !answer.ok() {
-        return Err(answer.failure("the verifier refused the answer"));
+        return Err(answer.failure(what));
     }
     Ok(serde_json::from_slice(&answer.body).unwrap_or(Value::Null))
+}
+
+/// Send the `vp_token` (§8.2). Returns the verifier's answer (it may hold a `redirect_uri`).
+pub fn post_response(http: &Http, request: &Request, vp_token: &Value) -> Result<Value> {
+    let token = vp_token.to_string();
+    post(
+        http,
+        request,
+        vec![("vp_token", &token)],
+        "the verifier refused the answer",
+    )
 }
 
 /// Tell the verifier the request is not answered (§8.5): `access_denied` when the learner
 /// declined, `invalid_request` and others when the request cannot be answered.
 pub fn post_error(http: &Http, request: &Request, error: &str, description: &str) -> Result<()> {
-    let to = response_uri(request)?;
-    let mut form: Vec<(&str, &str)> = vec![("error", error), ("error_description", description)];
-    if let Some(state) = request.param("state") {
-        form.push(("state", state));
-    }
-    let answer = http.send(
-        "POST",
-        &to,
-        &[("Accept", "application/json")],
-        Body::Form(&form),
-    )?;
-    if answer.ok() {
-        Ok(())
-    } else {
-        Err(answer.failure("the verifier refused the error response"))
-    }
+    let form = vec![("error", error), ("error_description", description)];
+    post(
+        http,
+        request,
+        form,
+        "the verifier refused the error response",
+    )
+    .map(|_| ())
 }
 
 #[cfg(test)]

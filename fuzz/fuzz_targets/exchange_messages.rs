@@ -16,10 +16,7 @@ fn check_request(r: &Request) {
     let parts = RequestParts {
         client_id: &r.client_id,
         params: &r.params,
-        signed: r
-            .signed
-            .as_ref()
-            .map(|s| (&s.header, s.signing_input.as_bytes(), &s.signature[..])),
+        signed: r.signed_parts(),
     };
     let now = chrono::DateTime::from_timestamp(1_796_297_600, 0).unwrap_or_default();
     let _ = verifier::check(&parts, &KeyCache::default(), now);

@@ -279,10 +279,7 @@ pub fn resolve_request(
         let parts = RequestParts {
             client_id: &request.client_id,
             params: &request.params,
-            signed: request
-                .signed
-                .as_ref()
-                .map(|s| (&s.header, s.signing_input.as_bytes(), &s.signature[..])),
+            signed: request.signed_parts(),
         };
         let verifier = verifier::check(&parts, &w.env()?.proof.keys, chrono::Utc::now())?;
         if request.param("response_type") != Some("vp_token") {

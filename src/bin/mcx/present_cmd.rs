@@ -31,10 +31,7 @@ pub fn present(
             eprintln!("{line}");
         }
     };
-    let mut http = Http::new();
-    if verbose {
-        http = http.with_trace(|line| eprintln!("  {line}"));
-    }
+    let http = crate::receive_cmd::client(verbose);
     say("Contacting the verifier named in the request: this exchange goes over the network because you started it; nothing is sent without your consent.");
     let request = vp::request_from_link(&http, link)?;
     // A request whose sender could not be checked gets no answer at all, not even an error:
@@ -250,10 +247,7 @@ fn check_client(http: &Http, wallet: &Wallet, request: &Request) -> Result<Verif
     let parts = RequestParts {
         client_id: &request.client_id,
         params: &request.params,
-        signed: request
-            .signed
-            .as_ref()
-            .map(|s| (&s.header, s.signing_input.as_bytes(), &s.signature[..])),
+        signed: request.signed_parts(),
     };
     Ok(verifier::check(
         &parts,

@@ -27,10 +27,7 @@ pub fn receive(
             eprintln!("{line}");
         }
     };
-    let mut http = Http::new();
-    if verbose {
-        http = http.with_trace(|line| eprintln!("  {line}"));
-    }
+    let http = client(verbose);
     say("Contacting the issuer named in the offer: this exchange goes over the network because you started it; what arrives is verified offline before it is kept.");
     let mut step = |s: &str| say(&format!("- {s}"));
     let offer = vci::resolve(&http, link, &mut step)?;
@@ -179,5 +176,15 @@ fn notify(
                 if kept { "kept" } else { "refused" }
             ));
         }
+    }
+}
+
+/// The exchange's HTTP client; `verbose` prints each request (`-v`).
+pub fn client(verbose: bool) -> Http {
+    let http = Http::new();
+    if verbose {
+        http.with_trace(|line| eprintln!("  {line}"))
+    } else {
+        http
     }
 }
