@@ -19,10 +19,11 @@ export function appBinary() {
 }
 
 /**
- * Start the real app on a fresh (or given) wallet directory and return the browser session.
+ * Start the real app on a fresh (or given) wallet directory, with any further program arguments
+ * (a clicked offer or request link arrives as one), and return the browser session.
  * Call `close()` when done: it ends the session (and with it the app) and removes the wallet.
  */
-export async function openApp({ wallet } = {}) {
+export async function openApp({ wallet, args = [] } = {}) {
   const dir = wallet ?? mkdtempSync(path.join(os.tmpdir(), 'mcx-e2e-'));
   const browser = await remote({
     hostname: '127.0.0.1',
@@ -30,7 +31,7 @@ export async function openApp({ wallet } = {}) {
     logLevel: 'warn',
     capabilities: {
       'wdio:enforceWebDriverClassic': true,
-      'tauri:options': { application: appBinary(), args: ['--wallet', dir] },
+      'tauri:options': { application: appBinary(), args: ['--wallet', dir, ...args] },
     },
   });
   const close = async () => {

@@ -11,7 +11,7 @@ mod bindings;
 
 fn main() {
     let state = state::AppState::open(state::wallet_arg(std::env::args_os()));
-    let start = commands::start_script(&state);
+    let start = commands::start_script(&state, state::link_arg(std::env::args_os()));
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         // Opens LinkedIn's add-to-profile page in the browser, from the app's own command

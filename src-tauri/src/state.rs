@@ -176,10 +176,43 @@ pub fn wallet_arg(args: impl IntoIterator<Item = OsString>) -> Option<PathBuf> {
     None
 }
 
+/// The schemes of the exchange links the app is started with when one is clicked (the
+/// desktop entry's `Exec … %u`): an issuer's offer or a verifier's request.
+const LINK_SCHEMES: &[&str] = &[
+    "openid-credential-offer://",
+    "openid4vp://",
+    "haip://",
+    "haip-vci://",
+    "haip-vp://",
+    "eudi-openid4vp://",
+];
+
+/// The exchange link among the program's arguments, if it was started with one.
+pub fn link_arg(args: impl IntoIterator<Item = OsString>) -> Option<String> {
+    args.into_iter()
+        .skip(1)
+        .filter_map(|a| a.into_string().ok())
+        .find(|a| LINK_SCHEMES.iter().any(|s| a.starts_with(s)))
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_exchange_link_is_found_among_the_arguments() {
+        let a = |v: &[&str]| link_arg(v.iter().map(OsString::from));
+        assert_eq!(
+            a(&["app", "--wallet", "/x", "openid4vp://?client_id=x"]).as_deref(),
+            Some("openid4vp://?client_id=x")
+        );
+        assert_eq!(
+            a(&["app", "openid-credential-offer://?credential_offer_uri=y"]).as_deref(),
+            Some("openid-credential-offer://?credential_offer_uri=y")
+        );
+        assert_eq!(a(&["app", "https://example.org", "--wallet", "/x"]), None);
+    }
 
     #[test]
     fn wallet_arg_reads_both_forms() {

@@ -36,12 +36,18 @@ pub struct StartData {
     pub summary: Result<WalletSummary, crate::ipc::IpcError>,
     /// The first page of the list in date order (the default).
     pub page: Vec<microcredx::store::CredentialSummary>,
+    /// The exchange link the app was started with (a clicked offer or request link): the UI
+    /// opens the screen for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub link: Option<String>,
 }
 
 /// The initialisation script carrying [`StartData`]: `window.__MCX_START__ = JSON.parse("…")`,
 /// the JSON written as a string literal so no credential text can become script.
-pub fn start_script(state: &AppState) -> String {
+pub fn start_script(state: &AppState, link: Option<String>) -> String {
     let data = StartData {
+        link,
         summary: state.with_wallet(|w| w.summary()).map_err(Into::into),
         page: state
             .with_wallet(|w| w.first_page_of(microcredx::store::SortKey::Date))

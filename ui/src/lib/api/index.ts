@@ -300,10 +300,21 @@ export const about = (): Promise<About> => call('about');
  * What the core handed the page with the page itself (see `start_script` in src-tauri): the
  * wallet summary and the first page of the list, each used once, for the first screen.
  */
-const start: { summary?: StartData['summary']; page?: CredentialSummary[] } = (() => {
+const start: { summary?: StartData['summary']; page?: CredentialSummary[]; link?: string } = (() => {
   const data = (globalThis as { __MCX_START__?: StartData }).__MCX_START__;
-  return data ? { summary: data.summary, page: data.page } : {};
+  if (!data) return {};
+  return data.link ? { summary: data.summary, page: data.page, link: data.link } : { summary: data.summary, page: data.page };
 })();
+
+/**
+ * The exchange link the app was started with (an offer or request link the learner clicked),
+ * once; `null` afterwards or when there was none.
+ */
+export function startLink(): string | null {
+  const link = start.link ?? null;
+  delete start.link;
+  return link;
+}
 
 /** The wallet may have changed: what was handed at start is stale from now on. */
 function forgetStart(): void {

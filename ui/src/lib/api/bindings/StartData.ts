@@ -16,4 +16,9 @@ summary: { Ok : WalletSummary } | { Err : IpcError },
 /**
  * The first page of the list in date order (the default).
  */
-page: Array<CredentialSummary>, };
+page: Array<CredentialSummary>, 
+/**
+ * The exchange link the app was started with (a clicked offer or request link): the UI
+ * opens the screen for it.
+ */
+link?: string, };
