@@ -111,3 +111,62 @@ fn exchange_links_are_read_from_a_picture_of_their_qr_code() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("not a link for this"), "{err}");
 }
+
+/// `mcx export links`: each credential's own verification link and its LinkedIn
+/// add-to-profile address, for a page others can open; a page only on this computer gets no
+/// LinkedIn address, with the reason.
+#[test]
+fn export_links_gives_each_credential_its_link_and_linkedin_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let wallet = dir.path().join("wallet");
+    assert!(run(&wallet, &["demo", "load"]).status.success());
+    let out = run(
+        &wallet,
+        &[
+            "export",
+            "links",
+            "--all",
+            "--base",
+            "https://verify.network.example/",
+            "--json",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(rows.len() >= 8, "{rows:?}");
+    for r in &rows {
+        let link = r["link"].as_str().unwrap();
+        assert!(
+            link.starts_with("https://verify.network.example/#vp="),
+            "{link}"
+        );
+        let linkedin = r["linkedin"].as_str().unwrap();
+        assert!(
+            linkedin
+                .starts_with("https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME"),
+            "{linkedin}"
+        );
+    }
+    let local = run(
+        &wallet,
+        &[
+            "export",
+            "links",
+            "--all",
+            "--base",
+            "file:///tmp/verifier.html",
+            "--json",
+        ],
+    );
+    assert!(local.status.success());
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&local.stdout).unwrap();
+    assert!(rows.iter().all(|r| r["linkedin"].is_null()
+        && r["problem"]
+            .as_str()
+            .unwrap()
+            .contains("only on this computer")));
+}

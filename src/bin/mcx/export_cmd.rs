@@ -124,6 +124,19 @@ pub enum ExportCommand {
         #[arg(long, value_enum, default_value_t = SuiteArg::Jcs)]
         suite: SuiteArg,
     },
+    /// Print each credential's own verification link (the credential alone, no holder
+    /// proof) and its LinkedIn add-to-profile address.
+    Links {
+        #[command(flatten)]
+        sel: Selection,
+        /// The verifier page's address (default: the one the network's registry names, else
+        /// the page installed beside mcx, which opens only on this computer).
+        #[arg(long, value_name = "URL", env = "MCX_VERIFIER_URL")]
+        base: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn suite_of(suite: SuiteArg) -> Suite {
@@ -315,6 +328,47 @@ pub fn run(cmd: ExportCommand, wallet: Option<&Path>) -> Result<ExitCode> {
                 portfolio::link::check_qr_size(&link)?;
                 write(&file, &portfolio::qr_png(&link)?)?;
                 eprintln!("wrote the link's QR code to {}", file.display());
+            }
+        }
+        ExportCommand::Links { sel, base, json } => {
+            let ids = selected(&wallet, &sel)?;
+            let page = wallet.verifier_base(base.as_deref())?;
+            if let Some(warning) = page.local_only() {
+                eprintln!("warning: {warning}");
+            }
+            let mut rows = Vec::new();
+            let mut failed = false;
+            for (id, result) in ids
+                .iter()
+                .zip(portfolio::credential_links(&wallet, &ids, &page))
+            {
+                let (link, linkedin, problem) = match result {
+                    Ok((link, Ok(linkedin))) => (Some(link), Some(linkedin), None),
+                    Ok((link, Err(e))) => (Some(link), None, Some(e.to_string())),
+                    Err(e) => {
+                        failed = true;
+                        (None, None, Some(e.to_string()))
+                    }
+                };
+                if !json {
+                    println!("{}", &id[..12.min(id.len())]);
+                    if let Some(l) = &link {
+                        println!("  verify:   {l}");
+                    }
+                    if let Some(l) = &linkedin {
+                        println!("  LinkedIn: {l}");
+                    }
+                    if let Some(p) = &problem {
+                        println!("  note:     {p}");
+                    }
+                }
+                rows.push(serde_json::json!({"id": id, "link": link, "linkedin": linkedin, "problem": problem}));
+            }
+            if json {
+                println!("{}", serde_json::to_string_pretty(&rows)?);
+            }
+            if failed {
+                return Ok(ExitCode::from(1));
             }
         }
     }
