@@ -11,6 +11,7 @@
 
 pub mod http;
 pub mod jose;
+pub mod keep;
 pub mod vci;
 pub mod vp;
 

@@ -13,7 +13,8 @@ use sha2::{Digest, Sha256};
 use url::Url;
 
 use crate::http::{check_url, Answer, Body, Http};
-use crate::jose::{b64, random_id, sign_jwt, Ed25519, Signer};
+use crate::jose::{b64, random_id, sign_jwt, Ed25519, Signer, P256};
+use crate::keep::{Cached, Keep};
 use crate::{Error, Result};
 
 /// The pre-authorized code grant type (§3.5).
@@ -101,14 +102,14 @@ pub struct Received {
 }
 
 /// The learner's holder keys, as an exchange uses them.
-pub struct Holder<'a> {
+pub struct Holder {
     /// The Ed25519 key (EdDSA): W3C credentials (`ldp_vc`, `jwt_vc_json`) are bound to its
     /// did:key.
-    pub ed25519: &'a dyn Signer,
+    pub ed25519: Ed25519,
     /// Its DID URL (`did:key:…#…`), the `kid` of its proofs.
     pub ed25519_kid: String,
     /// The P-256 key (ES256): SD-JWT VC credentials are bound to it (`cnf.jwk`).
-    pub p256: &'a dyn Signer,
+    pub p256: P256,
     /// Its did:jwk URL (`did:jwk:…#0`), for issuers that bind SD-JWT VC to a DID only.
     pub p256_kid: String,
 }
@@ -552,7 +553,7 @@ fn now() -> u64 {
 pub fn receive(
     http: &Http,
     offer: &Offer,
-    holder: &Holder<'_>,
+    holder: &Holder,
     tx_code: Option<&str>,
     step: Step<'_>,
 ) -> Result<Vec<Received>> {
@@ -680,8 +681,8 @@ pub fn receive(
             };
             if let Some((binding, key, alg)) = plan {
                 let (signer, kid) = match key {
-                    Key::Ed25519 => (holder.ed25519, &holder.ed25519_kid),
-                    Key::P256 => (holder.p256, &holder.p256_kid),
+                    Key::Ed25519 => (&holder.ed25519 as &dyn Signer, &holder.ed25519_kid),
+                    Key::P256 => (&holder.p256 as &dyn Signer, &holder.p256_kid),
                 };
                 let mut header = json!({"typ": "openid4vci-proof+jwt", "alg": alg});
                 match binding {
@@ -838,90 +839,52 @@ fn credentials_of(answer: &Answer, o: &Offered) -> Result<Vec<Received>> {
         .collect()
 }
 
-/// What caching trust documents asks of the wallet an exchange fills (the caller implements
-/// it over the core, which decides what a credential needs and what to believe).
-pub trait Keep {
-    /// Where the trust documents a credential (or a fetched trust document) needs are
-    /// published.
-    fn trust_urls(&self, document: &[u8]) -> Vec<String>;
-    /// Import a trust document fetched from `url`; says what it was.
-    fn import_trust(&self, bytes: &[u8], url: &str) -> std::result::Result<String, String>;
+/// Why receiving stopped: the exchange itself, or the wallet it fills (a full disk, a locked
+/// wallet), whose error comes through unchanged.
+#[derive(Debug)]
+pub enum Stop<E> {
+    /// The issuer, the network or the protocol; nothing was kept.
+    Exchange(Error),
+    /// The wallet.
+    Wallet(E),
 }
 
-/// One trust document an exchange tried to cache.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Cached {
-    /// Where it was read.
-    pub url: String,
-    /// What the wallet recognised it as, when it was imported.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recognised: Option<String>,
-    /// Why it was not, otherwise.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+/// What a whole receiving brought.
+#[derive(Debug)]
+pub struct Receipt<R> {
+    /// The trust documents cached for offline checks (or why one was not).
+    pub trust: Vec<Cached>,
+    /// What the wallet made of each received credential, in the order received.
+    pub reports: Vec<R>,
 }
 
-/// At most this many trust documents are fetched for one exchange.
-const MAX_TRUST: usize = 24;
-
-/// Fetch and import the trust documents the received credentials need (their issuers' keys,
-/// status lists, DID documents, and what those need in turn: a `jwks_uri`, a status list's
-/// issuer), so they verify offline later. A document that cannot be fetched or is refused is
-/// reported, not fatal: what needs it shows as "could not check" until it is imported.
-pub fn cache_trust(
+/// Receive every supported credential of `offer` into the wallet `keep`: run the grant
+/// ([`receive`]), cache the trust documents the credentials need (so that importing verifies
+/// them, and they verify offline later), import them, and tell the issuer which were kept.
+/// Nothing is imported unless every credential arrived.
+pub fn receive_into<K: Keep>(
     http: &Http,
-    keep: &dyn Keep,
-    received: &[Received],
+    offer: &Offer,
+    holder: &Holder,
+    tx_code: Option<&str>,
+    keep: &K,
     step: Step<'_>,
-) -> Vec<Cached> {
-    let mut queue: Vec<String> = received
+) -> std::result::Result<Receipt<K::Report>, Stop<K::Error>> {
+    let received = receive(http, offer, holder, tx_code, &mut *step).map_err(Stop::Exchange)?;
+    let urls = received
         .iter()
         .flat_map(|r| keep.trust_urls(&r.bytes))
         .collect();
-    queue.reverse();
-    let mut seen = std::collections::HashSet::new();
-    let mut out = Vec::new();
-    while let Some(url) = queue.pop() {
-        if seen.len() >= MAX_TRUST || !seen.insert(url.clone()) {
-            continue;
+    let trust = crate::keep::cache(http, keep, urls, step);
+    let reports = keep.import(&received).map_err(Stop::Wallet)?;
+    let mut told = std::collections::HashSet::new();
+    for (r, report) in received.iter().zip(&reports) {
+        if let Some(id) = r.notification_id.as_ref().filter(|id| told.insert(*id)) {
+            // Best effort: a failed notification changes nothing in the wallet.
+            let _ = notify(http, offer, id, K::kept(report));
         }
-        step(&format!("caching {url} for offline checks"));
-        let fetched = check_url(&url, "the address").and_then(|address| {
-            let a = http.get(
-                &address,
-                "application/json, application/statuslist+jwt, application/vc+jwt, application/did+json, */*",
-            )?;
-            if a.ok() {
-                Ok(a.body)
-            } else {
-                Err(a.failure("fetching it"))
-            }
-        });
-        let result = fetched.map_err(|e| e.to_string()).and_then(|body| {
-            if let Some(jwks) = serde_json::from_slice::<Value>(&body)
-                .ok()
-                .as_ref()
-                .and_then(|d| str_of(d, "jwks_uri"))
-            {
-                queue.push(jwks.to_owned());
-            }
-            queue.extend(keep.trust_urls(&body));
-            keep.import_trust(&body, &url)
-        });
-        out.push(match result {
-            Ok(what) => Cached {
-                url,
-                recognised: Some(what),
-                error: None,
-            },
-            Err(e) => Cached {
-                url,
-                recognised: None,
-                error: Some(e),
-            },
-        });
     }
-    out
+    Ok(Receipt { trust, reports })
 }
 
 /// Tell the issuer what became of a credential (§10): `credential_accepted` when it was kept,

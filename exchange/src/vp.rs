@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 use url::Url;
 
 use crate::http::{check_url, Body, Http};
+use crate::keep::{Cached, Keep};
 use crate::{Error, Result};
 
 /// A request object as received: its JWS parts when it was a JWT.
@@ -234,6 +235,73 @@ pub fn response_uri(request: &Request) -> Result<Url> {
         .param("response_uri")
         .ok_or_else(|| Error::Malformed("the request names no response_uri to answer to".into()))?;
     check_url(uri, "the verifier's response_uri")
+}
+
+/// What a request the wallet answers carries: the verifier's nonce and its DCQL query.
+#[derive(Debug, Clone, Copy)]
+pub struct Accepted<'a> {
+    /// `nonce`: every presentation is bound to it.
+    pub nonce: &'a str,
+    /// `dcql_query`.
+    pub query: &'a Value,
+}
+
+/// Whether the wallet answers `request` (a `vp_token` by `direct_post`, with a nonce and a
+/// DCQL query). A request it does not answer is told so (§8.5, best effort) and the error
+/// says why. Call this only once the client is checked: an unchecked request's
+/// `response_uri` may be anyone's.
+pub fn accept<'a>(http: &Http, request: &'a Request) -> Result<Accepted<'a>> {
+    let refuse = |code: &str, e: Error| {
+        let _ = post_error(http, request, code, &e.to_string());
+        e
+    };
+    if request.param("response_type") != Some("vp_token") {
+        return Err(refuse(
+            "unsupported_response_type",
+            Error::Unsupported(format!(
+                "the verifier asks for response_type {}, and the wallet answers vp_token requests",
+                request.param("response_type").unwrap_or("(none)")
+            )),
+        ));
+    }
+    let Some(nonce) = request.param("nonce") else {
+        return Err(refuse(
+            "invalid_request",
+            Error::Malformed(
+                "the request has no nonce: an answer to it could be replayed, so the wallet does not answer".into(),
+            ),
+        ));
+    };
+    let Some(query) = request.params.get("dcql_query") else {
+        let e = if request.params.get("presentation_definition").is_some() {
+            Error::Unsupported(
+                "the verifier asks with a Presentation Exchange definition (pre-1.0); the wallet answers DCQL queries".into(),
+            )
+        } else {
+            Error::Malformed(
+                "the request has no dcql_query: it does not say what it asks for".into(),
+            )
+        };
+        return Err(refuse("invalid_request", e));
+    };
+    response_uri(request)?;
+    Ok(Accepted { nonce, query })
+}
+
+/// Check who sent `request`: first the keys of its client are fetched when the wallet lacks
+/// them (a did:web verifier's DID document, read from its own address), then the wallet
+/// checks the client (the request object's signature, its client id prefix).
+pub fn check_client<K: Keep>(
+    http: &Http,
+    keep: &K,
+    request: &Request,
+) -> std::result::Result<K::Check, K::Error> {
+    let urls = keep.client_key_urls(&request.client_id);
+    if !urls.is_empty() {
+        // What cannot be fetched leaves the key unknown, and the check says so.
+        let _: Vec<Cached> = crate::keep::cache(http, keep, urls, &mut |_| {});
+    }
+    keep.check_client(&request.client_id, &request.params, request.signed_parts())
 }
 
 /// Post a form to the request's `response_uri`, with its `state`.

@@ -176,15 +176,6 @@ fn resolve<'a>(root: &'a Value, path: &[Value]) -> Option<Vec<(String, &'a Value
         .try_fold(vec![(String::new(), root)], |acc, step| select(acc, step))
 }
 
-fn text_of(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Array(a) => format!("{} items", a.len()),
-        Value::Object(_) => "…".into(),
-        other => other.to_string(),
-    }
-}
-
 /// A claim query (§6.3) against a credential: the claims it finds, or `None`.
 fn claim_matches(claims: &Value, q: &Value) -> Option<Vec<AskedClaim>> {
     let path = q.get("path").and_then(Value::as_array)?;
@@ -204,7 +195,7 @@ fn claim_matches(claims: &Value, q: &Value) -> Option<Vec<AskedClaim>> {
             .map(|(p, v)| AskedClaim {
                 id: id.clone(),
                 path: p,
-                value: text_of(v),
+                value: super::sdjwt::value_text(v),
             })
             .collect(),
     )
@@ -241,17 +232,17 @@ fn claims_for(claims: &Value, query: &Value) -> Option<Vec<AskedClaim>> {
 }
 
 /// The expanded type IRIs of a W3C credential (`type_values` are compared with these).
-fn expanded_types(credential: &Value, wallet: &Wallet) -> Vec<String> {
+fn expanded_types(
+    credential: &Value,
+    loader: &crate::proof::contexts::ContextLoader,
+) -> Vec<String> {
     const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
     const VC: &str = "https://www.w3.org/2018/credentials#VerifiableCredential";
-    let Ok(env) = wallet.env() else {
-        return Vec::new();
-    };
     let mut unsigned = credential.clone();
     if let Value::Object(m) = &mut unsigned {
         m.remove("proof");
     }
-    let Ok(quads) = crate::proof::jsonld::to_rdf(&unsigned, &env.proof.contexts) else {
+    let Ok(quads) = crate::proof::jsonld::to_rdf(&unsigned, loader) else {
         return Vec::new();
     };
     let subject = quads
@@ -275,7 +266,12 @@ fn expanded_types(credential: &Value, wallet: &Wallet) -> Vec<String> {
 }
 
 /// Whether a credential fits a query's `meta` (§6.1, Appendix B).
-fn meta_fits(query: &Value, format: &str, credential: &Value, wallet: &Wallet) -> bool {
+fn meta_fits(
+    query: &Value,
+    format: &str,
+    credential: &Value,
+    loader: &crate::proof::contexts::ContextLoader,
+) -> bool {
     let meta = query.get("meta");
     if format == "dc+sd-jwt" {
         let Some(vcts) = meta
@@ -292,7 +288,7 @@ fn meta_fits(query: &Value, format: &str, credential: &Value, wallet: &Wallet) -
     else {
         return true;
     };
-    let types = expanded_types(credential, wallet);
+    let types = expanded_types(credential, loader);
     options.iter().any(|o| {
         o.as_array().is_some_and(|wanted| {
             wanted
@@ -317,6 +313,8 @@ pub fn evaluate(wallet: &Wallet, query: &Value) -> Result<DcqlAnswer> {
         .map(|s| s.id)
         .collect();
     let held = wallet.get_with_originals(&ids)?;
+    // Read once: expanding a credential's types (for `type_values`) needs the contexts.
+    let env = wallet.env()?;
     let mut docs = Vec::new();
     for (rec, original) in &held {
         if rec.verification.verdict != Verdict::Valid || rec.forced {
@@ -347,7 +345,7 @@ pub fn evaluate(wallet: &Wallet, query: &Value) -> Result<DcqlAnswer> {
                 continue;
             }
             of_format += 1;
-            if !meta_fits(q, f, &doc.credential, wallet) {
+            if !meta_fits(q, f, &doc.credential, &env.proof.contexts) {
                 continue;
             }
             let Some(claims) = claims_for(&doc.credential, q) else {

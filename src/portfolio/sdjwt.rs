@@ -186,7 +186,7 @@ pub fn parse(original: &[u8]) -> Result<(Document, SdJwt)> {
     }
 }
 
-fn value_text(v: &Value) -> String {
+pub(crate) fn value_text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         Value::Array(a) => format!("{} items", a.len()),

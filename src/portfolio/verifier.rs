@@ -42,6 +42,30 @@ pub struct VerifierCheck {
     pub how: String,
 }
 
+/// A client id's prefix (§5.9) and the identifier after it; no prefix for a bare client id
+/// (a pre-registered client, or a URL).
+fn split_client(client_id: &str) -> (Option<&str>, &str) {
+    match client_id.split_once(':') {
+        Some((p, rest)) if !p.contains('/') && !p.contains('.') && !rest.starts_with("//") => {
+            (Some(p), rest)
+        }
+        _ => (None, client_id),
+    }
+}
+
+/// Where the keys of a client are published when `keys` lacks them: a `did:web` verifier's
+/// DID document, to be fetched (by the exchange) before [`check`].
+pub fn key_document_urls(client_id: &str, keys: &KeyCache) -> Vec<String> {
+    match split_client(client_id) {
+        (Some("decentralized_identifier"), did)
+            if did.starts_with("did:web:") && keys.get(did).is_none() =>
+        {
+            crate::did::web_document_url(did).into_iter().collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
 fn refuse(m: String) -> Error {
     Error::BadInput(m)
 }
@@ -65,12 +89,7 @@ pub fn check(
             ));
         }
     }
-    let (prefix, id) = match parts.client_id.split_once(':') {
-        Some((p, rest)) if !p.contains('/') && !p.contains('.') && !rest.starts_with("//") => {
-            (Some(p), rest)
-        }
-        _ => (None, parts.client_id),
-    };
+    let (prefix, id) = split_client(parts.client_id);
     match prefix {
         Some("decentralized_identifier") => {
             let Some((header, input, signature)) = parts.signed else {

@@ -285,6 +285,24 @@ impl Wallet {
         self.load_env()
     }
 
+    /// Import credentials received from `sender` by an exchange (`mcx receive`, the app's
+    /// Receive): each as `(bytes, configuration id)`, verified as a file is and never forced;
+    /// its source reads "received from SENDER (CONFIGURATION)".
+    pub fn import_received<'a>(
+        &self,
+        received: impl IntoIterator<Item = (Vec<u8>, &'a str)>,
+        sender: &str,
+    ) -> Result<Vec<ImportReport>> {
+        let items = received
+            .into_iter()
+            .map(|(bytes, configuration)| ImportItem {
+                bytes,
+                source: format!("received from {sender} ({configuration})"),
+            })
+            .collect();
+        self.import(items, false, Utc::now(), &mut |_, _| {})
+    }
+
     /// Import `items`; `force` keeps items that do not verify (flagged). Returns one report
     /// per item, in order.
     ///

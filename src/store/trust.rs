@@ -363,6 +363,24 @@ impl Wallet {
         self.import_trust_document(bytes, Some(url))
     }
 
+    /// Where the keys of a verifier's client id are published when the wallet lacks them
+    /// (a did:web verifier's DID document), for an exchange to fetch before checking it.
+    pub fn client_key_urls(&self, client_id: &str) -> Vec<String> {
+        self.load_env()
+            .map(|env| crate::portfolio::verifier::key_document_urls(client_id, &env.proof.keys))
+            .unwrap_or_default()
+    }
+
+    /// Check who sent a presentation request ([`crate::portfolio::verifier::check`]) with
+    /// this wallet's keys, now.
+    pub fn check_verifier(
+        &self,
+        parts: &crate::portfolio::verifier::RequestParts<'_>,
+    ) -> Result<crate::portfolio::verifier::VerifierCheck> {
+        let env = self.load_env()?;
+        crate::portfolio::verifier::check(parts, &env.proof.keys, chrono::Utc::now())
+    }
+
     fn import_status_list_token(&self, text: &str, url: Option<&str>) -> Result<String> {
         let bad = |m: &str| Error::BadInput(format!("not a trust document: {m}"));
         let parts: Vec<&str> = text.split('.').collect();

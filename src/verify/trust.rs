@@ -121,7 +121,15 @@ impl Env {
 /// document (did:web) or JWT VC Issuer Metadata (an SD-JWT VC whose `iss` is a web address),
 /// the status lists its status entries name, and its type metadata when the `vct` is a web
 /// address. Reads the document only; fetches nothing (the exchange crate does, and the
-/// wallet believes what it fetched only once verification has checked it).
+/// wallet believes what it fetched only once verification has checked it). Bytes that are
+/// not a credential name nothing.
+pub fn published_by(bytes: &[u8]) -> Vec<String> {
+    crate::formats::parse_document(bytes)
+        .map(|doc| published(&doc))
+        .unwrap_or_default()
+}
+
+/// [`published_by`] of a document already parsed.
 pub fn published(doc: &crate::formats::Document) -> Vec<String> {
     let c = &doc.credential;
     let mut out = Vec::new();

@@ -7,11 +7,12 @@
 use crate::ipc::{IpcError, IpcResult};
 use crate::state::AppState;
 use microcredx::portfolio::dcql::{self, DcqlAnswer};
-use microcredx::portfolio::verifier::{self, RequestParts, VerifierCheck};
-use microcredx::store::{ImportItem, ImportOutcome, ImportReport, Wallet};
+use microcredx::portfolio::verifier::{RequestParts, VerifierCheck};
+use microcredx::store::{ImportOutcome, ImportReport, Wallet};
 use microcredx::ErrorCode;
-use microcredx_exchange::http::{check_url, Http};
+use microcredx_exchange::http::Http;
 use microcredx_exchange::jose::{Ed25519, P256};
+use microcredx_exchange::keep::Keep;
 use microcredx_exchange::vci::{self, Holder, Offer};
 use microcredx_exchange::vp::{self, Request};
 use serde::{Deserialize, Serialize};
@@ -151,20 +152,55 @@ pub struct PresentReport {
     pub redirect_uri: Option<String>,
 }
 
-/// The wallet as an exchange fills it.
-struct Keeper<'a>(&'a Wallet);
+/// The wallet as an exchange fills it: each method one core call. (`mcx` has the same
+/// adapter, `src/bin/mcx/receive_cmd.rs`: the exchange crate cannot name the core's types, and
+/// no crate can sit between the two that both the root package's bin and this shell use.)
+struct Keeper<'a> {
+    wallet: &'a Wallet,
+    source: &'a str,
+}
 
-impl vci::Keep for Keeper<'_> {
+impl Keep for Keeper<'_> {
+    type Report = ImportReport;
+    type Error = microcredx::Error;
+    type Check = VerifierCheck;
+
     fn trust_urls(&self, document: &[u8]) -> Vec<String> {
-        microcredx::formats::parse_document(document)
-            .map(|doc| microcredx::verify::trust::published(&doc))
-            .unwrap_or_default()
+        microcredx::verify::trust::published_by(document)
     }
 
-    fn import_trust(&self, bytes: &[u8], url: &str) -> Result<String, String> {
-        self.0
-            .import_fetched_trust(bytes, url)
-            .map_err(|e| e.to_string())
+    fn client_key_urls(&self, client_id: &str) -> Vec<String> {
+        self.wallet.client_key_urls(client_id)
+    }
+
+    fn import_trust(&self, bytes: &[u8], url: &str) -> microcredx::Result<String> {
+        self.wallet.import_fetched_trust(bytes, url)
+    }
+
+    fn import(&self, received: &[vci::Received]) -> microcredx::Result<Vec<ImportReport>> {
+        self.wallet.import_received(
+            received
+                .iter()
+                .map(|r| (r.bytes.clone(), r.configuration.as_str())),
+            self.source,
+        )
+    }
+
+    fn kept(report: &ImportReport) -> bool {
+        !matches!(report.outcome, ImportOutcome::Rejected { .. })
+    }
+
+    fn check_client(
+        &self,
+        client_id: &str,
+        params: &serde_json::Value,
+        signed: Option<(&serde_json::Value, &[u8], &[u8])>,
+    ) -> microcredx::Result<VerifierCheck> {
+        self.wallet.check_verifier(&RequestParts {
+            client_id,
+            params,
+            signed,
+        })
     }
 }
 
@@ -213,36 +249,28 @@ pub fn receive_offer(
     let http = Http::new();
     Ok(state.with_wallet(|w| {
         let key = w.holder_key()?;
-        let ed25519 = Ed25519(key.signing.clone());
-        let p256 = P256(w.holder_p256_key()?);
         let holder = Holder {
-            ed25519: &ed25519,
             ed25519_kid: key.verification_method(),
-            p256: &p256,
+            ed25519: Ed25519(key.signing),
+            p256: P256(w.holder_p256_key()?),
             p256_kid: format!("{}#0", w.holder_p256_did()?),
         };
+        let keeper = Keeper {
+            wallet: w,
+            source: offer.issuer_name.as_deref().unwrap_or(&offer.issuer),
+        };
         let code = tx_code.as_deref().map(str::trim).filter(|c| !c.is_empty());
-        let received = vci::receive(&http, &offer, &holder, code, &mut |_| {})
-            .map_err(|e| microcredx::Error::Exchange(format!("{e}; nothing was kept")))?;
-        let trust = vci::cache_trust(&http, &Keeper(w), &received, &mut |_| {});
-        let source = offer.issuer_name.as_deref().unwrap_or(&offer.issuer);
-        let items = received
-            .iter()
-            .map(|r| ImportItem {
-                bytes: r.bytes.clone(),
-                source: format!("received from {source} ({})", r.configuration),
-            })
-            .collect();
-        let reports = w.import(items, false, chrono::Utc::now(), &mut |_, _| {})?;
-        for (r, report) in received.iter().zip(&reports) {
-            if let Some(id) = &r.notification_id {
-                let kept = !matches!(report.outcome, ImportOutcome::Rejected { .. });
-                let _ = vci::notify(&http, &offer, id, kept);
-            }
-        }
+        let receipt = vci::receive_into(&http, &offer, &holder, code, &keeper, &mut |_| {})
+            .map_err(|stop| match stop {
+                vci::Stop::Exchange(e) => {
+                    microcredx::Error::Exchange(format!("{e}; nothing was kept"))
+                }
+                vci::Stop::Wallet(e) => e,
+            })?;
         Ok(ReceiveReport {
-            reports,
-            trust: trust
+            reports: receipt.reports,
+            trust: receipt
+                .trust
                 .into_iter()
                 .map(|t| TrustCached {
                     url: t.url,
@@ -265,41 +293,16 @@ pub fn resolve_request(
     let http = Http::new();
     let request = vp::request_from_link(&http, &link).map_err(exchange_error)?;
     let view = state.with_wallet(|w| {
-        if let (Some("decentralized_identifier"), did) = request.client() {
-            if did.starts_with("did:web:") && w.env()?.proof.keys.get(did).is_none() {
-                if let Some(url) = microcredx::did::web_document_url(did) {
-                    let fetched = check_url(&url, "the verifier's DID document")
-                        .and_then(|u| http.get(&u, "application/did+json, application/json"));
-                    if let Some(a) = fetched.ok().filter(|a| a.ok()) {
-                        w.import_fetched_trust(&a.body, &url)?;
-                    }
-                }
-            }
-        }
-        let parts = RequestParts {
-            client_id: &request.client_id,
-            params: &request.params,
-            signed: request.signed_parts(),
+        let keeper = Keeper {
+            wallet: w,
+            source: &request.client_id,
         };
-        let verifier = verifier::check(&parts, &w.env()?.proof.keys, chrono::Utc::now())?;
-        if request.param("response_type") != Some("vp_token") {
-            return Err(microcredx::Error::Exchange(format!(
-                "the verifier asks for response_type {}, and the wallet answers vp_token requests",
-                request.param("response_type").unwrap_or("(none)")
-            )));
-        }
-        if request.param("nonce").is_none() {
-            return Err(microcredx::Error::Exchange(
-                "the request has no nonce: an answer to it could be replayed, so the wallet does not answer".into(),
-            ));
-        }
-        let query = request.params.get("dcql_query").ok_or_else(|| {
-            microcredx::Error::Exchange(
-                "the request has no dcql_query: it does not say what it asks for".into(),
-            )
-        })?;
-        vp::response_uri(&request).map_err(|e| microcredx::Error::Exchange(e.to_string()))?;
-        let answer = dcql::evaluate(w, query)?;
+        // A request whose sender fails the check gets no answer at all: its response_uri may
+        // be anyone's. Only then is it checked for what it asks.
+        let verifier = vp::check_client(&http, &keeper, &request)?;
+        let accepted =
+            vp::accept(&http, &request).map_err(|e| microcredx::Error::Exchange(e.to_string()))?;
+        let answer = dcql::evaluate(w, accepted.query)?;
         Ok(RequestView { verifier, answer })
     })?;
     *exchange.request.lock().map_err(|_| poisoned())? = Some((request, view.answer.clone()));

@@ -6,10 +6,8 @@
 use anyhow::{bail, Result};
 use chrono::Utc;
 use microcredx::portfolio::dcql::{self, DcqlAnswer};
-use microcredx::portfolio::verifier::{self, RequestParts, VerifierCheck};
-use microcredx::store::Wallet;
-use microcredx_exchange::http::{check_url, Http};
-use microcredx_exchange::vp::{self, Request};
+use microcredx::portfolio::verifier::VerifierCheck;
+use microcredx_exchange::vp;
 use serde_json::{json, Value};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
@@ -36,30 +34,14 @@ pub fn present(
     let request = vp::request_from_link(&http, link)?;
     // A request whose sender could not be checked gets no answer at all, not even an error:
     // its response_uri may be anyone's.
-    let verifier = check_client(&http, &wallet, &request)?;
-    if request.param("response_type") != Some("vp_token") {
-        let e = format!(
-            "the verifier asks for response_type {}, and the wallet answers vp_token requests",
-            request.param("response_type").unwrap_or("(none)")
-        );
-        let _ = vp::post_error(&http, &request, "unsupported_response_type", &e);
-        bail!(e);
-    }
-    let nonce = request
-        .param("nonce")
-        .ok_or_else(|| anyhow::anyhow!("the request has no nonce: an answer to it could be replayed, so the wallet does not answer"))?
-        .to_owned();
-    let Some(query) = request.params.get("dcql_query") else {
-        let e = if request.params.get("presentation_definition").is_some() {
-            "the verifier asks with a Presentation Exchange definition (pre-1.0); the wallet answers DCQL queries"
-        } else {
-            "the request has no dcql_query: it does not say what it asks for"
-        };
-        let _ = vp::post_error(&http, &request, "invalid_request", e);
-        bail!(e);
+    let keeper = crate::receive_cmd::Keeper {
+        wallet: &wallet,
+        source: &request.client_id,
     };
-    vp::response_uri(&request)?;
-    let answer = dcql::evaluate(&wallet, query)?;
+    let verifier = vp::check_client(&http, &keeper, &request)?;
+    let accepted = vp::accept(&http, &request)?;
+    let nonce = accepted.nonce;
+    let answer = dcql::evaluate(&wallet, accepted.query)?;
     let chosen = choose(&answer, select)?;
 
     say(&format!(
@@ -139,7 +121,7 @@ pub fn present(
         &answer,
         &chosen,
         &request.client_id,
-        &nonce,
+        nonce,
         Utc::now(),
     )?;
     let response = vp::post_response(&http, &request, &token)?;
@@ -226,32 +208,4 @@ fn consent(yes: bool, verifier: &VerifierCheck) -> Result<bool> {
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line)?;
     Ok(matches!(line.trim(), "y" | "Y" | "yes"))
-}
-
-/// Check who the verifier is (the core decides; a did:web verifier's DID document is read
-/// from its own address first when the wallet does not have it).
-fn check_client(http: &Http, wallet: &Wallet, request: &Request) -> Result<VerifierCheck> {
-    if let (Some("decentralized_identifier"), did) = request.client() {
-        if did.starts_with("did:web:") && wallet.env()?.proof.keys.get(did).is_none() {
-            if let Some(url) = microcredx::did::web_document_url(did) {
-                let a = http.get(
-                    &check_url(&url, "the verifier's DID document")?,
-                    "application/did+json, application/json",
-                )?;
-                if a.ok() {
-                    wallet.import_fetched_trust(&a.body, &url)?;
-                }
-            }
-        }
-    }
-    let parts = RequestParts {
-        client_id: &request.client_id,
-        params: &request.params,
-        signed: request.signed_parts(),
-    };
-    Ok(verifier::check(
-        &parts,
-        &wallet.env()?.proof.keys,
-        Utc::now(),
-    )?)
 }

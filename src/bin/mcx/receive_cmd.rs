@@ -3,11 +3,12 @@
 //! a file, and the trust documents it needs are cached so it verifies offline later.
 
 use anyhow::{bail, Result};
-use chrono::Utc;
-use microcredx::store::{ImportItem, ImportOutcome, ImportReport, Wallet};
+use microcredx::portfolio::verifier::{RequestParts, VerifierCheck};
+use microcredx::store::{ImportOutcome, ImportReport, Wallet};
 use microcredx_exchange::http::Http;
 use microcredx_exchange::jose::{Ed25519, P256};
-use microcredx_exchange::vci::{self, Holder, Offer};
+use microcredx_exchange::keep::Keep;
+use microcredx_exchange::vci::{self, Holder};
 use serde_json::{json, Value};
 use std::io::IsTerminal;
 use std::path::Path;
@@ -47,20 +48,17 @@ pub fn receive(
         (Some(t), None) => Some(ask_tx_code(t)?),
         (_, given) => given.map(str::to_owned),
     };
-    let key = wallet.holder_key()?;
-    let ed25519 = Ed25519(key.signing.clone());
-    let p256 = P256(wallet.holder_p256_key()?);
-    let holder = Holder {
-        ed25519: &ed25519,
-        ed25519_kid: key.verification_method(),
-        p256: &p256,
-        p256_kid: format!("{}#0", wallet.holder_p256_did()?),
+    let holder = holder(&wallet)?;
+    let keeper = Keeper {
+        wallet: &wallet,
+        source: offer.issuer_name.as_deref().unwrap_or(&offer.issuer),
     };
-    let received = vci::receive(&http, &offer, &holder, code.as_deref(), &mut step)
-        .map_err(|e| anyhow::anyhow!("{e}; nothing was kept"))?;
-
-    // The trust documents the credentials need, cached first so that importing verifies them.
-    let trust = vci::cache_trust(&http, &Keeper(&wallet), &received, &mut step);
+    let receipt = vci::receive_into(&http, &offer, &holder, code.as_deref(), &keeper, &mut step)
+        .map_err(|stop| match stop {
+            vci::Stop::Exchange(e) => anyhow::anyhow!("{e}; nothing was kept"),
+            vci::Stop::Wallet(e) => e.into(),
+        })?;
+    let (trust, reports) = (receipt.trust, receipt.reports);
     for t in &trust {
         if let Some(e) = &t.error {
             say(&format!(
@@ -69,23 +67,6 @@ pub fn receive(
             ));
         }
     }
-
-    let source = |r: &vci::Received| {
-        format!(
-            "received from {} ({})",
-            offer.issuer_name.as_deref().unwrap_or(&offer.issuer),
-            r.configuration
-        )
-    };
-    let items: Vec<ImportItem> = received
-        .iter()
-        .map(|r| ImportItem {
-            bytes: r.bytes.clone(),
-            source: source(r),
-        })
-        .collect();
-    let reports = wallet.import(items, false, Utc::now(), &mut |_, _| {})?;
-    notify(&http, &offer, &received, &reports, &say);
     if json_out {
         let offered: Vec<Value> = offer
             .offered
@@ -135,47 +116,69 @@ fn ask_tx_code(t: &vci::TxCode) -> Result<String> {
     Ok(code.trim().to_owned())
 }
 
-/// The wallet as an exchange fills it: the core says what a credential needs and what to
-/// believe.
-struct Keeper<'a>(&'a Wallet);
-
-impl vci::Keep for Keeper<'_> {
-    fn trust_urls(&self, document: &[u8]) -> Vec<String> {
-        microcredx::formats::parse_document(document)
-            .map(|doc| microcredx::verify::trust::published(&doc))
-            .unwrap_or_default()
-    }
-
-    fn import_trust(&self, bytes: &[u8], url: &str) -> std::result::Result<String, String> {
-        self.0
-            .import_fetched_trust(bytes, url)
-            .map_err(|e| e.to_string())
-    }
+/// The wallet's holder keys, as the exchange signs its proofs with them: the Ed25519 did:key
+/// and the P-256 key (as a did:jwk).
+pub fn holder(wallet: &Wallet) -> microcredx::Result<Holder> {
+    let key = wallet.holder_key()?;
+    Ok(Holder {
+        ed25519_kid: key.verification_method(),
+        ed25519: Ed25519(key.signing),
+        p256: P256(wallet.holder_p256_key()?),
+        p256_kid: format!("{}#0", wallet.holder_p256_did()?),
+    })
 }
 
-/// Tell the issuer which credentials were kept (best effort).
-fn notify(
-    http: &Http,
-    offer: &Offer,
-    received: &[vci::Received],
-    reports: &[ImportReport],
-    say: &dyn Fn(&str),
-) {
-    let mut told = std::collections::HashSet::new();
-    for (r, report) in received.iter().zip(reports) {
-        let Some(id) = &r.notification_id else {
-            continue;
-        };
-        if !told.insert(id.clone()) {
-            continue;
-        }
-        let kept = !matches!(report.outcome, ImportOutcome::Rejected { .. });
-        if let Err(e) = vci::notify(http, offer, id, kept) {
-            say(&format!(
-                "  note: could not tell the issuer the credential was {}: {e}",
-                if kept { "kept" } else { "refused" }
-            ));
-        }
+/// The wallet as an exchange fills it: the core says what a credential needs, what to
+/// believe and how to store it. `source` names the sender in each import report.
+pub struct Keeper<'a> {
+    /// The wallet.
+    pub wallet: &'a Wallet,
+    /// Who the credentials come from ("received from …").
+    pub source: &'a str,
+}
+
+impl Keep for Keeper<'_> {
+    type Report = ImportReport;
+    type Error = microcredx::Error;
+
+    fn trust_urls(&self, document: &[u8]) -> Vec<String> {
+        microcredx::verify::trust::published_by(document)
+    }
+
+    fn client_key_urls(&self, client_id: &str) -> Vec<String> {
+        self.wallet.client_key_urls(client_id)
+    }
+
+    fn import_trust(&self, bytes: &[u8], url: &str) -> microcredx::Result<String> {
+        self.wallet.import_fetched_trust(bytes, url)
+    }
+
+    fn import(&self, received: &[vci::Received]) -> microcredx::Result<Vec<ImportReport>> {
+        self.wallet.import_received(
+            received
+                .iter()
+                .map(|r| (r.bytes.clone(), r.configuration.as_str())),
+            self.source,
+        )
+    }
+
+    fn kept(report: &ImportReport) -> bool {
+        !matches!(report.outcome, ImportOutcome::Rejected { .. })
+    }
+
+    type Check = VerifierCheck;
+
+    fn check_client(
+        &self,
+        client_id: &str,
+        params: &Value,
+        signed: Option<(&Value, &[u8], &[u8])>,
+    ) -> microcredx::Result<VerifierCheck> {
+        self.wallet.check_verifier(&RequestParts {
+            client_id,
+            params,
+            signed,
+        })
     }
 }
 
