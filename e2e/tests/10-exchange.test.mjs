@@ -5,38 +5,25 @@
 // screen, sees the verifier named as verified and exactly the three details it asks for, and
 // sends them. The reference verifier's own verdict is what counts.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
+import { startReference, stopAll } from '../../tests/interop/oid4vc-ref.mjs';
 import { byTestId, fill, openApp, screenshot } from '../harness.mjs';
 
 const ref = process.env.MCX_OID4VC;
 const work = mkdtempSync(path.join(os.tmpdir(), 'mcx-e2e-exchange-'));
-const running = [];
 let app;
 
-function start(role, ...args) {
-  const p = spawn(process.execPath, [path.join(ref, 'oid4vc.mjs'), role, ...args],
-    { env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
-  running.push(p);
-  const queue = [];
-  const waiting = [];
-  createInterface({ input: p.stdout }).on('line', (l) => {
-    const v = JSON.parse(l);
-    (waiting.shift() ?? ((x) => queue.push(x)))(v);
-  });
-  return { next: () => (queue.length ? Promise.resolve(queue.shift()) : new Promise((ok) => waiting.push(ok))) };
-}
+const start = (role, ...args) => startReference(ref, role, ...args);
 
 before(async () => {
   app = await openApp({ wallet: path.join(work, 'wallet') });
 });
 after(async () => {
   await app?.close();
-  running.forEach((p) => p.kill());
+  stopAll();
   rmSync(work, { recursive: true, force: true });
 });
 

@@ -2,26 +2,21 @@
 // argument (`Exec=… %u`), and the app opens the Import screen on that offer at once, with the
 // issuer and what it offers, ready to receive. Against the reference issuer on 127.0.0.1.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
+import { startReference, stopAll } from '../../tests/interop/oid4vc-ref.mjs';
 import { byTestId, openApp, screenshot } from '../harness.mjs';
 
 const ref = process.env.MCX_OID4VC;
 let app;
-let issuer;
 
 before(async () => {
   if (!ref) return;
-  issuer = spawn(process.execPath, [path.join(ref, 'oid4vc.mjs'), 'issuer', '--formats', 'ldp_vc'],
-    { env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const ready = await new Promise((ok) => createInterface({ input: issuer.stdout }).once('line', (l) => ok(JSON.parse(l))));
+  const ready = await startReference(ref, 'issuer', '--formats', 'ldp_vc').next();
   app = await openApp({ args: [ready.credential_offer_uri] });
 });
 after(async () => {
   await app?.close();
-  issuer?.kill();
+  stopAll();
 });
 
 test('the app started with an offer link opens on that offer and receives it', { skip: !ref && 'MCX_OID4VC is not set' }, async () => {

@@ -231,13 +231,13 @@ pub fn unsupported_reason(id: &str, config: &Value) -> Option<String> {
 
 /// `https://host/.well-known/NAME/path`: a well-known address of an identifier that may have
 /// a path (OpenID4VCI §12.2.2, RFC 8414 §3.1).
-fn well_known(identifier: &Url, name: &str) -> Result<Url> {
+fn well_known(identifier: &Url, name: &str) -> Url {
     let path = identifier.path().trim_end_matches('/');
     let mut url = identifier.clone();
     url.set_path(&format!("/.well-known/{name}{path}"));
     url.set_query(None);
     url.set_fragment(None);
-    Ok(url)
+    url
 }
 
 fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
@@ -258,7 +258,7 @@ pub fn resolve(http: &Http, link: &str, step: Step<'_>) -> Result<Offer> {
     let issuer_url = check_url(&issuer, "the issuer")?;
     step(&format!("reading the metadata of {issuer}"));
     let answer = http.get(
-        &well_known(&issuer_url, "openid-credential-issuer")?,
+        &well_known(&issuer_url, "openid-credential-issuer"),
         "application/json",
     )?;
     if !answer.ok() {
@@ -314,7 +314,7 @@ pub fn resolve(http: &Http, link: &str, step: Step<'_>) -> Result<Offer> {
         ));
         let server_url = check_url(&server, "the authorization server")?;
         let mut answer = http.get(
-            &well_known(&server_url, "oauth-authorization-server")?,
+            &well_known(&server_url, "oauth-authorization-server"),
             "application/json",
         )?;
         if answer.status == 404 {
@@ -946,14 +946,12 @@ mod tests {
     fn well_known_addresses_go_between_host_and_path() {
         let u = Url::parse("https://uni.example/tenant/1").unwrap();
         assert_eq!(
-            well_known(&u, "openid-credential-issuer").unwrap().as_str(),
+            well_known(&u, "openid-credential-issuer").as_str(),
             "https://uni.example/.well-known/openid-credential-issuer/tenant/1"
         );
         let u = Url::parse("http://127.0.0.1:4000").unwrap();
         assert_eq!(
-            well_known(&u, "oauth-authorization-server")
-                .unwrap()
-                .as_str(),
+            well_known(&u, "oauth-authorization-server").as_str(),
             "http://127.0.0.1:4000/.well-known/oauth-authorization-server"
         );
     }

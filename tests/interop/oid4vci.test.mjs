@@ -9,31 +9,23 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, test } from 'node:test';
+import { startReference, stopAll } from './oid4vc-ref.mjs';
 
 const mcx = process.env.MCX_BIN;
 const ref = process.env.MCX_OID4VC;
 assert.ok(mcx && ref, 'MCX_BIN and MCX_OID4VC must be set (scripts/test sets them)');
 const work = mkdtempSync(path.join(os.tmpdir(), 'mcx-oid4vci-'));
-const running = [];
-after(() => running.forEach((p) => p.kill()));
+after(stopAll);
 
-// Start the reference issuer with `args`; resolves with its ready line.
-function issuer(...args) {
-  const log = path.join(work, `issuer-${running.length}.log`);
-  const p = spawn(process.execPath, [path.join(ref, 'oid4vc.mjs'), 'issuer', '--log', log, ...args],
-    { env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
-  running.push(p);
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: p.stdout });
-    lines.once('line', (l) => {
-      const ready = JSON.parse(l);
-      if (ready.event !== 'ready') reject(new Error(l));
-      resolve({ ...ready, log, process: p });
-    });
-    p.once('exit', (code) => reject(new Error(`the reference issuer exited with ${code}`)));
-  });
+// Start the reference issuer with `args`, logging its requests; resolves with its ready line.
+let issuers = 0;
+async function issuer(...args) {
+  const log = path.join(work, `issuer-${++issuers}.log`);
+  const started = startReference(ref, 'issuer', '--log', log, ...args);
+  const ready = await started.next();
+  assert.equal(ready.event, 'ready', JSON.stringify(ready));
+  return { ...ready, log, process: started.process };
 }
 
 let wallets = 0;

@@ -10,31 +10,17 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, test } from 'node:test';
+import { startReference, stopAll } from './oid4vc-ref.mjs';
 
 const mcx = process.env.MCX_BIN;
 const ref = process.env.MCX_OID4VC;
 assert.ok(mcx && ref, 'MCX_BIN and MCX_OID4VC must be set (scripts/test sets them)');
 const work = mkdtempSync(path.join(os.tmpdir(), 'mcx-oid4vp-'));
 const wallet = path.join(work, 'wallet');
-const running = [];
-after(() => running.forEach((p) => p.kill()));
+after(stopAll);
 
-// Start a reference role; `lines` yields its stdout JSON lines (the ready line first).
-function start(role, ...args) {
-  const p = spawn(process.execPath, [path.join(ref, 'oid4vc.mjs'), role, ...args],
-    { env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
-  running.push(p);
-  const queue = [];
-  const waiting = [];
-  createInterface({ input: p.stdout }).on('line', (l) => {
-    const v = JSON.parse(l);
-    (waiting.shift() ?? ((x) => queue.push(x)))(v);
-  });
-  const next = () => (queue.length ? Promise.resolve(queue.shift()) : new Promise((ok) => waiting.push(ok)));
-  return { process: p, next };
-}
+const start = (role, ...args) => startReference(ref, role, ...args);
 
 const mcxRun = (...args) => spawnSync(mcx, ['--wallet', wallet, ...args], { encoding: 'utf8' });
 
@@ -132,12 +118,7 @@ test('a request object changed after the verifier signed it is refused, and noth
   try {
     const uri = `http://127.0.0.1:${server.address().port}/request`;
     // Run asynchronously: the forged request is served from this process.
-    const p = spawn(mcx, ['--wallet', wallet, 'present', `openid4vp://?client_id=${encodeURIComponent(ready.client_id)}&request_uri=${encodeURIComponent(uri)}`, '--yes'],
-      { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    p.stderr.on('data', (d) => { stderr += d; });
-    const status = await new Promise((ok) => p.on('close', ok));
-    const r = { status, stderr };
+    const r = await mcxAsync('present', `openid4vp://?client_id=${encodeURIComponent(ready.client_id)}&request_uri=${encodeURIComponent(uri)}`, '--yes');
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /signature does not check out/);
   } finally {
@@ -188,7 +169,7 @@ async function x509Verifier(dnsInCert) {
   return { server, link, answers, clientId };
 }
 
-// Run mcx without blocking this process (the verifier above is served from it).
+// Run mcx without blocking this process (for verifiers served from it).
 function mcxAsync(...args) {
   const p = spawn(mcx, ['--wallet', wallet, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';

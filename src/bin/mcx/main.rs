@@ -643,7 +643,10 @@ fn link_argument(arg: &str, marker: &str) -> anyhow::Result<String> {
             .ok_or_else(|| {
                 anyhow::anyhow!(
                     "the QR code in {arg} holds {}, not a link for this",
-                    texts[0].chars().take(80).collect::<String>()
+                    texts
+                        .first()
+                        .map(|t| t.chars().take(80).collect::<String>())
+                        .unwrap_or_default()
                 )
             });
     }
