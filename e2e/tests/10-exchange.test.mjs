@@ -3,9 +3,10 @@
 // pastes an issuer's offer on the Import screen, sees who offers what, types the transaction
 // code and receives three verified credentials; then pastes a verifier's request on the Share
 // screen, sees the verifier named as verified and exactly the three details it asks for, and
-// sends them. The reference verifier's own verdict is what counts.
+// sends them; then answers a request that lets the grade be left out, with the grade unticked.
+// The reference verifier's own verdict is what counts.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -61,9 +62,40 @@ test('a request pasted on the Share screen: a verified verifier, exactly the det
   await who.waitForDisplayed({ timeout: 30000 });
   assert.equal(await who.getAttribute('data-verified'), 'yes', await who.getText());
   const claims = [];
-  for (const c of await browser.$$('[data-testid="present-claim"]')) claims.push(await c.getText());
-  assert.deepEqual(claims.map((c) => c.split(' ')[0]).sort(), ['ects_credits', 'eqf_level', 'title']);
+  for (const c of await browser.$$('[data-testid="present-claim"]')) claims.push(await c.getAttribute('data-path'));
+  assert.deepEqual(claims.sort(), ['ects_credits', 'eqf_level', 'title']);
+  assert.match(await who.parentElement().getText(), /ECTS credits\s+5/, 'details are named in words');
   await screenshot(browser, 'exchange-request');
+  await byTestId(browser, 'present-send').click();
+  await byTestId(browser, 'present-sent').waitForDisplayed({ timeout: 30000 });
+  const result = await verifier.next();
+  assert.equal(result.verified, true, JSON.stringify(result));
+  assert.deepEqual([...result.credentials[0].selectively_disclosed].sort(), ['ects_credits', 'eqf_level', 'title']);
+});
+
+test('a request that lets the grade be left out: the learner unticks it, and the verifier gets exactly title, ECTS and EQF level', { skip: !ref && 'MCX_OID4VC is not set' }, async () => {
+  const query = path.join(work, 'grade-optional.json');
+  writeFileSync(query, JSON.stringify({ credentials: [{ id: 'micro_sd_jwt', format: 'dc+sd-jwt',
+    meta: { vct_values: ['urn:eudi:micro_credential:1'] },
+    claims: [{ id: 'title', path: ['title'] }, { id: 'ects', path: ['ects_credits'] },
+      { id: 'eqf', path: ['eqf_level'] }, { id: 'grade', path: ['grade'] }],
+    claim_sets: [['title', 'ects', 'eqf', 'grade'], ['title', 'ects', 'eqf']] }] }));
+  const verifier = start('verifier', '--query', query, '--strict');
+  const ready = await verifier.next();
+  const { browser } = app;
+  await byTestId(browser, 'nav-share').click();
+  await fill(browser, 'present-link', ready.authorization_request);
+  await byTestId(browser, 'present-look').click();
+  await byTestId(browser, 'present-verifier').waitForDisplayed({ timeout: 30000 });
+  const optional = [];
+  for (const b of await browser.$$('[data-testid="present-withhold"]')) optional.push(await b.getAttribute('data-path'));
+  assert.deepEqual(optional, ['grade'], 'only the grade is optional');
+  await byTestId(browser, 'present-withhold').click();
+  const grade = await browser.$('[data-testid="present-claim"][data-sent="no"]');
+  await grade.waitForDisplayed({ timeout: 5000 });
+  assert.match(await grade.getText(), /Grade.*1\.7.*withheld/s);
+  assert.ok((await browser.$$('[data-testid="present-always"]')).length >= 2, 'what the issuer signed in the clear is listed');
+  await screenshot(browser, 'exchange-withhold');
   await byTestId(browser, 'present-send').click();
   await byTestId(browser, 'present-sent').waitForDisplayed({ timeout: 30000 });
   const result = await verifier.next();

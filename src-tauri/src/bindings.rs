@@ -80,7 +80,7 @@ fn files() -> Vec<(String, Result<String, ts_rs::ExportError>)> {
         crate::commands::ReceiveReport,
         crate::commands::TrustCached,
         crate::commands::RequestView,
-        crate::commands::Chosen,
+        microcredx::portfolio::dcql::Choice,
         crate::commands::PresentReport,
         microcredx::portfolio::verifier::VerifierCheck,
         microcredx::portfolio::dcql::DcqlAnswer,

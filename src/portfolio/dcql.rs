@@ -7,7 +7,11 @@
 //!   the `values` where given. Only credentials the wallet verified valid are offered.
 //! - Claims are found by claims path pointers (§7): a key, an array index, or `null` for every
 //!   element.
-//! - An SD-JWT VC discloses exactly the claims asked for (and what they need), bound to the
+//! - A claim is optional when the query's `claim_sets` (§6.4.1) let the credential answer
+//!   without it: the learner may withhold it, and the wallet then sends the verifier's most
+//!   preferred option that leaves out everything withheld. Without `claim_sets` every claim
+//!   asked for is required.
+//! - An SD-JWT VC discloses exactly the claims of that option (and what they need), bound to the
 //!   verifier by a key-binding JWT (`aud` = the client id, `nonce`). A W3C credential cannot
 //!   be shown in part: it goes whole, in a presentation whose proof has `challenge` = nonce and
 //!   `domain` = client id.
@@ -20,7 +24,7 @@ use crate::model::Verdict;
 use crate::store::{SortKey, Wallet};
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use ts_rs::TS;
 
@@ -36,6 +40,12 @@ pub struct AskedClaim {
     pub path: String,
     /// Its value, as text.
     pub value: String,
+    /// Whether the learner may withhold it: one of the verifier's claim sets this credential
+    /// answers leaves it out (and the credential can be shown in part).
+    pub optional: bool,
+    /// Its name in words, by language (`en`, `de`), as the Share screen names it: from the
+    /// credential type's metadata, else the wallet's own words; empty when neither knows it.
+    pub labels: std::collections::BTreeMap<String, String>,
 }
 
 /// A credential of the wallet that answers a credential query.
@@ -52,8 +62,15 @@ pub struct Candidate {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub issuer: Option<String>,
-    /// The claims the verifier asked for, as this credential has them.
+    /// The claims the verifier asked for, as this credential has them: those of every claim
+    /// set it answers, the verifier's preferred set first.
     pub claims: Vec<AskedClaim>,
+    /// The claim sets this credential answers, as the paths of their claims, the verifier's
+    /// preferred first: what is sent is the first one that leaves out every withheld claim.
+    pub options: Vec<Vec<String>>,
+    /// What the verifier sees of an SD-JWT VC whatever is chosen: the claims its issuer signed
+    /// in the clear (empty for a credential that goes whole).
+    pub always_shown: Vec<AskedClaim>,
     /// Whether the verifier gets the whole credential (a W3C credential cannot be shown in
     /// part) rather than only the claims asked for.
     pub whole: bool,
@@ -75,6 +92,60 @@ pub struct QueryMatch {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub problem: Option<String>,
+}
+
+impl Candidate {
+    /// The claims sent when the learner withholds the claims at `withheld` (paths): those of
+    /// the verifier's most preferred claim set that leaves them all out. Refuses to withhold a
+    /// claim the verifier requires, or part of a credential that goes whole.
+    pub fn disclosed(&self, withheld: &[String]) -> Result<&[String]> {
+        if let Some(p) = withheld
+            .iter()
+            .find(|p| !self.claims.iter().any(|c| &c.path == *p))
+        {
+            return Err(Error::BadInput(format!(
+                "the verifier did not ask for {p}, so it is not sent anyway"
+            )));
+        }
+        if self.whole && !withheld.is_empty() {
+            return Err(Error::BadInput(format!(
+                "{} is part of a W3C credential, which goes whole: it cannot be withheld",
+                withheld.join(", ")
+            )));
+        }
+        if let Some(p) = withheld
+            .iter()
+            .find(|p| self.claims.iter().any(|c| &c.path == *p && !c.optional))
+        {
+            return Err(Error::BadInput(format!(
+                "the verifier requires {p}: it cannot be withheld (decline instead)"
+            )));
+        }
+        self.options
+            .iter()
+            .find(|o| !o.iter().any(|p| withheld.contains(p)))
+            .map(Vec::as_slice)
+            .ok_or_else(|| {
+                Error::BadInput(format!(
+                    "none of the verifier's choices of details leaves out all of {}; withhold less",
+                    withheld.join(", ")
+                ))
+            })
+    }
+}
+
+/// What the learner chose for one credential query: the credentials sent (wallet ids) and the
+/// optional claims withheld from them (paths).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Choice {
+    /// The query id.
+    pub query: String,
+    /// Wallet ids of the credentials sent.
+    pub ids: Vec<String>,
+    /// Paths of the optional claims withheld.
+    #[serde(default)]
+    pub withheld: Vec<String>,
 }
 
 /// The request's credential sets (§6.2), or one set of every query when it has none.
@@ -196,39 +267,78 @@ fn claim_matches(claims: &Value, q: &Value) -> Option<Vec<AskedClaim>> {
                 id: id.clone(),
                 path: p,
                 value: super::sdjwt::value_text(v),
+                optional: false,
+                labels: Default::default(),
             })
             .collect(),
     )
 }
 
-/// The claims of `claims` that answer a credential query's `claims` (and `claim_sets`), or
-/// `None` when the credential lacks what it asks for.
-fn claims_for(claims: &Value, query: &Value) -> Option<Vec<AskedClaim>> {
+/// The claims of `claims` that answer a credential query's `claims` (and `claim_sets`), with
+/// the claim sets it answers (as paths, the verifier's preferred first), or `None` when the
+/// credential lacks what it asks for.
+fn claims_for(claims: &Value, query: &Value) -> Option<(Vec<AskedClaim>, Vec<Vec<String>>)> {
     let Some(asked) = query.get("claims").and_then(Value::as_array) else {
-        return Some(Vec::new());
+        return Some((Vec::new(), vec![Vec::new()]));
     };
     let found: Vec<Option<Vec<AskedClaim>>> =
         asked.iter().map(|q| claim_matches(claims, q)).collect();
-    let Some(sets) = query.get("claim_sets").and_then(Value::as_array) else {
-        return found
-            .into_iter()
-            .collect::<Option<Vec<_>>>()
-            .map(|v| v.concat());
+    let options: Vec<Vec<AskedClaim>> = match query.get("claim_sets").and_then(Value::as_array) {
+        None => vec![found.into_iter().collect::<Option<Vec<_>>>()?.concat()],
+        Some(sets) => {
+            let by_id = |id: &str| {
+                asked
+                    .iter()
+                    .position(|q| q.get("id").and_then(Value::as_str) == Some(id))
+                    .and_then(|i| found[i].clone())
+            };
+            sets.iter()
+                .filter_map(|option| {
+                    option
+                        .as_array()?
+                        .iter()
+                        .map(|id| id.as_str().and_then(by_id))
+                        .collect::<Option<Vec<_>>>()
+                        .map(|v| v.concat())
+                })
+                .collect()
+        }
     };
-    let by_id = |id: &str| {
-        asked
-            .iter()
-            .position(|q| q.get("id").and_then(Value::as_str) == Some(id))
-            .and_then(|i| found[i].clone())
-    };
-    sets.iter().find_map(|option| {
-        option
-            .as_array()?
-            .iter()
-            .map(|id| id.as_str().and_then(by_id))
-            .collect::<Option<Vec<_>>>()
-            .map(|v| v.concat())
-    })
+    if options.is_empty() {
+        return None;
+    }
+    let mut union: Vec<AskedClaim> = Vec::new();
+    for c in options.iter().flatten() {
+        if !union.iter().any(|u| u.path == c.path) {
+            let optional = !options.iter().all(|o| o.iter().any(|x| x.path == c.path));
+            union.push(AskedClaim {
+                optional,
+                ..c.clone()
+            });
+        }
+    }
+    let paths = options
+        .into_iter()
+        .map(|o| o.into_iter().map(|c| c.path).collect())
+        .collect();
+    Some((union, paths))
+}
+
+/// Name each claim in words, as the Share screen does (type metadata, else the wallet's own).
+fn label(claims: &mut [AskedClaim], metadata: Option<&str>) {
+    let mut named: Vec<super::sdjwt::SdClaim> = claims
+        .iter()
+        .map(|c| super::sdjwt::SdClaim {
+            path: c.path.clone(),
+            value: String::new(),
+            can_withhold: c.optional,
+            labels: Default::default(),
+        })
+        .collect();
+    super::sdjwt::label_claims(&mut named, metadata);
+    for (c, n) in claims.iter_mut().zip(named) {
+        c.labels = n.labels;
+    }
 }
 
 /// The expanded type IRIs of a W3C credential (`type_values` are compared with these).
@@ -322,7 +432,7 @@ pub fn evaluate(wallet: &Wallet, query: &Value) -> Result<DcqlAnswer> {
         }
         if let Ok(doc) = formats::parse_document(original) {
             if let Some(f) = format_of(&doc) {
-                docs.push((rec, doc, f));
+                docs.push((rec, original, doc, f));
             }
         }
     }
@@ -340,7 +450,7 @@ pub fn evaluate(wallet: &Wallet, query: &Value) -> Result<DcqlAnswer> {
             .to_owned();
         let mut candidates = Vec::new();
         let mut of_format = 0;
-        for (rec, doc, f) in &docs {
+        for (rec, original, doc, f) in &docs {
             if *f != format {
                 continue;
             }
@@ -348,15 +458,41 @@ pub fn evaluate(wallet: &Wallet, query: &Value) -> Result<DcqlAnswer> {
             if !meta_fits(q, f, &doc.credential, &env.proof.contexts) {
                 continue;
             }
-            let Some(claims) = claims_for(&doc.credential, q) else {
+            let Some((mut claims, options)) = claims_for(&doc.credential, q) else {
                 continue;
             };
+            let whole = *f != "dc+sd-jwt";
+            let (always_shown, metadata) = if whole {
+                for c in &mut claims {
+                    c.optional = false;
+                }
+                (Vec::new(), None)
+            } else {
+                let shown = super::sdjwt::claims(original)?
+                    .into_iter()
+                    .filter(|c| !c.can_withhold && !claims.iter().any(|a| a.path == c.path))
+                    .map(|c| AskedClaim {
+                        id: None,
+                        path: c.path,
+                        value: c.value,
+                        optional: false,
+                        labels: Default::default(),
+                    })
+                    .collect();
+                let metadata = crate::verify::sdjwt::committed_type_metadata(&doc.credential, &env);
+                (shown, metadata)
+            };
+            let mut always_shown: Vec<AskedClaim> = always_shown;
+            label(&mut claims, metadata.as_deref());
+            label(&mut always_shown, metadata.as_deref());
             candidates.push(Candidate {
                 id: rec.id.clone(),
                 title: rec.verification.credential.title.clone(),
                 issuer: rec.verification.credential.issuer.name.clone(),
                 claims,
-                whole: *f != "dc+sd-jwt",
+                options,
+                always_shown,
+                whole,
             });
         }
         let problem = candidates.is_empty().then(|| {
@@ -431,33 +567,35 @@ pub fn evaluate(wallet: &Wallet, query: &Value) -> Result<DcqlAnswer> {
     })
 }
 
-/// The `vp_token` (§8.1): for each query id, the presentations of the chosen credentials
-/// (wallet ids), each bound to the verifier `client_id` and its `nonce`.
+/// The `vp_token` (§8.1): for each query answered, the presentations of the chosen
+/// credentials, each bound to the verifier `client_id` and its `nonce`, with the claims the
+/// learner withheld left out.
 pub fn vp_token(
     wallet: &Wallet,
     answer: &DcqlAnswer,
-    chosen: &[(String, Vec<String>)],
+    chosen: &[Choice],
     client_id: &str,
     nonce: &str,
     now: DateTime<Utc>,
 ) -> Result<Value> {
     let mut token = Map::new();
-    for (query_id, ids) in chosen {
+    for choice in chosen {
+        let query_id = &choice.query;
         let q = answer
             .queries
             .iter()
             .find(|q| &q.id == query_id)
             .ok_or_else(|| Error::BadInput(format!("the request has no query {query_id}")))?;
         let mut presentations = Vec::new();
-        for id in ids {
+        for id in &choice.ids {
             let c = q.candidates.iter().find(|c| &c.id == id).ok_or_else(|| {
                 Error::BadInput(format!(
                     "{id} does not answer the verifier's query {query_id}"
                 ))
             })?;
+            let disclose = c.disclosed(&choice.withheld)?;
             presentations.push(if q.format == "dc+sd-jwt" {
-                let disclose: Vec<String> = c.claims.iter().map(|a| a.path.clone()).collect();
-                Value::String(wallet.present_sd_jwt(id, &disclose, client_id, nonce, now)?)
+                Value::String(wallet.present_sd_jwt(id, disclose, client_id, nonce, now)?)
             } else {
                 let opts = super::PresentationOptions {
                     challenge: Some(nonce.to_owned()),
@@ -511,19 +649,90 @@ mod tests {
     fn claim_queries_need_every_claim_or_one_claim_set_and_the_values_asked() {
         let c = json!({"title": "ML", "ects_credits": 5, "grade": "1.7"});
         let q = json!({"claims": [{"id": "t", "path": ["title"]}, {"id": "e", "path": ["ects_credits"], "values": [5, 6]}]});
-        assert_eq!(claims_for(&c, &q).unwrap().len(), 2);
+        let (found, options) = claims_for(&c, &q).unwrap();
+        assert_eq!(found.len(), 2);
+        assert!(
+            found.iter().all(|c| !c.optional),
+            "without claim_sets every claim is required"
+        );
+        assert_eq!(
+            options,
+            [vec!["title".to_owned(), "ects_credits".to_owned()]]
+        );
         let q = json!({"claims": [{"path": ["title"]}, {"path": ["eqf_level"]}]});
         assert!(claims_for(&c, &q).is_none());
         let q = json!({"claims": [{"id": "e", "path": ["ects_credits"], "values": [7]}]});
         assert!(claims_for(&c, &q).is_none());
         let q = json!({"claims": [{"id": "q", "path": ["eqf_level"]}, {"id": "g", "path": ["grade"]}],
             "claim_sets": [["q"], ["g"]]});
-        let found = claims_for(&c, &q).unwrap();
-        assert_eq!(found.len(), 1);
+        let (found, options) = claims_for(&c, &q).unwrap();
+        assert_eq!(found.len(), 1, "only the set the credential answers");
         assert_eq!(found[0].path, "grade");
-        assert!(
-            claims_for(&c, &json!({})).unwrap().is_empty(),
-            "no claims asked: none disclosed"
+        assert!(!found[0].optional);
+        assert_eq!(options, [vec!["grade".to_owned()]]);
+        let (found, options) = claims_for(&c, &json!({})).unwrap();
+        assert!(found.is_empty(), "no claims asked: none disclosed");
+        assert_eq!(options, [Vec::<String>::new()]);
+    }
+
+    fn candidate(claims: Vec<AskedClaim>, options: Vec<Vec<String>>, whole: bool) -> Candidate {
+        Candidate {
+            id: "c".into(),
+            title: None,
+            issuer: None,
+            claims,
+            options,
+            always_shown: Vec::new(),
+            whole,
+        }
+    }
+
+    #[test]
+    fn a_claim_left_out_of_a_claim_set_is_optional_and_withholding_it_sends_the_next_preferred_set()
+    {
+        let c = json!({"title": "ML", "ects_credits": 5, "grade": "1.7"});
+        let q = json!({"claims": [{"id": "t", "path": ["title"]}, {"id": "e", "path": ["ects_credits"]},
+            {"id": "g", "path": ["grade"]}, {"id": "x", "path": ["missing"]}],
+            "claim_sets": [["t", "e", "g", "x"], ["t", "e", "g"], ["t", "e"]]});
+        let (found, options) = claims_for(&c, &q).unwrap();
+        let optional: Vec<(&str, bool)> = found
+            .iter()
+            .map(|c| (c.path.as_str(), c.optional))
+            .collect();
+        assert_eq!(
+            optional,
+            [("title", false), ("ects_credits", false), ("grade", true)]
         );
+        let cand = candidate(found, options, false);
+        assert_eq!(
+            cand.disclosed(&[]).unwrap(),
+            ["title", "ects_credits", "grade"],
+            "the verifier's preferred set the credential answers"
+        );
+        assert_eq!(
+            cand.disclosed(&["grade".into()]).unwrap(),
+            ["title", "ects_credits"]
+        );
+        let e = cand.disclosed(&["title".into()]).unwrap_err().to_string();
+        assert!(e.contains("requires title"), "{e}");
+        let e = cand
+            .disclosed(&["eqf_level".into()])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("did not ask for eqf_level"), "{e}");
+    }
+
+    #[test]
+    fn nothing_can_be_withheld_from_a_credential_that_goes_whole() {
+        let c = json!({"title": "ML", "grade": "1.7"});
+        let q = json!({"claims": [{"id": "t", "path": ["title"]}, {"id": "g", "path": ["grade"]}],
+            "claim_sets": [["t", "g"], ["t"]]});
+        let (mut found, options) = claims_for(&c, &q).unwrap();
+        for c in &mut found {
+            c.optional = false;
+        }
+        let cand = candidate(found, options, true);
+        let e = cand.disclosed(&["grade".into()]).unwrap_err().to_string();
+        assert!(e.contains("goes whole"), "{e}");
     }
 }

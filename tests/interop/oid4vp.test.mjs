@@ -51,6 +51,58 @@ test('an SD-JWT VC to a verifier that signs its request: exactly title, ECTS and
   assert.equal(result.dcql.satisfied, true);
 });
 
+// A query whose claim sets let the grade be left out (OpenID4VP 1.0 §6.4.1): the verifier
+// prefers it, and accepts the credential without it.
+const gradeOptional = () => {
+  const file = path.join(work, 'grade-optional.json');
+  writeFileSync(file, JSON.stringify({ credentials: [{ id: 'micro_sd_jwt', format: 'dc+sd-jwt',
+    meta: { vct_values: ['urn:eudi:micro_credential:1'] },
+    claims: [{ id: 'title', path: ['title'] }, { id: 'ects', path: ['ects_credits'] },
+      { id: 'eqf', path: ['eqf_level'] }, { id: 'grade', path: ['grade'] }],
+    claim_sets: [['title', 'ects', 'eqf', 'grade'], ['title', 'ects', 'eqf']] }] }));
+  return file;
+};
+
+test('the grade withheld (--withhold grade): the reference verifier gets exactly title, ECTS and EQF level, and verifies them', async () => {
+  const v = start('verifier', '--query', gradeOptional(), '--strict');
+  const ready = await v.next();
+  const r = mcxRun('present', ready.authorization_request, '--withhold', 'grade', '--yes', '--json');
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const out = JSON.parse(r.stdout);
+  const grade = out.answer.queries[0].candidates[0].claims.find((c) => c.path === 'grade');
+  assert.equal(grade.optional, true, 'the learner is told the grade may be withheld');
+  assert.deepEqual(out.sent.micro_sd_jwt.withheld, ['grade']);
+  const result = await v.next();
+  assert.equal(result.verified, true, JSON.stringify(result));
+  assert.deepEqual([...result.credentials[0].selectively_disclosed].sort(), ['ects_credits', 'eqf_level', 'title']);
+  assert.equal(result.dcql.satisfied, true);
+});
+
+test('the same query answered without withholding sends the grade the verifier prefers', async () => {
+  const v = start('verifier', '--query', gradeOptional(), '--strict');
+  const ready = await v.next();
+  const r = mcxRun('present', ready.authorization_request, '--yes');
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const result = await v.next();
+  assert.equal(result.verified, true, JSON.stringify(result));
+  assert.deepEqual([...result.credentials[0].selectively_disclosed].sort(), ['ects_credits', 'eqf_level', 'grade', 'title']);
+});
+
+test('withholding what the verifier requires, or what it did not ask for, is refused before anything is sent', async () => {
+  const v = start('verifier', '--query', gradeOptional());
+  const ready = await v.next();
+  const required = mcxRun('present', ready.authorization_request, '--withhold', 'title', '--yes');
+  assert.notEqual(required.status, 0);
+  assert.match(required.stderr, /the verifier requires title: it cannot be withheld/);
+  const unasked = mcxRun('present', ready.authorization_request, '--withhold', 'assessment_type', '--yes');
+  assert.notEqual(unasked.status, 0);
+  assert.match(unasked.stderr, /does not ask for assessment_type/);
+  // The request is still open and unanswered: answering it now works.
+  const yes = mcxRun('present', ready.authorization_request, '--withhold', 'grade', '--yes');
+  assert.equal(yes.status, 0, yes.stdout + yes.stderr);
+  assert.equal((await v.next()).verified, true);
+});
+
 test('an Open Badges credential to an unverified redirect_uri verifier: a presentation bound to its nonce and client id', async () => {
   const v = start('verifier', '--formats', 'ldp_vc', '--client-id-prefix', 'redirect_uri', '--preset', 'title,ects');
   const ready = await v.next();

@@ -15,7 +15,7 @@ use microcredx_exchange::jose::{Ed25519, P256};
 use microcredx_exchange::keep::Keep;
 use microcredx_exchange::vci::{self, Holder, Offer};
 use microcredx_exchange::vp::{self, Request};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::sync::Mutex;
 use tauri::State;
 use ts_rs::TS;
@@ -128,16 +128,6 @@ pub struct RequestView {
     pub verifier: VerifierCheck,
     /// What the wallet can answer.
     pub answer: DcqlAnswer,
-}
-
-/// The credentials chosen for one query.
-#[derive(Debug, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct Chosen {
-    /// The query id.
-    pub query: String,
-    /// Wallet ids.
-    pub ids: Vec<String>,
 }
 
 /// What was sent.
@@ -314,7 +304,7 @@ pub fn resolve_request(
 pub fn send_presentation(
     state: State<'_, AppState>,
     exchange: State<'_, ExchangeState>,
-    chosen: Vec<Chosen>,
+    chosen: Vec<dcql::Choice>,
 ) -> IpcResult<PresentReport> {
     let (request, answer) = exchange
         .request
@@ -323,7 +313,6 @@ pub fn send_presentation(
         .take()
         .ok_or_else(|| microcredx::Error::BadInput("read a request first".into()))?;
     let nonce = request.param("nonce").unwrap_or_default().to_owned();
-    let chosen: Vec<(String, Vec<String>)> = chosen.into_iter().map(|c| (c.query, c.ids)).collect();
     let token = state.with_wallet(|w| {
         dcql::vp_token(
             w,

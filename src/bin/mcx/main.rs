@@ -89,6 +89,11 @@ enum Command {
         /// first match otherwise. May be repeated.
         #[arg(long, value_name = "QUERY=ID")]
         select: Vec<String>,
+        /// Withhold an optional detail: its path (`grade`, `learner.given_name`) or the
+        /// verifier's id for it. Only what the verifier's query lets you leave out can be
+        /// withheld. May be repeated.
+        #[arg(long, value_name = "CLAIM")]
+        withhold: Vec<String>,
         /// Send without asking.
         #[arg(long, conflicts_with = "decline")]
         yes: bool,
@@ -420,6 +425,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Present {
             request,
             select,
+            withhold,
             yes,
             decline,
             verbose,
@@ -427,11 +433,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => present_cmd::present(
             cli.wallet.as_deref(),
             &link_argument(&request, "client_id")?,
-            &select,
-            yes,
-            decline,
-            json,
-            verbose,
+            &present_cmd::Options {
+                select,
+                withhold,
+                yes,
+                decline,
+                json,
+                verbose,
+            },
         ),
         Command::Import { force, json, paths } => {
             wallet_cmd::import(cli.wallet.as_deref(), &paths, force, json)

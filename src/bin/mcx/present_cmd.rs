@@ -5,7 +5,7 @@
 
 use anyhow::{bail, Result};
 use chrono::Utc;
-use microcredx::portfolio::dcql::{self, DcqlAnswer};
+use microcredx::portfolio::dcql::{self, Choice, DcqlAnswer};
 use microcredx::portfolio::verifier::VerifierCheck;
 use microcredx_exchange::vp;
 use serde_json::{json, Value};
@@ -13,16 +13,33 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
+/// What `mcx present` was told besides the request.
+pub struct Options {
+    /// `--select QUERY=ID[,ID…]`.
+    pub select: Vec<String>,
+    /// `--withhold CLAIM`.
+    pub withhold: Vec<String>,
+    /// `--yes`.
+    pub yes: bool,
+    /// `--decline`.
+    pub decline: bool,
+    /// `--json`.
+    pub json: bool,
+    /// `--verbose`.
+    pub verbose: bool,
+}
+
 /// `mcx present`.
-pub fn present(
-    dir: Option<&Path>,
-    link: &str,
-    select: &[String],
-    yes: bool,
-    decline: bool,
-    json_out: bool,
-    verbose: bool,
-) -> Result<ExitCode> {
+pub fn present(dir: Option<&Path>, link: &str, opts: &Options) -> Result<ExitCode> {
+    let Options {
+        select,
+        withhold,
+        yes,
+        decline,
+        json: json_out,
+        verbose,
+    } = opts;
+    let (yes, decline, json_out, verbose) = (*yes, *decline, *json_out, *verbose);
     let wallet = crate::wallet_cmd::open(dir)?;
     let say = |line: &str| {
         if !json_out {
@@ -42,7 +59,7 @@ pub fn present(
     let accepted = vp::accept(&http, &request)?;
     let nonce = accepted.nonce;
     let answer = dcql::evaluate(&wallet, accepted.query)?;
-    let chosen = choose(&answer, select)?;
+    let chosen = choose(&answer, select, withhold)?;
 
     say(&format!(
         "{} {}",
@@ -54,10 +71,10 @@ pub fn present(
         verifier.how
     ));
     for q in &answer.queries {
-        let picked = chosen.iter().find(|(id, _)| id == &q.id);
+        let picked = chosen.iter().find(|c| c.query == q.id);
         match (picked, &q.problem) {
-            (Some((_, ids)), _) => {
-                for id in ids {
+            (Some(choice), _) => {
+                for id in &choice.ids {
                     let Some(c) = q.candidates.iter().find(|c| &c.id == id) else {
                         continue;
                     };
@@ -73,8 +90,16 @@ pub fn present(
                     } else if c.claims.is_empty() {
                         say("      no claims are disclosed: only that you hold it");
                     }
+                    let sent = c.disclosed(&choice.withheld)?;
                     for a in &c.claims {
-                        say(&format!("      {} = {}", a.path, a.value));
+                        if sent.contains(&a.path) || c.whole {
+                            say(&format!("      {} = {}", a.path, a.value));
+                        } else {
+                            say(&format!("      {} — withheld", a.path));
+                        }
+                    }
+                    for a in &c.always_shown {
+                        say(&format!("      {} = {} (always shown)", a.path, a.value));
                     }
                 }
             }
@@ -127,7 +152,12 @@ pub fn present(
     let response = vp::post_response(&http, &request, &token)?;
     let sent: Value = chosen
         .iter()
-        .map(|(q, ids)| (q.clone(), json!(ids)))
+        .map(|c| {
+            (
+                c.query.clone(),
+                json!({"ids": c.ids, "withheld": c.withheld}),
+            )
+        })
         .collect::<serde_json::Map<_, _>>()
         .into();
     if json_out {
@@ -142,8 +172,8 @@ pub fn present(
 }
 
 /// The credentials to send for each query answered: `--select QUERY=ID[,ID…]` (wallet id
-/// prefixes), else the first match.
-fn choose(answer: &DcqlAnswer, select: &[String]) -> Result<Vec<(String, Vec<String>)>> {
+/// prefixes), else the first match; and the optional claims `--withhold` leaves out of them.
+fn choose(answer: &DcqlAnswer, select: &[String], withhold: &[String]) -> Result<Vec<Choice>> {
     let mut out = Vec::new();
     for qid in answer.to_answer() {
         let Some(q) = answer.queries.iter().find(|q| q.id == qid) else {
@@ -177,14 +207,56 @@ fn choose(answer: &DcqlAnswer, select: &[String]) -> Result<Vec<(String, Vec<Str
                 })
                 .collect::<Result<Vec<_>>>()?
         };
-        out.push((qid, ids));
+        // A claim named by its path or by the verifier's id for it.
+        let mut withheld: Vec<String> = Vec::new();
+        for c in q.candidates.iter().filter(|c| ids.contains(&c.id)) {
+            for a in &c.claims {
+                let named = withhold
+                    .iter()
+                    .any(|w| *w == a.path || a.id.as_deref() == Some(w.as_str()));
+                if named && !withheld.contains(&a.path) {
+                    withheld.push(a.path.clone());
+                }
+            }
+        }
+        out.push(Choice {
+            query: qid,
+            ids,
+            withheld,
+        });
     }
     for s in select {
         let Some((k, _)) = s.split_once('=') else {
             bail!("--select takes QUERY=ID (for example micro_sd_jwt=0b01e3a1), not {s}");
         };
-        if !out.iter().any(|(q, _)| q == k) {
+        if !out.iter().any(|c| c.query == k) {
             bail!("the request has no query {k} to answer");
+        }
+    }
+    for w in withhold {
+        let asked = out.iter().any(|c| {
+            answer.queries.iter().any(|q| {
+                q.id == c.query
+                    && q.candidates.iter().any(|cand| {
+                        c.ids.contains(&cand.id)
+                            && cand
+                                .claims
+                                .iter()
+                                .any(|a| a.path == *w || a.id.as_deref() == Some(w.as_str()))
+                    })
+            })
+        });
+        if !asked {
+            bail!("the verifier does not ask for {w}, so it is not sent anyway; nothing was sent");
+        }
+    }
+    // Each choice must leave a claim set the verifier accepts: say so before anything goes.
+    for c in &out {
+        if let Some(q) = answer.queries.iter().find(|q| q.id == c.query) {
+            for cand in q.candidates.iter().filter(|x| c.ids.contains(&x.id)) {
+                cand.disclosed(&c.withheld)
+                    .map_err(|e| anyhow::anyhow!("{e}; nothing was sent"))?;
+            }
         }
     }
     Ok(out)

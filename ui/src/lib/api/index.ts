@@ -62,7 +62,7 @@ import type { VerifierBase } from './bindings/VerifierBase';
 import type { WalletSummary } from './bindings/WalletSummary';
 import type { AskedClaim } from './bindings/AskedClaim';
 import type { Candidate } from './bindings/Candidate';
-import type { Chosen } from './bindings/Chosen';
+import type { Choice } from './bindings/Choice';
 import type { DcqlAnswer } from './bindings/DcqlAnswer';
 import type { OfferView } from './bindings/OfferView';
 import type { OfferedView } from './bindings/OfferedView';
@@ -78,7 +78,7 @@ import type { VerifierCheck } from './bindings/VerifierCheck';
 export type {
   AskedClaim,
   Candidate,
-  Chosen,
+  Choice,
   DcqlAnswer,
   OfferView,
   OfferedView,
@@ -254,7 +254,7 @@ interface Commands {
   resolve_offer: { args: { link: string }; result: OfferView };
   receive_offer: { args: { txCode: string | null }; result: ReceiveReport };
   resolve_request: { args: { link: string }; result: RequestView };
-  send_presentation: { args: { chosen: Chosen[] }; result: PresentReport };
+  send_presentation: { args: { chosen: Choice[] }; result: PresentReport };
   decline_request: { args: undefined; result: null };
   read_qr_image: { args: { path: string }; result: string[] };
 }
@@ -526,7 +526,7 @@ export const receiveOffer = (txCode: string | null): Promise<ReceiveReport> =>
 export const resolveRequest = (link: string): Promise<RequestView> => call('resolve_request', { link });
 
 /** Send the chosen credentials to the verifier of the request read last. */
-export const sendPresentation = (chosen: Chosen[]): Promise<PresentReport> =>
+export const sendPresentation = (chosen: Choice[]): Promise<PresentReport> =>
   call('send_presentation', { chosen });
 
 /** Tell the verifier of the request read last that the learner declined. */

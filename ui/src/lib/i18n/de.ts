@@ -286,6 +286,9 @@ export const de: Catalogue = {
   'present.sent': "An {verifier} gesendet.",
   'present.declined': "Abgelehnt: Die Stelle wurde informiert, und nichts wurde gesendet.",
   'present.continue': "Die Stelle setzt fort unter {url}.",
+  'present.withheld': "zurückgehalten",
+  'present.optional': "Angaben mit Kästchen sind freiwillig: Die Stelle nimmt den Nachweis auch ohne sie an. Entfernen Sie das Häkchen, um eine Angabe für sich zu behalten.",
+  'present.alwaysShown': "Die Stelle sieht außerdem diese Angaben, die die ausstellende Einrichtung offen signiert hat und die sich nicht zurückhalten lassen:",
 
   'qualifications.title': 'Qualifikationen',
   'qualifications.lead':

@@ -278,6 +278,9 @@ export const en = {
   'present.sent': "Sent to {verifier}.",
   'present.declined': "Declined: the verifier was told, and nothing was sent.",
   'present.continue': "The verifier continues at {url}.",
+  'present.withheld': "withheld",
+  'present.optional': "Details with a tick box are optional: the verifier accepts the credential without them. Untick one to keep it to yourself.",
+  'present.alwaysShown': "The verifier also sees these, which the issuer signed in the clear and which cannot be withheld:",
 
   'qualifications.title': 'Qualifications',
   'qualifications.lead':

@@ -15,4 +15,14 @@ path: string,
 /**
  * Its value, as text.
  */
-value: string, };
+value: string, 
+/**
+ * Whether the learner may withhold it: one of the verifier's claim sets this credential
+ * answers leaves it out (and the credential can be shown in part).
+ */
+optional: boolean, 
+/**
+ * Its name in words, by language (`en`, `de`), as the Share screen names it: from the
+ * credential type's metadata, else the wallet's own words; empty when neither knows it.
+ */
+labels: { [key in string]: string }, };

@@ -18,9 +18,20 @@ title?: string,
  */
 issuer?: string, 
 /**
- * The claims the verifier asked for, as this credential has them.
+ * The claims the verifier asked for, as this credential has them: those of every claim
+ * set it answers, the verifier's preferred set first.
  */
 claims: Array<AskedClaim>, 
+/**
+ * The claim sets this credential answers, as the paths of their claims, the verifier's
+ * preferred first: what is sent is the first one that leaves out every withheld claim.
+ */
+options: Array<Array<string>>, 
+/**
+ * What the verifier sees of an SD-JWT VC whatever is chosen: the claims its issuer signed
+ * in the clear (empty for a credential that goes whole).
+ */
+alwaysShown: Array<AskedClaim>, 
 /**
  * Whether the verifier gets the whole credential (a W3C credential cannot be shown in
  * part) rather than only the claims asked for.
