@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { appBinary, DRIVER_PORT } from './harness.mjs';
@@ -42,9 +43,14 @@ if (!existsSync(app)) {
 const tauriDriver = process.env.TAURI_DRIVER
   ?? path.join(process.env.CARGO_HOME ?? path.join(process.env.HOME ?? '/root', '.cargo'), 'bin', 'tauri-driver');
 
+// The learner's browser, as the app opens it for a login at an issuer ($BROWSER, which the
+// app inherits from the driver): the test browser that fills the login form
+// (tests/interop/fake-browser.mjs); what it did is logged where the tests read it.
+const browserLog = path.join(os.tmpdir(), `mcx-e2e-browser-${process.pid}.log`);
 const driver = spawn(tauriDriver, ['--port', String(DRIVER_PORT), '--native-port', String(DRIVER_PORT + 1)], {
   detached: true,
   stdio: ['ignore', 'inherit', 'inherit'],
+  env: { ...process.env, BROWSER: path.join(here, '..', 'tests', 'interop', 'fake-browser.mjs'), FAKE_BROWSER_LOG: browserLog },
 });
 driver.on('error', (e) => { console.error(`e2e: could not start tauri-driver: ${e.message}`); process.exit(2); });
 const stop = () => killGroup(driver);
@@ -65,7 +71,7 @@ try {
     .map((f) => path.join(dir, f));
   const tests = spawn(process.execPath, ['--test', '--test-concurrency=1', ...files], {
     stdio: 'inherit',
-    env: { ...process.env, MCX_APP: app },
+    env: { ...process.env, MCX_APP: app, FAKE_BROWSER_LOG: browserLog },
   });
   code = await new Promise((resolve) => tests.on('exit', (c) => resolve(c ?? 1)));
 } catch (e) {

@@ -12,8 +12,12 @@
 pub mod http;
 pub mod jose;
 pub mod keep;
+pub mod login;
 pub mod vci;
 pub mod vp;
+
+/// Addresses, as the exchanges take and give them.
+pub use url::Url;
 
 /// Why an exchange stopped, in words a learner can act on.
 #[derive(Debug, thiserror::Error)]

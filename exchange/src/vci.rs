@@ -1,5 +1,6 @@
 //! Receiving credentials by OpenID4VCI 1.0 (final, 2025): a credential offer (§4.1) with the
-//! pre-authorized code grant (§3.5, §6.1), the issuer's and the authorization server's
+//! pre-authorized code grant (§3.5, §6.1) or the authorization code grant (§3.4, §5: the
+//! learner logs in at the issuer in the browser, [`crate::login`]), the issuer's and the authorization server's
 //! metadata (§12.2, RFC 8414), DPoP-bound tokens where the server offers them (RFC 9449), the
 //! nonce endpoint (§7) and the credential endpoint (§8) with `openid4vci-proof+jwt` proofs
 //! signed by the learner's holder key.
@@ -78,7 +79,16 @@ pub struct Offer {
     /// Whether the learner must log in at the issuer first (only the authorization code
     /// grant is offered).
     pub needs_login: bool,
+    /// Where the learner logs in (the authorization server), when the login can work.
+    pub login_at: Option<String>,
+    /// Why logging in cannot work with this issuer, when it is needed.
+    pub login_problem: Option<String>,
     pre_authorized_code: Option<String>,
+    /// The offer's `issuer_state` for the authorization code grant.
+    issuer_state: Option<String>,
+    /// How to log in at the authorization server, when the grant needs that and the server
+    /// can do it.
+    login: Option<crate::login::Server>,
     /// The issuer's metadata as it was read.
     pub metadata: Value,
     credential_endpoint: Url,
@@ -294,6 +304,13 @@ pub fn resolve(http: &Http, link: &str, step: Step<'_>) -> Result<Offer> {
         description: str_of(t, "description").map(str::to_owned),
     });
     let needs_login = pre_authorized_code.is_none();
+    // Without a pre-authorized code the learner logs in (§4.1.1: an offer without grants
+    // leaves the grant to the server's metadata).
+    let code_grant = grants.get("authorization_code");
+    let issuer_state = code_grant
+        .and_then(|g| str_of(g, "issuer_state"))
+        .map(str::to_owned);
+    let grant = if needs_login { code_grant } else { pre };
 
     // The authorization server: the grant's, else the issuer's only one, else the issuer.
     let servers: Vec<&str> = metadata
@@ -301,51 +318,67 @@ pub fn resolve(http: &Http, link: &str, step: Step<'_>) -> Result<Offer> {
         .and_then(Value::as_array)
         .map(|a| a.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
-    let server = pre
-        .and_then(|g| str_of(g, "authorization_server"))
+    let named = grant.and_then(|g| str_of(g, "authorization_server"));
+    if let Some(n) = named {
+        // §4.1.1: it must be one the issuer's metadata lists.
+        if !servers.contains(&n) {
+            return Err(Error::Malformed(format!(
+                "the offer names the authorization server {n}, which the issuer's metadata does                  not list (§4.1.1 says it must be one of its authorization_servers)"
+            )));
+        }
+    }
+    let server = named
         .or(servers.first().copied())
         .unwrap_or(&issuer)
         .to_owned();
-    let (token_endpoint, dpop_algs) = if needs_login {
-        (None, Vec::new())
+    step(&format!(
+        "reading the metadata of the authorization server {server}"
+    ));
+    let server_url = check_url(&server, "the authorization server")?;
+    let mut answer = http.get(
+        &well_known(&server_url, "oauth-authorization-server"),
+        "application/json",
+    )?;
+    if answer.status == 404 {
+        // OpenID Connect servers publish the same under their own name (OIDC Discovery).
+        let mut oidc = server_url.clone();
+        let path = format!(
+            "{}/.well-known/openid-configuration",
+            oidc.path().trim_end_matches('/')
+        );
+        oidc.set_path(&path);
+        answer = http.get(&oidc, "application/json")?;
+    }
+    if !answer.ok() {
+        return Err(answer.failure("fetching the authorization server's metadata"));
+    }
+    let as_meta = answer.json("the authorization server's metadata")?;
+    if str_of(&as_meta, "issuer") != Some(server.as_str()) {
+        return Err(Error::Malformed(format!(
+            "the authorization server metadata at {} is for {}, not for {server} (RFC 8414 §3.3              says they must be the same)",
+            answer.url,
+            str_of(&as_meta, "issuer").unwrap_or("no issuer")
+        )));
+    }
+    let token_endpoint = Some(
+        endpoint(&as_meta, "token_endpoint", "authorization server")?.ok_or_else(|| {
+            Error::Malformed("the authorization server's metadata has no token_endpoint".into())
+        })?,
+    );
+    let dpop_algs = as_meta
+        .get("dpop_signing_alg_values_supported")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    let (login, login_problem) = if needs_login {
+        login_server(&as_meta, &server)?
     } else {
-        step(&format!(
-            "reading the metadata of the authorization server {server}"
-        ));
-        let server_url = check_url(&server, "the authorization server")?;
-        let mut answer = http.get(
-            &well_known(&server_url, "oauth-authorization-server"),
-            "application/json",
-        )?;
-        if answer.status == 404 {
-            // OpenID Connect servers publish the same under their own name (OIDC Discovery).
-            let mut oidc = server_url.clone();
-            let path = format!(
-                "{}/.well-known/openid-configuration",
-                oidc.path().trim_end_matches('/')
-            );
-            oidc.set_path(&path);
-            answer = http.get(&oidc, "application/json")?;
-        }
-        if !answer.ok() {
-            return Err(answer.failure("fetching the authorization server's metadata"));
-        }
-        let as_meta = answer.json("the authorization server's metadata")?;
-        let token =
-            endpoint(&as_meta, "token_endpoint", "authorization server")?.ok_or_else(|| {
-                Error::Malformed("the authorization server's metadata has no token_endpoint".into())
-            })?;
-        let algs = as_meta
-            .get("dpop_signing_alg_values_supported")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default();
-        (Some(token), algs)
+        (None, None)
     };
 
     let offered = ids
@@ -375,6 +408,10 @@ pub fn resolve(http: &Http, link: &str, step: Step<'_>) -> Result<Offer> {
         tx_code,
         needs_login,
         pre_authorized_code,
+        issuer_state,
+        login_at: login.as_ref().map(|l| l.issuer.clone()),
+        login,
+        login_problem,
         credential_endpoint,
         nonce_endpoint: endpoint(&metadata, "nonce_endpoint", "issuer")?,
         notification_endpoint: endpoint(&metadata, "notification_endpoint", "issuer")?,
@@ -382,6 +419,55 @@ pub fn resolve(http: &Http, link: &str, step: Step<'_>) -> Result<Offer> {
         dpop_algs,
         metadata,
     })
+}
+
+/// How to log in at an authorization server (its metadata `as_meta`), or why the wallet
+/// cannot: it has no authorization endpoint, or no PKCE S256.
+fn login_server(
+    as_meta: &Value,
+    server: &str,
+) -> Result<(Option<crate::login::Server>, Option<String>)> {
+    let Some(authorization_endpoint) =
+        endpoint(as_meta, "authorization_endpoint", "authorization server")?
+    else {
+        return Ok((
+            None,
+            Some(format!(
+                "the offer needs you to log in at the issuer, but its authorization server                  {server} names no authorization_endpoint"
+            )),
+        ));
+    };
+    let methods = as_meta
+        .get("code_challenge_methods_supported")
+        .and_then(Value::as_array);
+    if methods.is_some_and(|m| !m.iter().any(|x| x.as_str() == Some("S256"))) {
+        return Ok((
+            None,
+            Some(format!(
+                "the authorization server {server} does not offer PKCE with S256, which the                  wallet needs to log in safely (RFC 7636)"
+            )),
+        ));
+    }
+    Ok((
+        Some(crate::login::Server {
+            issuer: server.to_owned(),
+            authorization_endpoint,
+            par_endpoint: endpoint(
+                as_meta,
+                "pushed_authorization_request_endpoint",
+                "authorization server",
+            )?,
+            par_required: as_meta
+                .get("require_pushed_authorization_requests")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            iss_in_answer: as_meta
+                .get("authorization_response_iss_parameter_supported")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+        }),
+        None,
+    ))
 }
 
 /// The English display name among `display` entries, else the first.
@@ -547,23 +633,21 @@ fn now() -> u64 {
         .unwrap_or(0)
 }
 
-/// Receive every supported credential of `offer` with the pre-authorized code grant.
-/// `tx_code` is the transaction code the learner typed, when the offer asks for one. Returns
-/// every credential, or an error and nothing.
+/// Receive every supported credential of `offer`: with its pre-authorized code (and
+/// `tx_code`, the transaction code the learner typed, when the offer asks for one), or by the
+/// learner logging in at the issuer in the browser `open` opens. Returns every credential, or
+/// an error and nothing.
 pub fn receive(
     http: &Http,
     offer: &Offer,
     holder: &Holder,
     tx_code: Option<&str>,
+    open: crate::login::OpenBrowser<'_>,
     step: Step<'_>,
 ) -> Result<Vec<Received>> {
-    let (Some(code), Some(token_endpoint)) = (&offer.pre_authorized_code, &offer.token_endpoint)
-    else {
-        return Err(Error::Unsupported(
-            "this offer needs you to log in at the issuer first (the authorization code \
-             grant), which the wallet cannot do yet; ask the issuer for an offer with a \
-             pre-authorized code"
-                .into(),
+    let Some(token_endpoint) = &offer.token_endpoint else {
+        return Err(Error::Malformed(
+            "the authorization server's metadata has no token_endpoint".into(),
         ));
     };
     let wanted: Vec<&Offered> = offer
@@ -582,26 +666,54 @@ pub fn receive(
             reasons.join("; ")
         )));
     }
-    let mut form: Vec<(&str, &str)> = vec![
-        ("grant_type", PRE_AUTHORIZED),
-        ("pre-authorized_code", code),
-    ];
-    match (&offer.tx_code, tx_code) {
-        (Some(_), None) => {
-            return Err(Error::BadOffer(
-                "this offer needs a transaction code (the issuer sent it to you separately)".into(),
-            ))
-        }
-        (Some(t), Some(c)) => {
-            if let Some(p) = t.problem(c) {
-                return Err(Error::BadOffer(format!(
-                    "that transaction code cannot be right: {p}"
-                )));
+    let mut form: Vec<(String, String)> = Vec::new();
+    let mut put = |k: &str, v: &str| form.push((k.to_owned(), v.to_owned()));
+    if let Some(code) = &offer.pre_authorized_code {
+        put("grant_type", PRE_AUTHORIZED);
+        put("pre-authorized_code", code);
+        match (&offer.tx_code, tx_code) {
+            (Some(_), None) => {
+                return Err(Error::BadOffer(
+                    "this offer needs a transaction code (the issuer sent it to you separately)"
+                        .into(),
+                ))
             }
-            form.push(("tx_code", c));
+            (Some(t), Some(c)) => {
+                if let Some(p) = t.problem(c) {
+                    return Err(Error::BadOffer(format!(
+                        "that transaction code cannot be right: {p}"
+                    )));
+                }
+                put("tx_code", c);
+            }
+            (None, _) => {}
         }
-        (None, _) => {}
+    } else {
+        let Some(server) = &offer.login else {
+            return Err(Error::Unsupported(
+                offer
+                    .login_problem
+                    .clone()
+                    .unwrap_or_else(|| "the offer has no grant the wallet can use".into()),
+            ));
+        };
+        let ask = crate::login::Ask {
+            configurations: wanted.iter().map(|o| o.id.as_str()).collect(),
+            scopes: wanted
+                .iter()
+                .filter_map(|o| str_of(&o.config, "scope"))
+                .collect(),
+            issuer: &offer.issuer,
+            issuer_state: offer.issuer_state.as_deref(),
+        };
+        let authorized = crate::login::authorize(http, server, &ask, open, &mut *step)?;
+        put("grant_type", "authorization_code");
+        put("code", &authorized.code);
+        put("redirect_uri", &authorized.redirect_uri);
+        put("code_verifier", &authorized.code_verifier);
+        put("client_id", crate::login::CLIENT_ID);
     }
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let mut dpop = ["EdDSA", "Ed25519"]
         .iter()
         .any(|a| offer.dpop_algs.iter().any(|x| x == a))
@@ -867,10 +979,12 @@ pub fn receive_into<K: Keep>(
     offer: &Offer,
     holder: &Holder,
     tx_code: Option<&str>,
+    open: crate::login::OpenBrowser<'_>,
     keep: &K,
     step: Step<'_>,
 ) -> std::result::Result<Receipt<K::Report>, Stop<K::Error>> {
-    let received = receive(http, offer, holder, tx_code, &mut *step).map_err(Stop::Exchange)?;
+    let received =
+        receive(http, offer, holder, tx_code, open, &mut *step).map_err(Stop::Exchange)?;
     let urls = received
         .iter()
         .flat_map(|r| keep.trust_urls(&r.bytes))

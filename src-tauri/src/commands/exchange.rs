@@ -90,8 +90,16 @@ pub struct OfferView {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub tx_code: Option<TxCodeView>,
-    /// The offer needs a login at the issuer first (not possible yet).
+    /// The offer needs a login at the issuer first (in the browser).
     pub needs_login: bool,
+    /// Where the learner logs in, when the login can work.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub login_at: Option<String>,
+    /// Why logging in cannot work with this issuer, when it is needed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub login_problem: Option<String>,
 }
 
 /// A trust document an exchange cached (or could not).
@@ -217,6 +225,8 @@ pub fn resolve_offer(exchange: State<'_, ExchangeState>, link: String) -> IpcRes
             description: t.description.clone(),
         }),
         needs_login: offer.needs_login,
+        login_at: offer.login_at.clone(),
+        login_problem: offer.login_problem.clone(),
     };
     *exchange.offer.lock().map_err(|_| poisoned())? = Some(offer);
     Ok(view)
@@ -250,13 +260,19 @@ pub fn receive_offer(
             source: offer.issuer_name.as_deref().unwrap_or(&offer.issuer),
         };
         let code = tx_code.as_deref().map(str::trim).filter(|c| !c.is_empty());
-        let receipt = vci::receive_into(&http, &offer, &holder, code, &keeper, &mut |_| {})
-            .map_err(|stop| match stop {
-                vci::Stop::Exchange(e) => {
-                    microcredx::Error::Exchange(format!("{e}; nothing was kept"))
-                }
-                vci::Stop::Wallet(e) => e,
-            })?;
+        let receipt = vci::receive_into(
+            &http,
+            &offer,
+            &holder,
+            code,
+            &mut microcredx_exchange::login::system_browser,
+            &keeper,
+            &mut |_| {},
+        )
+        .map_err(|stop| match stop {
+            vci::Stop::Exchange(e) => microcredx::Error::Exchange(format!("{e}; nothing was kept")),
+            vci::Stop::Wallet(e) => e,
+        })?;
         Ok(ReceiveReport {
             reports: receipt.reports,
             trust: receipt

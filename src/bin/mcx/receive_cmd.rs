@@ -53,11 +53,28 @@ pub fn receive(
         wallet: &wallet,
         source: offer.issuer_name.as_deref().unwrap_or(&offer.issuer),
     };
-    let receipt = vci::receive_into(&http, &offer, &holder, code.as_deref(), &keeper, &mut step)
-        .map_err(|stop| match stop {
-            vci::Stop::Exchange(e) => anyhow::anyhow!("{e}; nothing was kept"),
-            vci::Stop::Wallet(e) => e.into(),
-        })?;
+    // Logging in at the issuer: the address is always shown (on standard error, with --json
+    // too), so the learner can open it by hand when no browser opens.
+    let mut open = |url: &microcredx_exchange::Url| {
+        eprintln!("Log in at the issuer in your browser; if it does not open, open this address yourself:\n  {url}");
+        if let Err(e) = microcredx_exchange::login::system_browser(url) {
+            eprintln!("  (the browser could not be opened: {e})");
+        }
+        Ok(())
+    };
+    let receipt = vci::receive_into(
+        &http,
+        &offer,
+        &holder,
+        code.as_deref(),
+        &mut open,
+        &keeper,
+        &mut step,
+    )
+    .map_err(|stop| match stop {
+        vci::Stop::Exchange(e) => anyhow::anyhow!("{e}; nothing was kept"),
+        vci::Stop::Wallet(e) => e.into(),
+    })?;
     let (trust, reports) = (receipt.trust, receipt.reports);
     for t in &trust {
         if let Some(e) = &t.error {

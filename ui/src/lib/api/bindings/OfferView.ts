@@ -23,6 +23,14 @@ offered: Array<OfferedView>,
  */
 txCode?: TxCodeView, 
 /**
- * The offer needs a login at the issuer first (not possible yet).
+ * The offer needs a login at the issuer first (in the browser).
  */
-needsLogin: boolean, };
+needsLogin: boolean, 
+/**
+ * Where the learner logs in, when the login can work.
+ */
+loginAt?: string, 
+/**
+ * Why logging in cannot work with this issuer, when it is needed.
+ */
+loginProblem?: string, };
