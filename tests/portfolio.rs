@@ -55,6 +55,98 @@ fn a_presentation_of_the_valid_credentials_verifies() {
 }
 
 #[test]
+fn a_presentation_is_checked_against_the_challenge_and_domain_its_verifier_expects() {
+    let t = demo_wallet();
+    let w = t.path().join("w");
+    let vp = t.path().join("vp.json");
+    let out = run(
+        &w,
+        &[
+            "export",
+            "vp",
+            vp.to_str().unwrap(),
+            "--all",
+            "--challenge",
+            "c-1",
+            "--domain",
+            "employer.example",
+            "--expires",
+            "2099-01-01",
+        ],
+    );
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let p = vp.to_str().unwrap();
+    let verify = |extra: &[&str]| {
+        let mut args = vec!["verify", "--json"];
+        args.extend_from_slice(extra);
+        args.push(p);
+        let out = run(&w, &args);
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+        (out.status.code().unwrap_or(-1), v)
+    };
+    let said = |v: &Value, status: &str, text: &str| {
+        v["steps"].as_array().unwrap().iter().any(|s| {
+            s["status"] == status && s["message"].as_str().unwrap_or_default().contains(text)
+        })
+    };
+    // What the verifier gave: answered.
+    let (code, v) = verify(&["--challenge", "c-1", "--domain", "employer.example"]);
+    assert_eq!(code, 0, "{v}");
+    assert!(said(&v, "pass", "answers your challenge \"c-1\""), "{v}");
+    assert!(
+        said(&v, "pass", "meant for your domain \"employer.example\""),
+        "{v}"
+    );
+    // Another exchange's challenge, another verifier's domain: a replay, invalid.
+    let (code, v) = verify(&["--challenge", "c-2"]);
+    assert_ne!(code, 0);
+    assert_eq!(v["verdict"], "invalid");
+    assert!(
+        said(
+            &v,
+            "fail",
+            "made for the challenge \"c-1\", not for \"c-2\""
+        ),
+        "{v}"
+    );
+    let (_, v) = verify(&["--domain", "other.example"]);
+    assert_eq!(v["verdict"], "invalid");
+    assert!(
+        said(&v, "fail", "meant for the domain \"employer.example\""),
+        "{v}"
+    );
+    // Nothing expected: nothing checked, and the embedded credentials' own proofs are never
+    // held to the presentation's challenge.
+    let (code, v) = verify(&[]);
+    assert_eq!(code, 0, "{v}");
+    assert!(!said(&v, "pass", "challenge"), "{v}");
+    let (_, v) = verify(&["--challenge", "c-1"]);
+    assert!(v["embedded"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["verdict"] == "valid"));
+    // After the proof's own end: expired, not forged.
+    let old = t.path().join("old.json");
+    let out = run(
+        &w,
+        &[
+            "export",
+            "vp",
+            old.to_str().unwrap(),
+            "--all",
+            "--expires",
+            "2020-01-01",
+        ],
+    );
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let out = run(&w, &["verify", "--json", old.to_str().unwrap()]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["verdict"], "inactive", "{v}");
+    assert!(said(&v, "fail", "for use until 1 January 2020 only"), "{v}");
+}
+
+#[test]
 fn invalid_credentials_are_refused_by_name() {
     let t = demo_wallet();
     let w = t.path().join("w");

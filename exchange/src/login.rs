@@ -37,6 +37,12 @@ pub struct Server {
     pub par_required: bool,
     /// Whether it says it puts `iss` in its answers (RFC 9207 §3), which then must be there.
     pub iss_in_answer: bool,
+    /// Whether it takes `authorization_details` of type `openid_credential` (§5.1.1); else the
+    /// configurations' scopes are asked for (§5.1.2).
+    pub details: bool,
+    /// Whether the details name the issuer (`locations`): needed when the issuer lists its
+    /// authorization servers (§5.1.1).
+    pub locations: bool,
 }
 
 /// What a login brings: the code, and what the token request must repeat.
@@ -68,26 +74,23 @@ pub struct Ask<'a> {
 /// hand, may pass over a failure and answer `Ok`).
 pub type OpenBrowser<'a> = &'a mut dyn FnMut(&Url) -> std::result::Result<(), String>;
 
-/// Open `url` in the system's browser (`$BROWSER` where set, else the desktop's default),
-/// without waiting for it.
+/// Open `url` in the system's browser (`$BROWSER` where set, else the desktop's default).
+/// A graphical browser is started in the background; a text browser runs until it is closed.
 pub fn system_browser(url: &Url) -> std::result::Result<(), String> {
-    let url = url.to_string();
-    // A browser command may wait until its window closes: the wallet does not.
-    let opener = std::thread::spawn(move || webbrowser::open(&url).map_err(|e| e.to_string()));
-    std::thread::sleep(Duration::from_millis(200));
-    if opener.is_finished() {
-        return opener
-            .join()
-            .unwrap_or_else(|_| Err("the browser could not be started".into()));
-    }
-    Ok(())
+    webbrowser::open(url.as_str()).map_err(|e| e.to_string())
 }
 
-/// The PKCE pair (RFC 7636 §4.1, §4.2): a verifier of 43 characters and its S256 challenge.
+/// The PKCE pair (RFC 7636 §4.1, §4.2): a verifier of 44 characters (two 128-bit random
+/// ids) and its S256 challenge.
 fn pkce() -> (String, String) {
     let verifier = format!("{}{}", random_id(), random_id());
-    let challenge = b64(&Sha256::digest(verifier.as_bytes()));
+    let challenge = s256(&verifier);
     (verifier, challenge)
+}
+
+/// `BASE64URL(SHA256(ASCII(code_verifier)))` (RFC 7636 §4.2).
+fn s256(verifier: &str) -> String {
+    b64(&Sha256::digest(verifier.as_bytes()))
 }
 
 /// The fixed page the browser is shown once the wallet has the answer.
@@ -119,19 +122,29 @@ pub fn authorize(
     let redirect_uri = format!("http://127.0.0.1:{port}/callback");
     let (code_verifier, challenge) = pkce();
     let state = random_id();
+    // §5.1.1 authorization_details where the server takes them (or nothing else can say what
+    // is asked for), else §5.1.2 the configurations' scopes.
+    let use_details = server.details || ask.scopes.is_empty();
     let details: Vec<Value> = ask
         .configurations
         .iter()
         .map(|id| {
-            serde_json::json!({
+            let mut d = serde_json::json!({
                 "type": "openid_credential",
                 "credential_configuration_id": id,
-                "locations": [ask.issuer],
-            })
+            });
+            if server.locations {
+                d["locations"] = serde_json::json!([ask.issuer]);
+            }
+            d
         })
         .collect();
     let details = Value::Array(details).to_string();
-    let scope = ask.scopes.join(" ");
+    let scope = if use_details {
+        String::new()
+    } else {
+        ask.scopes.join(" ")
+    };
     let mut params: Vec<(&str, &str)> = vec![
         ("response_type", "code"),
         ("client_id", CLIENT_ID),
@@ -139,9 +152,10 @@ pub fn authorize(
         ("code_challenge", &challenge),
         ("code_challenge_method", "S256"),
         ("state", &state),
-        ("authorization_details", &details),
     ];
-    if !scope.is_empty() {
+    if use_details {
+        params.push(("authorization_details", &details));
+    } else {
         params.push(("scope", &scope));
     }
     if let Some(s) = ask.issuer_state {
@@ -234,25 +248,33 @@ fn wait_for_answer(
             }
         };
         let Ok(u) = Url::parse(&format!("http://127.0.0.1{}", request.url())) else {
-            let _ = request.respond(tiny_http::Response::empty(400));
+            let _ = request.respond(closing(tiny_http::Response::empty(400)));
             continue;
         };
         if u.path() != "/callback" || request.method() != &tiny_http::Method::Get {
-            let _ = request.respond(tiny_http::Response::empty(404));
+            let _ = request.respond(closing(tiny_http::Response::empty(404)));
             continue;
         }
         let q: std::collections::HashMap<String, String> = u.query_pairs().into_owned().collect();
         if q.get("state").map(String::as_str) != Some(state) {
             // Not this login's answer (a stale tab, or someone else's request): ignored.
-            let _ = request.respond(tiny_http::Response::empty(400));
+            let _ = request.respond(closing(tiny_http::Response::empty(400)));
             continue;
         }
         let mut page = tiny_http::Response::from_string(DONE_PAGE);
         if let Ok(h) = tiny_http::Header::from_bytes("Content-Type", "text/html; charset=utf-8") {
             page = page.with_header(h);
         }
-        let _ = request.respond(page);
+        let _ = request.respond(closing(page));
         return answer_of(&q, server);
+    }
+}
+
+/// A response that ends its connection: the browser keeps none open to the listener.
+fn closing<R: std::io::Read>(r: tiny_http::Response<R>) -> tiny_http::Response<R> {
+    match tiny_http::Header::from_bytes("Connection", "close") {
+        Ok(h) => r.with_header(h),
+        Err(()) => r,
     }
 }
 
@@ -300,6 +322,8 @@ mod tests {
             par_endpoint: None,
             par_required: false,
             iss_in_answer: true,
+            details: true,
+            locations: false,
         }
     }
 
@@ -380,7 +404,7 @@ mod tests {
             "{page}"
         );
         // Whatever else arrived is answered and passed over until the wait ends.
-        let e = wait_for_answer(&listener, &s, "mine", Duration::from_millis(300))
+        let e = wait_for_answer(&listener, &s, "mine", Duration::from_millis(1500))
             .unwrap_err()
             .to_string();
         assert!(e.contains("did not finish"), "{e}");

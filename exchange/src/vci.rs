@@ -318,12 +318,15 @@ pub fn resolve(http: &Http, link: &str, step: Step<'_>) -> Result<Offer> {
         .and_then(Value::as_array)
         .map(|a| a.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
-    let named = grant.and_then(|g| str_of(g, "authorization_server"));
+    // §4.1.1: the grant's server is used only when the issuer lists servers, and must be one
+    // of them.
+    let named = grant
+        .and_then(|g| str_of(g, "authorization_server"))
+        .filter(|_| !servers.is_empty());
     if let Some(n) = named {
-        // §4.1.1: it must be one the issuer's metadata lists.
         if !servers.contains(&n) {
             return Err(Error::Malformed(format!(
-                "the offer names the authorization server {n}, which the issuer's metadata does                  not list (§4.1.1 says it must be one of its authorization_servers)"
+                "the offer names the authorization server {n}, which the issuer's metadata does not list (§4.1.1 says it must be one of its authorization_servers)"
             )));
         }
     }
@@ -353,9 +356,12 @@ pub fn resolve(http: &Http, link: &str, step: Step<'_>) -> Result<Offer> {
         return Err(answer.failure("fetching the authorization server's metadata"));
     }
     let as_meta = answer.json("the authorization server's metadata")?;
-    if str_of(&as_meta, "issuer") != Some(server.as_str()) {
+    // RFC 8414 §3.3: the metadata's issuer is the server's identifier (a trailing slash aside,
+    // which issuers' metadata often adds or drops).
+    let same = |a: &str, b: &str| a.trim_end_matches('/') == b.trim_end_matches('/');
+    if !str_of(&as_meta, "issuer").is_some_and(|i| same(i, &server)) {
         return Err(Error::Malformed(format!(
-            "the authorization server metadata at {} is for {}, not for {server} (RFC 8414 §3.3              says they must be the same)",
+            "the authorization server metadata at {} is for {}, not for {server} (RFC 8414 §3.3 says they must be the same)",
             answer.url,
             str_of(&as_meta, "issuer").unwrap_or("no issuer")
         )));
@@ -376,7 +382,11 @@ pub fn resolve(http: &Http, link: &str, step: Step<'_>) -> Result<Offer> {
         })
         .unwrap_or_default();
     let (login, login_problem) = if needs_login {
-        login_server(&as_meta, &server)?
+        login_server(
+            &as_meta,
+            str_of(&as_meta, "issuer").unwrap_or(&server),
+            !servers.is_empty(),
+        )?
     } else {
         (None, None)
     };
@@ -426,6 +436,7 @@ pub fn resolve(http: &Http, link: &str, step: Step<'_>) -> Result<Offer> {
 fn login_server(
     as_meta: &Value,
     server: &str,
+    listed: bool,
 ) -> Result<(Option<crate::login::Server>, Option<String>)> {
     let Some(authorization_endpoint) =
         endpoint(as_meta, "authorization_endpoint", "authorization server")?
@@ -433,7 +444,7 @@ fn login_server(
         return Ok((
             None,
             Some(format!(
-                "the offer needs you to log in at the issuer, but its authorization server                  {server} names no authorization_endpoint"
+                "the offer needs you to log in at the issuer, but its authorization server {server} names no authorization_endpoint"
             )),
         ));
     };
@@ -444,7 +455,7 @@ fn login_server(
         return Ok((
             None,
             Some(format!(
-                "the authorization server {server} does not offer PKCE with S256, which the                  wallet needs to log in safely (RFC 7636)"
+                "the authorization server {server} does not offer PKCE with S256, which the wallet needs to log in safely (RFC 7636)"
             )),
         ));
     }
@@ -465,6 +476,11 @@ fn login_server(
                 .get("authorization_response_iss_parameter_supported")
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
+            details: as_meta
+                .get("authorization_details_types_supported")
+                .and_then(Value::as_array)
+                .is_some_and(|t| t.iter().any(|x| x.as_str() == Some("openid_credential"))),
+            locations: listed,
         }),
         None,
     ))
@@ -971,9 +987,8 @@ pub struct Receipt<R> {
 }
 
 /// Receive every supported credential of `offer` into the wallet `keep`: run the grant
-/// ([`receive`]), cache the trust documents the credentials need (so that importing verifies
-/// them, and they verify offline later), import them, and tell the issuer which were kept.
-/// Nothing is imported unless every credential arrived.
+/// ([`receive`]), then [`keep_received`]. Nothing is imported unless every credential
+/// arrived.
 pub fn receive_into<K: Keep>(
     http: &Http,
     offer: &Offer,
@@ -985,12 +1000,26 @@ pub fn receive_into<K: Keep>(
 ) -> std::result::Result<Receipt<K::Report>, Stop<K::Error>> {
     let received =
         receive(http, offer, holder, tx_code, open, &mut *step).map_err(Stop::Exchange)?;
+    keep_received(http, offer, &received, keep, step)
+}
+
+/// Keep what [`receive`] brought in the wallet `keep`: cache the trust documents the
+/// credentials need (so that importing verifies them, and they verify offline later), import
+/// them, and tell the issuer which were kept. The app runs [`receive`] (a login may take
+/// minutes) without holding its wallet, and only this with it.
+pub fn keep_received<K: Keep>(
+    http: &Http,
+    offer: &Offer,
+    received: &[Received],
+    keep: &K,
+    step: Step<'_>,
+) -> std::result::Result<Receipt<K::Report>, Stop<K::Error>> {
     let urls = received
         .iter()
         .flat_map(|r| keep.trust_urls(&r.bytes))
         .collect();
     let trust = crate::keep::cache(http, keep, urls, step);
-    let reports = keep.import(&received).map_err(Stop::Wallet)?;
+    let reports = keep.import(received).map_err(Stop::Wallet)?;
     let mut told = std::collections::HashSet::new();
     for (r, report) in received.iter().zip(&reports) {
         if let Some(id) = r.notification_id.as_ref().filter(|id| told.insert(*id)) {

@@ -9,8 +9,11 @@
 //!   element.
 //! - A claim is optional when the query's `claim_sets` (§6.4.1) let the credential answer
 //!   without it: the learner may withhold it, and the wallet then sends the verifier's most
-//!   preferred option that leaves out everything withheld. Without `claim_sets` every claim
-//!   asked for is required.
+//!   preferred option that leaves out everything withheld. §6.4.1 says the wallet SHOULD send
+//!   the first option it can satisfy, and that the options are not meant as choices for the
+//!   End-User; sending a later one only when the learner withholds a claim is a deliberate
+//!   deviation from that SHOULD, made with the learner's consent, which the verifier accepts
+//!   by having listed the option. Without `claim_sets` every claim asked for is required.
 //! - An SD-JWT VC discloses exactly the claims of that option (and what they need), bound to the
 //!   verifier by a key-binding JWT (`aud` = the client id, `nonce`). A W3C credential cannot
 //!   be shown in part: it goes whole, in a presentation whose proof has `challenge` = nonce and
@@ -131,6 +134,20 @@ impl Candidate {
                     withheld.join(", ")
                 ))
             })
+    }
+}
+
+impl Candidate {
+    /// What is sent of this credential when the claims at `withheld` are withheld from the
+    /// query it answers: those it has are withheld ([`Candidate::disclosed`]), the others
+    /// (another credential's) do not concern it.
+    pub fn sent(&self, withheld: &[String]) -> Result<&[String]> {
+        let mine: Vec<String> = withheld
+            .iter()
+            .filter(|p| self.claims.iter().any(|a| &a.path == *p))
+            .cloned()
+            .collect();
+        self.disclosed(&mine)
     }
 }
 
@@ -468,7 +485,10 @@ pub fn evaluate(wallet: &Wallet, query: &Value) -> Result<DcqlAnswer> {
                 }
                 (Vec::new(), None)
             } else {
-                let shown = super::sdjwt::claims(original)?
+                // A credential whose claims cannot be read shows none in the clear: its
+                // presentation then refuses, with the reason.
+                let shown = super::sdjwt::claims(original)
+                    .unwrap_or_default()
                     .into_iter()
                     .filter(|c| !c.can_withhold && !claims.iter().any(|a| a.path == c.path))
                     .map(|c| AskedClaim {
@@ -593,7 +613,7 @@ pub fn vp_token(
                     "{id} does not answer the verifier's query {query_id}"
                 ))
             })?;
-            let disclose = c.disclosed(&choice.withheld)?;
+            let disclose = c.sent(&choice.withheld)?;
             presentations.push(if q.format == "dc+sd-jwt" {
                 Value::String(wallet.present_sd_jwt(id, disclose, client_id, nonce, now)?)
             } else {

@@ -67,12 +67,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path();
         let originals = signed(3);
-        let env = crate::verify::Env {
-            proof: crate::proof::di::ProofEnv::default(),
-            status: Default::default(),
-            registry: None,
-            network: None,
-        };
+        let env = crate::verify::Env::default();
         let mut names = Vec::new();
         {
             std::fs::create_dir_all(dir.join("originals")).unwrap();

@@ -233,6 +233,7 @@ impl Wallet {
             status,
             registry,
             network,
+            expect: Default::default(),
         })
     }
 }

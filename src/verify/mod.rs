@@ -67,6 +67,20 @@ pub struct Env {
     pub registry: Option<HashMap<String, KnownIssuer>>,
     /// The name of the network whose registry is loaded.
     pub network: Option<String>,
+    /// What the party checking a presentation expects its proof to be bound to.
+    pub expect: Expect,
+}
+
+/// What the party checking a presentation expects of its proof (VC Data Integrity 1.0 §4.4,
+/// Verify Proof): a given `challenge` must be the proof's, and a given `domain` must be the
+/// proof's `domain` (a set of one string). Only presentations are checked against it; the
+/// credentials inside carry their issuers' proofs.
+#[derive(Debug, Clone, Default)]
+pub struct Expect {
+    /// The challenge (nonce) the verifier gave the holder.
+    pub challenge: Option<String>,
+    /// The verifier's domain.
+    pub domain: Option<String>,
 }
 
 /// The result of verifying one document.
@@ -230,9 +244,13 @@ pub fn verify_document(doc: &Document, env: &Env, now: DateTime<Utc>) -> Verific
         blockcerts::steps(&doc.credential, &credential, env, &mut steps);
     } else {
         signers = proof_steps(doc, env, &mut steps);
+        if doc.profile() == Format::Presentation {
+            expect_steps(doc, &env.expect, &mut steps);
+        }
         issuer_steps(doc, &credential, &signers, env, &mut steps);
     }
     date_steps(&doc.credential, now, &mut steps);
+    proof_expiry_steps(doc, now, &mut steps);
     if ob2 {
         ob2::status_step(doc, env, &mut steps);
     } else {
@@ -515,6 +533,151 @@ fn proof_steps(doc: &Document, env: &Env, steps: &mut Vec<Step>) -> Vec<Signer> 
         }
     }
     signers
+}
+
+/// The proofs of a JSON document (`proof`: one object or several).
+fn proofs_of(doc: &Document) -> Vec<&Value> {
+    match doc.credential.get("proof") {
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(p @ Value::Object(_)) => vec![p],
+        _ => Vec::new(),
+    }
+}
+
+/// A presentation's proof against what its verifier expects (`--challenge`, `--domain`):
+/// the Data Integrity `challenge` and `domain`, or a VP-JWT's `nonce` and `aud`. A mismatch
+/// fails (the proof was made for another exchange: a replay); what matches is said.
+#[inline(never)] // see verify_document
+fn expect_steps(doc: &Document, expect: &Expect, steps: &mut Vec<Step>) {
+    let as_set = |v: Option<&Value>| -> Vec<String> {
+        match v {
+            Some(Value::String(s)) => vec![s.clone()],
+            Some(Value::Array(a)) => a
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    // (what it is called, the proof's values) for each proof.
+    let bound: Vec<(Option<String>, Vec<String>)> = match &doc.envelope {
+        Envelope::Jwt { payload, .. } => vec![(
+            payload
+                .get("nonce")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            as_set(payload.get("aud")),
+        )],
+        _ => proofs_of(doc)
+            .into_iter()
+            .map(|p| {
+                (
+                    p.get("challenge")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned),
+                    as_set(p.get("domain")),
+                )
+            })
+            .collect(),
+    };
+    if bound.is_empty() {
+        return; // no proof: the proof step already says so
+    }
+    let (nonce_name, domain_name) = if matches!(doc.envelope, Envelope::Jwt { .. }) {
+        ("nonce", "audience (aud)")
+    } else {
+        ("challenge", "domain")
+    };
+    if let Some(want) = &expect.challenge {
+        match bound.iter().find(|(c, _)| c.as_deref() != Some(want.as_str())) {
+            None => step(
+                steps,
+                StepKind::Proof,
+                StepStatus::Pass,
+                format!("The presentation answers your {nonce_name} \"{want}\": it was made for this exchange."),
+            ),
+            Some((None, _)) => step(
+                steps,
+                StepKind::Proof,
+                StepStatus::Fail,
+                format!("The presentation's proof carries no {nonce_name}, but you expected \"{want}\": nothing shows it was made for this exchange, so it may be a replay."),
+            ),
+            Some((Some(got), _)) => step(
+                steps,
+                StepKind::Proof,
+                StepStatus::Fail,
+                format!("The presentation was made for the {nonce_name} \"{got}\", not for \"{want}\" that you expected: it may be replayed from another exchange."),
+            ),
+        }
+    }
+    if let Some(want) = &expect.domain {
+        let wanted = vec![want.clone()];
+        match bound.iter().find(|(_, d)| {
+            let mut d = d.clone();
+            d.sort();
+            d.dedup();
+            d != wanted
+        }) {
+            None => step(
+                steps,
+                StepKind::Proof,
+                StepStatus::Pass,
+                format!("The presentation is meant for your {domain_name} \"{want}\"."),
+            ),
+            Some((_, d)) if d.is_empty() => step(
+                steps,
+                StepKind::Proof,
+                StepStatus::Fail,
+                format!("The presentation's proof names no {domain_name}, but you expected \"{want}\": nothing shows it was meant for you."),
+            ),
+            Some((_, d)) => step(
+                steps,
+                StepKind::Proof,
+                StepStatus::Fail,
+                format!("The presentation is meant for the {domain_name} {}, not for \"{want}\" that you expected.", d.iter().map(|x| format!("\"{x}\"")).collect::<Vec<_>>().join(", ")),
+            ),
+        }
+    }
+}
+
+/// A Data Integrity proof's own end (`expires`, VC Data Integrity 1.0 §2.1): after it, the
+/// proof is no longer to be used. A genuine signature past it is expired, never forged.
+#[inline(never)] // see verify_document
+fn proof_expiry_steps(doc: &Document, now: DateTime<Utc>, steps: &mut Vec<Step>) {
+    if doc.envelope != Envelope::Json {
+        return;
+    }
+    for p in proofs_of(doc) {
+        let Some(e) = p.get("expires") else {
+            continue;
+        };
+        let parsed = e
+            .as_str()
+            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+            .map(|d| d.with_timezone(&Utc));
+        match parsed {
+            None => step(
+                steps,
+                StepKind::Dates,
+                StepStatus::Fail,
+                format!("The proof's expiry date is not a date-time: {e}."),
+            ),
+            Some(d) if d < now => lapsed(
+                steps,
+                StepKind::Dates,
+                Lapse {
+                    kind: LapseKind::Expired,
+                    date: Some(rfc3339(d)),
+                },
+                format!(
+                    "The signature was given for use until {} only, and that has passed.",
+                    crate::model::day_text(d)
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
 }
 
 fn failure_step(steps: &mut Vec<Step>, f: &Failure) {

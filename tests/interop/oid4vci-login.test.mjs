@@ -55,7 +55,9 @@ test('an offer that needs a login: the browser opens the issuer, the learner log
   const r = await receive(iss.credential_offer);
   assert.equal(r.status, 0, r.stdout + r.stderr);
   assert.match(r.stderr, /Log in at the issuer in your browser/);
-  JSON.parse(r.stdout);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.issuer, iss.issuer);
+  assert.deepEqual(out.reports.map((x) => x.outcome.outcome), ['imported', 'imported', 'imported'], JSON.stringify(out.reports));
   const held = await list(r.wallet);
   assert.equal(held.length, 3, JSON.stringify(held));
   for (const c of held) assert.equal(c.verdict, 'valid', JSON.stringify(c));

@@ -247,32 +247,41 @@ pub fn receive_offer(
         .take()
         .ok_or_else(|| microcredx::Error::BadInput("read an offer first".into()))?;
     let http = Http::new();
-    Ok(state.with_wallet(|w| {
+    let holder = state.with_wallet(|w| {
         let key = w.holder_key()?;
-        let holder = Holder {
+        Ok(Holder {
             ed25519_kid: key.verification_method(),
             ed25519: Ed25519(key.signing),
             p256: P256(w.holder_p256_key()?),
             p256_kid: format!("{}#0", w.holder_p256_did()?),
-        };
+        })
+    })?;
+    // The exchange (a login in the browser may take minutes) runs without holding the
+    // wallet; only keeping what arrived does.
+    let code = tx_code.as_deref().map(str::trim).filter(|c| !c.is_empty());
+    let received = vci::receive(
+        &http,
+        &offer,
+        &holder,
+        code,
+        &mut microcredx_exchange::login::system_browser,
+        &mut |_| {},
+    )
+    .map_err(|e| microcredx::Error::Exchange(format!("{e}; nothing was kept")))?;
+    Ok(state.with_wallet(|w| {
         let keeper = Keeper {
             wallet: w,
             source: offer.issuer_name.as_deref().unwrap_or(&offer.issuer),
         };
-        let code = tx_code.as_deref().map(str::trim).filter(|c| !c.is_empty());
-        let receipt = vci::receive_into(
-            &http,
-            &offer,
-            &holder,
-            code,
-            &mut microcredx_exchange::login::system_browser,
-            &keeper,
-            &mut |_| {},
-        )
-        .map_err(|stop| match stop {
-            vci::Stop::Exchange(e) => microcredx::Error::Exchange(format!("{e}; nothing was kept")),
-            vci::Stop::Wallet(e) => e,
-        })?;
+        let receipt =
+            vci::keep_received(&http, &offer, &received, &keeper, &mut |_| {}).map_err(|stop| {
+                match stop {
+                    vci::Stop::Exchange(e) => {
+                        microcredx::Error::Exchange(format!("{e}; nothing was kept"))
+                    }
+                    vci::Stop::Wallet(e) => e,
+                }
+            })?;
         Ok(ReceiveReport {
             reports: receipt.reports,
             trust: receipt

@@ -90,7 +90,7 @@ pub fn present(dir: Option<&Path>, link: &str, opts: &Options) -> Result<ExitCod
                     } else if c.claims.is_empty() {
                         say("      no claims are disclosed: only that you hold it");
                     }
-                    let sent = c.disclosed(&choice.withheld)?;
+                    let sent = c.sent(&choice.withheld)?;
                     for a in &c.claims {
                         if sent.contains(&a.path) || c.whole {
                             say(&format!("      {} = {}", a.path, a.value));
@@ -254,7 +254,7 @@ fn choose(answer: &DcqlAnswer, select: &[String], withhold: &[String]) -> Result
     for c in &out {
         if let Some(q) = answer.queries.iter().find(|q| q.id == c.query) {
             for cand in q.candidates.iter().filter(|x| c.ids.contains(&x.id)) {
-                cand.disclosed(&c.withheld)
+                cand.sent(&c.withheld)
                     .map_err(|e| anyhow::anyhow!("{e}; nothing was sent"))?;
             }
         }

@@ -16,6 +16,13 @@ pub struct VerifyArgs {
     /// Verify as of this time (RFC 3339), instead of now.
     #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
     at: Option<DateTime<Utc>>,
+    /// The challenge (nonce) you gave the holder: a presentation whose proof carries another,
+    /// or none, is invalid (it may be a replay).
+    #[arg(long, value_name = "TEXT")]
+    challenge: Option<String>,
+    /// Your domain: a presentation whose proof names another, or none, is invalid.
+    #[arg(long, value_name = "TEXT")]
+    domain: Option<String>,
     /// The files (.json, .jsonld, .jwt, .png, .svg, .pdf) or share links (`…#vp=…`).
     #[arg(required = true, value_name = "FILE|LINK")]
     files: Vec<PathBuf>,
@@ -70,7 +77,11 @@ fn label(file: &std::path::Path) -> String {
 /// Run the command.
 pub fn run(args: &VerifyArgs, wallet: Option<&std::path::Path>) -> Result<ExitCode> {
     let now = args.at.unwrap_or_else(Utc::now);
-    let env = wallet_env(wallet);
+    let mut env = wallet_env(wallet);
+    env.expect = verify::Expect {
+        challenge: args.challenge.clone(),
+        domain: args.domain.clone(),
+    };
     let (mut unreadable, mut invalid, mut unverifiable, mut inactive) =
         (false, false, false, false);
     for file in &args.files {
