@@ -194,6 +194,58 @@ fn invalid_credentials_are_refused_by_name() {
     );
 }
 
+#[test]
+fn an_import_says_when_nothing_confirms_who_the_issuer_is() {
+    let t = demo_wallet();
+    let w = t.path().join("w");
+    let dir = t.path().join("self-made");
+    rdfc_credentials(&dir, 1);
+    // A fresh key that calls itself a university: genuine, but no registry names it.
+    let out = run(&w, &["import", dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert!(
+        stdout(&out).contains("[issuer not confirmed: no registry names it"),
+        "{}",
+        stdout(&out)
+    );
+    let again = t.path().join("again");
+    rdfc_credentials(&again, 2);
+    let out = run(&w, &["import", "--json", again.to_str().unwrap()]);
+    let reports: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let imported: Vec<&Value> = reports
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["outcome"]["outcome"] == "imported")
+        .collect();
+    // r0 has the id of the first one but another key: refused; r1 is new.
+    assert_eq!(imported.len(), 1, "{reports}");
+    assert!(imported
+        .iter()
+        .all(|r| r["outcome"]["unconfirmedIssuer"] == true));
+    // The demo network's registry members are never flagged; the self-made ones always are.
+    let list: Value = serde_json::from_slice(&run(&w, &["list", "--json"]).stdout).unwrap();
+    let rows = list.as_array().unwrap();
+    let members: Vec<&Value> = rows
+        .iter()
+        .filter(|r| r["issuerId"].as_str().unwrap().starts_with("did:web:"))
+        .collect();
+    assert!(members.len() >= 8, "{list}");
+    assert!(
+        members.iter().all(|r| r["unconfirmedIssuer"] == false),
+        "{list}"
+    );
+    let made: Vec<&Value> = rows
+        .iter()
+        .filter(|r| r["issuer"] == "Universität Beispielstadt")
+        .collect();
+    assert_eq!(made.len(), 2, "{list}");
+    assert!(
+        made.iter().all(|r| r["unconfirmedIssuer"] == true),
+        "{list}"
+    );
+}
+
 fn rdfc_credentials(dir: &Path, n: usize) {
     use microcredx::proof::{contexts::ContextLoader, di, keys::KeyPair};
     std::fs::create_dir_all(dir).unwrap();

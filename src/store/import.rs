@@ -48,6 +48,11 @@ pub enum ImportOutcome {
         #[serde(default, rename = "versionOf", skip_serializing_if = "Option::is_none")]
         #[ts(optional, rename = "versionOf")]
         version_of: Option<String>,
+        /// The signature is genuine but nothing confirms who the issuer is (no registry
+        /// names it): the name it gives itself is only a claim.
+        #[serde(default, rename = "unconfirmedIssuer")]
+        #[ts(rename = "unconfirmedIssuer")]
+        unconfirmed_issuer: bool,
     },
     /// Already in the wallet.
     Duplicate {
@@ -537,6 +542,7 @@ impl Wallet {
             title: verification.credential.title.clone(),
             verdict: verification.verdict,
             version_of,
+            unconfirmed_issuer: crate::store::index::unconfirmed(&verification),
         };
         batch.push(NewCredential {
             record: StoredCredential {

@@ -122,14 +122,7 @@ impl StoredCredential {
             checked_at: self.verification.checked_at.clone(),
             credential_id: self.credential_id.clone(),
             lapse: crate::verify::lapse_of(&self.verification.steps).cloned(),
-            unconfirmed_issuer: matches!(
-                self.verification.verdict,
-                Verdict::Valid | Verdict::Inactive
-            ) && self
-                .verification
-                .issuer_standing
-                .as_ref()
-                .is_some_and(|s| s.kind == crate::verify::StandingKind::Unconfirmed),
+            unconfirmed_issuer: unconfirmed(&self.verification),
         }
     }
 }
@@ -704,4 +697,13 @@ mod tests {
             .unwrap_err();
         assert!(matches!(missing, Error::NotFound(_)), "{missing:?}");
     }
+}
+
+/// Whether a genuine credential's issuer is confirmed by nothing (no registry names it): the
+/// list's and the import's "issuer not confirmed".
+pub(crate) fn unconfirmed(v: &crate::verify::Verification) -> bool {
+    matches!(v.verdict, Verdict::Valid | Verdict::Inactive)
+        && v.issuer_standing
+            .as_ref()
+            .is_some_and(|s| s.kind == crate::verify::StandingKind::Unconfirmed)
 }

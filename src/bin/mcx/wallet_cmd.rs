@@ -145,6 +145,7 @@ pub fn print_reports(reports: &[store::ImportReport], json: bool) -> Result<Exit
                 title,
                 verdict,
                 version_of,
+                unconfirmed_issuer,
             } => {
                 imported += 1;
                 if !json {
@@ -154,6 +155,11 @@ pub fn print_reports(reports: &[store::ImportReport], json: bool) -> Result<Exit
                             "  [GENUINE, NOT IN FORCE: expired, not yet valid or revoked]"
                         }
                         _ => "  [NOT VERIFIED]",
+                    };
+                    let standing = if *unconfirmed_issuer {
+                        "  [issuer not confirmed: no registry names it; its name is only its own claim]"
+                    } else {
+                        ""
                     };
                     let version = version_of
                         .as_deref()
@@ -165,7 +171,7 @@ pub fn print_reports(reports: &[store::ImportReport], json: bool) -> Result<Exit
                         })
                         .unwrap_or_default();
                     println!(
-                        "imported   {}  {}  {}{flag}{version}",
+                        "imported   {}  {}  {}{flag}{standing}{version}",
                         &id[..12.min(id.len())],
                         title.as_deref().unwrap_or("(untitled)"),
                         r.source

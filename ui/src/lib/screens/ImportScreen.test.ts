@@ -6,10 +6,10 @@ import type { ImportReport } from '$lib/api';
 import ImportScreen from './ImportScreen.svelte';
 
 const REPORTS: ImportReport[] = [
-  { source: '/home/ana/creds/a.json', outcome: { outcome: 'imported', id: 'a1', title: 'Data Analytics', verdict: 'valid' } },
+  { source: '/home/ana/creds/a.json', outcome: { outcome: 'imported', id: 'a1', title: 'Data Analytics', verdict: 'valid', unconfirmedIssuer: false } },
   { source: '/home/ana/creds/b.json', outcome: { outcome: 'duplicate', id: 'a1', reason: 'same file' } },
   { source: '/home/ana/creds/c.json', outcome: { outcome: 'rejected', reason: 'The signature does not match.' } },
-  { source: '/home/ana/creds/d.json', outcome: { outcome: 'imported', id: 'd1', title: null, verdict: 'unverifiable' } },
+  { source: '/home/ana/creds/d.json', outcome: { outcome: 'imported', id: 'd1', title: null, verdict: 'unverifiable', unconfirmedIssuer: false } },
 ];
 
 function backend(reports: ImportReport[] = REPORTS, chosen: string[] = []) {
@@ -56,9 +56,20 @@ describe('the import screen', () => {
     expect(onopen).toHaveBeenCalledWith('a1');
   });
 
+  it('a genuine credential whose issuer no registry names says so at once', async () => {
+    const user = userEvent.setup();
+    backend([{ source: '/home/ana/evil.json', outcome: { outcome: 'imported', id: 'e1', title: 'Data Science', verdict: 'valid', unconfirmedIssuer: true } }]);
+    render(ImportScreen, { onimported: vi.fn(), onopen: vi.fn() });
+    await user.type(screen.getByTestId('import-paths'), '/home/ana/evil.json');
+    await user.click(screen.getByTestId('import-paths-submit'));
+    const [result] = await screen.findAllByTestId('import-result');
+    expect(result!.querySelector('[data-testid="unconfirmed-badge"]')?.textContent).toContain('Issuer not confirmed');
+    expect(screen.queryAllByTestId('unconfirmed-badge')).toHaveLength(1);
+  });
+
   it('an expired genuine credential is imported as what it is, not as forced in', async () => {
     const user = userEvent.setup();
-    backend([{ source: '/home/ana/old.json', outcome: { outcome: 'imported', id: 'x1', title: 'Old Course', verdict: 'inactive' } }]);
+    backend([{ source: '/home/ana/old.json', outcome: { outcome: 'imported', id: 'x1', title: 'Old Course', verdict: 'inactive', unconfirmedIssuer: false } }]);
     render(ImportScreen, {});
     await user.type(screen.getByTestId('import-paths'), '/home/ana/old.json');
     await user.click(screen.getByTestId('import-paths-submit'));

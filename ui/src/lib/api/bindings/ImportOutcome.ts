@@ -22,7 +22,12 @@ verdict: Verdict,
  * import) and this one is genuine and from the same issuer: that one's wallet id.
  * Both are kept, as versions (an issuer's re-issue).
  */
-versionOf?: string, } | { "outcome": "duplicate", 
+versionOf?: string, 
+/**
+ * The signature is genuine but nothing confirms who the issuer is (no registry
+ * names it): the name it gives itself is only a claim.
+ */
+unconfirmedIssuer: boolean, } | { "outcome": "duplicate", 
 /**
  * The wallet id of the copy already held.
  */
