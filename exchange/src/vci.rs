@@ -203,16 +203,7 @@ pub fn check_offer(offer: &Value) -> Result<(String, Vec<String>)> {
         .ok_or_else(|| Error::BadOffer("the offer names no credential_issuer".into()))?
         .to_owned();
     check_url(&issuer, "the issuer")?;
-    let ids: Vec<String> = offer
-        .get("credential_configuration_ids")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
+    let ids = strings(offer.get("credential_configuration_ids"));
     if ids.is_empty() {
         return Err(Error::BadOffer(
             "the offer lists no credential_configuration_ids: it offers nothing".into(),
@@ -248,6 +239,18 @@ fn well_known(identifier: &Url, name: &str) -> Url {
     url.set_query(None);
     url.set_fragment(None);
     url
+}
+
+/// The strings of a JSON array (others left out); none for anything else.
+fn strings(v: Option<&Value>) -> Vec<String> {
+    v.and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
@@ -371,16 +374,7 @@ pub fn resolve(http: &Http, link: &str, step: Step<'_>) -> Result<Offer> {
             Error::Malformed("the authorization server's metadata has no token_endpoint".into())
         })?,
     );
-    let dpop_algs = as_meta
-        .get("dpop_signing_alg_values_supported")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
+    let dpop_algs = strings(as_meta.get("dpop_signing_alg_values_supported"));
     let (login, login_problem) = if needs_login {
         login_server(
             &as_meta,

@@ -664,6 +664,15 @@ pub(crate) fn unpack_legacy(bytes: &[u8]) -> Result<Vec<u8>> {
     }
 }
 
+/// Whether a genuine credential's issuer is confirmed by nothing (no registry names it): the
+/// list's and the import's "issuer not confirmed".
+pub(crate) fn unconfirmed(v: &crate::verify::Verification) -> bool {
+    matches!(v.verdict, Verdict::Valid | Verdict::Inactive)
+        && v.issuer_standing
+            .as_ref()
+            .is_some_and(|s| s.kind == crate::verify::StandingKind::Unconfirmed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::{ids as listed, import_all, signed};
@@ -697,13 +706,4 @@ mod tests {
             .unwrap_err();
         assert!(matches!(missing, Error::NotFound(_)), "{missing:?}");
     }
-}
-
-/// Whether a genuine credential's issuer is confirmed by nothing (no registry names it): the
-/// list's and the import's "issuer not confirmed".
-pub(crate) fn unconfirmed(v: &crate::verify::Verification) -> bool {
-    matches!(v.verdict, Verdict::Valid | Verdict::Inactive)
-        && v.issuer_standing
-            .as_ref()
-            .is_some_and(|s| s.kind == crate::verify::StandingKind::Unconfirmed)
 }
