@@ -9,9 +9,40 @@ mod state;
 #[cfg(test)]
 mod bindings;
 
+/// Look for links a second start left for this app (twice a second) and open each on the
+/// screen it belongs to, bringing the window to the front.
+fn watch_links(window: tauri::WebviewWindow, dir: std::path::PathBuf) {
+    use tauri::Emitter;
+    std::thread::spawn(move || loop {
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        for link in state::take_links(&dir) {
+            let _ = window.unminimize();
+            let _ = window.set_focus();
+            if window.emit("open-link", link).is_err() {
+                return; // the window is gone
+            }
+        }
+    });
+}
+
 fn main() {
     let state = state::AppState::open(state::wallet_arg(std::env::args_os()));
-    let start = commands::start_script(&state, state::link_arg(std::env::args_os()));
+    let link = state::link_arg(std::env::args_os());
+    // A link clicked while the app is already open on this wallet goes to that app: this
+    // second start leaves it there and ends.
+    if let (Some(link), Some(dir)) = (&link, state.in_use()) {
+        match state::hand_over(&dir, link) {
+            Ok(()) => {
+                eprintln!(
+                    "MicroCredX Wallet is already open on {}: the link was handed to it.",
+                    dir.display()
+                );
+                return;
+            }
+            Err(e) => eprintln!("could not hand the link to the open wallet: {e}"),
+        }
+    }
+    let start = commands::start_script(&state, link);
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         // Opens LinkedIn's add-to-profile page in the browser, from the app's own command
@@ -30,9 +61,13 @@ fn main() {
                 .find(|w| w.label == "main")
                 .cloned()
                 .ok_or("tauri.conf.json has no window labelled main")?;
-            tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
+            let window = tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
                 .initialization_script(start)
                 .build()?;
+            use tauri::Manager;
+            if let Some(dir) = app.state::<state::AppState>().held_dir() {
+                watch_links(window, dir);
+            }
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

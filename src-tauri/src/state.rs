@@ -49,6 +49,22 @@ impl AppState {
             .map_err(|_| microcredx::Error::Internal("wallet state poisoned".into()))
     }
 
+    /// The wallet's directory when another process holds it (this one could not open it).
+    pub fn in_use(&self) -> Option<PathBuf> {
+        match &*self.guard().ok()? {
+            Err(microcredx::Error::WalletInUse(p)) => Some(p.clone()),
+            _ => None,
+        }
+    }
+
+    /// The wallet's directory when this process holds it open.
+    pub fn held_dir(&self) -> Option<PathBuf> {
+        match &*self.guard().ok()? {
+            Ok(_) => self.dir.clone(),
+            Err(_) => None,
+        }
+    }
+
     /// Run `f` with the open wallet, or return why it is not open.
     pub fn with_wallet<T>(
         &self,
@@ -187,12 +203,100 @@ const LINK_SCHEMES: &[&str] = &[
     "eudi-openid4vp://",
 ];
 
+/// Where a second start of the app leaves a clicked link for the app already open on the same
+/// wallet (which holds the wallet's lock): `<wallet>/links/`, one file per link.
+fn links_dir(wallet: &std::path::Path) -> PathBuf {
+    wallet.join("links")
+}
+
+/// Longest link handed over (a request by value stays far below).
+const MAX_LINK: u64 = 256 * 1024;
+
+/// Leave `link` for the app already open on `wallet`: written whole, then renamed into place,
+/// so the open app never reads half of one.
+pub fn hand_over(wallet: &std::path::Path, link: &str) -> std::io::Result<()> {
+    let dir = links_dir(wallet);
+    std::fs::create_dir_all(&dir)?;
+    let name = format!(
+        "{}-{}",
+        chrono::Utc::now().timestamp_micros(),
+        std::process::id()
+    );
+    let tmp = dir.join(format!(".{name}.tmp"));
+    std::fs::write(&tmp, link)?;
+    std::fs::rename(&tmp, dir.join(format!("{name}.link")))
+}
+
+/// The links left for this app since the last look, oldest first; each is read once and
+/// removed. Files that are not whole links (too long, not text, not an exchange link) are
+/// removed unread.
+pub fn take_links(wallet: &std::path::Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(links_dir(wallet)) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "link"))
+        .collect();
+    files.sort();
+    let mut out = Vec::new();
+    for f in files {
+        let small = std::fs::metadata(&f).is_ok_and(|m| m.len() <= MAX_LINK);
+        let text = if small {
+            std::fs::read_to_string(&f).ok()
+        } else {
+            None
+        };
+        let _ = std::fs::remove_file(&f);
+        if let Some(link) = text.and_then(|t| link_arg([OsString::new(), OsString::from(t)])) {
+            out.push(link);
+        }
+    }
+    out
+}
+
 /// The exchange link among the program's arguments, if it was started with one.
 pub fn link_arg(args: impl IntoIterator<Item = OsString>) -> Option<String> {
     args.into_iter()
         .skip(1)
         .filter_map(|a| a.into_string().ok())
         .find(|a| LINK_SCHEMES.iter().any(|s| a.starts_with(s)))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod hand_over_tests {
+    use super::*;
+
+    #[test]
+    fn a_link_handed_over_is_taken_once_and_junk_is_dropped() {
+        let tmp = tempfile::tempdir().unwrap();
+        let w = tmp.path();
+        assert!(take_links(w).is_empty(), "no folder yet: nothing");
+        hand_over(
+            w,
+            "openid-credential-offer://?credential_offer_uri=https%3A%2F%2Fi.example%2Fo",
+        )
+        .unwrap();
+        hand_over(
+            w,
+            "openid4vp://?client_id=x&request_uri=https%3A%2F%2Fv.example%2Fr",
+        )
+        .unwrap();
+        std::fs::write(links_dir(w).join("0-junk.link"), "https://evil.example/").unwrap();
+        std::fs::write(links_dir(w).join("1-big.link"), "x".repeat(300_000)).unwrap();
+        let got = take_links(w);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got[0].starts_with("openid-credential-offer://"));
+        assert!(got[1].starts_with("openid4vp://"));
+        assert!(take_links(w).is_empty(), "each is read once");
+        assert_eq!(
+            std::fs::read_dir(links_dir(w)).unwrap().count(),
+            0,
+            "junk removed too"
+        );
+    }
 }
 
 #[cfg(test)]

@@ -488,6 +488,15 @@ export const unlockWallet = async (passphrase: string): Promise<void> => {
   await call('unlock_wallet', { passphrase });
 };
 
+/** Follow links clicked while the app is open (a second start hands them over). */
+export async function onOpenLink(handler: (link: string) => void): Promise<UnlistenFn> {
+  try {
+    return await listen<string>('open-link', (event) => handler(event.payload));
+  } catch (rejection) {
+    throw toApiError(rejection);
+  }
+}
+
 /** Follow the `import-progress` event; call the returned function to stop. */
 export async function onImportProgress(
   handler: (progress: ImportProgress) => void,
