@@ -363,6 +363,15 @@ fn the_pdf_portfolio_shows_verifies_and_detects_edits() {
     let (code, v) = verify_json(&w, &pdf);
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["embedded"].as_array().unwrap().len(), 8);
+    // In words: the headline counts the issuers nothing confirms, each credential says its own
+    // standing, and who presented them is named.
+    let said = stdout(&run(&w, &["verify", pdf.to_str().unwrap()]));
+    assert!(
+        said.contains("VALID SIGNATURES, 1 OF 8 ISSUERS NOT CONFIRMED"),
+        "{said}"
+    );
+    assert!(said.contains("presented by"), "{said}");
+    assert!(said.contains("Academia Abierta de Competencias"), "{said}");
 
     if have("pdftotext") {
         let text = stdout(
@@ -382,6 +391,12 @@ fn the_pdf_portfolio_shows_verifies_and_detects_edits() {
             let title = r["title"].as_str().unwrap();
             assert!(text.replace('\n', " ").contains(title), "{title} missing");
         }
+        // The demo's provider outside the network is never presented as identified.
+        let flat = text.replace('\n', " ");
+        assert!(
+            flat.contains("Genuine signature · issuer not confirmed"),
+            "the PDF says which issuer nothing confirms"
+        );
         for label in [
             "Awarding body",
             "Type of assessment",

@@ -181,7 +181,24 @@ pub fn print_text(file: &std::path::Path, v: &Verification) {
 }
 
 fn verdict_word(v: &Verification) -> String {
+    // A portfolio or presentation has no issuer of its own: its headline counts the genuine
+    // credentials inside whose issuers nothing confirms.
+    let unconfirmed_inside = v
+        .embedded
+        .iter()
+        .filter(|e| {
+            e.verdict == Verdict::Valid
+                && e.issuer_standing
+                    .as_ref()
+                    .is_some_and(|s| s.kind == verify::StandingKind::Unconfirmed)
+        })
+        .count();
     match v.verdict {
+        Verdict::Valid if v.issuer_standing.is_none() && unconfirmed_inside > 0 => format!(
+            "VALID SIGNATURES, {} OF {} ISSUERS NOT CONFIRMED",
+            unconfirmed_inside,
+            v.embedded.len()
+        ),
         // A genuine signature by a key nothing vouches for: never shown as an identified issuer.
         Verdict::Valid
             if v.issuer_standing
