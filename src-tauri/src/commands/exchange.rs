@@ -236,6 +236,7 @@ pub fn resolve_offer(exchange: State<'_, ExchangeState>, link: String) -> IpcRes
 /// after the trust documents it needs are cached. Nothing is kept if the exchange fails.
 #[tauri::command(async)]
 pub fn receive_offer(
+    window: tauri::Window,
     state: State<'_, AppState>,
     exchange: State<'_, ExchangeState>,
     tx_code: Option<String>,
@@ -259,15 +260,16 @@ pub fn receive_offer(
     // The exchange (a login in the browser may take minutes) runs without holding the
     // wallet; only keeping what arrived does.
     let code = tx_code.as_deref().map(str::trim).filter(|c| !c.is_empty());
-    let received = vci::receive(
-        &http,
-        &offer,
-        &holder,
-        code,
-        &mut microcredx_exchange::login::system_browser,
-        &mut |_| {},
-    )
-    .map_err(|e| microcredx::Error::Exchange(format!("{e}; nothing was kept")))?;
+    // A login: the page shows the address too (`login-address`), to open by hand when no
+    // browser opens, so a browser that fails to start is not the end of it.
+    let mut open = |url: &microcredx_exchange::Url| {
+        use tauri::Emitter;
+        let _ = window.emit("login-address", url.as_str());
+        let _ = microcredx_exchange::login::system_browser(url);
+        Ok(())
+    };
+    let received = vci::receive(&http, &offer, &holder, code, &mut open, &mut |_| {})
+        .map_err(|e| microcredx::Error::Exchange(format!("{e}; nothing was kept")))?;
     Ok(state.with_wallet(|w| {
         let keeper = Keeper {
             wallet: w,

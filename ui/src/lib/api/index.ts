@@ -488,6 +488,15 @@ export const unlockWallet = async (passphrase: string): Promise<void> => {
   await call('unlock_wallet', { passphrase });
 };
 
+/** Follow the address of a login at an issuer, as the browser is asked to open it. */
+export async function onLoginAddress(handler: (url: string) => void): Promise<UnlistenFn> {
+  try {
+    return await listen<string>('login-address', (event) => handler(event.payload));
+  } catch (rejection) {
+    throw toApiError(rejection);
+  }
+}
+
 /** Follow links clicked while the app is open (a second start hands them over). */
 export async function onOpenLink(handler: (link: string) => void): Promise<UnlistenFn> {
   try {
