@@ -383,12 +383,7 @@ pub(super) fn section(
         w.gap(14.0);
         w.text_at(MARGIN, w.y, Face::Regular, 10.0, colour::MUTED, &line);
     }
-    let genuine = matches!(rec.verification.verdict, Verdict::Valid | Verdict::Inactive);
-    let unconfirmed = genuine
-        && matches!(
-            &rec.verification.issuer_standing,
-            Some(s) if s.kind == StandingKind::Unconfirmed
-        );
+    let unconfirmed = rec.verification.unconfirmed_issuer();
     if let Some(s) = &rec.verification.issuer_standing {
         let (face, col, text) = match s.kind {
             StandingKind::Member => (

@@ -542,7 +542,7 @@ impl Wallet {
             title: verification.credential.title.clone(),
             verdict: verification.verdict,
             version_of,
-            unconfirmed_issuer: crate::store::index::unconfirmed(&verification),
+            unconfirmed_issuer: verification.unconfirmed_issuer(),
         };
         batch.push(NewCredential {
             record: StoredCredential {

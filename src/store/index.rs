@@ -122,7 +122,7 @@ impl StoredCredential {
             checked_at: self.verification.checked_at.clone(),
             credential_id: self.credential_id.clone(),
             lapse: crate::verify::lapse_of(&self.verification.steps).cloned(),
-            unconfirmed_issuer: unconfirmed(&self.verification),
+            unconfirmed_issuer: self.verification.unconfirmed_issuer(),
         }
     }
 }
@@ -662,15 +662,6 @@ pub(crate) fn unpack_legacy(bytes: &[u8]) -> Result<Vec<u8>> {
         Some((b'z', rest)) => inflate(rest),
         _ => Ok(bytes.to_vec()),
     }
-}
-
-/// Whether a genuine credential's issuer is confirmed by nothing (no registry names it): the
-/// list's and the import's "issuer not confirmed".
-pub(crate) fn unconfirmed(v: &crate::verify::Verification) -> bool {
-    matches!(v.verdict, Verdict::Valid | Verdict::Inactive)
-        && v.issuer_standing
-            .as_ref()
-            .is_some_and(|s| s.kind == crate::verify::StandingKind::Unconfirmed)
 }
 
 #[cfg(test)]

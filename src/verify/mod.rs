@@ -267,6 +267,19 @@ pub fn verify_document(doc: &Document, env: &Env, now: DateTime<Utc>) -> Verific
     finish(steps, doc, credential, now, embedded, presenter, env)
 }
 
+impl Verification {
+    /// Whether the signature is genuine (valid, or genuine but expired or revoked) and yet
+    /// nothing confirms who the issuer is (no registry names it): "issuer not confirmed"
+    /// wherever a verdict is shown.
+    pub fn unconfirmed_issuer(&self) -> bool {
+        matches!(self.verdict, Verdict::Valid | Verdict::Inactive)
+            && self
+                .issuer_standing
+                .as_ref()
+                .is_some_and(|s| s.kind == StandingKind::Unconfirmed)
+    }
+}
+
 /// The verification the steps add up to, with the issuer's standing and, for a presentation
 /// whose signature verified (by `presenter`), the holder binding.
 #[inline(never)] // see verify_document

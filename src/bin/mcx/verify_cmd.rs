@@ -186,12 +186,7 @@ fn verdict_word(v: &Verification) -> String {
     let unconfirmed_inside = v
         .embedded
         .iter()
-        .filter(|e| {
-            e.verdict == Verdict::Valid
-                && e.issuer_standing
-                    .as_ref()
-                    .is_some_and(|s| s.kind == verify::StandingKind::Unconfirmed)
-        })
+        .filter(|e| e.verdict == Verdict::Valid && e.unconfirmed_issuer())
         .count();
     match v.verdict {
         Verdict::Valid if v.issuer_standing.is_none() && unconfirmed_inside > 0 => format!(
@@ -200,11 +195,7 @@ fn verdict_word(v: &Verification) -> String {
             v.embedded.len()
         ),
         // A genuine signature by a key nothing vouches for: never shown as an identified issuer.
-        Verdict::Valid
-            if v.issuer_standing
-                .as_ref()
-                .is_some_and(|s| s.kind == verify::StandingKind::Unconfirmed) =>
-        {
+        Verdict::Valid if v.unconfirmed_issuer() => {
             "VALID SIGNATURE, ISSUER NOT CONFIRMED".to_string()
         }
         Verdict::Valid => "VALID".to_string(),

@@ -488,6 +488,16 @@ export const unlockWallet = async (passphrase: string): Promise<void> => {
   await call('unlock_wallet', { passphrase });
 };
 
+/**
+ * Stop following an event (its listener, or the promise of one) when the page or the task
+ * that followed it is done; a listener that cannot be removed any more is no matter.
+ */
+export function stopListening(listener: Promise<UnlistenFn | null> | UnlistenFn | null): void {
+  void Promise.resolve(listener)
+    .then((unlisten) => unlisten?.())
+    .catch(() => null);
+}
+
 /** Follow the address of a login at an issuer, as the browser is asked to open it. */
 export async function onLoginAddress(handler: (url: string) => void): Promise<UnlistenFn> {
   try {
