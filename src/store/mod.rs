@@ -163,7 +163,9 @@ impl Wallet {
             std::fs::remove_dir_all(&building).map_err(|e| Error::io(&building, e))?;
         }
         let sealer = unlock_keyring(dir, passphrase)?;
-        let (db, trees) = open_db(dir, &dir.join(INDEX))?;
+        // With `wallet.lock` held, an index "in use" can only be this process's own wallet
+        // dropped a moment ago (sled lets go of its file after its flusher does).
+        let (db, trees) = reopen_db(dir, &dir.join(INDEX))?;
         let wallet = Wallet {
             dir: dir.to_path_buf(),
             _lock: Some(lock),
@@ -522,7 +524,8 @@ fn open_db(dir: &Path, path: &Path) -> Result<(sled::Db, Trees)> {
     Ok((db, trees))
 }
 
-/// Reopen an index this process has just closed. sled releases its file lock only when its
+/// Open an index while holding `wallet.lock`, which may be one this process has just closed.
+/// sled releases its file lock only when its
 /// background flusher lets go of the database, a moment after the last handle is dropped; our
 /// own `wallet.lock` keeps other processes out, so "in use" here can only be that moment.
 fn reopen_db(dir: &Path, path: &Path) -> Result<(sled::Db, Trees)> {
