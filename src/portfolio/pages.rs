@@ -19,6 +19,10 @@ fn fmt_ects(e: f64) -> String {
     }
 }
 
+/// The widest QR code printed, a credential's or the portfolio's (2.5 inches): at 0.4 mm a
+/// module, about 2 KB of link.
+const CODE_MAX: f32 = 180.0;
+
 /// Draw the cover page.
 pub(super) fn cover(
     w: &mut Writer,
@@ -28,7 +32,21 @@ pub(super) fn cover(
     audit: Option<&crate::stack::Audit>,
     codes: &Codes,
 ) -> Result<()> {
-    let qr_size = 96.0;
+    // The portfolio's own code where the whole presentation fits one that scans from paper
+    // (as wide as a credential's may be), else the page asked to open this PDF.
+    const QR_MIN: f32 = 96.0;
+    let whole = codes
+        .portfolio
+        .as_deref()
+        .and_then(|l| qr::for_print(l, QR_MIN, CODE_MAX));
+    let whole_fits = whole.is_some();
+    let code = match (whole, &codes.base) {
+        (Some(c), _) => Some((c, "Scan to check this portfolio")),
+        (None, Some(base)) => qr::for_print(&drop_link(base), QR_MIN, QR_MIN)
+            .map(|c| (c, "Scan, then open this PDF there")),
+        (None, None) => None,
+    };
+    let qr_size = code.as_ref().map_or(QR_MIN, |((_, size), _)| *size);
     let text_w = w.content_width() - qr_size - 24.0;
     w.rect(0.0, PAGE_H - 14.0, PAGE_W, 14.0, colour::ACCENT);
     w.gap(6.0);
@@ -56,16 +74,6 @@ pub(super) fn cover(
         &format!("Exported on {day} with MicroCredX Wallet"),
     );
     let qr_top = PAGE_H - 60.0;
-    let whole = codes
-        .portfolio
-        .as_deref()
-        .and_then(|l| qr::for_print(l, qr_size, qr_size));
-    let code = match (whole, &codes.base) {
-        (Some(c), _) => Some((c, "Scan to check this portfolio")),
-        (None, Some(base)) => qr::for_print(&drop_link(base), qr_size, qr_size)
-            .map(|c| (c, "Scan, then open this PDF there")),
-        (None, None) => None,
-    };
     if let Some(((bitmap, _), cap)) = code {
         w.qr(bitmap, PAGE_W - MARGIN - qr_size, qr_top - qr_size, qr_size);
         let cw = w.fonts.width(Face::Regular, 6.5, cap);
@@ -157,7 +165,7 @@ pub(super) fn cover(
     match &codes.base {
         Some(base) => {
             w.gap(4.0);
-            w.paragraph(0.0, Face::Regular, 9.0, colour::TEXT, &format!("No software is needed: drop this PDF on the verifier page {base}, which checks everything in the browser and sends nothing anywhere. Each credential's QR code opens that page on the credential alone."));
+            w.paragraph(0.0, Face::Regular, 9.0, colour::TEXT, &format!("No software is needed: drop this PDF on the verifier page {base}, which checks everything in the browser and sends nothing anywhere. Each credential's QR code opens that page on the credential alone{}.", if whole_fits { ", and the code above on the whole portfolio" } else { "" }));
         }
         None => {
             w.gap(4.0);
@@ -488,7 +496,7 @@ pub(super) fn section(
 /// with the instruction to open this PDF there.
 fn credential_code(link: Option<&str>, base: &str) -> (qr::Bitmap, f32, String) {
     const MIN: f32 = 78.0;
-    const MAX: f32 = 180.0;
+    const MAX: f32 = CODE_MAX;
     let host = base
         .split_once("://")
         .map_or(base, |(_, r)| r.split('/').next().unwrap_or(r));

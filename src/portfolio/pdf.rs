@@ -121,7 +121,7 @@ pub fn portfolio_pdf(wallet: &Wallet, ids: &[String], opts: &PdfOptions) -> Resu
     doc.with_pages(pages);
     let mut warnings = Vec::new();
     let mut pdf = doc.to_lopdf_document(&PdfSaveOptions::default(), &mut warnings);
-    draw_codes(&mut pdf, &qr_codes)?;
+    finish_pages(&mut pdf, &qr_codes)?;
 
     let manifest = Manifest {
         presentation_sha256: vp_digest,
@@ -155,7 +155,7 @@ pub fn portfolio_pdf(wallet: &Wallet, ids: &[String], opts: &PdfOptions) -> Resu
     )?;
     compress_streams(&mut pdf);
     let mut out = Vec::new();
-    pdf.save_to(&mut out)
+    pdf.save_modern(&mut out)
         .map_err(|e| Error::Internal(format!("writing the PDF: {e}")))?;
     Ok(out)
 }
@@ -183,68 +183,103 @@ fn compress_streams(pdf: &mut lopdf::Document) {
     }
 }
 
-/// Draw the QR codes as 1-bit images (a few hundred bytes each, where vector modules took
-/// tens of kilobytes): one image object per code, painted by a content stream added to its
-/// page.
-fn draw_codes(pdf: &mut lopdf::Document, codes: &[QrMark]) -> Result<()> {
-    let internal = |e: lopdf::Error| Error::Internal(format!("drawing the QR codes: {e}"));
+/// Each page's content rewritten once, before compression: its text strings written as
+/// literal bytes (printpdf writes glyph ids in hex, twice the bytes, a tenth more after
+/// Flate) and its QR codes painted at the end as 1-bit images (a few hundred bytes each,
+/// where vector modules took tens of kilobytes), one image object per code.
+fn finish_pages(pdf: &mut lopdf::Document, codes: &[QrMark]) -> Result<()> {
+    use lopdf::content::{Content, Operation};
+    let internal = |e: lopdf::Error| Error::Internal(format!("writing the pages: {e}"));
     let pages: Vec<lopdf::ObjectId> = pdf.get_pages().into_values().collect();
-    for (i, code) in codes.iter().enumerate() {
-        let Some(&page_id) = pages.get(code.page) else {
-            continue;
-        };
-        let side = code.bitmap.side as i64;
-        let mut image = Stream::new(
-            dictionary! {
-                "Type" => "XObject",
-                "Subtype" => "Image",
-                "Width" => side,
-                "Height" => side,
-                "ColorSpace" => "DeviceGray",
-                "BitsPerComponent" => 1,
-                "Interpolate" => false,
-            },
-            code.bitmap.packed(),
-        );
-        let _ = image.compress();
-        let image_id = pdf.add_object(image);
-        let name = format!("Qr{i}");
-        let paint = format!(
-            "q {s:.3} 0 0 {s:.3} {x:.3} {y:.3} cm /{name} Do Q",
-            s = code.size,
-            x = code.x,
-            y = code.y
-        );
-        let content_id = pdf.add_object(Stream::new(dictionary! {}, paint.into_bytes()));
-        // The page's resources: inline or shared (then copied, so other pages keep theirs).
-        let resources = match pdf
-            .get_dictionary(page_id)
-            .map_err(internal)?
-            .get(b"Resources")
+    for (n, &page_id) in pages.iter().enumerate() {
+        let mut content = Content::decode(&pdf.get_page_content(page_id)).map_err(internal)?;
+        for operand in content
+            .operations
+            .iter_mut()
+            .flat_map(|op| op.operands.iter_mut())
         {
-            Ok(Object::Reference(r)) => pdf.get_dictionary(*r).map_err(internal)?.clone(),
-            Ok(Object::Dictionary(d)) => d.clone(),
-            _ => lopdf::Dictionary::new(),
-        };
-        let mut resources = resources;
-        let mut xobjects = match resources.get(b"XObject") {
-            Ok(Object::Dictionary(d)) => d.clone(),
-            Ok(Object::Reference(r)) => pdf.get_dictionary(*r).map_err(internal)?.clone(),
-            _ => lopdf::Dictionary::new(),
-        };
-        xobjects.set(name.as_bytes(), Object::Reference(image_id));
-        resources.set("XObject", xobjects);
+            if let Object::String(_, format) = operand {
+                *format = StringFormat::Literal;
+            }
+        }
+        let mut xobjects = lopdf::Dictionary::new();
+        for (i, code) in codes.iter().enumerate().filter(|(_, c)| c.page == n) {
+            let side = code.bitmap.side as i64;
+            let mut image = Stream::new(
+                dictionary! {
+                    "Type" => "XObject",
+                    "Subtype" => "Image",
+                    "Width" => side,
+                    "Height" => side,
+                    "ColorSpace" => "DeviceGray",
+                    "BitsPerComponent" => 1,
+                    "Interpolate" => false,
+                },
+                code.bitmap.packed(),
+            );
+            let _ = image.compress();
+            let name = format!("Qr{i}");
+            xobjects.set(name.as_bytes(), Object::Reference(pdf.add_object(image)));
+            let (s, x, y) = (code.size, code.x, code.y);
+            content.operations.extend([
+                Operation::new("q", vec![]),
+                Operation::new(
+                    "cm",
+                    vec![
+                        s.into(),
+                        0i64.into(),
+                        0i64.into(),
+                        s.into(),
+                        x.into(),
+                        y.into(),
+                    ],
+                ),
+                Operation::new("Do", vec![Object::Name(name.into_bytes())]),
+                Operation::new("Q", vec![]),
+            ]);
+        }
+        let bytes = content.encode().map_err(internal)?;
+        let stream = Stream::new(dictionary! {}, bytes);
+        let content_id = pdf.add_object(stream);
+        if !xobjects.is_empty() {
+            add_xobjects(pdf, page_id, xobjects).map_err(internal)?;
+        }
         let page = pdf.get_dictionary_mut(page_id).map_err(internal)?;
-        page.set("Resources", resources);
-        let contents = match page.get(b"Contents") {
-            Ok(Object::Array(a)) => a.clone(),
-            Ok(r @ Object::Reference(_)) => vec![r.clone()],
+        let old = page.get(b"Contents").ok().cloned();
+        page.set("Contents", Object::Reference(content_id));
+        // The streams replaced go (printpdf gives each page its own).
+        let old_ids: Vec<lopdf::ObjectId> = match old {
+            Some(Object::Reference(r)) => vec![r],
+            Some(Object::Array(a)) => a.iter().filter_map(|o| o.as_reference().ok()).collect(),
             _ => Vec::new(),
         };
-        let mut contents = contents;
-        contents.push(Object::Reference(content_id));
-        page.set("Contents", contents);
+        for id in old_ids {
+            pdf.objects.remove(&id);
+        }
     }
+    Ok(())
+}
+
+/// Add `xobjects` to the page's resources: inline or shared (then copied, so other pages keep
+/// theirs).
+fn add_xobjects(
+    pdf: &mut lopdf::Document,
+    page_id: lopdf::ObjectId,
+    add: lopdf::Dictionary,
+) -> lopdf::Result<()> {
+    let mut resources = match pdf.get_dictionary(page_id)?.get(b"Resources") {
+        Ok(Object::Reference(r)) => pdf.get_dictionary(*r)?.clone(),
+        Ok(Object::Dictionary(d)) => d.clone(),
+        _ => lopdf::Dictionary::new(),
+    };
+    let mut xobjects = match resources.get(b"XObject") {
+        Ok(Object::Dictionary(d)) => d.clone(),
+        Ok(Object::Reference(r)) => pdf.get_dictionary(*r)?.clone(),
+        _ => lopdf::Dictionary::new(),
+    };
+    xobjects.extend(&add);
+    resources.set("XObject", xobjects);
+    pdf.get_dictionary_mut(page_id)?.set("Resources", resources);
     Ok(())
 }
 

@@ -147,3 +147,103 @@ test('every QR code of a PDF portfolio, scanned from a 300 dpi render, opens the
   }
   assert.equal(titles.size, 0, `credentials without a working code: ${[...titles].join(', ')}`);
 });
+
+// A member institution of a small network, with the network's signed registry naming `url` as
+// its page, that has issued each of `achievements` to one learner: the registry and the
+// credential files, one list per achievement.
+function smallNetwork(dir, url, achievements) {
+  mkdirSync(dir);
+  const coordinator = path.join(dir, 'coordinator');
+  sh('issuer', 'init', '--dir', coordinator, '--name', 'Test Network Coordinator', '--country', 'BE');
+  const member = path.join(dir, 'member');
+  sh('issuer', 'init', '--dir', member, '--name', 'Hochschule Teststadt', '--country', 'DE');
+  const memberDid = JSON.parse(readFileSync(path.join(member, 'issuer.json'), 'utf8')).id;
+  writeFileSync(path.join(dir, 'members.json'), JSON.stringify({
+    name: 'Test Recognition Network', verifierPage: url,
+    members: [{ id: memberDid, name: 'Hochschule Teststadt', country: 'DE' }],
+  }));
+  const registry = path.join(dir, 'registry.json');
+  sh('issuer', 'registry', '--dir', coordinator, path.join(dir, 'members.json'), '--out', registry);
+  writeFileSync(path.join(dir, 'learners.csv'), 'id,name\n,Maria Ionescu\n');
+  const issued = achievements.map((a, i) => {
+    const file = path.join(dir, `achievement-${i}.json`);
+    writeFileSync(file, JSON.stringify(a));
+    const out = path.join(dir, `issued-${i}`);
+    sh('issuer', 'issue', '--dir', member, '--achievement', file, '--learners', path.join(dir, 'learners.csv'), '--out', out);
+    return readdirSync(out).filter((f) => f.endsWith('.json')).map((f) => path.join(out, f));
+  });
+  return { registry, issued };
+}
+
+// The QR codes of a PDF, read from a 300 dpi render, page by page: [[page 1's], [page 2's], …].
+function codesOf(pdf) {
+  const pages = `${pdf}-pages`;
+  mkdirSync(pages);
+  execFileSync('pdftoppm', ['-r', '300', '-png', pdf, path.join(pages, 'p')]);
+  return readdirSync(pages).sort().map((f) =>
+    spawnSync('zbarimg', ['-q', '--raw', path.join(pages, f)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean));
+}
+
+test('the cover code opens the whole portfolio when it fits, and a credential too large for paper gets the page to drop the PDF on', (t) => {
+  for (const tool of ['pdftoppm', 'zbarimg', 'pdftotext']) {
+    if (spawnSync(tool, ['-v']).error) return t.skip(`${tool} is not installed`);
+  }
+  const url = `${origin}/network/verifier.html`;
+  // A description of 3,000 characters that do not compress: no code that scans from paper
+  // holds the credential.
+  let seed = 7;
+  const noise = Array.from({ length: 3000 }, () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'[seed % 62];
+  }).join('');
+  const { registry, issued } = smallNetwork(path.join(work, 'qr-network'), url, [
+    { id: 'https://hs-teststadt.example/mc/stats', name: 'Statistics', description: 'Tests.', ects: 2 },
+    { id: 'https://hs-teststadt.example/mc/big', name: 'Archive of Everything', description: noise, ects: 3 },
+  ]);
+
+  // One small credential: the cover's code carries the signed presentation itself.
+  const one = path.join(work, 'qr-one');
+  sh('--wallet', one, 'registry', 'import', registry);
+  sh('--wallet', one, 'import', ...issued[0]);
+  const onePdf = path.join(work, 'one.pdf');
+  sh('--wallet', one, 'export', 'pdf', onePdf, '--all');
+  const [cover, section] = codesOf(onePdf);
+  assert.equal(cover.length, 1);
+  assert.ok(cover[0].startsWith(`${url}#vp=`), `the cover opens the portfolio: ${cover[0].slice(0, 80)}`);
+  const shown = openInChromium(cover[0]);
+  assert.equal(shown.state, 'done');
+  assert.equal(shown.verdict, 'valid');
+  assert.deepEqual(shown.cards, ['valid']);
+  assert.match(shown.dom, /Statistics/);
+  // The cover's is a presentation (the page says who presented it); the credential's own code
+  // carries the credential alone.
+  assert.match(shown.dom, /class="holder-binding"/);
+  assert.equal(section.length, 1);
+  assert.notEqual(section[0], cover[0]);
+  const alone = openInChromium(section[0]);
+  assert.equal(alone.verdict, 'valid');
+  assert.doesNotMatch(alone.dom, /class="holder-binding"/);
+
+  // With the large one too: neither the portfolio nor that credential fits, and both codes
+  // open the page with the instruction to drop this PDF there, saying why on the paper.
+  const two = path.join(work, 'qr-two');
+  sh('--wallet', two, 'registry', 'import', registry);
+  sh('--wallet', two, 'import', ...issued[0], ...issued[1]);
+  const list = JSON.parse(sh('--wallet', two, 'list', '--json'));
+  const big = list.find((c) => c.title === 'Archive of Everything');
+  const small = list.find((c) => c.title === 'Statistics');
+  const twoPdf = path.join(work, 'two.pdf');
+  sh('--wallet', two, 'export', 'pdf', twoPdf, '--ids', `${big.id},${small.id}`);
+  const [coverCodes, ...rest] = codesOf(twoPdf);
+  assert.deepEqual(coverCodes, [`${url}#pdf`], 'the cover: the portfolio is too large for one code');
+  // The large credential's section comes first (as asked) and runs over two pages.
+  const sections = rest.flat();
+  assert.equal(sections.length, 2, sections.join('\n'));
+  assert.equal(sections[0], `${url}#pdf`, 'the large credential: the page to drop the PDF on');
+  assert.ok(sections[1].startsWith(`${url}#vp=`), 'the small one still carries itself');
+  const text = execFileSync('pdftotext', [twoPdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+  assert.match(text, /This credential is too large for a QR code that scans from paper/);
+  const dropped = openInChromium(sections[0]);
+  assert.equal(dropped.state, 'pdf');
+  assert.match(dropped.dom, /open or drop the PDF file you received here/i);
+});
