@@ -65,7 +65,77 @@ fn a_portfolio_listing_one_huge_attachment_many_times_is_not_inflated_again_and_
 /// 2,000,000-node budget, unproven.
 #[test]
 fn a_suggestion_from_the_network_catalogue_is_proven_well_inside_the_budget() {
-    use microcredx::stack::{self, AuditContext, Candidate, DEFAULT_NODE_BUDGET};
+    use microcredx::stack::DEFAULT_NODE_BUDGET;
+    let rules = network_rules(
+        "qualifications/short-cycle-digital-transformation.json",
+        |_| {},
+    );
+    let s = suggest_on_network(&rules);
+    assert!(s.achievable, "{}", s.summary);
+    assert!(
+        s.proven_optimal && s.audit.nodes_explored <= DEFAULT_NODE_BUDGET,
+        "{} nodes: {}",
+        s.audit.nodes_explored,
+        s.summary
+    );
+    assert!((s.extra_ects - 50.0).abs() < 1e-9, "{}", s.summary);
+    assert_eq!(s.items.len(), 12, "{}", s.summary);
+}
+
+/// `fuzz/findings/timeout-2b48edd8…` (`rules_catalogue`, 77 s in the fuzz build, 2.1 s in a
+/// release build): the same qualification mutated so that no offer set completes it (the
+/// sustainability requirement asks 9 ECTS, on a misspelt keyword). The least-cost search then
+/// ranked incomplete sets by cost to the end of its 2,000,000-node budget, unproven; whether
+/// the offers can complete it at all is now settled first, without costs.
+#[test]
+fn a_catalogue_that_cannot_complete_a_qualification_is_said_so_at_once() {
+    use microcredx::stack::DEFAULT_NODE_BUDGET;
+    let rules = network_rules(
+        "qualifications/short-cycle-digital-transformation.json",
+        |r| {
+            let reqs = r["requirements"].as_array_mut().unwrap();
+            let sustain = reqs.iter_mut().find(|q| q["id"] == "SUSTAIN").unwrap();
+            sustain["ects"] = 9.into();
+            sustain["filter"]["keywords"] =
+                serde_json::json!(["green tran&sition", "sustainability"]);
+            let tech = reqs.iter_mut().find(|q| q["id"] == "TECH").unwrap();
+            tech["n"] = 1.into();
+        },
+    );
+    let s = suggest_on_network(&rules);
+    assert!(!s.achievable, "{}", s.summary);
+    assert!(s.items.is_empty());
+    assert!(
+        s.proven_optimal && s.audit.nodes_explored <= DEFAULT_NODE_BUDGET,
+        "{} nodes: {}",
+        s.audit.nodes_explored,
+        s.summary
+    );
+    assert!(
+        s.summary.contains("cannot complete") && s.summary.contains("Sustainability: 9 more ECTS"),
+        "{}",
+        s.summary
+    );
+}
+
+/// The network's qualification `path`, changed by `edit` (its signature is not checked here).
+fn network_rules(
+    path: &str,
+    edit: impl FnOnce(&mut serde_json::Value),
+) -> microcredx::stack::QualificationRules {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/network");
+    let mut rules: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join(path)).unwrap()).unwrap();
+    edit(&mut rules);
+    microcredx::stack::parse_rules(&rules.to_string()).unwrap()
+}
+
+/// Suggestions from the network catalogue on top of the first three bundled credentials, as
+/// the `rules_catalogue` harness runs them.
+fn suggest_on_network(
+    rules: &microcredx::stack::QualificationRules,
+) -> microcredx::stack::Suggestion {
+    use microcredx::stack::{self, AuditContext, Candidate};
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/network");
     let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap();
     let held: Vec<Candidate> = [
@@ -87,20 +157,7 @@ fn a_suggestion_from_the_network_catalogue_is_proven_well_inside_the_budget() {
         .unwrap()
         .iter()
         .map(|m| m["id"].as_str().unwrap().to_string());
-    let rules = stack::parse_rules(&read(
-        "qualifications/short-cycle-digital-transformation.json",
-    ))
-    .unwrap();
     let catalogue = stack::parse_catalogue(&read("catalogue.json")).unwrap();
     let now = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap();
-    let s = stack::suggest(&rules, &held, &AuditContext::new(now, network), &catalogue);
-    assert!(s.achievable, "{}", s.summary);
-    assert!(
-        s.proven_optimal && s.audit.nodes_explored <= DEFAULT_NODE_BUDGET,
-        "{} nodes: {}",
-        s.audit.nodes_explored,
-        s.summary
-    );
-    assert!((s.extra_ects - 50.0).abs() < 1e-9, "{}", s.summary);
-    assert_eq!(s.items.len(), 12, "{}", s.summary);
+    stack::suggest(rules, &held, &AuditContext::new(now, network), &catalogue)
 }

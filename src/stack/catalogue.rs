@@ -335,6 +335,22 @@ pub fn suggest(
         all.push(hypothetical(format!("offer:{}", o.id), o.to_credential()));
         costs.push(centi(o.ects).max(1));
     }
+    // Whether the offers can complete it at all, first, without costs: when they cannot, the
+    // least-cost search would spend its whole budget ranking incomplete sets by cost, and the
+    // answer is "cannot complete" with what stays missing either way.
+    let reach = run(rules, &all, ctx, super::DEFAULT_NODE_BUDGET, &[]);
+    if !reach.complete && reach.proven_optimal {
+        return Suggestion {
+            qualification_id: rules.id.clone(),
+            already_complete: false,
+            achievable: false,
+            proven_optimal: true,
+            items: Vec::new(),
+            extra_ects: 0.0,
+            summary: cannot_complete(rules, &reach),
+            audit: reach,
+        };
+    }
     let audit = run(rules, &all, ctx, SUGGEST_NODE_BUDGET, &costs);
     let items: Vec<SuggestedItem> = offers
         .iter()
@@ -361,11 +377,7 @@ pub fn suggest(
             rules.title
         )
     } else {
-        format!(
-            "the catalogue cannot complete {}; still missing: {}",
-            rules.title,
-            audit.missing.join("; ")
-        )
+        cannot_complete(rules, &audit)
     };
     Suggestion {
         qualification_id: rules.id.clone(),
@@ -377,6 +389,14 @@ pub fn suggest(
         summary,
         audit,
     }
+}
+
+fn cannot_complete(rules: &QualificationRules, audit: &Audit) -> String {
+    format!(
+        "the catalogue cannot complete {}; still missing: {}",
+        rules.title,
+        audit.missing.join("; ")
+    )
 }
 
 #[cfg(test)]
