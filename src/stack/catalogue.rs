@@ -315,6 +315,18 @@ pub fn suggest(
     ctx: &AuditContext,
     catalogue: &Catalogue,
 ) -> Suggestion {
+    suggest_with_budget(rules, candidates, ctx, catalogue, SUGGEST_NODE_BUDGET)
+}
+
+/// [`suggest`] with at most `budget` search nodes for the offers (the audit of the learner's
+/// own credentials keeps the audit's budget).
+pub fn suggest_with_budget(
+    rules: &QualificationRules,
+    candidates: &[Candidate],
+    ctx: &AuditContext,
+    catalogue: &Catalogue,
+    budget: u64,
+) -> Suggestion {
     let base = run(rules, candidates, ctx, super::DEFAULT_NODE_BUDGET, &[]);
     if base.complete {
         return Suggestion {
@@ -338,7 +350,13 @@ pub fn suggest(
     // Whether the offers can complete it at all, first, without costs: when they cannot, the
     // least-cost search would spend its whole budget ranking incomplete sets by cost, and the
     // answer is "cannot complete" with what stays missing either way.
-    let reach = run(rules, &all, ctx, super::DEFAULT_NODE_BUDGET, &[]);
+    let reach = run(
+        rules,
+        &all,
+        ctx,
+        budget.min(super::DEFAULT_NODE_BUDGET),
+        &[],
+    );
     if !reach.complete && reach.proven_optimal {
         return Suggestion {
             qualification_id: rules.id.clone(),
@@ -351,7 +369,7 @@ pub fn suggest(
             audit: reach,
         };
     }
-    let audit = run(rules, &all, ctx, SUGGEST_NODE_BUDGET, &costs);
+    let audit = run(rules, &all, ctx, budget, &costs);
     let items: Vec<SuggestedItem> = offers
         .iter()
         .zip(&audit.candidates[candidates.len()..])
