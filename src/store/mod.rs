@@ -61,6 +61,8 @@ pub(crate) const BATCH: usize = 256;
 
 pub(crate) const META_SCHEMA: &[u8] = b"schema_version";
 const KEYRING: &str = "keyring.json";
+/// The keyring a re-encryption in progress makes the wallet's (`null`: no passphrase).
+const KEYRING_NEXT: &str = "keyring.next.json";
 
 /// An open wallet. Only one process may hold a wallet open at a time.
 pub struct Wallet {
@@ -120,6 +122,13 @@ pub fn resolve_dir(explicit: Option<&Path>) -> Result<PathBuf> {
 
 /// Whether the wallet in `dir` is encrypted (needs a passphrase to open).
 pub fn is_encrypted(dir: &Path) -> bool {
+    if dir.join(OLD_INDEX).exists() {
+        // A re-encryption interrupted after its commit: the next open applies its keyring.
+        if let Ok(bytes) = std::fs::read(dir.join(KEYRING_NEXT)) {
+            return serde_json::from_slice::<Option<WrappedKey>>(&bytes)
+                .map_or(true, |w| w.is_some());
+        }
+    }
     dir.join(KEYRING).exists()
 }
 
@@ -143,12 +152,9 @@ impl Wallet {
         // needing repair, so a nearly full disk is refused first (and read read-only).
         space::ensure_room(dir, 0, space::OPEN_RESERVE)?;
         let lock = take_lock(dir)?;
-        // A re-encryption that did not finish left its new index behind: the old one is
-        // still the one that matches the keyring, so the new one is dropped.
-        let next = dir.join(NEXT_INDEX);
-        if next.exists() {
-            std::fs::remove_dir_all(&next).map_err(|e| Error::io(&next, e))?;
-        }
+        // A re-encryption that did not finish: carried through when it had swapped the
+        // indexes, else its new index is dropped (the old one still matches the keyring).
+        finish_reencryption(dir)?;
         // A repair that did not finish: beside the old index its half-built one is dropped;
         // without the old index, only `mcx repair` knows what to make of it (opening here
         // would create an empty index in its place).
@@ -423,9 +429,13 @@ impl Wallet {
             let new_trees = self.swap_trees(old);
             drop(new_trees);
             drop(db);
-            result
+            // The keyring the new index needs, beside the current one: written before the swap,
+            // so that a full disk stops the change here, and an interruption after the swap is
+            // finished on the next open (`finish_reencryption`).
+            result.and_then(|()| write_keyring_to(&self.dir, KEYRING_NEXT, wrapped.as_ref()))
         })();
         if let Err(e) = built {
+            let _ = std::fs::remove_file(self.dir.join(KEYRING_NEXT));
             self.sealer = old_sealer;
             let _ = std::fs::remove_dir_all(&next_path);
             // Packs written for the new index (the old one does not refer to them) go too, so
@@ -449,19 +459,21 @@ impl Wallet {
         drop(self.swap_trees(temp_trees));
         let _ = old_db.flush();
         drop(old_db);
+        // From the first rename on, the change is committed: an interruption (a crash, a
+        // power cut) is carried through by the next open, which finds the old index retired.
         let retired = self.dir.join(OLD_INDEX);
         let _ = std::fs::remove_dir_all(&retired);
         let index = self.dir.join(INDEX);
         std::fs::rename(&index, &retired).map_err(|e| Error::io(&index, e))?;
+        interrupt_at(1)?;
         std::fs::rename(&next_path, &index).map_err(|e| Error::io(&index, e))?;
+        interrupt_at(2)?;
+        apply_next_keyring(&self.dir)?;
+        interrupt_at(3)?;
         let (db, trees) = reopen_db(&self.dir, &index)?;
         std::fs::remove_dir_all(&retired).map_err(|e| Error::io(&retired, e))?;
         self.db = db;
         let _ = self.swap_trees(trees);
-        match &wrapped {
-            Some(w) => write_keyring(&self.dir, w)?,
-            None => remove_keyring(&self.dir)?,
-        }
         let kept = self.packs_in_use()?;
         for old in &old_packs {
             if !kept.contains(old) {
@@ -631,9 +643,15 @@ fn read_keyring(dir: &Path) -> Result<Option<WrappedKey>> {
 }
 
 fn write_keyring(dir: &Path, w: &WrappedKey) -> Result<()> {
-    let path = dir.join(KEYRING);
-    let tmp = dir.join(".keyring.json.tmp");
-    let bytes = serde_json::to_vec_pretty(w).map_err(|e| Error::Internal(e.to_string()))?;
+    write_keyring_to(dir, KEYRING, Some(w))
+}
+
+/// Write the keyring file `name` atomically (a temporary, synced, renamed); `None` writes
+/// `null`, which as the next keyring means "no passphrase".
+fn write_keyring_to(dir: &Path, name: &str, w: Option<&WrappedKey>) -> Result<()> {
+    let path = dir.join(name);
+    let tmp = dir.join(format!(".{name}.tmp"));
+    let bytes = serde_json::to_vec_pretty(&w).map_err(|e| Error::Internal(e.to_string()))?;
     let written = std::fs::write(&tmp, bytes)
         .and_then(|_| std::fs::File::open(&tmp)?.sync_all())
         .and_then(|_| std::fs::rename(&tmp, &path));
@@ -647,11 +665,95 @@ fn write_keyring(dir: &Path, w: &WrappedKey) -> Result<()> {
         .map_err(|e| Error::io(&path, e))
 }
 
-fn remove_keyring(dir: &Path) -> Result<()> {
-    let path = dir.join(KEYRING);
-    std::fs::remove_file(&path)
-        .and_then(|_| std::fs::File::open(dir)?.sync_all())
-        .map_err(|e| Error::io(&path, e))
+/// Make the next keyring (written by a re-encryption before its swap) the wallet's: renamed
+/// into place, or, when it is `null`, the keyring removed. Each step may be repeated after an
+/// interruption.
+fn apply_next_keyring(dir: &Path) -> Result<()> {
+    let next = dir.join(KEYRING_NEXT);
+    let bytes = match std::fs::read(&next) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(&next, e)),
+    };
+    let sync = |path: &Path| {
+        std::fs::File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| Error::io(path, e))
+    };
+    let keyring = dir.join(KEYRING);
+    if serde_json::from_slice::<Option<WrappedKey>>(&bytes).is_ok_and(|w| w.is_none()) {
+        match std::fs::remove_file(&keyring) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(&keyring, e)),
+        }
+        sync(&keyring)?;
+        std::fs::remove_file(&next).map_err(|e| Error::io(&next, e))?;
+    } else {
+        std::fs::rename(&next, &keyring).map_err(|e| Error::io(&keyring, e))?;
+    }
+    sync(&keyring)
+}
+
+/// Finish or undo a re-encryption that was interrupted (found when the wallet is opened or
+/// repaired, with `wallet.lock` held). Its steps: the new index and packs built, the next
+/// keyring written (`keyring.next.json`); then the commit: the old index renamed to
+/// `index.old.sled`, the new one into place, the next keyring applied, the old index and
+/// packs removed. With the old index retired, the change is carried through; before that,
+/// the new index and keyring are dropped and the wallet is as it was. Orphaned packs are
+/// collected on open either way.
+fn finish_reencryption(dir: &Path) -> Result<()> {
+    let (index, next, old) = (dir.join(INDEX), dir.join(NEXT_INDEX), dir.join(OLD_INDEX));
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |e| Error::io(&path, e)
+    };
+    if old.exists() {
+        if !index.exists() {
+            if next.exists() {
+                std::fs::rename(&next, &index).map_err(io(&index))?;
+            } else {
+                // Not a state a re-encryption leaves; the retired index is the only one.
+                std::fs::rename(&old, &index).map_err(io(&index))?;
+                let _ = std::fs::remove_file(dir.join(KEYRING_NEXT));
+                return Ok(());
+            }
+        }
+        apply_next_keyring(dir)?;
+        std::fs::remove_dir_all(&old).map_err(io(&old))?;
+    }
+    if next.exists() {
+        std::fs::remove_dir_all(&next).map_err(io(&next))?;
+    }
+    let pending = dir.join(KEYRING_NEXT);
+    if pending.exists() {
+        std::fs::remove_file(&pending).map_err(io(&pending))?;
+    }
+    Ok(())
+}
+
+// Tests stop a re-encryption after commit step `n` (1: old index retired, 2: new index in
+// place, 3: keyring applied), as an interruption would, to check what the next open makes of
+// it.
+#[cfg(test)]
+thread_local! {
+    pub(crate) static INTERRUPT_AT: std::cell::Cell<u8> = const { std::cell::Cell::new(0) };
+}
+
+#[cfg(test)]
+mod reencrypt_tests;
+
+#[cfg(test)]
+fn interrupt_at(step: u8) -> Result<()> {
+    if INTERRUPT_AT.with(|s| s.get()) == step {
+        return Err(Error::Internal(format!("interrupted after step {step}")));
+    }
+    Ok(())
+}
+
+#[cfg(not(test))]
+fn interrupt_at(_step: u8) -> Result<()> {
+    Ok(())
 }
 
 /// A sled error while opening the index: a full disk is [`Error::DiskFull`], a lock held

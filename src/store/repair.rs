@@ -19,7 +19,7 @@ use super::import::Cleanup;
 use super::originals::Originals;
 use super::{
     damaged, open_db, reopen_db, take_lock, unlock_keyring, RepairReport, Wallet, INDEX,
-    META_SCHEMA, NEXT_INDEX, ORIGINALS, SCHEMA_VERSION,
+    META_SCHEMA, ORIGINALS, SCHEMA_VERSION,
 };
 use crate::proof::keys::KeyPair;
 use crate::{Error, Result};
@@ -107,10 +107,7 @@ impl Wallet {
     ) -> Result<(Wallet, RepairReport)> {
         std::fs::create_dir_all(dir.join(ORIGINALS)).map_err(|e| Error::io(dir, e))?;
         let lock = take_lock(dir)?;
-        let next = dir.join(NEXT_INDEX);
-        if next.exists() {
-            std::fs::remove_dir_all(&next).map_err(|e| Error::io(&next, e))?;
-        }
+        super::finish_reencryption(dir)?;
         let sealer = unlock_keyring(dir, passphrase)?;
         let old_path = dir.join(INDEX);
         let building = dir.join(BUILDING);
