@@ -14,11 +14,11 @@ const AT: &str = "https://status.fuzz.example/lists/1";
 const MAX_DOCS: usize = 4;
 const MAX_ENTRIES: usize = 4;
 
-fn believe(_: &Value, _: &str) -> Result<(), String> {
+fn believe(_: &str, _: &Value, _: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn disbelieve(_: &Value, _: &str) -> Result<(), String> {
+fn disbelieve(_: &str, _: &Value, _: &str) -> Result<(), String> {
     Err("its proof does not verify".into())
 }
 
