@@ -451,3 +451,122 @@ fn a_wallet_on_a_read_only_medium_is_read_and_shared_with_changes_off() {
     disk.remount("rw");
     assert_eq!(listed(&wallet), held);
 }
+
+/// Issue 17: locking, unlocking and backing up while the disk fills up (another program
+/// writing, started a moment after the command, at several moments). Each ends either done
+/// or with the full-disk message, and either way, once there is space again, the wallet opens
+/// in the state its exit code said (locked or not), with every credential, needing no repair
+/// and with nothing half-written left beside it; a backup is whole or absent.
+#[test]
+fn lock_unlock_and_backup_on_a_filling_disk_end_done_or_as_before() {
+    use std::process::Stdio;
+    let Some(disk) = Tmpfs::mount("40m") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    let n = 1200;
+    signed_credentials(&input, n, "Ana Learner");
+    let wallet = disk.0.join("w");
+    assert!(run(&wallet, &["import", input.to_str().unwrap()])
+        .status
+        .success());
+    const PASS: &str = "a passphrase for the full disk";
+    let with_env = |args: &[&str]| {
+        let mut c = mcx();
+        c.arg("--wallet")
+            .arg(&wallet)
+            .args(args)
+            .env("MCX_PASSPHRASE", PASS)
+            .env("MCX_BACKUP_PASSPHRASE", PASS);
+        c
+    };
+    let count = || {
+        let out = with_env(&["list", "--json"]).output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(!stderr(&out).contains("read-only"), "{}", stderr(&out));
+        json(&out).as_array().unwrap().len()
+    };
+    let backup = disk.0.join("w.mcxbackup");
+    let mut locked = false;
+    let mut outcomes = Vec::new();
+    // Late enough, a lock ends done; the unlocks after it then meet the disk filling too.
+    for delay_ms in [0u64, 30, 100, 300, 1500, 30, 300, 3000] {
+        for command in ["lock-or-unlock", "backup"] {
+            let args: Vec<&str> = match command {
+                "backup" => vec!["backup", backup.to_str().unwrap()],
+                _ if locked => vec!["unlock"],
+                _ => vec!["lock"],
+            };
+            let child = with_env(&args)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+            let filler = fill(&disk.0);
+            let out = child.wait_with_output().unwrap();
+            std::fs::remove_file(&filler).unwrap();
+            let err = stderr(&out);
+            match out.status.code() {
+                Some(0) if args[0] != "backup" => locked = !locked,
+                Some(0) => {}
+                Some(3) => {
+                    assert!(
+                        err.contains(&format!("the disk holding {}", disk.0.display()))
+                            && err.contains("is full")
+                            && err.contains("Free some space on that disk"),
+                        "{args:?} after {delay_ms} ms: {err}"
+                    );
+                    assert!(err.matches("No space left on device").count() <= 1, "{err}");
+                }
+                other => panic!("{args:?} after {delay_ms} ms: exit {other:?}: {err}"),
+            }
+            outcomes.push((args[0], delay_ms, out.status.code()));
+            assert_eq!(
+                mcx_is_locked(&wallet),
+                locked,
+                "{args:?} after {delay_ms} ms ended {:?}: {err}",
+                out.status.code()
+            );
+            assert_eq!(count(), n, "{args:?} after {delay_ms} ms: {err}");
+            let left: Vec<String> = std::fs::read_dir(&wallet)
+                .unwrap()
+                .chain(std::fs::read_dir(&disk.0).unwrap())
+                .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+                .filter(|f| f.contains(".next") || f.contains(".old") || f.ends_with(".tmp"))
+                .collect();
+            assert!(
+                left.is_empty(),
+                "{args:?} after {delay_ms} ms left {left:?}"
+            );
+            if args[0] == "backup" {
+                assert_eq!(backup.exists(), out.status.code() == Some(0), "{err}");
+                if backup.exists() {
+                    let check = tmp.path().join(format!("restored-{delay_ms}"));
+                    let restored = mcx()
+                        .arg("--wallet")
+                        .arg(&check)
+                        .args(["restore", backup.to_str().unwrap()])
+                        .env("MCX_BACKUP_PASSPHRASE", PASS)
+                        .output()
+                        .unwrap();
+                    assert!(restored.status.success(), "{}", stderr(&restored));
+                    assert_eq!(listed(&check).len(), n);
+                    std::fs::remove_file(&backup).unwrap();
+                }
+            }
+        }
+    }
+    // The disk filled while the commands ran, at least once.
+    assert!(
+        outcomes.iter().any(|(_, _, code)| *code == Some(3)),
+        "{outcomes:?}"
+    );
+    eprintln!("outcomes: {outcomes:?}");
+}
+
+/// Whether the wallet has a passphrase (its keyring).
+fn mcx_is_locked(wallet: &Path) -> bool {
+    wallet.join("keyring.json").exists()
+}
