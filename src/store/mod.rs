@@ -435,17 +435,8 @@ impl Wallet {
             result.and_then(|()| write_keyring_to(&self.dir, KEYRING_NEXT, wrapped.as_ref()))
         })();
         if let Err(e) = built {
-            let _ = std::fs::remove_file(self.dir.join(KEYRING_NEXT));
             self.sealer = old_sealer;
-            let _ = std::fs::remove_dir_all(&next_path);
-            // Packs written for the new index (the old one does not refer to them) go too, so
-            // a failure (a full disk) leaves the wallet exactly as it was.
-            if let Ok(scan) = self.originals.scan() {
-                for pack in scan.packs.iter().filter(|p| !old_packs.contains(p)) {
-                    let _ = self.originals.remove_pack(pack);
-                }
-                let _ = self.originals.sync_dir();
-            }
+            self.drop_reencryption(&old_packs);
             return Err(e.in_wallet(&self.dir, None));
         }
         // Swap the indexes: close the old one (every tree handle too), move the new one into
@@ -459,28 +450,73 @@ impl Wallet {
         drop(self.swap_trees(temp_trees));
         let _ = old_db.flush();
         drop(old_db);
-        // From the first rename on, the change is committed: an interruption (a crash, a
-        // power cut) is carried through by the next open, which finds the old index retired.
+        // Once the old index is retired, an interruption (a crash, a power cut) is carried
+        // through by the next open (`finish_reencryption`). An error here in this process
+        // (sled reopening on a disk that filled up meanwhile) puts the old index back instead,
+        // so that "nothing was changed" stays true; renames need no space.
         let retired = self.dir.join(OLD_INDEX);
         let _ = std::fs::remove_dir_all(&retired);
         let index = self.dir.join(INDEX);
-        std::fs::rename(&index, &retired).map_err(|e| Error::io(&index, e))?;
-        interrupt_at(1)?;
-        std::fs::rename(&next_path, &index).map_err(|e| Error::io(&index, e))?;
-        interrupt_at(2)?;
-        apply_next_keyring(&self.dir)?;
-        interrupt_at(3)?;
-        let (db, trees) = reopen_db(&self.dir, &index)?;
-        std::fs::remove_dir_all(&retired).map_err(|e| Error::io(&retired, e))?;
+        let swapped = std::fs::rename(&index, &retired)
+            .map_err(|e| Error::io(&index, e))
+            .and_then(|()| interrupt_at(1))
+            .and_then(|()| std::fs::rename(&next_path, &index).map_err(|e| Error::io(&index, e)))
+            .and_then(|()| interrupt_at(2))
+            .and_then(|()| reopen_db(&self.dir, &index));
+        let (db, trees) = match swapped {
+            Ok(opened) => opened,
+            // A test's interruption stands for a crash: nothing is undone.
+            Err(Error::Internal(m)) if cfg!(test) && m.starts_with(INTERRUPTED) => {
+                return Err(Error::Internal(m))
+            }
+            Err(e) => {
+                if !retired.exists() {
+                    // The old index was never moved.
+                } else if index.exists() {
+                    let _ = std::fs::rename(&index, &next_path);
+                    let _ = std::fs::rename(&retired, &index);
+                } else {
+                    let _ = std::fs::rename(&retired, &index);
+                }
+                self.sealer = old_sealer;
+                self.drop_reencryption(&old_packs);
+                if let Ok((db, trees)) = reopen_db(&self.dir, &index) {
+                    self.db = db;
+                    let _ = self.swap_trees(trees);
+                }
+                return Err(e.in_wallet(&self.dir, None));
+            }
+        };
         self.db = db;
         let _ = self.swap_trees(trees);
+        // The commit: the keyring of the new index becomes the wallet's.
+        apply_next_keyring(&self.dir)?;
+        interrupt_at(3)?;
+        // What is left of the old state goes; what an error leaves here is removed by the next
+        // open (the retired index, packs no longer referred to), so the change stands.
+        let _ = std::fs::remove_dir_all(&retired);
         let kept = self.packs_in_use()?;
         for old in &old_packs {
             if !kept.contains(old) {
-                self.originals.remove_pack(old)?;
+                let _ = self.originals.remove_pack(old);
             }
         }
-        self.originals.sync_dir()
+        let _ = self.originals.sync_dir();
+        Ok(())
+    }
+
+    /// Undo a re-encryption that did not commit: its new index, next keyring and the packs
+    /// written for it (the old index does not refer to them) go, so a failure (a full disk)
+    /// leaves the wallet exactly as it was.
+    fn drop_reencryption(&self, old_packs: &[String]) {
+        let _ = std::fs::remove_file(self.dir.join(KEYRING_NEXT));
+        let _ = std::fs::remove_dir_all(self.dir.join(NEXT_INDEX));
+        if let Ok(scan) = self.originals.scan() {
+            for pack in scan.packs.iter().filter(|p| !old_packs.contains(p)) {
+                let _ = self.originals.remove_pack(pack);
+            }
+            let _ = self.originals.sync_dir();
+        }
     }
 
     fn swap_trees(&mut self, t: Trees) -> Trees {
@@ -743,10 +779,12 @@ thread_local! {
 #[cfg(test)]
 mod reencrypt_tests;
 
+const INTERRUPTED: &str = "interrupted after step";
+
 #[cfg(test)]
 fn interrupt_at(step: u8) -> Result<()> {
     if INTERRUPT_AT.with(|s| s.get()) == step {
-        return Err(Error::Internal(format!("interrupted after step {step}")));
+        return Err(Error::Internal(format!("{INTERRUPTED} {step}")));
     }
     Ok(())
 }
