@@ -245,10 +245,49 @@ def portfolio_seeds():
         stream_raw(b"/Type/EmbeddedFile/Filter/FlateDecode", exact),
     ]
     repro("portfolio-300-names-one-16MiB-stream.pdf", pdf_classic(objs))
+    pdf_load_repros()
     return presentation
 
 
 # ---------------------------------------------------------------- backups
+
+def pdf_load_repros():
+    """PDFs that cost lopdf's loader far more than their size (each refused by read.rs's load
+    budget, issue 17): the objects are placeholders, the load never gets to them."""
+    # A cross-reference stream's object stream whose first dictionary is 15 MiB of empty names
+    # (/ / / ...): 15 KB on disk, a second to parse (fuzz/findings/timeout-60eb19f4...).
+    head = b"1 0\n"
+    c = zlib.compressobj(9)
+    parts = [c.compress(head + b"<</Type/Catalog/Names<<")]
+    block = b"/" * MiB
+    for _ in range(15):
+        parts.append(c.compress(block))
+    parts.append(c.compress(b">>>>\n"))
+    parts.append(c.flush())
+    packed = b"".join(parts)
+    buf = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
+    off_objstm = len(buf)
+    buf += b"2 0 obj\n" + stream_raw(b"/Type/ObjStm/N 1/First %d/Filter/FlateDecode" % len(head), packed) + b"\nendobj\n"
+    off_xref = len(buf)
+    rows = struct.pack(">BIH", 0, 0, 0xFFFF) + struct.pack(">BIH", 2, 2, 0) + struct.pack(">BIH", 1, off_objstm, 0)
+    rows += struct.pack(">BIH", 1, off_xref, 0)
+    buf += b"3 0 obj\n" + stream_raw(b"/Type/XRef/Size 4/W[1 4 2]/Root 1 0 R/Filter/FlateDecode", zlib.compress(rows, 9)) + b"\nendobj\n"
+    buf += b"startxref\n%d\n%%%%EOF\n" % off_xref
+    repro("portfolio-objstm-15MiB-of-names.pdf", bytes(buf))
+
+    # A cross-reference table listing one 1 MiB stream as 20,000 objects: each entry is read
+    # again, and lopdf holds every copy until the load ends (46 s and 20 GB of memory for a
+    # 1.4 MB file, with lopdf 0.44 as it is).
+    buf = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    at = len(buf)
+    buf += b"1 0 obj\n" + stream_raw(b"/Type/EmbeddedFile", b"x" * MiB) + b"\nendobj\n"
+    xref = len(buf)
+    n = 20000
+    buf += b"xref\n0 %d\n0000000000 65535 f \n" % (n + 1)
+    buf += (b"%010d 00000 n \n" % at) * n
+    buf += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (n + 1, xref)
+    repro("portfolio-xref-one-stream-20000-times.pdf", bytes(buf))
+
 
 def _rotl(v, c):
     return ((v << c) & 0xFFFFFFFF) | (v >> (32 - c))

@@ -1,8 +1,9 @@
 //! Inputs found while reviewing the fuzz targets (issue 17), each now a clear error, fast and
 //! in little memory: backups whose key derivation asks for 4 TiB, 2^32 passes or 16 Mi lanes
 //! (read before the passphrase can be checked), and a 22 KB portfolio PDF whose name tree
-//! lists one 16 MiB attachment 300 times (4.8 GiB if each entry were inflated). Files in
-//! `tests/fixtures/fuzz/`, made by `fuzz/make_seeds.py`.
+//! lists one 16 MiB attachment 300 times (4.8 GiB if each entry were inflated), and PDFs that
+//! cost lopdf's loader far more than their size. Files in `tests/fixtures/fuzz/`, made by
+//! `fuzz/make_seeds.py`.
 
 use crate::util::run;
 
@@ -54,6 +55,38 @@ fn a_portfolio_listing_one_huge_attachment_many_times_is_not_inflated_again_and_
         text.contains("presentation.json") || text.contains("attachment"),
         "{text}"
     );
+}
+
+/// `fuzz/findings/timeout-60eb19f4…` (`portfolio_read`, a second in the fuzz build): a 15 KB
+/// PDF whose object stream inflates to 15 MiB of empty names, all parsed while the document
+/// loads (0.9 s in release); and a 1.4 MB PDF whose cross-reference table lists one 1 MiB
+/// stream as 20,000 objects, each read again and held until the load ended (46 s, 20 GB of
+/// memory). Both are now refused within the load budget of `portfolio/read.rs`.
+#[test]
+fn a_pdf_that_would_cost_its_loader_far_more_than_its_size_is_refused_in_passing() {
+    for (f, why) in [
+        (
+            "portfolio-objstm-15MiB-of-names.pdf",
+            "its object streams inflate to more than 4 MiB",
+        ),
+        (
+            "portfolio-xref-one-stream-20000-times.pdf",
+            "its objects overlap each other",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let out = run(&dir.path().join("w"), &["verify", &fixture(f)]);
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.status.code(), Some(3), "{f}: {text}");
+        assert!(
+            text.contains(&format!("the PDF cannot be read: {why}")),
+            "{f}: {text}"
+        );
+    }
 }
 
 /// `fuzz/findings/timeout-28503edf…` (`rules_catalogue`, more than 10 s): the network's own

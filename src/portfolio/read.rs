@@ -57,12 +57,7 @@ fn bad(m: impl Into<String>) -> Error {
 
 /// Extract the attachments of a portfolio PDF.
 pub fn read_portfolio(bytes: &[u8]) -> Result<Portfolio> {
-    // Object and cross-reference streams are inflated while the PDF loads: each is capped, so a
-    // compression bomb is refused instead of exhausting memory.
-    let options =
-        lopdf::LoadOptions::with_max_decompressed_size(crate::formats::MAX_DOCUMENT_BYTES);
-    let doc = Document::load_mem_with_options(bytes, options)
-        .map_err(|e| bad(format!("the PDF cannot be read: {e}")))?;
+    let doc = load(bytes)?;
     let files = attachments(&doc)?;
     let find = |name: &str| {
         files
@@ -77,6 +72,186 @@ pub fn read_portfolio(bytes: &[u8]) -> Result<Portfolio> {
         presentation,
         manifest: find(MANIFEST_FILE),
     })
+}
+
+/// The most bytes the object streams of one PDF may inflate to, all together. A portfolio of
+/// 100 credentials has three, 36 KB in all; a PDF tool that re-saves one adds little. Parsing
+/// what they hold costs about 60 ms per MiB (of hostile content, in release), so the cap also
+/// bounds the time a hostile PDF can take.
+const MAX_OBJECT_STREAMS_BYTES: usize = 4 * 1024 * 1024;
+
+/// The most objects a PDF may hold (a portfolio of 100 credentials has about 3,000).
+const MAX_OBJECTS: usize = 250_000;
+
+/// What loading one PDF has spent, kept by [`load_filter`] (lopdf calls it once per object
+/// it reads, on the loading thread, and takes only a function pointer).
+struct LoadBudget {
+    objects: usize,
+    /// The bytes of everything parsed so far ([`weight`]), against `weight_max`.
+    weight: usize,
+    weight_max: usize,
+    object_streams: usize,
+    seen_object_streams: std::collections::HashSet<lopdf::ObjectId>,
+    /// The bound passed, once one is: every later object is skipped.
+    over: Option<String>,
+}
+
+/// Why loading stopped: carried out of lopdf by unwinding (lopdf's filter can skip an object
+/// but not stop the load, and a hostile cross-reference table can list one object thousands of
+/// times, or objects nested inside each other, so that each read costs the whole file).
+/// Where panics abort (the verifier page's WebAssembly), every object after the bound is
+/// skipped instead: nothing more is parsed or kept, though each listed object is still read.
+#[derive(Debug)]
+struct OverBudget(String);
+
+thread_local! {
+    static BUDGET: std::cell::RefCell<Option<LoadBudget>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Load a PDF with lopdf, within bounds that a hostile file cannot stretch: each object stream
+/// is inflated once and all of them together to at most [`MAX_OBJECT_STREAMS_BYTES`]; the
+/// objects parsed may not add up to more bytes than the file and its object streams hold
+/// (they would have to overlap); at most [`MAX_OBJECTS`] objects.
+fn load(bytes: &[u8]) -> Result<Document> {
+    // Cross-reference streams are inflated by lopdf itself, before any object is read: the
+    // per-stream cap covers them.
+    let mut options = lopdf::LoadOptions::with_max_decompressed_size(MAX_OBJECT_STREAMS_BYTES);
+    options.filter = Some(load_filter);
+    BUDGET.with(|b| {
+        *b.borrow_mut() = Some(LoadBudget {
+            objects: 0,
+            weight: 0,
+            weight_max: bytes.len() + MAX_OBJECT_STREAMS_BYTES,
+            object_streams: 0,
+            seen_object_streams: Default::default(),
+            over: None,
+        })
+    });
+    let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        Document::load_mem_with_options(bytes, options)
+    }));
+    let over = BUDGET.with(|b| b.borrow_mut().take()).and_then(|b| b.over);
+    match loaded {
+        Ok(_) if over.is_some() => Err(bad(format!(
+            "the PDF cannot be read: {}",
+            over.unwrap_or_default()
+        ))),
+        Ok(doc) => doc.map_err(|e| bad(format!("the PDF cannot be read: {e}"))),
+        Err(payload) => match payload.downcast::<OverBudget>() {
+            Ok(over) => Err(bad(format!("the PDF cannot be read: {}", over.0))),
+            // A panic of lopdf's own: not ours to swallow.
+            Err(other) => std::panic::resume_unwind(other),
+        },
+    }
+}
+
+/// lopdf's per-object hook: counts, inflates object streams within the budget, and stops the
+/// load (by unwinding, without the panic hook) once a bound is passed.
+fn load_filter(id: lopdf::ObjectId, object: &mut Object) -> Option<(lopdf::ObjectId, Object)> {
+    let verdict = BUDGET.with(|b| {
+        let mut b = b.borrow_mut();
+        let verdict = spend(b.as_mut(), id, object);
+        if let (Err(why), Some(b)) = (&verdict, b.as_mut()) {
+            b.over = Some(why.clone());
+        }
+        verdict
+    });
+    match verdict {
+        // lopdf keeps what the filter returns for an object from an object stream, and the
+        // object itself (changed in place) for one read from the file. Streams come only from
+        // the file (an object stream cannot hold one): they are not copied to be thrown away.
+        Ok(true) if matches!(object, Object::Stream(_)) => Some((id, Object::Null)),
+        Ok(true) => Some((id, object.clone())),
+        Ok(false) => None,
+        Err(why) if cfg!(panic = "unwind") => std::panic::resume_unwind(Box::new(OverBudget(why))),
+        Err(_) => None,
+    }
+}
+
+/// Count `object` against the budget; inflate it if it is an object stream. `Ok(false)`: skip
+/// it; `Err`: a bound is passed.
+fn spend(
+    b: Option<&mut LoadBudget>,
+    id: lopdf::ObjectId,
+    object: &mut Object,
+) -> std::result::Result<bool, String> {
+    // Not loading through `load` (cannot happen): keep the object.
+    let Some(b) = b else {
+        return Ok(true);
+    };
+    if b.over.is_some() {
+        return Ok(false);
+    }
+    b.objects += 1;
+    if b.objects > MAX_OBJECTS {
+        return Err(format!("it holds more than {MAX_OBJECTS} objects"));
+    }
+    b.weight = b.weight.saturating_add(weight(object));
+    if b.weight > b.weight_max {
+        return Err("its objects overlap each other (its cross-reference table points into objects it already read)".into());
+    }
+    let Object::Stream(stream) = object else {
+        return Ok(true);
+    };
+    if !stream.dict.has_type(b"ObjStm") {
+        return Ok(true);
+    }
+    if !b.seen_object_streams.insert(id) {
+        // Listed again: it was read once, and its objects with it.
+        return Ok(false);
+    }
+    let left = MAX_OBJECT_STREAMS_BYTES - b.object_streams;
+    let too_much = || {
+        format!(
+            "its object streams inflate to more than {} MiB",
+            MAX_OBJECT_STREAMS_BYTES >> 20
+        )
+    };
+    if stream.is_compressed() {
+        match stream.decompress_with_limit(left) {
+            Ok(()) => {}
+            Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded {
+                ..
+            })) => return Err(too_much()),
+            // Undecodable: lopdf skips it as it would have.
+            Err(_) => return Ok(false),
+        }
+    } else if stream.content.len() > left {
+        return Err(too_much());
+    }
+    b.object_streams += stream.content.len();
+    Ok(true)
+}
+
+/// The bytes an object took to parse, at least: its strings, names and stream content, and a
+/// byte per element. Never more than it takes written out, so in a PDF whose objects do not
+/// overlap the sum over all objects stays within the file and its inflated object streams.
+fn weight(object: &Object) -> usize {
+    let mut total = 0usize;
+    let mut stack = vec![object];
+    while let Some(o) = stack.pop() {
+        total = total.saturating_add(1);
+        match o {
+            Object::Name(n) => total = total.saturating_add(n.len()),
+            Object::String(s, _) => total = total.saturating_add(s.len()),
+            Object::Array(items) => stack.extend(items.iter()),
+            Object::Dictionary(d) => {
+                for (k, v) in d.iter() {
+                    total = total.saturating_add(k.len());
+                    stack.push(v);
+                }
+            }
+            Object::Stream(s) => {
+                total = total.saturating_add(s.content.len());
+                for (k, v) in s.dict.iter() {
+                    total = total.saturating_add(k.len());
+                    stack.push(v);
+                }
+            }
+            _ => {}
+        }
+    }
+    total
 }
 
 /// The portfolio's embedded files (presentation and manifest): (name, decoded bytes), from

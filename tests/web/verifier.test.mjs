@@ -228,6 +228,15 @@ test('the page engine verifies a PDF portfolio and a presentation file, and refu
   assert.notEqual(cut.result?.verdict, 'valid');
   assert.ok(cut.error?.message || cut.result, JSON.stringify(cut).slice(0, 300));
   // (Edited attachments and pages are covered against the same core function in tests/portfolio.rs.)
+  // PDFs that would cost the loader far more than their size (tests/findings.rs): refused by
+  // name here too, where panics abort and the load budget skips instead of unwinding.
+  for (const [file, why] of [
+    ['portfolio-objstm-15MiB-of-names.pdf', /object streams inflate to more than 4 MiB/],
+    ['portfolio-xref-one-stream-20000-times.pdf', /objects overlap each other/],
+  ]) {
+    const hostile = engine.verify(new Uint8Array(readFileSync(path.join(here, '../fixtures/fuzz', file))));
+    assert.match(hostile.error?.message ?? '', why, `${file}: ${JSON.stringify(hostile).slice(0, 300)}`);
+  }
 
   const vpFile = path.join(work, 'vp.json');
   run('export', 'vp', vpFile, '--all');
