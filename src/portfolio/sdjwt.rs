@@ -109,6 +109,17 @@ const KNOWN: &[(&str, &str, &str)] = &[
     ("issuance_date", "Date of issue", "Ausstellungsdatum"),
 ];
 
+/// Names for the technical members, wherever they are (by the path's last segment).
+const TECHNICAL: &[(&str, &str, &str)] = &[
+    ("type", "Kind (technical)", "Art (technisch)"),
+    (
+        "@context",
+        "Vocabularies (technical)",
+        "Vokabulare (technisch)",
+    ),
+    ("id", "Identifier (technical)", "Kennung (technisch)"),
+];
+
 /// A type metadata claim path as a dotted path: keys, numbers, `name[0]` as `name.0`; `None`
 /// for a wildcard (null).
 fn metadata_path(path: &[Value]) -> Option<String> {
@@ -163,7 +174,12 @@ pub fn label_claims(claims: &mut [SdClaim], metadata: Option<&str>) {
             }
         }
         if claim.labels.is_empty() {
-            if let Some((_, en, de)) = KNOWN.iter().find(|(p, _, _)| *p == claim.path) {
+            let last = claim.path.rsplit('.').next().unwrap_or_default();
+            let words = KNOWN
+                .iter()
+                .find(|(p, _, _)| *p == claim.path)
+                .or_else(|| TECHNICAL.iter().find(|(p, _, _)| *p == last));
+            if let Some((_, en, de)) = words {
                 claim.labels.insert("en".into(), (*en).into());
                 claim.labels.insert("de".into(), (*de).into());
             }
@@ -241,6 +257,26 @@ pub fn claims(original: &[u8]) -> Result<Vec<SdClaim>> {
 /// The values at and under `path` in the issuer-signed payload that are there in the clear:
 /// `_sd` digests and `...` array placeholders are disclosures (or decoys), not plain values.
 fn plain_leaves(v: &Value, path: &str, seen: &mut HashSet<String>, out: &mut Vec<SdClaim>) {
+    // A `type` or `@context` list (the W3C and Open Badges layouts' technical members) is one
+    // claim, its items joined, not one line per item (`type.0`, `type.1`).
+    let technical = matches!(path.rsplit('.').next(), Some("type" | "@context"));
+    if let (true, Value::Array(items)) = (technical, v) {
+        if let Some(texts) = items
+            .iter()
+            .map(|i| i.as_str())
+            .collect::<Option<Vec<&str>>>()
+        {
+            if seen.insert(path.to_string()) {
+                out.push(SdClaim {
+                    path: path.to_string(),
+                    value: texts.join(", "),
+                    can_withhold: false,
+                    labels: Default::default(),
+                });
+            }
+            return;
+        }
+    }
     match v {
         Value::Object(m) => {
             for (k, child) in m {
@@ -417,6 +453,50 @@ mod tests {
             ("learning_outcomes.0", "Analyse sensor data", false),
         ]
         .map(|(p, v, w)| (p.to_string(), v.to_string(), w));
+        assert_eq!(got, want);
+    }
+
+    /// Issue 18: the technical members of the Open Badges layout (`type`, `@context`) are one
+    /// claim each, named as technical, never `type.0`, `type.1`.
+    #[test]
+    fn technical_lists_are_one_claim_named_in_words() {
+        let payload = json!({
+            "iss": "https://uni.example", "vct": "urn:eudi:micro_credential:1",
+            "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "credentialSubject": {"type": ["AchievementSubject"], "achievement": {"type": ["Achievement"], "name": "Maintenance"}},
+        });
+        let header = json!({"alg": "ES256", "typ": "dc+sd-jwt"});
+        let text = format!(
+            "{}.{}.{}~",
+            b64(&header.to_string()),
+            b64(&payload.to_string()),
+            b64("signature")
+        );
+        let mut got = claims(text.as_bytes()).unwrap();
+        label_claims(&mut got, None);
+        let got: Vec<(String, String, String)> = got
+            .into_iter()
+            .map(|c| {
+                (
+                    c.path,
+                    c.value,
+                    c.labels.get("en").cloned().unwrap_or_default(),
+                )
+            })
+            .collect();
+        let want = [
+            (
+                "@context",
+                "https://www.w3.org/ns/credentials/v2, https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+                "Vocabularies (technical)",
+            ),
+            ("type", "VerifiableCredential, OpenBadgeCredential", "Kind (technical)"),
+            ("credentialSubject.type", "AchievementSubject", "Kind (technical)"),
+            ("credentialSubject.achievement.type", "Achievement", "Kind (technical)"),
+            ("credentialSubject.achievement.name", "Maintenance", "Title"),
+        ]
+        .map(|(p, v, l)| (p.to_string(), v.to_string(), l.to_string()));
         assert_eq!(got, want);
     }
 }
