@@ -71,10 +71,20 @@ impl AppState {
         f: impl FnOnce(&mut Wallet) -> microcredx::Result<T>,
     ) -> microcredx::Result<T> {
         let mut guard = self.guard()?;
-        match &mut *guard {
+        let result = match &mut *guard {
             Ok(w) => f(w),
-            Err(e) => Err(reopen_error(e)),
+            Err(e) => return Err(reopen_error(e)),
+        };
+        if guard.as_ref().is_ok_and(Wallet::is_detached) {
+            // A lock or unlock failed and its index, put back on disk, could not be reopened
+            // by that handle: open the wallet again as a fresh start would (an encrypted one
+            // asks for its passphrase again), so the window never shows an empty stand-in.
+            if let Some(dir) = self.dir.clone() {
+                *guard = Err(microcredx::Error::Internal("reopening the wallet".into()));
+                *guard = Wallet::open_for_reading(&dir, None);
+            }
         }
+        result
     }
 
     /// Open an encrypted wallet with its passphrase.

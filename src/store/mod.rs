@@ -80,6 +80,9 @@ pub struct Wallet {
     /// Read-only, and its index could not be read, so it was rebuilt in memory from the
     /// packs: without the holder key and the cached trust data.
     from_packs: bool,
+    /// A change failed and the index could not be opened again in this process (the files
+    /// are as before the change): this handle holds nothing and the wallet must be reopened.
+    detached: bool,
     /// The private folder a read-only wallet's index lives in; last, so that it is deleted
     /// after the index is closed.
     _scratch: Option<readonly::Scratch>,
@@ -183,6 +186,7 @@ impl Wallet {
             db,
             read_only: None,
             from_packs: false,
+            detached: false,
             _scratch: None,
         };
         wallet.check_schema()?;
@@ -283,6 +287,13 @@ impl Wallet {
     /// The wallet directory.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// Whether this handle lost its index: a lock or unlock failed (a disk that filled up
+    /// during the swap) and the index, put back as it was, could not be opened again here.
+    /// Nothing is lost on disk; drop this handle and open the wallet again.
+    pub fn is_detached(&self) -> bool {
+        self.detached
     }
 
     /// Whether the wallet is encrypted.
@@ -462,6 +473,7 @@ impl Wallet {
             .and_then(|()| interrupt_at(1))
             .and_then(|()| std::fs::rename(&next_path, &index).map_err(|e| Error::io(&index, e)))
             .and_then(|()| interrupt_at(2))
+            .and_then(|()| reopen_fails(4))
             .and_then(|()| reopen_db(&self.dir, &index));
         let (db, trees) = match swapped {
             Ok(opened) => opened,
@@ -480,9 +492,14 @@ impl Wallet {
                 }
                 self.sealer = old_sealer;
                 self.drop_reencryption(&old_packs);
-                if let Ok((db, trees)) = reopen_db(&self.dir, &index) {
-                    self.db = db;
-                    let _ = self.swap_trees(trees);
+                match reopen_fails(5).and_then(|()| reopen_db(&self.dir, &index)) {
+                    Ok((db, trees)) => {
+                        self.db = db;
+                        let _ = self.swap_trees(trees);
+                    }
+                    // The files are back as they were, but this handle is left on an empty
+                    // temporary index: it says so, and the app opens the wallet again.
+                    Err(_) => self.detached = true,
                 }
                 return Err(e.in_wallet(&self.dir, None));
             }
@@ -791,6 +808,22 @@ fn interrupt_at(step: u8) -> Result<()> {
 
 #[cfg(not(test))]
 fn interrupt_at(_step: u8) -> Result<()> {
+    Ok(())
+}
+
+/// Tests make reopening the index after the swap fail (4: the new index; 5: the new one and
+/// then the old one), as a disk that filled up meanwhile would.
+#[cfg(test)]
+fn reopen_fails(which: u8) -> Result<()> {
+    let at = INTERRUPT_AT.with(|s| s.get());
+    if at == which || (which == 4 && at == 5) {
+        return Err(Error::Internal(format!("reopening failed (test {at})")));
+    }
+    Ok(())
+}
+
+#[cfg(not(test))]
+fn reopen_fails(_which: u8) -> Result<()> {
     Ok(())
 }
 

@@ -93,6 +93,7 @@ impl Wallet {
             caches: trees.caches,
             read_only: Some(why),
             from_packs,
+            detached: false,
             _scratch: Some(scratch),
         };
         if from_packs {

@@ -127,3 +127,38 @@ fn a_re_encryption_stopped_before_its_commit_leaves_the_wallet_as_it_was() {
     assert!(!dir.join("keyring.next.json").exists());
     assert!(!dir.join("index.next.sled").exists());
 }
+
+/// A lock whose new index cannot be reopened after the swap (a disk that filled up meanwhile)
+/// puts the old index back and says nothing changed; when the old one cannot be reopened in
+/// this process either, the handle says it is detached, and the next open finds the wallet
+/// as it was.
+#[test]
+fn a_lock_whose_index_cannot_be_reopened_leaves_the_wallet_as_it_was() {
+    for (fail, detached) in [(4u8, false), (5, true)] {
+        let dir = tempfile::tempdir().unwrap();
+        let want = wallet_of_three(dir.path(), false);
+        let mut w = Wallet::open(dir.path()).unwrap();
+        INTERRUPT_AT.with(|s| s.set(fail));
+        let result = w.set_passphrase(PASS, FAST);
+        INTERRUPT_AT.with(|s| s.set(0));
+        assert!(result.is_err(), "step {fail}");
+        assert_eq!(w.is_detached(), detached, "step {fail}");
+        if !detached {
+            assert_eq!(ids(&w), want, "step {fail}: the same handle still reads");
+        }
+        drop(w);
+        assert!(!is_encrypted(dir.path()), "step {fail}");
+        let w = reopen(dir.path());
+        assert_eq!(ids(&w), want, "step {fail}");
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            !names
+                .iter()
+                .any(|n| n.contains("next") || n.contains("old")),
+            "step {fail}: {names:?}"
+        );
+    }
+}

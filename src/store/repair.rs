@@ -172,6 +172,7 @@ impl Wallet {
             caches: trees.caches,
             read_only: None,
             from_packs: false,
+            detached: false,
             _scratch: None,
         };
         wallet.clean_up(cleanup)?;
@@ -209,6 +210,7 @@ fn build(
         caches: trees.caches,
         read_only: None,
         from_packs: false,
+        detached: false,
         _scratch: None,
     };
     // Index values are sealed with their key as associated data.
