@@ -99,3 +99,24 @@ test('on the Share screen the learner withholds the grade and presents the rest 
   assert.ok(v.steps.some((s) => /chose not to show: Grade/.test(s.message)), JSON.stringify(v.steps));
   assert.ok(v.steps.some((s) => /Presented by its holder/.test(s.message)));
 });
+
+test('the learner makes a share link with the grade withheld, and the employer verifies it', async () => {
+  const { browser } = app;
+  // Still on the Share screen, the grade unticked by the test before.
+  const grade = await browser.$('[data-testid="sdjwt-claim"][data-path="credentialSubject.result.0.value"]');
+  assert.equal(await grade.isSelected(), false, 'the grade stays withheld');
+  await byTestId(browser, 'sdjwt-link-create').click();
+  const out = byTestId(browser, 'sdjwt-link-text');
+  await out.waitForDisplayed({ timeout: 30000 });
+  const shared = (await out.getValue()).trim();
+  assert.match(shared, /#vp=/, shared.slice(0, 200));
+  await browser.execute(() => document.querySelector('[data-testid="sdjwt-link-section"]').scrollIntoView({ block: 'start' }));
+  await screenshot(browser, 'share-sdjwt-link');
+  const employer = path.join(work, 'employer-link');
+  run(['--wallet', employer, 'trust', 'import', path.join(work, 'out', 'jwt-vc-issuer.json'), path.join(work, 'vctm.json')]);
+  const r = spawnSync(mcx, ['--wallet', employer, 'verify', '--json', shared], { encoding: 'utf8' });
+  const v = JSON.parse(r.stdout.trim().split('\n')[0]);
+  assert.equal(v.verdict, 'valid', JSON.stringify(v.steps));
+  assert.equal(v.credential.grade ?? null, null);
+  assert.ok(v.steps.some((s) => /chose not to show: Grade/.test(s.message)), JSON.stringify(v.steps));
+});

@@ -95,6 +95,7 @@ fn main() {
             commands::open_linkedin,
             commands::sd_jwt_claims,
             commands::present_sd_jwt,
+            commands::sd_jwt_link,
             commands::default_export_dir,
             commands::set_passphrase,
             commands::remove_passphrase,

@@ -301,3 +301,46 @@ test('a one-credential link fits a QR code that decodes back to the link', (t) =
   assert.equal(all.stdout.trim().startsWith(base), true, 'the link itself is still printed');
   writeFileSync(path.join(work, 'done'), '');
 });
+
+test('an SD-JWT VC shared by link with the grade withheld verifies in the page and in mcx, without the grade', () => {
+  const dir = mkdtempSync(path.join(work, 'sdjwt-'));
+  const env = { ...process.env, MCX_ISSUER_PASSPHRASE: 'web-issuer-passphrase' };
+  const sh = (...args) => execFileSync(mcx, args, { encoding: 'utf8', env, cwd: dir });
+  const w = path.join(dir, 'wallet');
+  const didJwk = sh('--wallet', w, 'info').match(/SD-JWT VC, P-256\):\s+(did:jwk:\S+)/)[1];
+  // An issuer without a web domain signs as its did:key: the page can check it offline.
+  sh('issuer', 'init', '--dir', 'k', '--name', 'Universidade do Litoral', '--country', 'PT');
+  writeFileSync(path.join(dir, 'vctm.json'), JSON.stringify({
+    vct: 'urn:eudi:micro_credential:1', name: 'Micro-credential (grade optional)',
+    claims: [{ path: ['credentialSubject', 'result[0]', 'value'], sd: 'allowed', display: [{ lang: 'en', label: 'Grade' }] }],
+  }));
+  writeFileSync(path.join(dir, 'ach.json'), JSON.stringify({
+    id: 'https://ulitoral.example/mc/dt', name: 'Digital Twins', description: 'Modelling plants.', ects: 4, eqfLevel: 6,
+    learningOutcomes: ['Build a digital twin'], assessmentType: 'Project', participationForm: 'Blended',
+    qualityAssurance: 'Accredited programme', gradeName: 'Final grade',
+  }));
+  writeFileSync(path.join(dir, 'learners.csv'), `id,name,grade\n${didJwk},Ana Sousa,18/20\n`);
+  sh('issuer', 'issue', '--dir', 'k', '--achievement', 'ach.json', '--learners', 'learners.csv', '--out', 'out', '--format', 'sd-jwt', '--type-metadata', 'vctm.json');
+  sh('--wallet', w, 'trust', 'import', path.join(dir, 'vctm.json'));
+  assert.match(sh('--wallet', w, 'import', path.join(dir, 'out', 'digital-twins-ana-sousa-1.sd-jwt')), /1 imported/);
+  const id = JSON.parse(sh('--wallet', w, 'list', '--json')).find((r) => r.verdict === 'valid').id;
+  // Nothing but what is signed in the clear and not withheld: the grade stays with the learner.
+  const shared = sh('--wallet', w, 'export', 'sd-jwt', id, '--link', '--base', base).trim();
+  assert.ok(shared.startsWith(`${base}#`), shared.slice(0, 200));
+  const r = engine.verify(new TextEncoder().encode(shared));
+  assert.equal(r.result?.verdict, 'valid', JSON.stringify(r).slice(0, 1500));
+  assert.equal(r.result.credential.ects, 4);
+  assert.equal(JSON.stringify(r.result).includes('18/20'), false, 'the grade is not in the link');
+  assert.match(JSON.stringify(r.result.steps), /Presented by its holder/);
+  assert.match(JSON.stringify(r.result.steps), /not opened/);
+  // An employer's mcx, with a wallet of its own that knows nothing of this issuer.
+  const employer = spawnSync(mcx, ['--wallet', path.join(dir, 'employer'), 'verify', '--json', shared], { encoding: 'utf8' });
+  const v = JSON.parse(employer.stdout.trim().split('\n')[0]);
+  assert.equal(v.verdict, 'valid', employer.stdout + employer.stderr);
+  assert.equal(JSON.stringify(v).includes('18/20'), false);
+  // The page itself, in headless Chromium: the verdict drawn, the grade nowhere on it.
+  const page = openInChromium(shared);
+  assert.equal(page.state, 'done', page.dom.slice(0, 500));
+  assert.match(page.dom, /Digital Twins/);
+  assert.doesNotMatch(page.dom, /18\/20/);
+});

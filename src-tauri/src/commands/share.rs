@@ -162,22 +162,48 @@ pub async fn share_link(
         let vp = portfolio::presentation(w, &ids, &opts)?;
         let bytes =
             serde_json::to_vec(&vp).map_err(|e| microcredx::Error::Internal(e.to_string()))?;
-        let url = link::encode_link(&page.url, &bytes)?;
-        let (qr_png, qr_problem) = match link::check_qr_size(&url) {
-            Ok(()) => {
-                let png = portfolio::qr_png(&url)?;
-                let data = base64::engine::general_purpose::STANDARD.encode(png);
-                (Some(format!("data:image/png;base64,{data}")), None)
-            }
-            Err(e) => (None, Some(e.to_string())),
-        };
-        Ok(ShareLink {
-            link: url,
-            qr_png,
-            qr_problem,
-            shareable: page.shareable,
-            local_only: page.local_only(),
-        })
+        share_link_of(&page, &bytes)
+    })?)
+}
+
+/// The link to `page` carrying `presentation`, with its QR code when it fits one.
+fn share_link_of(
+    page: &portfolio::VerifierBase,
+    presentation: &[u8],
+) -> microcredx::Result<ShareLink> {
+    let url = link::encode_link(&page.url, presentation)?;
+    let (qr_png, qr_problem) = match link::check_qr_size(&url) {
+        Ok(()) => {
+            let png = portfolio::qr_png(&url)?;
+            let data = base64::engine::general_purpose::STANDARD.encode(png);
+            (Some(format!("data:image/png;base64,{data}")), None)
+        }
+        Err(e) => (None, Some(e.to_string())),
+    };
+    Ok(ShareLink {
+        link: url,
+        qr_png,
+        qr_problem,
+        shareable: page.shareable,
+        local_only: page.local_only(),
+    })
+}
+
+/// A share link of the SD-JWT VC `id` disclosing the claims at `disclose`: the presentation's
+/// KB-JWT names the verifier page as its audience, with a fresh code (`nonce`) from the window.
+#[tauri::command]
+pub async fn sd_jwt_link(
+    state: State<'_, AppState>,
+    id: String,
+    disclose: Vec<String>,
+    nonce: String,
+    base: Option<String>,
+) -> IpcResult<ShareLink> {
+    Ok(state.with_wallet(|w| {
+        let page = w.verifier_base(base.as_deref())?;
+        let presentation =
+            w.present_sd_jwt(&id, &disclose, &page.url, &nonce, chrono::Utc::now())?;
+        share_link_of(&page, presentation.as_bytes())
     })?)
 }
 

@@ -67,8 +67,8 @@ pub enum ExportCommand {
         /// comma-separated or repeated. Claims signed in the clear are always shown.
         #[arg(long, value_delimiter = ',')]
         disclose: Vec<String>,
-        /// The verifier's identifier (the KB-JWT's aud); required unless --list.
-        #[arg(long, required_unless_present = "list")]
+        /// The verifier's identifier (the KB-JWT's aud); required unless --list or --link.
+        #[arg(long, required_unless_present_any = ["list", "link"])]
         aud: Option<String>,
         /// The verifier's nonce (default: a fresh random one).
         #[arg(long)]
@@ -79,6 +79,14 @@ pub enum ExportCommand {
         /// List the credential's claims and which of them may be withheld, and stop.
         #[arg(long)]
         list: bool,
+        /// Print a share link instead: the verifier page's address with the presentation in
+        /// its fragment (the KB-JWT's aud is the page's address unless --aud is given).
+        #[arg(long, conflicts_with = "list")]
+        link: bool,
+        /// With --link, the verifier page's address (default: the one the network's registry
+        /// names, else the page installed beside mcx).
+        #[arg(long, value_name = "URL", env = "MCX_VERIFIER_URL", requires = "link")]
+        base: Option<String>,
     },
     /// Write a PDF portfolio with the signed presentation attached.
     Pdf {
@@ -182,6 +190,8 @@ pub fn run(cmd: ExportCommand, wallet: Option<&Path>) -> Result<ExitCode> {
             nonce,
             out,
             list,
+            link,
+            base,
         } => {
             let rec = wallet.get(&id)?;
             if list {
@@ -201,8 +211,29 @@ pub fn run(cmd: ExportCommand, wallet: Option<&Path>) -> Result<ExitCode> {
                 rand_core::OsRng.fill_bytes(&mut b);
                 b.iter().map(|x| format!("{x:02x}")).collect()
             });
-            let aud = aud.unwrap_or_default();
+            let page = match link {
+                true => Some(wallet.verifier_base(base.as_deref())?),
+                false => None,
+            };
+            let aud = aud
+                .or_else(|| page.as_ref().map(|p| p.url.clone()))
+                .unwrap_or_default();
             let vp = wallet.present_sd_jwt(&rec.id, &disclose, &aud, &nonce, chrono::Utc::now())?;
+            if let Some(page) = page {
+                let text = portfolio::link::encode_link(&page.url, vp.as_bytes())?;
+                if let Some(warning) = page.local_only() {
+                    eprintln!("warning: {warning}");
+                }
+                match out {
+                    Some(path) => {
+                        std::fs::write(&path, format!("{text}\n"))
+                            .with_context(|| format!("writing {}", path.display()))?;
+                        eprintln!("wrote the share link to {}", path.display());
+                    }
+                    None => println!("{text}"),
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
             match out {
                 Some(path) => {
                     std::fs::write(&path, format!("{vp}\n"))

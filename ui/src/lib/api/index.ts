@@ -241,6 +241,10 @@ interface Commands {
     args: { id: string; disclose: string[]; aud: string; nonce: string; path: string | null };
     result: SdJwtPresentation;
   };
+  sd_jwt_link: {
+    args: { id: string; disclose: string[]; nonce: string; base: string | null };
+    result: ShareLink;
+  };
   holder_keys: { args: undefined; result: HolderKeys };
   default_export_dir: { args: undefined; result: string };
   set_passphrase: { args: { passphrase: string }; result: null };
@@ -439,6 +443,14 @@ export const presentSdJwt = (
   nonce: string,
   path: string | null = null,
 ): Promise<SdJwtPresentation> => call('present_sd_jwt', { id, disclose, aud, nonce, path });
+
+/**
+ * A share link of the SD-JWT VC `id` disclosing the claims at `disclose`, for the verifier page
+ * (`base` as for `shareLink`), which the presentation names as its audience with the code
+ * `nonce`; with its QR code when it fits.
+ */
+export const sdJwtLink = (id: string, disclose: string[], nonce: string, base: string | null): Promise<ShareLink> =>
+  call('sd_jwt_link', { id, disclose, nonce, base });
 
 /** The learner's public holder keys: Ed25519 (W3C presentations) and P-256 (SD-JWT VC). */
 export const holderKeys = (): Promise<HolderKeys> => call('holder_keys');

@@ -394,7 +394,7 @@ export const de: Catalogue = {
   'share.chooseFirst': 'Wählen Sie zuerst mindestens einen Nachweis.',
   'share.sdjwt.meta': 'SD-JWT VC: Sie wählen unten, welche Angaben Sie zeigen',
   'share.sdjwt.elsewhere':
-    'Das PDF, der Link und die Dateien oben enthalten Ihre anderen Nachweise. Jeder gewählte SD-JWT-VC-Nachweis wird unten vorgelegt, nur mit den Angaben, die Sie wählen.',
+    'Das PDF, der Link und die Dateien oben enthalten Ihre anderen Nachweise. Jeder gewählte SD-JWT-VC-Nachweis wird unten geteilt, mit einem eigenen Link oder für eine prüfende Stelle, nur mit den Angaben, die Sie wählen.',
   'share.sdjwt.only': 'Gewählt sind nur SD-JWT-VC-Nachweise: Legen Sie sie unten vor, mit den Angaben, die Sie wählen.',
   'share.base.loading': 'Es wird nachgesehen, wohin Links zeigen …',
   'share.base.registry': 'Links öffnen die Prüfseite von {network} unter {url}',
@@ -447,6 +447,9 @@ export const de: Catalogue = {
   'sdjwt.saved': '{file} gespeichert.',
   'sdjwt.result': 'Präsentation (Code {code}): Geben Sie sie der Prüfstelle',
   'sdjwt.copy': 'Präsentation kopieren',
+  'sdjwt.link.title': 'Oder als Link teilen',
+  'sdjwt.link.hint': 'Ein Link zur Prüfseite mit dieser Präsentation: Wer ihn erhält, sieht sie im eigenen Browser geprüft, mit genau den oben gewählten Angaben.',
+  'sdjwt.link.create': 'Link erstellen',
   'settings.verifier': 'Prüfseite',
   'settings.verifier.hint': 'Die Adresse, auf die Links zum Teilen zeigen. Leer lassen für die Prüfseite, die Ihr Anerkennungsnetzwerk in seinem signierten Vertrauensregister nennt, sonst die mit der App installierte Seite (Links darauf öffnen sich nur auf diesem Computer). Oder die Adresse eintragen, unter der Ihre Hochschule dieselbe Seite bereitstellt.',
   'settings.verifier.label': 'Adresse der Prüfseite',

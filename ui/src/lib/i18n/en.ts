@@ -383,7 +383,7 @@ export const en = {
   'share.chooseFirst': 'Choose at least one credential first.',
   'share.sdjwt.meta': 'SD-JWT VC: you choose which claims to show, below',
   'share.sdjwt.elsewhere':
-    'The PDF, the link and the files above carry your other credentials. Each SD-JWT VC you chose is presented below, with only the claims you choose.',
+    'The PDF, the link and the files above carry your other credentials. Each SD-JWT VC you chose is shared below, by a link of its own or to one verifier, with only the claims you choose.',
   'share.sdjwt.only': 'Only SD-JWT VC credentials are chosen: present them below, with the claims you choose.',
   'share.base.loading': 'Looking up where links point…',
   'share.base.registry': 'Links open the verifier page of {network} at {url}',
@@ -434,6 +434,9 @@ export const en = {
   'sdjwt.saved': 'Saved {file}.',
   'sdjwt.result': 'Presentation (code {code}): give it to the verifier',
   'sdjwt.copy': 'Copy presentation',
+  'sdjwt.link.title': 'Or share by link',
+  'sdjwt.link.hint': 'A link to the verifier page with this presentation in it: anyone you give it to sees it checked in their browser, with exactly the claims chosen above.',
+  'sdjwt.link.create': 'Create share link',
   'settings.verifier': 'Verifier page',
   'settings.verifier.hint': 'The address share links point to. Leave it empty to use the verifier page your recognition network names in its signed registry, else the page installed with the app (links to it open only on this computer). Or enter where your institution hosts the same page.',
   'settings.verifier.label': 'Address of the verifier page',
