@@ -486,7 +486,7 @@ describe('sharing an SD-JWT VC', () => {
     const calls = sdJwtBackend();
     render(ShareScreen);
     await screen.findAllByTestId('sdjwt-claim');
-    expect(screen.getByTestId('share-sdjwt-elsewhere').textContent).toContain('presented below');
+    expect(screen.getByTestId('share-sdjwt-elsewhere').textContent).toContain('shared below, by a link of its own');
     await user.click(screen.getByTestId('share-pdf'));
     await screen.findByTestId('share-saved');
     const call = calls.find((c) => c.cmd === 'export_pdf')!.args as { ids: string[] };
