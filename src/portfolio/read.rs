@@ -113,6 +113,13 @@ thread_local! {
 /// objects parsed may not add up to more bytes than the file and its object streams hold
 /// (they would have to overlap); at most [`MAX_OBJECTS`] objects.
 fn load(bytes: &[u8]) -> Result<Document> {
+    // lopdf loads an encrypted PDF by another path, which its object filter never sees; a
+    // portfolio is never encrypted.
+    if names_encrypt(bytes) {
+        return Err(bad(
+            "the PDF is encrypted: a MicroCredX portfolio never is, so this is not one",
+        ));
+    }
     // Cross-reference streams are inflated by lopdf itself, before any object is read: the
     // per-stream cap covers them.
     let mut options = lopdf::LoadOptions::with_max_decompressed_size(MAX_OBJECT_STREAMS_BYTES);
@@ -143,6 +150,48 @@ fn load(bytes: &[u8]) -> Result<Document> {
             Err(other) => std::panic::resume_unwind(other),
         },
     }
+}
+
+/// Whether the PDF's bytes hold the name `/Encrypt` (spelt with `#xx` escapes or not): the key
+/// of an encrypted file's trailer, which is never inside a compressed stream.
+fn names_encrypt(bytes: &[u8]) -> bool {
+    let delimiter = |b: u8| b.is_ascii_whitespace() || b"()<>[]{}/%\0".contains(&b);
+    let hex = |b: u8| (b as char).to_digit(16);
+    let mut at = 0;
+    while let Some(found) = bytes[at..].iter().position(|&b| b == b'/') {
+        let start = at + found + 1;
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| delimiter(b))
+            .map_or(bytes.len(), |n| start + n);
+        let raw = &bytes[start..end];
+        // "Encrypt" is 7 bytes; escaped, at most 21.
+        if (7..=21).contains(&raw.len()) {
+            let mut name = Vec::with_capacity(7);
+            let mut i = 0;
+            while i < raw.len() {
+                match (
+                    raw[i],
+                    raw.get(i + 1).and_then(|&b| hex(b)),
+                    raw.get(i + 2).and_then(|&b| hex(b)),
+                ) {
+                    (b'#', Some(h), Some(l)) => {
+                        name.push((h * 16 + l) as u8);
+                        i += 3;
+                    }
+                    (b, _, _) => {
+                        name.push(b);
+                        i += 1;
+                    }
+                }
+            }
+            if name == b"Encrypt" {
+                return true;
+            }
+        }
+        at = end.max(start);
+    }
+    false
 }
 
 /// lopdf's per-object hook: counts, inflates object streams within the budget, and stops the
@@ -403,4 +452,35 @@ pub fn verify_portfolio(bytes: &[u8], env: &Env, now: DateTime<Utc>) -> Result<V
     }
     v.verdict = verify::verdict_of(&v.steps);
     Ok(v)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// An encrypted PDF is refused before lopdf loads it (its encrypted path skips the load
+    /// budget), however the trailer spells the key.
+    #[test]
+    fn an_encrypted_pdf_is_refused_before_it_is_loaded() {
+        for (trailer, encrypted) in [
+            ("<</Size 3/Root 1 0 R/Encrypt 2 0 R>>", true),
+            ("<</Size 3/Root 1 0 R/Encr#79pt 2 0 R>>", true),
+            ("<</Size 3/Root 1 0 R/#45#6e#63#72#79#70#74 2 0 R>>", true),
+            ("<</Size 3/Root 1 0 R/EncryptMetadata false>>", false),
+            ("<</Size 3/Root 1 0 R/Encrypted true/Enc>>", false),
+        ] {
+            let pdf = format!(
+                "%PDF-1.4\n1 0 obj\n<</Type/Catalog>>\nendobj\ntrailer\n{trailer}\n%%EOF\n"
+            );
+            assert_eq!(names_encrypt(pdf.as_bytes()), encrypted, "{trailer}");
+            if encrypted {
+                let e = read_portfolio(pdf.as_bytes())
+                    .map(|_| ())
+                    .unwrap_err()
+                    .to_string();
+                assert!(e.contains("the PDF is encrypted"), "{trailer}: {e}");
+            }
+        }
+    }
 }
