@@ -78,7 +78,7 @@ pub fn read_portfolio(bytes: &[u8]) -> Result<Portfolio> {
 /// 100 credentials has three, 36 KB in all; a PDF tool that re-saves one adds little. Parsing
 /// what they hold costs about 60 ms per MiB (of hostile content, in release), so the cap also
 /// bounds the time a hostile PDF can take.
-const MAX_OBJECT_STREAMS_BYTES: usize = 4 * 1024 * 1024;
+const MAX_OBJECT_STREAMS_BYTES: usize = 1024 * 1024;
 
 /// The most objects a PDF may hold (a portfolio of 100 credentials has about 3,000).
 const MAX_OBJECTS: usize = 250_000;

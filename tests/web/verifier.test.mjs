@@ -231,7 +231,7 @@ test('the page engine verifies a PDF portfolio and a presentation file, and refu
   // PDFs that would cost the loader far more than their size (tests/findings.rs): refused by
   // name here too, where panics abort and the load budget skips instead of unwinding.
   for (const [file, why] of [
-    ['portfolio-objstm-15MiB-of-names.pdf', /object streams inflate to more than 4 MiB/],
+    ['portfolio-objstm-15MiB-of-names.pdf', /object streams inflate to more than 1 MiB/],
     ['portfolio-xref-one-stream-20000-times.pdf', /objects overlap each other/],
   ]) {
     const hostile = engine.verify(new Uint8Array(readFileSync(path.join(here, '../fixtures/fuzz', file))));
