@@ -118,6 +118,8 @@ pub struct Http {
     agent: ureq::Agent,
     /// Told of every request before it is sent ("GET https://…").
     trace: Option<Trace>,
+    /// Set by the learner to stop the exchange (the window's Cancel): a login stops waiting.
+    cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl Default for Http {
@@ -136,13 +138,31 @@ impl Http {
             .user_agent(concat!("MicroCredX-Wallet/", env!("CARGO_PKG_VERSION")))
             .build()
             .into();
-        Http { agent, trace: None }
+        Http {
+            agent,
+            trace: None,
+            cancel: None,
+        }
     }
 
     /// Call `trace` with a line for every request (the CLI's `--verbose`).
     pub fn with_trace(mut self, trace: impl Fn(&str) + Send + Sync + 'static) -> Http {
         self.trace = Some(Box::new(trace));
         self
+    }
+
+    /// Stop the exchange when `cancel` is set: a login in the browser stops waiting for its
+    /// answer within a fifth of a second.
+    pub fn with_cancel(mut self, cancel: std::sync::Arc<std::sync::atomic::AtomicBool>) -> Http {
+        self.cancel = Some(cancel);
+        self
+    }
+
+    /// Whether the learner stopped the exchange.
+    pub fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|c| c.load(std::sync::atomic::Ordering::SeqCst))
     }
 
     /// GET `url`, with `Accept: accept`.

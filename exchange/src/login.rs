@@ -212,26 +212,35 @@ pub fn authorize(
         "waiting for you to finish logging in (at most {} minutes)",
         WAIT.as_secs() / 60
     ));
-    wait_for_answer(&listener, server, &state, WAIT).map(|code| Authorized {
+    wait_for_answer(&listener, server, &state, WAIT, &|| http.cancelled()).map(|code| Authorized {
         code,
         redirect_uri,
         code_verifier,
     })
 }
 
-/// Read answers on the listener until the one for `state` arrives (or `wait` passes): its
-/// code, or the error the server sent.
+/// Read answers on the listener until the one for `state` arrives (or `wait` passes, or the
+/// learner cancels): its code, or the error the server sent.
 fn wait_for_answer(
     listener: &tiny_http::Server,
     server: &Server,
     state: &str,
     wait: Duration,
+    cancelled: &dyn Fn() -> bool,
 ) -> Result<String> {
     let deadline = Instant::now() + wait;
     loop {
+        if cancelled() {
+            return Err(Error::Refused(format!(
+                "you cancelled the login at {}",
+                server.issuer
+            )));
+        }
         let left = deadline.saturating_duration_since(Instant::now());
-        let request = match listener.recv_timeout(left) {
+        // In slices, so that a cancel is seen at once.
+        let request = match listener.recv_timeout(left.min(Duration::from_millis(200))) {
             Ok(Some(r)) => r,
+            Ok(None) if !left.is_zero() => continue,
             Ok(None) => {
                 return Err(Error::Unsupported(format!(
                     "the login at {} did not finish within {} minutes; nothing was received \
@@ -395,7 +404,7 @@ mod tests {
         let other = get("/callback?code=x&state=someone-else");
         let mine = get("/callback?code=c2&state=mine");
         assert_eq!(
-            wait_for_answer(&listener, &s, "mine", Duration::from_secs(5)).unwrap(),
+            wait_for_answer(&listener, &s, "mine", Duration::from_secs(5), &|| false).unwrap(),
             "c2"
         );
         let page = mine.join().unwrap();
@@ -404,11 +413,35 @@ mod tests {
             "{page}"
         );
         // Whatever else arrived is answered and passed over until the wait ends.
-        let e = wait_for_answer(&listener, &s, "mine", Duration::from_millis(1500))
-            .unwrap_err()
-            .to_string();
+        let e = wait_for_answer(&listener, &s, "mine", Duration::from_millis(1500), &|| {
+            false
+        })
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("did not finish"), "{e}");
         assert!(stray.join().unwrap().starts_with("HTTP/1.1 404"));
         assert!(other.join().unwrap().starts_with("HTTP/1.1 400"));
+    }
+
+    /// Issue 19: the learner's Cancel stops a login that waits for its answer, long before
+    /// its five minutes, saying nothing was received.
+    #[test]
+    fn a_cancelled_login_stops_waiting_at_once() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::Arc;
+        let listener = tiny_http::Server::http("127.0.0.1:0").unwrap();
+        let flag = Arc::new(AtomicBool::new(false));
+        let http = Http::new().with_cancel(flag.clone());
+        let setter = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            flag.store(true, Ordering::SeqCst);
+        });
+        let started = Instant::now();
+        let e = wait_for_answer(&listener, &server(), "mine", WAIT, &|| http.cancelled())
+            .unwrap_err()
+            .to_string();
+        setter.join().unwrap();
+        assert!(e.contains("you cancelled the login"), "{e}");
+        assert!(started.elapsed() < WAIT / 10, "{:?}", started.elapsed());
     }
 }

@@ -107,6 +107,7 @@ fn main() {
             commands::choose_paths,
             commands::resolve_offer,
             commands::receive_offer,
+            commands::cancel_receive,
             commands::resolve_request,
             commands::send_presentation,
             commands::decline_request,

@@ -25,6 +25,8 @@ use ts_rs::TS;
 pub struct ExchangeState {
     offer: Mutex<Option<Offer>>,
     request: Mutex<Option<(Request, DcqlAnswer)>>,
+    /// Set by the window's Cancel while an offer is received (a login waits in the browser).
+    cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 fn exchange_error(e: impl std::fmt::Display) -> IpcError {
@@ -232,6 +234,15 @@ pub fn resolve_offer(exchange: State<'_, ExchangeState>, link: String) -> IpcRes
     Ok(view)
 }
 
+/// Stop the offer being received: a login waiting in the browser ends at once, and nothing
+/// is kept.
+#[tauri::command]
+pub fn cancel_receive(exchange: State<'_, ExchangeState>) {
+    exchange
+        .cancel
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
 /// Receive the offer read last: every credential is verified and imported as a file is,
 /// after the trust documents it needs are cached. Nothing is kept if the exchange fails.
 #[tauri::command(async)]
@@ -247,7 +258,10 @@ pub fn receive_offer(
         .map_err(|_| poisoned())?
         .take()
         .ok_or_else(|| microcredx::Error::BadInput("read an offer first".into()))?;
-    let http = Http::new();
+    exchange
+        .cancel
+        .store(false, std::sync::atomic::Ordering::SeqCst);
+    let http = Http::new().with_cancel(exchange.cancel.clone());
     let holder = state.with_wallet(|w| {
         let key = w.holder_key()?;
         Ok(Holder {

@@ -257,6 +257,7 @@ interface Commands {
   choose_paths: { args: { pick: Pick }; result: string[] };
   resolve_offer: { args: { link: string }; result: OfferView };
   receive_offer: { args: { txCode: string | null }; result: ReceiveReport };
+  cancel_receive: { args: undefined; result: null };
   resolve_request: { args: { link: string }; result: RequestView };
   send_presentation: { args: { chosen: Choice[] }; result: PresentReport };
   decline_request: { args: undefined; result: null };
@@ -561,6 +562,11 @@ export const resolveOffer = (link: string): Promise<OfferView> => call('resolve_
 /** Receive the offer read last; every credential is verified and imported as a file is. */
 export const receiveOffer = (txCode: string | null): Promise<ReceiveReport> =>
   call('receive_offer', { txCode });
+
+/** Stop the offer being received: a login waiting in the browser ends at once, nothing kept. */
+export const cancelReceive = async (): Promise<void> => {
+  await call('cancel_receive');
+};
 
 /** Read a verifier's request, check who sent it, and find what answers it. Sends nothing. */
 export const resolveRequest = (link: string): Promise<RequestView> => call('resolve_request', { link });

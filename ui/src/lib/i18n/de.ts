@@ -269,6 +269,7 @@ export const de: Catalogue = {
   'receive.login': "Dieser Aussteller verlangt zuerst eine Anmeldung. Ihr Browser öffnet seine Anmeldeseite bei {server}; kehren Sie nach der Anmeldung hierher zurück. Die Wallet wartet höchstens 5 Minuten.",
   'receive.submitLogin': "Anmelden und empfangen",
   'receive.waitingLogin': "Warten auf Ihre Anmeldung im Browser …",
+  'receive.cancelLogin': 'Anmeldung abbrechen',
   'receive.loginAddress': "Falls sich Ihr Browser nicht geöffnet hat, öffnen Sie diese Adresse selbst darin:",
   'receive.submit': "Empfangen",
   'receive.busy': "Wird empfangen und geprüft …",

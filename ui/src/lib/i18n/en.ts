@@ -261,6 +261,7 @@ export const en = {
   'receive.login': "This issuer asks you to log in first. Your browser opens its login page at {server}; when you have logged in, come back here. The wallet waits for at most 5 minutes.",
   'receive.submitLogin': "Log in and receive",
   'receive.waitingLogin': "Waiting for you to log in in your browser…",
+  'receive.cancelLogin': 'Cancel the login',
   'receive.loginAddress': "If your browser did not open, open this address in it yourself:",
   'receive.submit': "Receive",
   'receive.busy': "Receiving and checking…",
