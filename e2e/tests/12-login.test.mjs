@@ -5,7 +5,7 @@
 // and three verified credentials arrive. The issuer is tests/interop/login-issuer.mjs: the
 // OpenWallet Foundation reference behind an authorization server built on its libraries.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -46,4 +46,34 @@ test('an offer behind a login: the learner logs in in the browser, and three ver
   assert.deepEqual(events, ['authorize', 'login', 'token']);
   const log = readFileSync(process.env.FAKE_BROWSER_LOG, 'utf8');
   assert.match(log, /Back to the wallet/, 'the browser was shown the wallet\'s page after the login');
+});
+
+test('a login the learner never finishes: its address is shown to open by hand, and Cancel ends it with nothing kept', { skip: !ref && 'MCX_OID4VC is not set' }, async () => {
+  const issuer = startLoginIssuer(ref);
+  const ready = await issuer.next();
+  const { browser } = app;
+  const hold = `${process.env.FAKE_BROWSER_LOG}.hold`;
+  writeFileSync(hold, '');
+  try {
+    await byTestId(browser, 'nav-import').click();
+    await fill(browser, 'receive-link', ready.credential_offer);
+    await byTestId(browser, 'receive-look').click();
+    await byTestId(browser, 'receive-login').waitForDisplayed({ timeout: 30000 });
+    await byTestId(browser, 'receive-submit').click();
+    // The browser opened the page and the learner did nothing: the window shows the address.
+    const address = byTestId(browser, 'receive-login-address');
+    await address.waitForDisplayed({ timeout: 30000 });
+    assert.match(await address.getText(), new RegExp(ready.authorization_server.replace(/[.]/g, '\\.')));
+    await browser.execute(() => document.querySelector('[data-testid="receive-cancel"]').scrollIntoView({ block: 'center' }));
+    await screenshot(browser, 'exchange-login-waiting');
+    await byTestId(browser, 'receive-cancel').click();
+    const error = byTestId(browser, 'error-notice');
+    await error.waitForDisplayed({ timeout: 15000 });
+    assert.match(await error.getText(), /you cancelled the login/);
+    assert.match(await error.getText(), /nothing was kept/);
+    assert.equal(await byTestId(browser, 'receive-cancel').isExisting(), false);
+    assert.match(readFileSync(process.env.FAKE_BROWSER_LOG, 'utf8'), /"held"/);
+  } finally {
+    rmSync(hold, { force: true });
+  }
 });
