@@ -11,6 +11,18 @@ fn fixture(name: &str) -> String {
     format!("{}/tests/fixtures/fuzz/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
+/// `mcx verify` of the fixture `name` in a fresh wallet: its exit code, and what it printed.
+fn verify_fixture(name: &str) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let out = run(&dir.path().join("w"), &["verify", &fixture(name)]);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code(), text)
+}
+
 #[test]
 fn a_backup_asking_for_an_absurd_key_derivation_is_refused_before_it_runs() {
     for f in [
@@ -37,20 +49,8 @@ fn a_backup_asking_for_an_absurd_key_derivation_is_refused_before_it_runs() {
 
 #[test]
 fn a_portfolio_listing_one_huge_attachment_many_times_is_not_inflated_again_and_again() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let out = run(
-        &dir.path().join("w"),
-        &[
-            "verify",
-            &fixture("portfolio-300-names-one-16MiB-stream.pdf"),
-        ],
-    );
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(out.status.code(), Some(3), "{text}");
+    let (code, text) = verify_fixture("portfolio-300-names-one-16MiB-stream.pdf");
+    assert_eq!(code, Some(3), "{text}");
     assert!(
         text.contains("presentation.json") || text.contains("attachment"),
         "{text}"
@@ -74,14 +74,8 @@ fn a_pdf_that_would_cost_its_loader_far_more_than_its_size_is_refused_in_passing
             "its objects overlap each other",
         ),
     ] {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let out = run(&dir.path().join("w"), &["verify", &fixture(f)]);
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert_eq!(out.status.code(), Some(3), "{f}: {text}");
+        let (code, text) = verify_fixture(f);
+        assert_eq!(code, Some(3), "{f}: {text}");
         assert!(
             text.contains(&format!("the PDF cannot be read: {why}")),
             "{f}: {text}"

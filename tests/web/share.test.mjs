@@ -59,30 +59,14 @@ test('a link built from the address the signed registry names opens and verifies
   const url = `${origin}/network/verifier.html`;
   // A small network: its coordinator signs a registry that names where its page lives, and one
   // member institution issues a credential.
-  const coordinator = path.join(work, 'coordinator');
-  sh('issuer', 'init', '--dir', coordinator, '--name', 'Test Network Coordinator', '--country', 'BE');
-  const member = path.join(work, 'member');
-  sh('issuer', 'init', '--dir', member, '--name', 'Hochschule Teststadt', '--country', 'DE');
-  const memberDid = JSON.parse(readFileSync(path.join(member, 'issuer.json'), 'utf8')).id;
-  writeFileSync(path.join(work, 'members.json'), JSON.stringify({
-    name: 'Test Recognition Network',
-    verifierPage: url,
-    members: [{ id: memberDid, name: 'Hochschule Teststadt', country: 'DE' }],
-  }));
-  const registry = path.join(work, 'registry.json');
-  sh('issuer', 'registry', '--dir', coordinator, path.join(work, 'members.json'), '--out', registry);
-  writeFileSync(path.join(member, 'achievement.json'), JSON.stringify({
+  const { registry, issued } = smallNetwork(path.join(work, 'network-a'), url, [{
     id: 'https://hs-teststadt.example/mc/data-literacy', name: 'Data Literacy for Engineers',
     description: 'Read, clean and chart production data.', ects: 3, eqfLevel: 6,
-  }));
-  writeFileSync(path.join(work, 'learners.csv'), 'id,name\n,Maria Ionescu\n');
-  const issued = path.join(work, 'issued');
-  sh('issuer', 'issue', '--dir', member, '--achievement', path.join(member, 'achievement.json'),
-    '--learners', path.join(work, 'learners.csv'), '--out', issued);
+  }]);
 
   const wallet = path.join(work, 'wallet');
   sh('--wallet', wallet, 'registry', 'import', registry);
-  sh('--wallet', wallet, 'import', ...readdirSync(issued).filter((f) => f.endsWith('.json')).map((f) => path.join(issued, f)));
+  sh('--wallet', wallet, 'import', ...issued[0]);
   const r = spawnSync(mcx, ['--wallet', wallet, 'export', 'link', '--all'], { env, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const link = r.stdout.trim();
