@@ -101,8 +101,7 @@ struct LoadBudget {
 /// times, or objects nested inside each other, so that each read costs the whole file).
 /// Where panics abort (the verifier page's WebAssembly), every object after the bound is
 /// skipped instead: nothing more is parsed or kept, though each listed object is still read.
-#[derive(Debug)]
-struct OverBudget(String);
+struct OverBudget;
 
 thread_local! {
     static BUDGET: std::cell::RefCell<Option<LoadBudget>> = const { std::cell::RefCell::new(None) };
@@ -137,18 +136,13 @@ fn load(bytes: &[u8]) -> Result<Document> {
     let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         Document::load_mem_with_options(bytes, options)
     }));
+    // The budget says why it stopped the load, however it stopped it (unwound or skipped).
     let over = BUDGET.with(|b| b.borrow_mut().take()).and_then(|b| b.over);
-    match loaded {
-        Ok(_) if over.is_some() => Err(bad(format!(
-            "the PDF cannot be read: {}",
-            over.unwrap_or_default()
-        ))),
-        Ok(doc) => doc.map_err(|e| bad(format!("the PDF cannot be read: {e}"))),
-        Err(payload) => match payload.downcast::<OverBudget>() {
-            Ok(over) => Err(bad(format!("the PDF cannot be read: {}", over.0))),
-            // A panic of lopdf's own: not ours to swallow.
-            Err(other) => std::panic::resume_unwind(other),
-        },
+    match (loaded, over) {
+        (_, Some(why)) => Err(bad(format!("the PDF cannot be read: {why}"))),
+        (Ok(doc), None) => doc.map_err(|e| bad(format!("the PDF cannot be read: {e}"))),
+        // A panic of lopdf's own: not ours to swallow.
+        (Err(payload), None) => std::panic::resume_unwind(payload),
     }
 }
 
@@ -199,11 +193,12 @@ fn names_encrypt(bytes: &[u8]) -> bool {
 fn load_filter(id: lopdf::ObjectId, object: &mut Object) -> Option<(lopdf::ObjectId, Object)> {
     let verdict = BUDGET.with(|b| {
         let mut b = b.borrow_mut();
-        let verdict = spend(b.as_mut(), id, object);
-        if let (Err(why), Some(b)) = (&verdict, b.as_mut()) {
-            b.over = Some(why.clone());
-        }
-        verdict
+        spend(b.as_mut(), id, object).map_err(|why| {
+            // Kept in the budget, for `load` to report.
+            if let Some(b) = b.as_mut() {
+                b.over = Some(why);
+            }
+        })
     });
     match verdict {
         // lopdf keeps what the filter returns for an object from an object stream, and the
@@ -212,8 +207,8 @@ fn load_filter(id: lopdf::ObjectId, object: &mut Object) -> Option<(lopdf::Objec
         Ok(true) if matches!(object, Object::Stream(_)) => Some((id, Object::Null)),
         Ok(true) => Some((id, object.clone())),
         Ok(false) => None,
-        Err(why) if cfg!(panic = "unwind") => std::panic::resume_unwind(Box::new(OverBudget(why))),
-        Err(_) => None,
+        Err(()) if cfg!(panic = "unwind") => std::panic::resume_unwind(Box::new(OverBudget)),
+        Err(()) => None,
     }
 }
 

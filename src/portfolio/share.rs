@@ -71,6 +71,20 @@ pub fn is_shareable(url: &str) -> bool {
 }
 
 impl Wallet {
+    /// A share link to `page` carrying the SD-JWT VC `id` with the claims at `disclose`: the
+    /// presentation's key-binding JWT names the page as its audience (`aud`), over `nonce`.
+    pub fn sd_jwt_link(
+        &self,
+        id: &str,
+        disclose: &[String],
+        page: &VerifierBase,
+        nonce: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<String> {
+        let presentation = self.present_sd_jwt(id, disclose, &page.url, nonce, now)?;
+        link::encode_link(&page.url, presentation.as_bytes())
+    }
+
     /// The verifier page links point to: `given` (the learner's setting) when not empty,
     /// else the registry's `verifierPage`, else the page installed beside the program.
     pub fn verifier_base(&self, given: Option<&str>) -> Result<VerifierBase> {

@@ -162,16 +162,12 @@ pub async fn share_link(
         let vp = portfolio::presentation(w, &ids, &opts)?;
         let bytes =
             serde_json::to_vec(&vp).map_err(|e| microcredx::Error::Internal(e.to_string()))?;
-        share_link_of(&page, &bytes)
+        packaged(&page, link::encode_link(&page.url, &bytes)?)
     })?)
 }
 
-/// The link to `page` carrying `presentation`, with its QR code when it fits one.
-fn share_link_of(
-    page: &portfolio::VerifierBase,
-    presentation: &[u8],
-) -> microcredx::Result<ShareLink> {
-    let url = link::encode_link(&page.url, presentation)?;
+/// The link `url` to `page` for the window, with its QR code when it fits one.
+fn packaged(page: &portfolio::VerifierBase, url: String) -> microcredx::Result<ShareLink> {
     let (qr_png, qr_problem) = match link::check_qr_size(&url) {
         Ok(()) => {
             let png = portfolio::qr_png(&url)?;
@@ -201,9 +197,8 @@ pub async fn sd_jwt_link(
 ) -> IpcResult<ShareLink> {
     Ok(state.with_wallet(|w| {
         let page = w.verifier_base(base.as_deref())?;
-        let presentation =
-            w.present_sd_jwt(&id, &disclose, &page.url, &nonce, chrono::Utc::now())?;
-        share_link_of(&page, presentation.as_bytes())
+        let url = w.sd_jwt_link(&id, &disclose, &page, &nonce, chrono::Utc::now())?;
+        packaged(&page, url)
     })?)
 }
 

@@ -67,8 +67,9 @@ pub enum ExportCommand {
         /// comma-separated or repeated. Claims signed in the clear are always shown.
         #[arg(long, value_delimiter = ',')]
         disclose: Vec<String>,
-        /// The verifier's identifier (the KB-JWT's aud); required unless --list or --link.
-        #[arg(long, required_unless_present_any = ["list", "link"])]
+        /// The verifier's identifier (the KB-JWT's aud); required unless --list or --link (a
+        /// link's audience is its verifier page).
+        #[arg(long, required_unless_present_any = ["list", "link"], conflicts_with = "link")]
         aud: Option<String>,
         /// The verifier's nonce (default: a fresh random one).
         #[arg(long)]
@@ -80,7 +81,7 @@ pub enum ExportCommand {
         #[arg(long)]
         list: bool,
         /// Print a share link instead: the verifier page's address with the presentation in
-        /// its fragment (the KB-JWT's aud is the page's address unless --aud is given).
+        /// its fragment (the KB-JWT's aud is the page's address).
         #[arg(long, conflicts_with = "list")]
         link: bool,
         /// With --link, the verifier page's address (default: the one the network's registry
@@ -211,16 +212,10 @@ pub fn run(cmd: ExportCommand, wallet: Option<&Path>) -> Result<ExitCode> {
                 rand_core::OsRng.fill_bytes(&mut b);
                 b.iter().map(|x| format!("{x:02x}")).collect()
             });
-            let page = match link {
-                true => Some(wallet.verifier_base(base.as_deref())?),
-                false => None,
-            };
-            let aud = aud
-                .or_else(|| page.as_ref().map(|p| p.url.clone()))
-                .unwrap_or_default();
-            let vp = wallet.present_sd_jwt(&rec.id, &disclose, &aud, &nonce, chrono::Utc::now())?;
-            if let Some(page) = page {
-                let text = portfolio::link::encode_link(&page.url, vp.as_bytes())?;
+            if link {
+                let page = wallet.verifier_base(base.as_deref())?;
+                let text =
+                    wallet.sd_jwt_link(&rec.id, &disclose, &page, &nonce, chrono::Utc::now())?;
                 if let Some(warning) = page.local_only() {
                     eprintln!("warning: {warning}");
                 }
@@ -234,6 +229,8 @@ pub fn run(cmd: ExportCommand, wallet: Option<&Path>) -> Result<ExitCode> {
                 }
                 return Ok(ExitCode::SUCCESS);
             }
+            let aud = aud.unwrap_or_default();
+            let vp = wallet.present_sd_jwt(&rec.id, &disclose, &aud, &nonce, chrono::Utc::now())?;
             match out {
                 Some(path) => {
                     std::fs::write(&path, format!("{vp}\n"))
