@@ -288,6 +288,34 @@ def pdf_load_repros():
     buf += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (n + 1, xref)
     repro("portfolio-xref-one-stream-20000-times.pdf", bytes(buf))
 
+    # A cross-reference stream declaring 4,000,000,000 entries with fields zero bytes wide:
+    # lopdf reads each from no data and keeps it (158 bytes; 100 million took 11.5 s and
+    # 2.9 GB, this many never ends).
+    buf = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
+    buf += b"1 0 obj\n<</Type/Catalog>>\nendobj\n"
+    at = len(buf)
+    buf += b"2 0 obj\n" + stream_raw(b"/Type/XRef/Size 4000000000/W[0 0 0]/Root 1 0 R", b"") + b"\nendobj\n"
+    buf += b"startxref\n%d\n%%%%EOF\n" % at
+    repro("portfolio-xref-stream-4G-empty-entries.pdf", bytes(buf))
+
+    # A /Prev chain of 100 cross-reference streams, each 1.5 KB inflating to 1 MiB of entries:
+    # lopdf inflates and reads every one before any object (1.5 s; 1,000 of them took 15 s).
+    buf = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
+    at = len(buf)
+    buf += b"1 0 obj\n<</Type/Catalog>>\nendobj\n"
+    count = MiB // 7
+    packed = zlib.compress(struct.pack(">BIH", 1, at, 0) * count, 9)
+    prev = None
+    for i in range(100):
+        here = len(buf)
+        d = b"/Type/XRef/Size %d/W[1 4 2]/Root 1 0 R/Filter/FlateDecode" % count
+        if prev is not None:
+            d += b"/Prev %d" % prev
+        buf += b"%d 0 obj\n" % (i + 2) + stream_raw(d, packed) + b"\nendobj\n"
+        prev = here
+    buf += b"startxref\n%d\n%%%%EOF\n" % prev
+    repro("portfolio-xref-prev-chain-of-100.pdf", bytes(buf))
+
 
 def _rotl(v, c):
     return ((v << c) & 0xFFFFFFFF) | (v >> (32 - c))

@@ -61,7 +61,11 @@ fn a_portfolio_listing_one_huge_attachment_many_times_is_not_inflated_again_and_
 /// PDF whose object stream inflates to 15 MiB of empty names, all parsed while the document
 /// loads (0.9 s in release); and a 1.4 MB PDF whose cross-reference table lists one 1 MiB
 /// stream as 20,000 objects, each read again and held until the load ended (46 s, 20 GB of
-/// memory). Both are now refused within the load budget of `portfolio/read.rs`.
+/// memory). Both are now refused within the load budget of `portfolio/read.rs`. Found while
+/// reading lopdf for the cause, two that cost it before any object is read: a 160-byte PDF
+/// whose cross-reference stream declares 4,000,000,000 entries zero bytes wide, each read and
+/// kept (100 million took 11.5 s and 2.9 GB); and a `/Prev` chain of 100 cross-reference
+/// streams inflating to 1 MiB each (1.6 s; 1,000 took 15 s). Now refused by the raw scan.
 #[test]
 fn a_pdf_that_would_cost_its_loader_far_more_than_its_size_is_refused_in_passing() {
     for (f, why) in [
@@ -72,6 +76,14 @@ fn a_pdf_that_would_cost_its_loader_far_more_than_its_size_is_refused_in_passing
         (
             "portfolio-xref-one-stream-20000-times.pdf",
             "its objects overlap each other",
+        ),
+        (
+            "portfolio-xref-stream-4G-empty-entries.pdf",
+            "its cross-reference streams declare more than 500000 objects",
+        ),
+        (
+            "portfolio-xref-prev-chain-of-100.pdf",
+            "it chains more than 32 cross-reference sections",
         ),
     ] {
         let (code, text) = verify_fixture(f);

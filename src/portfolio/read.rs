@@ -112,15 +112,27 @@ thread_local! {
 /// objects parsed may not add up to more bytes than the file and its object streams hold
 /// (they would have to overlap); at most [`MAX_OBJECTS`] objects.
 fn load(bytes: &[u8]) -> Result<Document> {
+    let scan = scan_raw(bytes);
     // lopdf loads an encrypted PDF by another path, which its object filter never sees; a
     // portfolio is never encrypted.
-    if names_encrypt(bytes) {
+    if scan.encrypted {
         return Err(bad(
             "the PDF is encrypted: a MicroCredX portfolio never is, so this is not one",
         ));
     }
+    // lopdf reads the cross-reference sections before any object, out of the filter's sight.
+    if scan.prev_offsets + 2 > MAX_XREF_SECTIONS {
+        return Err(bad(format!(
+            "the PDF cannot be read: it chains more than {MAX_XREF_SECTIONS} cross-reference sections"
+        )));
+    }
+    if scan.xref_entries > MAX_XREF_ENTRIES {
+        return Err(bad(format!(
+            "the PDF cannot be read: its cross-reference streams declare more than {MAX_XREF_ENTRIES} objects"
+        )));
+    }
     // Cross-reference streams are inflated by lopdf itself, before any object is read: the
-    // per-stream cap covers them.
+    // per-stream cap covers each, and the scan above their number.
     let mut options = lopdf::LoadOptions::with_max_decompressed_size(MAX_OBJECT_STREAMS_BYTES);
     options.filter = Some(load_filter);
     BUDGET.with(|b| {
@@ -146,46 +158,165 @@ fn load(bytes: &[u8]) -> Result<Document> {
     }
 }
 
-/// Whether the PDF's bytes hold the name `/Encrypt` (spelt with `#xx` escapes or not): the key
-/// of an encrypted file's trailer, which is never inside a compressed stream.
-fn names_encrypt(bytes: &[u8]) -> bool {
-    let delimiter = |b: u8| b.is_ascii_whitespace() || b"()<>[]{}/%\0".contains(&b);
-    let hex = |b: u8| (b as char).to_digit(16);
+/// The most cross-reference sections lopdf may follow (the one `startxref` names, its
+/// `/XRefStm`, and the `/Prev` chain). A portfolio has one; each incremental update by
+/// another tool adds one.
+const MAX_XREF_SECTIONS: usize = 32;
+
+/// The most entries all cross-reference streams together may declare (`/Size`, or the counts
+/// of `/Index`). A portfolio of 100 credentials declares about 3,000.
+const MAX_XREF_ENTRIES: u64 = 500_000;
+
+/// What the PDF's own bytes say about the work lopdf does before it reads any object (so
+/// before the object filter can count anything): the sections of its `/Prev` chain, each
+/// inflated up to the per-stream cap, and the entries each cross-reference stream declares,
+/// which lopdf reads one by one even when their fields are zero bytes wide (a 158-byte PDF
+/// declaring 100 million took 11.5 s and 2.9 GB; a chain of 1,000 one-MiB streams, 15 s).
+/// Those dictionaries and trailers are never inside a compressed stream, so one pass over the
+/// names of the raw bytes (`#xx` escapes decoded) over-counts both and misses neither.
+#[derive(Debug, Default, PartialEq)]
+struct RawScan {
+    /// The trailer names `/Encrypt`.
+    encrypted: bool,
+    /// `/Prev` keys with an integer (an offset); an outline's `/Prev 12 0 R` is not one.
+    prev_offsets: usize,
+    /// The sum of every `/Size` and of the counts in every `/Index`.
+    xref_entries: u64,
+}
+
+fn scan_raw(bytes: &[u8]) -> RawScan {
+    let mut scan = RawScan::default();
     let mut at = 0;
     while let Some(found) = bytes[at..].iter().position(|&b| b == b'/') {
         let start = at + found + 1;
         let end = bytes[start..]
             .iter()
-            .position(|&b| delimiter(b))
+            .position(|&b| pdf_delimiter(b))
             .map_or(bytes.len(), |n| start + n);
+        at = end.max(start);
+        // The longest name looked for ("Encrypt", 7 bytes) takes at most 21 escaped.
         let raw = &bytes[start..end];
-        // "Encrypt" is 7 bytes; escaped, at most 21.
-        if (7..=21).contains(&raw.len()) {
-            let mut name = Vec::with_capacity(7);
-            let mut i = 0;
-            while i < raw.len() {
-                match (
-                    raw[i],
-                    raw.get(i + 1).and_then(|&b| hex(b)),
-                    raw.get(i + 2).and_then(|&b| hex(b)),
-                ) {
-                    (b'#', Some(h), Some(l)) => {
-                        name.push((h * 16 + l) as u8);
-                        i += 3;
-                    }
-                    (b, _, _) => {
-                        name.push(b);
-                        i += 1;
+        if !(4..=21).contains(&raw.len()) {
+            continue;
+        }
+        match unescape_name(raw).as_slice() {
+            b"Encrypt" => scan.encrypted = true,
+            b"Prev" => {
+                if let Some((_, after)) = integer_at(bytes, at) {
+                    if !reference_rest_at(bytes, after) {
+                        scan.prev_offsets += 1;
                     }
                 }
             }
-            if name == b"Encrypt" {
-                return true;
+            b"Size" => {
+                if let Some((n, _)) = integer_at(bytes, at) {
+                    scan.xref_entries = scan.xref_entries.saturating_add(n);
+                }
+            }
+            b"Index" => {
+                let mut i = skip_space(bytes, at);
+                if bytes.get(i) == Some(&b'[') {
+                    // Pairs of (first object, count): the counts are what lopdf reads.
+                    let mut odd = false;
+                    while let Some((n, after)) = integer_at(bytes, i + 1) {
+                        if odd {
+                            scan.xref_entries = scan.xref_entries.saturating_add(n);
+                        }
+                        odd = !odd;
+                        i = after.saturating_sub(1);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    scan
+}
+
+fn pdf_delimiter(b: u8) -> bool {
+    pdf_space(b) || b"()<>[]{}/%".contains(&b)
+}
+
+fn pdf_space(b: u8) -> bool {
+    matches!(b, b'\0' | b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
+}
+
+/// A name's bytes with its `#xx` escapes decoded.
+fn unescape_name(raw: &[u8]) -> Vec<u8> {
+    let hex = |b: u8| (b as char).to_digit(16);
+    let mut name = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        match (
+            raw[i],
+            raw.get(i + 1).and_then(|&b| hex(b)),
+            raw.get(i + 2).and_then(|&b| hex(b)),
+        ) {
+            (b'#', Some(h), Some(l)) => {
+                name.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                name.push(b);
+                i += 1;
             }
         }
-        at = end.max(start);
     }
-    false
+    name
+}
+
+/// Past white space and comments.
+fn skip_space(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(&b) = bytes.get(at) {
+        if pdf_space(b) {
+            at += 1;
+        } else if b == b'%' {
+            at = bytes[at..]
+                .iter()
+                .position(|&b| b == b'\n' || b == b'\r')
+                .map_or(bytes.len(), |n| at + n);
+        } else {
+            break;
+        }
+    }
+    at
+}
+
+/// The integer after white space at `at` (a negative one counts as 0, as lopdf then reads
+/// nothing), and where it ends; `None` when there is none.
+fn integer_at(bytes: &[u8], at: usize) -> Option<(u64, usize)> {
+    let mut i = skip_space(bytes, at);
+    let negative = match bytes.get(i) {
+        Some(b'-') => {
+            i += 1;
+            true
+        }
+        Some(b'+') => {
+            i += 1;
+            false
+        }
+        _ => false,
+    };
+    let digits = bytes[i.min(bytes.len())..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    if digits == 0 {
+        return None;
+    }
+    let value = bytes[i..i + digits].iter().fold(0u64, |n, &d| {
+        n.saturating_mul(10).saturating_add(u64::from(d - b'0'))
+    });
+    Some((if negative { 0 } else { value }, i + digits))
+}
+
+/// Whether ` 0 R` follows: the integer before was an object number, not an offset.
+fn reference_rest_at(bytes: &[u8], at: usize) -> bool {
+    let Some((_, after)) = integer_at(bytes, at) else {
+        return false;
+    };
+    let r = skip_space(bytes, after);
+    bytes.get(r) == Some(&b'R') && bytes.get(r + 1).is_none_or(|&b| pdf_delimiter(b))
 }
 
 /// lopdf's per-object hook: counts, inflates object streams within the budget, and stops the
@@ -454,6 +585,58 @@ pub fn verify_portfolio(bytes: &[u8], env: &Env, now: DateTime<Utc>) -> Result<V
 mod tests {
     use super::*;
 
+    /// The raw scan counts what lopdf will follow and read before the load budget sees
+    /// anything, however the names are escaped, and not an outline's links.
+    #[test]
+    fn the_raw_scan_counts_cross_reference_sections_and_entries() {
+        let scan = |s: &str| scan_raw(s.as_bytes());
+        assert_eq!(scan("<</Size 12/Prev 345>>").prev_offsets, 1);
+        assert_eq!(scan("<</Size 12/Pr#65v%note\r\n 345>>").prev_offsets, 1);
+        assert_eq!(scan("<</Prev +345/Next 7 0 R>>").prev_offsets, 1);
+        // An outline item's neighbours are references; an empty or named value is no offset.
+        assert_eq!(scan("<</Prev 12 0 R/Next 14 0 R>>").prev_offsets, 0);
+        assert_eq!(scan("<</Prev/Size>><</Prev>>").prev_offsets, 0);
+        assert_eq!(scan("<</Prev 12 0 Rx>>").prev_offsets, 1);
+        // `/Size`, and the counts (not the first numbers) of `/Index`.
+        assert_eq!(scan("<</Size 3000/Index[0 10 500 20]>>").xref_entries, 3030);
+        assert_eq!(
+            scan("<</S#69ze 4000000000/W[0 0 0]>>").xref_entries,
+            4_000_000_000
+        );
+        assert_eq!(scan("<</Index [ 0 7 %c\n 9 -5 ]/Size -1>>").xref_entries, 7);
+        assert_eq!(
+            scan("<</Size 99999999999999999999999>>").xref_entries,
+            u64::MAX
+        );
+        // Other names (and names too long to be one of these) count nothing.
+        assert_eq!(
+            scan("<</Sizes 5/PrevX 6/Type/XRef/Lengthy 9/Prev#>>"),
+            RawScan::default()
+        );
+    }
+
+    /// A PDF whose cross-reference sections would cost lopdf far more than its size is
+    /// refused before lopdf reads them.
+    #[test]
+    fn cross_reference_bombs_are_refused_before_lopdf_reads_them() {
+        let empty_entries = "%PDF-1.5\n1 0 obj\n<</Type/Catalog>>\nendobj\n2 0 obj\n\
+            <</Type/XRef/Size 4000000000/W[0 0 0]/Root 1 0 R/Length 0>>\nstream\n\nendstream\n\
+            endobj\nstartxref\n41\n%%EOF\n";
+        let e = read_portfolio(empty_entries.as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("declare more than 500000 objects"), "{e}");
+        let mut chain = String::from("%PDF-1.5\n");
+        for i in 0..MAX_XREF_SECTIONS {
+            chain.push_str(&format!("{} 0 obj\n<</Type/XRef/Size 1/W[1 1 1]/Prev {i}/Length 0>>\nstream\n\nendstream\nendobj\n", i + 1));
+        }
+        let e = read_portfolio(chain.as_bytes()).unwrap_err().to_string();
+        assert!(
+            e.contains("chains more than 32 cross-reference sections"),
+            "{e}"
+        );
+    }
+
     /// An encrypted PDF is refused before lopdf loads it (its encrypted path skips the load
     /// budget), however the trailer spells the key.
     #[test]
@@ -468,7 +651,7 @@ mod tests {
             let pdf = format!(
                 "%PDF-1.4\n1 0 obj\n<</Type/Catalog>>\nendobj\ntrailer\n{trailer}\n%%EOF\n"
             );
-            assert_eq!(names_encrypt(pdf.as_bytes()), encrypted, "{trailer}");
+            assert_eq!(scan_raw(pdf.as_bytes()).encrypted, encrypted, "{trailer}");
             if encrypted {
                 let e = read_portfolio(pdf.as_bytes())
                     .map(|_| ())

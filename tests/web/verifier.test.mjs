@@ -236,6 +236,8 @@ test('the page engine verifies a PDF portfolio and a presentation file, and refu
   for (const [file, why] of [
     ['portfolio-objstm-15MiB-of-names.pdf', /object streams inflate to more than 1 MiB/],
     ['portfolio-xref-one-stream-20000-times.pdf', /objects overlap each other/],
+    ['portfolio-xref-stream-4G-empty-entries.pdf', /declare more than 500000 objects/],
+    ['portfolio-xref-prev-chain-of-100.pdf', /chains more than 32 cross-reference sections/],
   ]) {
     const hostile = engine.verify(new Uint8Array(readFileSync(path.join(here, '../fixtures/fuzz', file))));
     assert.match(hostile.error?.message ?? '', why, `${file}: ${JSON.stringify(hostile).slice(0, 300)}`);
