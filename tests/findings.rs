@@ -65,7 +65,10 @@ fn a_portfolio_listing_one_huge_attachment_many_times_is_not_inflated_again_and_
 /// reading lopdf for the cause, two that cost it before any object is read: a 160-byte PDF
 /// whose cross-reference stream declares 4,000,000,000 entries zero bytes wide, each read and
 /// kept (100 million took 11.5 s and 2.9 GB); and a `/Prev` chain of 100 cross-reference
-/// streams inflating to 1 MiB each (1.6 s; 1,000 took 15 s). Now refused by the raw scan.
+/// streams inflating to 1 MiB each (1.6 s; 1,000 took 15 s). And `fuzz/findings/crash-41829265…`
+/// (`portfolio_read`, the process aborted): a cross-reference stream whose `/W` makes a field
+/// 4,444,444,444,444 bytes wide, for which lopdf allocates a buffer. Now refused by the raw
+/// scan.
 #[test]
 fn a_pdf_that_would_cost_its_loader_far_more_than_its_size_is_refused_in_passing() {
     for (f, why) in [
@@ -84,6 +87,10 @@ fn a_pdf_that_would_cost_its_loader_far_more_than_its_size_is_refused_in_passing
         (
             "portfolio-xref-prev-chain-of-100.pdf",
             "it chains more than 32 cross-reference sections",
+        ),
+        (
+            "portfolio-xref-field-4TB-wide.pdf",
+            "a cross-reference stream's fields would be 4444444444444 bytes wide",
         ),
     ] {
         let (code, text) = verify_fixture(f);

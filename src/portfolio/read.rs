@@ -126,6 +126,12 @@ fn load(bytes: &[u8]) -> Result<Document> {
             "the PDF cannot be read: it chains more than {MAX_XREF_SECTIONS} cross-reference sections"
         )));
     }
+    if scan.widest_field > MAX_XREF_FIELD_WIDTH {
+        return Err(bad(format!(
+            "the PDF cannot be read: a cross-reference stream's fields would be {} bytes wide",
+            scan.widest_field
+        )));
+    }
     if scan.xref_entries > MAX_XREF_ENTRIES {
         return Err(bad(format!(
             "the PDF cannot be read: its cross-reference streams declare more than {MAX_XREF_ENTRIES} objects"
@@ -167,6 +173,11 @@ const MAX_XREF_SECTIONS: usize = 32;
 /// of `/Index`). A portfolio of 100 credentials declares about 3,000.
 const MAX_XREF_ENTRIES: u64 = 500_000;
 
+/// The widest field a cross-reference stream's `/W` may give (lopdf allocates a buffer of
+/// each width: 4,444,444,444,444 bytes aborted the process). Real fields are 1 to 8 bytes; a
+/// CID font's `/W` widths array, which the scan cannot tell apart, holds numbers below 65,536.
+const MAX_XREF_FIELD_WIDTH: u64 = 1 << 20;
+
 /// What the PDF's own bytes say about the work lopdf does before it reads any object (so
 /// before the object filter can count anything): the sections of its `/Prev` chain, each
 /// inflated up to the per-stream cap, and the entries each cross-reference stream declares,
@@ -182,6 +193,8 @@ struct RawScan {
     prev_offsets: usize,
     /// The sum of every `/Size` and of the counts in every `/Index`.
     xref_entries: u64,
+    /// The largest number in any `/W` array.
+    widest_field: u64,
 }
 
 fn scan_raw(bytes: &[u8]) -> RawScan {
@@ -196,7 +209,7 @@ fn scan_raw(bytes: &[u8]) -> RawScan {
         at = end.max(start);
         // The longest name looked for ("Encrypt", 7 bytes) takes at most 21 escaped.
         let raw = &bytes[start..end];
-        if !(4..=21).contains(&raw.len()) {
+        if !(1..=21).contains(&raw.len()) {
             continue;
         }
         match unescape_name(raw).as_slice() {
@@ -214,18 +227,16 @@ fn scan_raw(bytes: &[u8]) -> RawScan {
                 }
             }
             b"Index" => {
-                let mut i = skip_space(bytes, at);
-                if bytes.get(i) == Some(&b'[') {
-                    // Pairs of (first object, count): the counts are what lopdf reads.
-                    let mut odd = false;
-                    while let Some((n, after)) = integer_at(bytes, i + 1) {
-                        if odd {
-                            scan.xref_entries = scan.xref_entries.saturating_add(n);
-                        }
-                        odd = !odd;
-                        i = after.saturating_sub(1);
+                // Pairs of (first object, count): the counts are what lopdf reads.
+                for (k, n) in integer_array_at(bytes, at).into_iter().enumerate() {
+                    if k % 2 == 1 {
+                        scan.xref_entries = scan.xref_entries.saturating_add(n);
                     }
                 }
+            }
+            b"W" => {
+                let widest = integer_array_at(bytes, at).into_iter().max();
+                scan.widest_field = scan.widest_field.max(widest.unwrap_or(0));
             }
             _ => {}
         }
@@ -308,6 +319,20 @@ fn integer_at(bytes: &[u8], at: usize) -> Option<(u64, usize)> {
         n.saturating_mul(10).saturating_add(u64::from(d - b'0'))
     });
     Some((if negative { 0 } else { value }, i + digits))
+}
+
+/// The integers that open the array after white space at `at` (up to anything else in it).
+fn integer_array_at(bytes: &[u8], at: usize) -> Vec<u64> {
+    let mut out = Vec::new();
+    let open = skip_space(bytes, at);
+    if bytes.get(open) == Some(&b'[') {
+        let mut i = open + 1;
+        while let Some((n, after)) = integer_at(bytes, i) {
+            out.push(n);
+            i = after;
+        }
+    }
+    out
 }
 
 /// Whether ` 0 R` follows: the integer before was an object number, not an offset.
@@ -608,9 +633,18 @@ mod tests {
             scan("<</Size 99999999999999999999999>>").xref_entries,
             u64::MAX
         );
+        // The widest `/W` field; a font's widths array stops at its first inner array.
+        assert_eq!(
+            scan("<</W[0 4444444444444 2]>>").widest_field,
+            4_444_444_444_444
+        );
+        assert_eq!(
+            scan("<</#57 [1 4 2]/W[1 [500 600] 3 5 900000000]>>").widest_field,
+            4
+        );
         // Other names (and names too long to be one of these) count nothing.
         assert_eq!(
-            scan("<</Sizes 5/PrevX 6/Type/XRef/Lengthy 9/Prev#>>"),
+            scan("<</Sizes 5/PrevX 6/Type/XRef/Lengthy 9/Prev#>>/Wx[9]"),
             RawScan::default()
         );
     }

@@ -238,6 +238,7 @@ test('the page engine verifies a PDF portfolio and a presentation file, and refu
     ['portfolio-xref-one-stream-20000-times.pdf', /objects overlap each other/],
     ['portfolio-xref-stream-4G-empty-entries.pdf', /declare more than 500000 objects/],
     ['portfolio-xref-prev-chain-of-100.pdf', /chains more than 32 cross-reference sections/],
+    ['portfolio-xref-field-4TB-wide.pdf', /fields would be 4444444444444 bytes wide/],
   ]) {
     const hostile = engine.verify(new Uint8Array(readFileSync(path.join(here, '../fixtures/fuzz', file))));
     assert.match(hostile.error?.message ?? '', why, `${file}: ${JSON.stringify(hostile).slice(0, 300)}`);
