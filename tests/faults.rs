@@ -566,6 +566,88 @@ fn lock_unlock_and_backup_on_a_filling_disk_end_done_or_as_before() {
     eprintln!("outcomes: {outcomes:?}");
 }
 
+/// Issue 17: restoring a backup onto a disk too small for it stops with the full-disk message
+/// and how many credentials were stored; those are listed, the wallet already holds the
+/// backup's holder keys, and the same command run again once there is room adds the rest
+/// (it does not say "the wallet is not empty"). On the full disk, restoring changes nothing.
+#[test]
+fn a_restore_that_fills_the_disk_keeps_what_it_stored_and_the_same_restore_finishes_it() {
+    let Some(disk) = Tmpfs::mount("9m") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    let n = 3000;
+    signed_credentials(&input, n, "Ana Learner");
+    let source = tmp.path().join("source");
+    assert!(run(&source, &["import", input.to_str().unwrap()])
+        .status
+        .success());
+    const PASS: &str = "a passphrase for the backup";
+    let backup = tmp.path().join("w.mcxbackup");
+    let with_pass = |wallet: &Path, args: &[&str]| {
+        mcx()
+            .arg("--wallet")
+            .arg(wallet)
+            .args(args)
+            .env("MCX_BACKUP_PASSPHRASE", PASS)
+            .output()
+            .unwrap()
+    };
+    let made = with_pass(&source, &["backup", backup.to_str().unwrap()]);
+    assert!(made.status.success(), "{}", stderr(&made));
+    let holder = |wallet: &Path| json(&run(wallet, &["info", "--json"]))["holder"].clone();
+    let theirs = holder(&source);
+
+    let wallet = disk.0.join("w");
+    let restore = || with_pass(&wallet, &["restore", backup.to_str().unwrap()]);
+    let out = restore();
+    assert_eq!(out.status.code(), Some(3), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("the disk holding {} is full", wallet.display()))
+            && err.contains("Free some space on that disk, then run the same command again"),
+        "{err}"
+    );
+    assert!(err.matches("No space left on device").count() <= 1, "{err}");
+    let kept = if err.contains("no new credential was stored") {
+        0
+    } else {
+        number_before(&err, "new credential")
+    };
+    assert!(kept < n, "{err}");
+    eprintln!("restore on a 9 MiB disk: {err}");
+    assert_eq!(
+        listed(&wallet).len(),
+        kept,
+        "what it said it stored is there"
+    );
+    assert_eq!(
+        holder(&wallet),
+        theirs,
+        "the backup's holder key came first"
+    );
+
+    // Full to the last byte: nothing changes, and the wallet is still read.
+    let filler = fill(&disk.0);
+    let again = restore();
+    assert_eq!(again.status.code(), Some(3), "{}", stdout(&again));
+    assert!(
+        stderr(&again).contains("is full: nothing was changed"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(listed(&wallet).len(), kept);
+
+    // Room again: the same command finishes the restore.
+    std::fs::remove_file(filler).unwrap();
+    disk.remount("size=64m");
+    let done = restore();
+    assert!(done.status.success(), "{}{}", stdout(&done), stderr(&done));
+    assert_eq!(listed(&wallet), listed(&source));
+    assert_eq!(holder(&wallet), theirs);
+}
+
 /// Whether the wallet has a passphrase (its keyring).
 fn mcx_is_locked(wallet: &Path) -> bool {
     wallet.join("keyring.json").exists()

@@ -109,8 +109,9 @@ impl Wallet {
     /// keys are kept.
     ///
     /// Credentials are acknowledged batch by batch (pack synced, index flushed); a full disk
-    /// stops the restore with [`Error::DiskFull`] saying how many were stored, and restoring
-    /// again with `merge` adds the rest.
+    /// stops the restore with [`Error::DiskFull`] saying how many were stored, and running the
+    /// same restore again adds the rest (the holder keys were stored first, so a wallet that
+    /// holds this backup's holder key takes it again as if merging).
     pub fn restore(
         &self,
         path: &std::path::Path,
@@ -151,8 +152,27 @@ impl Wallet {
                     })
             })
             .transpose()?;
-        if !merge && self.count()? > 0 {
-            return Err(Error::BadInput("the wallet is not empty; restore with --merge to add the backup's credentials to it".into()));
+        // The learner's holder keys come first, so that a restore a full disk stops is resumed
+        // by running it again: the wallet then holds this backup's holder key, and only what
+        // is not yet in it is added.
+        let holder = crate::proof::keys::KeyPair::from_json(bundle.holder.as_bytes())
+            .map_err(|_| Error::BadInput("the backup is damaged (its holder key)".into()))?;
+        let resuming = !merge
+            && self.count()? > 0
+            && self.holder_key().ok().map(|k| k.did()) == Some(holder.did());
+        if !merge && !resuming {
+            if self.count()? > 0 {
+                return Err(Error::BadInput("the wallet is not empty; restore with --merge to add the backup's credentials to it".into()));
+            }
+            let none_kept = |e: Error| e.in_wallet(&self.dir, Some(0));
+            self.secrets
+                .insert("holder", self.seal(bundle.holder.as_bytes(), b"holder"))
+                .map_err(|e| none_kept(self.damaged(e)))?;
+            // A backup made before SD-JWT VC has no P-256 key: the wallet keeps its own.
+            if let Some(key) = &holder_p256 {
+                self.put_holder_p256(key).map_err(none_kept)?;
+            }
+            self.flush().map_err(none_kept)?;
         }
         let env_v = self.env()?;
         let mut report = RestoreReport {
@@ -204,7 +224,7 @@ impl Wallet {
             let v = B64
                 .decode(b64)
                 .map_err(|_| Error::BadInput("the backup is damaged (a cached item)".into()))?;
-            if merge
+            if (merge || resuming)
                 && self
                     .caches
                     .contains_key(k.as_bytes())
@@ -216,15 +236,6 @@ impl Wallet {
                 .insert(k.as_bytes(), self.seal(&v, k.as_bytes()))
                 .map_err(|e| full(self.damaged(e)))?;
             report.caches += 1;
-        }
-        if !merge {
-            self.secrets
-                .insert("holder", self.seal(bundle.holder.as_bytes(), b"holder"))
-                .map_err(|e| full(self.damaged(e)))?;
-            // A backup made before SD-JWT VC has no P-256 key: the wallet keeps its own.
-            if let Some(key) = &holder_p256 {
-                self.put_holder_p256(key).map_err(full)?;
-            }
         }
         self.flush().map_err(full)?;
         Ok(report)

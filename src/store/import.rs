@@ -15,6 +15,11 @@ use crate::{formats, Result};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
+
+/// Room asked for before an exchange, beyond the reserve every write keeps: one answer of the
+/// largest size the exchange crate takes (4 MiB); a credential and its trust documents are
+/// a few KB each.
+const RECEIVE_ROOM: u64 = 4 * 1024 * 1024;
 use std::path::{Path, PathBuf};
 use ts_rs::TS;
 
@@ -288,6 +293,16 @@ impl Wallet {
     /// trust registry).
     pub fn env(&self) -> Result<Env> {
         self.load_env()
+    }
+
+    /// Whether what an exchange brings can be kept, asked before the exchange uses a one-time
+    /// offer (its pre-authorized code is spent once the issuer answers): the wallet takes
+    /// changes, and its disk has room for the credentials and the trust documents they need
+    /// beyond the reserve every write keeps. Otherwise [`crate::Error::ReadOnly`] or
+    /// [`crate::Error::DiskFull`] ("nothing was changed"), and the offer can be used later.
+    pub fn ready_to_receive(&self) -> Result<()> {
+        self.writable()?;
+        super::space::ensure_room(&self.dir, RECEIVE_ROOM, super::space::WRITE_RESERVE)
     }
 
     /// Import credentials received from `sender` by an exchange (`mcx receive`, the app's

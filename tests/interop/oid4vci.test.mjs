@@ -6,7 +6,7 @@
 //   MCX_BIN=… MCX_OID4VC=<prepared copy of the reference> node --test tests/interop/
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, mkdtempSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -201,4 +201,48 @@ test('a hostile issuer that never finishes its answer: the wallet gives up after
   });
   assert.notEqual(slow.status, 0);
   assert.match(slow.stderr, /could not reach .*timeout/);
+});
+
+// Issue 17: a one-time offer is not spent on a wallet that could not keep what arrives. With
+// the wallet's disk nearly full (room to open it, not to store), `mcx receive` stops with the
+// full-disk message before it contacts the issuer; once there is room, the same offer works.
+// Mounts a tmpfs, so it needs root (as CI runs); skipped otherwise.
+test('a wallet on a nearly full disk: the offer is not used, and works once there is room', async (t) => {
+  const disk = mkdtempSync(path.join(os.tmpdir(), 'mcx-full-'));
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', disk]);
+  if (mounted.status !== 0) {
+    t.skip('mounting a tmpfs needs root');
+    return;
+  }
+  try {
+    const wallet = path.join(disk, 'w');
+    assert.equal(mcxRun(wallet, 'info').status, 0);
+    // Fill the disk, then give back 2 MiB: enough to open the wallet, not to receive into it.
+    const filler = path.join(disk, 'filler');
+    const fd = openSync(filler, 'w');
+    const chunk = Buffer.alloc(1 << 16);
+    let size = 0;
+    for (;;) {
+      try { size += writeSync(fd, chunk); } catch { break; }
+    }
+    ftruncateSync(fd, Math.max(0, size - (2 << 20)));
+    closeSync(fd);
+
+    const iss = await issuer('--tx-code', '4711', '--formats', 'ldp_vc,dc+sd-jwt');
+    const r = mcxRun(wallet, 'receive', iss.credential_offer_uri, '--tx-code', '4711');
+    assert.equal(r.status, 3, r.stdout + r.stderr);
+    assert.match(r.stderr, new RegExp(`the disk holding ${wallet.replace(/[/.]/g, '\\$&')} is full: nothing was changed`));
+    assert.match(r.stderr, /Free some space on that disk, then run the same command again/);
+    assert.doesNotMatch(r.stderr, /Contacting the issuer/);
+    assert.equal(existsSync(iss.log) ? readFileSync(iss.log, 'utf8').trim() : '', '', 'the issuer was not contacted');
+    assert.equal(list(wallet).length, 0);
+
+    unlinkSync(filler);
+    const again = mcxRun(wallet, 'receive', iss.credential_offer_uri, '--tx-code', '4711', '--json');
+    assert.equal(again.status, 0, again.stdout + again.stderr);
+    assert.deepEqual(JSON.parse(again.stdout).reports.map((rep) => rep.outcome.verdict), ['valid', 'valid']);
+    assert.equal(list(wallet).length, 2);
+  } finally {
+    spawnSync('umount', ['-l', disk]);
+  }
 });

@@ -252,6 +252,9 @@ pub fn receive_offer(
     exchange: State<'_, ExchangeState>,
     tx_code: Option<String>,
 ) -> IpcResult<ReceiveReport> {
+    // Before the offer is used (a pre-authorized code works once); it stays read, to receive
+    // once there is room.
+    state.with_wallet(|w| w.ready_to_receive())?;
     let offer = exchange
         .offer
         .lock()

@@ -23,6 +23,8 @@ pub fn receive(
     verbose: bool,
 ) -> Result<ExitCode> {
     let wallet = crate::wallet_cmd::open(dir)?;
+    // Before the offer is used: a pre-authorized code works once.
+    wallet.ready_to_receive()?;
     let say = |line: &str| {
         if !json_out {
             eprintln!("{line}");
