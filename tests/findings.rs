@@ -68,7 +68,9 @@ fn a_portfolio_listing_one_huge_attachment_many_times_is_not_inflated_again_and_
 /// streams inflating to 1 MiB each (1.6 s; 1,000 took 15 s). And `fuzz/findings/crash-41829265…`
 /// (`portfolio_read`, the process aborted): a cross-reference stream whose `/W` makes a field
 /// 4,444,444,444,444 bytes wide, for which lopdf allocates a buffer. Now refused by the raw
-/// scan.
+/// scan. Last, an object stream listing one 400 KB array as 1,000 objects at one offset (3 KB;
+/// 60 s and 23 GB, as lopdf parses each object to the stream's end): refused, as no writer
+/// puts two objects in one place.
 #[test]
 fn a_pdf_that_would_cost_its_loader_far_more_than_its_size_is_refused_in_passing() {
     for (f, why) in [
@@ -92,6 +94,10 @@ fn a_pdf_that_would_cost_its_loader_far_more_than_its_size_is_refused_in_passing
             "portfolio-xref-field-4TB-wide.pdf",
             "a cross-reference stream's fields would be 4444444444444 bytes wide",
         ),
+        (
+            "portfolio-objstm-one-array-1000-times.pdf",
+            "its object stream puts two objects in one place",
+        ),
     ] {
         let (code, text) = verify_fixture(f);
         assert_eq!(code, Some(3), "{f}: {text}");
@@ -100,6 +106,19 @@ fn a_pdf_that_would_cost_its_loader_far_more_than_its_size_is_refused_in_passing
             "{f}: {text}"
         );
     }
+}
+
+/// 99 arrays nested in an object stream, each listed as an object (1.5 KB; 5.4 s and 5.9 GB
+/// when lopdf parsed each to the stream's end): each is now parsed only up to the next one's
+/// offset, so the PDF is read through in passing and found to be no portfolio.
+#[test]
+fn objects_nested_in_an_object_stream_are_each_parsed_once() {
+    let (code, text) = verify_fixture("portfolio-objstm-99-nested-arrays.pdf");
+    assert_eq!(code, Some(3), "{text}");
+    assert!(
+        text.contains("this PDF has no attachments: it is not a MicroCredX portfolio"),
+        "{text}"
+    );
 }
 
 /// `fuzz/findings/timeout-28503edf…` (`rules_catalogue`, more than 10 s): the network's own

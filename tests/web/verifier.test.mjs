@@ -239,6 +239,8 @@ test('the page engine verifies a PDF portfolio and a presentation file, and refu
     ['portfolio-xref-stream-4G-empty-entries.pdf', /declare more than 500000 objects/],
     ['portfolio-xref-prev-chain-of-100.pdf', /chains more than 32 cross-reference sections/],
     ['portfolio-xref-field-4TB-wide.pdf', /fields would be 4444444444444 bytes wide/],
+    ['portfolio-objstm-one-array-1000-times.pdf', /puts two objects in one place/],
+    ['portfolio-objstm-99-nested-arrays.pdf', /no attachments: it is not a MicroCredX portfolio/],
   ]) {
     const hostile = engine.verify(new Uint8Array(readFileSync(path.join(here, '../fixtures/fuzz', file))));
     assert.match(hostile.error?.message ?? '', why, `${file}: ${JSON.stringify(hostile).slice(0, 300)}`);
