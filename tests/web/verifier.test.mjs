@@ -241,6 +241,7 @@ test('the page engine verifies a PDF portfolio and a presentation file, and refu
     ['portfolio-xref-field-4TB-wide.pdf', /fields would be 4444444444444 bytes wide/],
     ['portfolio-objstm-one-array-1000-times.pdf', /puts two objects in one place/],
     ['portfolio-objstm-99-nested-arrays.pdf', /no attachments: it is not a MicroCredX portfolio/],
+    ['portfolio-2000-streams-one-length-object.pdf', /no attachments: it is not a MicroCredX portfolio/],
   ]) {
     const hostile = engine.verify(new Uint8Array(readFileSync(path.join(here, '../fixtures/fuzz', file))));
     assert.match(hostile.error?.message ?? '', why, `${file}: ${JSON.stringify(hostile).slice(0, 300)}`);
