@@ -384,8 +384,35 @@ fn backup_and_restore_round_trip_byte_identical_originals() {
         "{}",
         stdout(&again)
     );
-    let refused = with_pass(&b, &["restore", backup.to_str().unwrap()], "backup pass");
-    assert!(stderr(&refused).contains("not empty"));
+    // The same restore run again (as after a full disk) resumes: this wallet holds the
+    // backup's holder key, so nothing is missing and nothing is added.
+    let resumed = with_pass(&b, &["restore", backup.to_str().unwrap()], "backup pass");
+    assert!(resumed.status.success(), "{}", stderr(&resumed));
+    assert!(
+        stdout(&resumed).contains("restored 0 credentials (4 already present)"),
+        "{}",
+        stdout(&resumed)
+    );
+    // Another wallet's backup is refused: this one is not empty.
+    let c = tmp.path().join("c");
+    signed_credentials(&tmp.path().join("other"), 1, "Ben Learner");
+    assert!(
+        run(&c, &["import", tmp.path().join("other").to_str().unwrap()])
+            .status
+            .success()
+    );
+    let theirs = tmp.path().join("other.mcxbackup");
+    assert!(
+        with_pass(&c, &["backup", theirs.to_str().unwrap()], "backup pass")
+            .status
+            .success()
+    );
+    let refused = with_pass(&b, &["restore", theirs.to_str().unwrap()], "backup pass");
+    assert!(
+        stderr(&refused).contains("not empty"),
+        "{}",
+        stderr(&refused)
+    );
 }
 
 #[test]

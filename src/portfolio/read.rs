@@ -99,6 +99,21 @@ struct LoadBudget {
     over: Option<String>,
 }
 
+impl LoadBudget {
+    /// Count one more object read, and what parsing it took.
+    fn count(&mut self, object: &Object) -> std::result::Result<(), String> {
+        self.objects += 1;
+        if self.objects > MAX_OBJECTS {
+            return Err(format!("it holds more than {MAX_OBJECTS} objects"));
+        }
+        self.weight = self.weight.saturating_add(weight(object));
+        if self.weight > self.weight_max {
+            return Err("its objects overlap each other (its cross-reference table points into objects it already read)".into());
+        }
+        Ok(())
+    }
+}
+
 /// Why loading stopped: carried out of lopdf by unwinding (lopdf's filter can skip an object
 /// but not stop the load, and a hostile cross-reference table can list one object thousands of
 /// times, or objects nested inside each other, so that each read costs the whole file).
@@ -479,14 +494,7 @@ fn spend(
     if b.over.is_some() {
         return Ok(false);
     }
-    b.objects += 1;
-    if b.objects > MAX_OBJECTS {
-        return Err(format!("it holds more than {MAX_OBJECTS} objects"));
-    }
-    b.weight = b.weight.saturating_add(weight(object));
-    if b.weight > b.weight_max {
-        return Err("its objects overlap each other (its cross-reference table points into objects it already read)".into());
-    }
+    b.count(object)?;
     let Object::Stream(stream) = object else {
         return Ok(true);
     };
@@ -526,14 +534,7 @@ fn spend(
         return Ok(false);
     };
     for (_, object) in &objects {
-        b.objects += 1;
-        if b.objects > MAX_OBJECTS {
-            return Err(format!("it holds more than {MAX_OBJECTS} objects"));
-        }
-        b.weight = b.weight.saturating_add(weight(object));
-        if b.weight > b.weight_max {
-            return Err("its objects overlap each other".into());
-        }
+        b.count(object)?;
     }
     b.compressed.push((id.0, objects));
     stream.content.clear();
