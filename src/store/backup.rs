@@ -157,11 +157,11 @@ impl Wallet {
         // is not yet in it is added.
         let holder = crate::proof::keys::KeyPair::from_json(bundle.holder.as_bytes())
             .map_err(|_| Error::BadInput("the backup is damaged (its holder key)".into()))?;
-        let resuming = !merge
-            && self.count()? > 0
-            && self.holder_key().ok().map(|k| k.did()) == Some(holder.did());
+        let empty = self.count()? == 0;
+        let resuming =
+            !merge && !empty && self.holder_key().ok().map(|k| k.did()) == Some(holder.did());
         if !merge && !resuming {
-            if self.count()? > 0 {
+            if !empty {
                 return Err(Error::BadInput("the wallet is not empty; restore with --merge to add the backup's credentials to it".into()));
             }
             let none_kept = |e: Error| e.in_wallet(&self.dir, Some(0));
