@@ -53,6 +53,23 @@ impl Wallet {
         if passphrase.is_empty() {
             return Err(Error::BadInput("a backup needs a passphrase".into()));
         }
+        if self.from_packs {
+            // Read from its packs alone, the wallet has neither its holder key nor its cached
+            // trust data: a backup of that would lose them. On a full disk the index reads
+            // again once there is space, so the answer is the full-disk one.
+            return Err(match self.read_only {
+                Some(crate::ReadOnlyReason::DiskFull) => Error::DiskFull {
+                    path: self.dir.clone(),
+                    kept: None,
+                },
+                _ => Error::BadInput(format!(
+                    "the index of the wallet at {} could not be read, and a backup needs the \
+                     holder key and cached trust data kept there; run `mcx repair` where the \
+                     wallet can be written, then back it up",
+                    self.dir.display()
+                )),
+            });
+        }
         let originals: Vec<(Header, String)> = self
             .export_all()?
             .into_iter()

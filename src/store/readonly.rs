@@ -192,6 +192,8 @@ impl Drop for Scratch {
 /// be made, or the copy does not open as a current index (then the packs are read instead).
 /// A schema-1 index cannot be read without migrating it, which writes.
 fn open_copy(dir: &Path, index: &Path) -> Result<Option<(sled::Db, Trees, Scratch)>> {
+    // Held while the files are copied, so the copy is of an index no sled is writing.
+    let _quiet = quiet_index(dir, index)?;
     let Some(copy) = Scratch::new(|to| copy_dir(index, to)) else {
         return Ok(None);
     };
@@ -215,6 +217,30 @@ fn open_copy(dir: &Path, index: &Path) -> Result<Option<(sled::Db, Trees, Scratc
         // The copy is deleted with `copy`.
         _ => Ok(None),
     }
+}
+
+/// A shared hold on the index's `db` file, which sled keeps locked exclusively while it has
+/// the index open. An index this process opened a moment ago (a normal open that the full
+/// disk stopped half-way) is still being let go of by sled's flusher, which may write a
+/// snapshot and delete the one before it: copying then would copy neither whole. So wait for
+/// it, as [`super::reopen_db`] does (`wallet.lock` already keeps other processes out). A
+/// medium without locks has no writer to wait for.
+fn quiet_index(dir: &Path, index: &Path) -> Result<Option<std::fs::File>> {
+    let Ok(file) = std::fs::File::open(index.join("db")) else {
+        return Ok(None);
+    };
+    let mut wait = std::time::Duration::from_millis(20);
+    for _ in 0..9 {
+        match file.try_lock_shared() {
+            Ok(()) => return Ok(Some(file)),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                std::thread::sleep(wait);
+                wait *= 2;
+            }
+            Err(std::fs::TryLockError::Error(_)) => return Ok(None),
+        }
+    }
+    Err(Error::WalletInUse(dir.to_path_buf()))
 }
 
 /// A new folder only its owner can read: the copy holds what the index holds.
@@ -314,10 +340,51 @@ mod tests {
                 .code(),
             ErrorCode::ReadOnly
         );
+        // A backup would lose the holder key and the trust data: refused, as a full disk
+        // when the disk is full (the index reads again once there is space).
+        let cost = super::super::KdfCost {
+            m_cost: 1024,
+            t_cost: 1,
+        };
+        let out = tmp.path().join("w.mcxbackup");
+        let e = w.backup(&out, "pass", cost).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::DiskFull, "{e}");
+        drop(w);
+        let w = Wallet::open_read_only(dir, None, ReadOnlyReason::NotWritable).unwrap();
+        let e = w.backup(&out, "pass", cost).unwrap_err();
+        assert!(e.to_string().contains("`mcx repair`"), "{e}");
+        assert!(!out.exists());
         drop(w);
         assert!(
             !dir.join(INDEX).exists(),
             "nothing was written in the wallet"
         );
+    }
+
+    /// An index that sled still holds (a normal open stopped half-way by a full disk, its
+    /// flusher letting go) is copied only once sled has let go, so the copy is whole and the
+    /// holder key is there.
+    #[test]
+    fn the_index_is_copied_once_sled_lets_go_of_it() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::Arc;
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let holder = Wallet::open(dir).unwrap().holder_key().unwrap().did();
+        let db = sled::Config::new().path(dir.join(INDEX)).open().unwrap();
+        let released = Arc::new(AtomicBool::new(false));
+        let letting_go = {
+            let released = released.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(std::time::Duration::from_millis(150));
+                drop(db);
+                released.store(true, Ordering::SeqCst);
+            })
+        };
+        let w = Wallet::open_read_only(dir, None, ReadOnlyReason::DiskFull).unwrap();
+        assert!(released.load(Ordering::SeqCst), "copied while sled held it");
+        assert!(!w.rebuilt_from_packs());
+        assert_eq!(w.holder_key().unwrap().did(), holder);
+        letting_go.join().unwrap();
     }
 }
