@@ -63,7 +63,7 @@ fn files() -> Vec<(String, Result<String, ts_rs::ExportError>)> {
         crate::commands::ImportProgress,
         crate::commands::ExportReport,
         crate::commands::ShareLink,
-        crate::commands::SdJwtPresentation,
+        crate::commands::SelectivePresentation,
         microcredx::portfolio::sdjwt::SdClaim,
         microcredx::store::HolderKeys,
         microcredx::store::RestoreReport,

@@ -47,8 +47,14 @@ pub fn clr(wallet: &Wallet, ids: &[String], opts: &ClrOptions) -> Result<Value> 
     let now = opts.created.unwrap_or_else(Utc::now);
     let mut creds = Vec::with_capacity(ids.len());
     let mut records = Vec::with_capacity(ids.len());
+    let env = wallet.env()?;
     for (rec, original) in wallet.get_with_originals(ids)? {
-        creds.push(embed(&rec, &original, opts.allow_unverified)?);
+        creds.push(embed(
+            &rec,
+            &original,
+            opts.allow_unverified,
+            &env.proof.contexts,
+        )?);
         records.push(rec);
     }
     let key = wallet.holder_key()?;

@@ -41,6 +41,7 @@ pub fn portfolio_pdf(wallet: &Wallet, ids: &[String], opts: &PdfOptions) -> Resu
     vp_opts.created = vp_opts.created.or(Some(now));
     let items = wallet.get_with_originals(ids)?;
     let vp = presentation_of(wallet, &items, &vp_opts)?;
+    let contexts = &wallet.env()?.proof.contexts;
     let vp_bytes = serde_json::to_vec_pretty(&vp).map_err(|e| Error::Internal(e.to_string()))?;
     let vp_digest = sha256_hex(&vp_bytes);
     // QR codes only for a page on the web: a file on this computer opens on no phone.
@@ -55,7 +56,7 @@ pub fn portfolio_pdf(wallet: &Wallet, ids: &[String], opts: &PdfOptions) -> Resu
         let digest = sha256_hex(&original);
         links.push(
             base.as_deref()
-                .and_then(|b| super::share::link_of(&rec, &original, b).ok()),
+                .and_then(|b| super::share::link_of(&rec, &original, b, contexts).ok()),
         );
         records.push((rec, digest));
     }

@@ -5,6 +5,7 @@
 
 use super::link;
 use super::vp::embed;
+use crate::proof::contexts::ContextLoader;
 use crate::store::{StoredCredential, Wallet};
 use crate::{Error, Result};
 use serde::Serialize;
@@ -126,19 +127,28 @@ impl Wallet {
 /// signature). A JWT travels as its compact original.
 pub fn credential_link(wallet: &Wallet, id: &str, base: &str) -> Result<String> {
     let (rec, original) = wallet.get_with_original(id)?;
-    link_of(&rec, &original, base)
+    link_of(&rec, &original, base, &wallet.env()?.proof.contexts)
 }
 
 /// [`credential_link`] of a credential already read from the wallet.
-pub(super) fn link_of(rec: &StoredCredential, original: &[u8], base: &str) -> Result<String> {
-    link::encode_link(base, &credential_bytes(rec, original)?)
+pub(super) fn link_of(
+    rec: &StoredCredential,
+    original: &[u8],
+    base: &str,
+    contexts: &ContextLoader,
+) -> Result<String> {
+    link::encode_link(base, &credential_bytes(rec, original, contexts)?)
 }
 
 /// The bytes a credential's own link carries: the credential as a presentation would embed
 /// it, a JWT as its compact original (checked like any other credential for sharing, then
 /// sent as it was signed).
-pub(super) fn credential_bytes(rec: &StoredCredential, original: &[u8]) -> Result<Vec<u8>> {
-    let cred = embed(rec, original, false)?;
+pub(super) fn credential_bytes(
+    rec: &StoredCredential,
+    original: &[u8],
+    contexts: &ContextLoader,
+) -> Result<Vec<u8>> {
+    let cred = embed(rec, original, false, contexts)?;
     if cred["type"][0] == "EnvelopedVerifiableCredential" {
         let text = std::str::from_utf8(original)
             .map_err(|_| Error::BadInput("the JWT credential is not text".into()))?;
@@ -155,8 +165,14 @@ pub fn credential_links(
     ids: &[String],
     page: &VerifierBase,
 ) -> Vec<Result<(String, Result<String>)>> {
+    // Contexts for deriving a base-proof credential's verifier copy; the bundled ones when
+    // the wallet's cache cannot be read.
+    let contexts = wallet
+        .env()
+        .map(|env| env.proof.contexts)
+        .unwrap_or_else(|_| ContextLoader::bundled());
     let one = |rec: &StoredCredential, original: &[u8]| {
-        let link = link_of(rec, original, &page.url)?;
+        let link = link_of(rec, original, &page.url, &contexts)?;
         let linkedin = linkedin_of(rec, &link, page);
         Ok((link, linkedin))
     };

@@ -11,6 +11,7 @@
 
 use crate::formats::{self, Envelope};
 use crate::model::{Format, Verdict};
+use crate::proof::contexts::ContextLoader;
 use crate::proof::di::{self, SignOptions, Suite};
 use crate::store::{StoredCredential, Wallet};
 use crate::{Error, Result};
@@ -68,9 +69,15 @@ pub(super) fn presentation_of(
             "choose at least one credential to present".into(),
         ));
     }
+    let env = wallet.env()?;
     let mut creds = Vec::with_capacity(items.len());
     for (rec, original) in items {
-        creds.push(embed(rec, original, opts.allow_unverified)?);
+        creds.push(embed(
+            rec,
+            original,
+            opts.allow_unverified,
+            &env.proof.contexts,
+        )?);
     }
     let key = wallet.holder_key()?;
     let unsigned = json!({
@@ -91,15 +98,17 @@ pub(super) fn presentation_of(
         domain: opts.domain.clone(),
         expires: opts.expires,
     };
-    let env = wallet.env()?;
     di::sign(&unsigned, &key, &sign, &env.proof.contexts)
 }
 
 /// One credential (its record and signed original) as it goes into `verifiableCredential`.
+/// One with an `ecdsa-sd-2023` base proof goes derived, showing everything
+/// ([`super::derive::for_verifier`]).
 pub(super) fn embed(
     rec: &StoredCredential,
     original: &[u8],
     allow_unverified: bool,
+    contexts: &ContextLoader,
 ) -> Result<Value> {
     let name = rec
         .verification
@@ -135,7 +144,7 @@ pub(super) fn embed(
         )));
     }
     match &doc.envelope {
-        Envelope::Json => Ok(doc.credential),
+        Envelope::Json => super::derive::for_verifier(doc.credential, contexts),
         Envelope::Jwt { signing_input, .. } => {
             let sig = original_jwt_signature(original, signing_input).ok_or_else(|| {
                 Error::BadInput(format!(

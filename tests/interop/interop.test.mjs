@@ -224,3 +224,60 @@ test('the PDF portfolio\'s presentation and mcx export vp verify in the referenc
   r = refVerify(embedded);
   assert.equal(r.status, 0, `reference rejected the portfolio's presentation: ${r.out}`);
 });
+
+// Issue 18: the holder derives an ecdsa-sd-2023 proof for the claims chosen. A fresh base
+// proof from the reference goes into a wallet; what the wallet presents, with a claim withheld
+// (`mcx export sd-jwt … --disclose`) and whole (`mcx export vp`, derived with everything),
+// verifies in the reference as a derived proof, and the withheld claim is nowhere in it.
+test('an ecdsa-sd-2023 credential is shared derived, with the claims chosen, and the reference verifies it', () => {
+  const out = path.join(work, 'sd-issue');
+  execFileSync(process.execPath, [refScript, 'issue', '--out', out, '--count', '1', '--with', 'ecdsa'], { encoding: 'utf8', env: process.env });
+  const base = path.join(out, 'ecdsa-sd-2023-base-valid.json');
+  const w = path.join(work, 'wallet-sd');
+  execFileSync(mcx, ['--wallet', w, 'import', base]);
+  const [held] = JSON.parse(execFileSync(mcx, ['--wallet', w, 'list', '--json'], { encoding: 'utf8' }));
+  assert.equal(held.verdict, 'valid', JSON.stringify(held));
+
+  const listed = execFileSync(mcx, ['--wallet', w, 'export', 'sd-jwt', held.id, '--list'], { encoding: 'utf8' });
+  assert.match(listed, /credentialSubject\.achievement\.fieldOfStudy\s+may be withheld/);
+  assert.match(listed, /credentialSubject\.achievement\.name\s+always shown \(the issuer requires it/);
+  const chosen = listed
+    .split('\n')
+    .filter((l) => /may be withheld/.test(l))
+    .map((l) => l.split(/\s+/)[0])
+    .filter((p) => p !== 'credentialSubject.achievement.fieldOfStudy');
+
+  const vp = path.join(work, 'sd-derived-vp.json');
+  execFileSync(mcx, ['--wallet', w, 'export', 'selective', held.id, '--disclose', chosen.join(','), '--aud', 'hr.employer.example', '--nonce', 'n-4711', '--out', vp]);
+  const presented = JSON.parse(readFileSync(vp, 'utf8'));
+  const cred = presented.verifiableCredential[0];
+  assert.equal(cred.proof.cryptosuite, 'ecdsa-sd-2023');
+  assert.match(cred.proof.proofValue, /^u2V0B/, 'a derived proof');
+  assert.equal(cred.credentialSubject.achievement.fieldOfStudy, undefined);
+  assert.ok(!readFileSync(vp, 'utf8').includes(JSON.parse(readFileSync(base, 'utf8')).credentialSubject.achievement.fieldOfStudy));
+  // The reference verifies a presentation with one suite, the presentation's own
+  // (eddsa-rdfc-2022), for its credentials too, so a presentation holding an ecdsa-sd-2023
+  // credential never passes there as a whole; it checks each credential on its own as well,
+  // which is the line read here. The presentation's proof (challenge and domain) is checked by
+  // an employer's mcx, and the reference's own check of an eddsa presentation is the test above.
+  let r = spawnSync(process.execPath, [refScript, 'verify', '--challenge', 'n-4711', '--domain', 'hr.employer.example', vp], { encoding: 'utf8' });
+  const line = JSON.parse(r.stdout.trim().split('\n')[0]);
+  assert.deepEqual(line.credentials.map((c) => [c.verified, c.sdProof]), [[true, 'derived']], r.stdout);
+  const employer = spawnSync(mcx, ['--wallet', path.join(work, 'wallet-employer'), 'verify', '--challenge', 'n-4711', '--domain', 'hr.employer.example', vp], { encoding: 'utf8' });
+  assert.equal(employer.status, 0, employer.stdout + employer.stderr);
+  const one = path.join(work, 'sd-derived-credential.json');
+  writeFileSync(one, JSON.stringify(cred));
+  r = refVerify(one);
+  assert.equal(r.status, 0, r.out);
+  assert.match(r.out, /"sdProof":\s*"derived"/);
+  assert.equal(mcxVerify([one], path.join(work, 'wallet-employer')).results[0].verdict, 'valid');
+
+  // Whole, in a presentation: derived with everything, never the holder's base proof.
+  const whole = path.join(work, 'sd-whole-vp.json');
+  execFileSync(mcx, ['--wallet', w, 'export', 'vp', whole, '--all']);
+  const w1 = JSON.parse(readFileSync(whole, 'utf8')).verifiableCredential[0];
+  assert.match(w1.proof.proofValue, /^u2V0B/);
+  assert.equal(w1.credentialSubject.achievement.fieldOfStudy, JSON.parse(readFileSync(base, 'utf8')).credentialSubject.achievement.fieldOfStudy);
+  r = refVerify(whole);
+  assert.deepEqual(JSON.parse(r.out.trim()).credentials.map((c) => [c.verified, c.sdProof]), [[true, 'derived']], r.out);
+});

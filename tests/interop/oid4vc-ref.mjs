@@ -18,17 +18,53 @@ export function startLoginIssuer(ref, ...flags) {
   return startLines([path.join(import.meta.dirname, 'login-issuer.mjs'), ref, ...flags]);
 }
 
+// A role prints its ready line within a second or two. Node 20 has been seen to hang at start
+// (the main thread waiting on a futex before any module ran, the inspector unreachable): a
+// role silent this long is killed and started again, twice at most, so a start-up hang of
+// the runtime does not hang the suite; each restart is said on stderr.
+const STARTUP_SECONDS = Number(process.env.REF_STARTUP_SECONDS ?? 45);
+
 function startLines(args) {
-  const p = spawn(process.execPath, args, { env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
-  running.push(p);
   const queue = [];
   const waiting = [];
-  createInterface({ input: p.stdout }).on('line', (l) => {
-    const v = JSON.parse(l);
-    (waiting.shift() ?? ((x) => queue.push(x)))(v);
-  });
+  const deliver = (v) => (waiting.shift() ?? ((x) => queue.push(x)))(v);
+  let p;
+  let attempts = 0;
+  const launch = () => {
+    attempts += 1;
+    const me = spawn(process.execPath, args, { env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
+    p = me;
+    running.push(me);
+    let started = false;
+    const timer = setTimeout(() => {
+      if (started) return;
+      me.kill('SIGKILL');
+      if (attempts < 3) {
+        console.error(`# ${path.basename(args[0])} printed nothing in ${STARTUP_SECONDS} s: started again`);
+        launch();
+      } else {
+        deliver({ event: 'exited', error: `${path.basename(args[0])} did not start, ${attempts} times` });
+      }
+    }, STARTUP_SECONDS * 1000);
+    createInterface({ input: me.stdout }).on('line', (l) => {
+      started = true;
+      clearTimeout(timer);
+      deliver(JSON.parse(l));
+    });
+    // A role that ends answers every wait after its last line, instead of leaving it hanging.
+    me.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (me === p) deliver({ event: 'exited', code, signal });
+    });
+  };
+  launch();
   const next = () => (queue.length ? Promise.resolve(queue.shift()) : new Promise((ok) => waiting.push(ok)));
-  return { process: p, next };
+  return {
+    get process() {
+      return p;
+    },
+    next,
+  };
 }
 
 /** Stop every role started here. */

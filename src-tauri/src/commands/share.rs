@@ -58,9 +58,10 @@ pub struct CredentialLink {
 /// An SD-JWT VC presentation, and the file it was saved to when asked.
 #[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-pub struct SdJwtPresentation {
-    /// The presentation: the issuer-signed JWT, the chosen disclosures and the key-binding
-    /// JWT, in compact form (text, shown as text).
+pub struct SelectivePresentation {
+    /// The presentation: for an SD-JWT VC the issuer-signed JWT, the chosen disclosures and
+    /// the key-binding JWT in compact form; for a credential with an ecdsa-sd-2023 base proof
+    /// a signed W3C presentation of its derived copy (JSON). Text, shown as text.
     pub presentation: String,
     /// The file it was written to, when a path was given.
     pub saved: Option<ExportReport>,
@@ -185,10 +186,12 @@ fn packaged(page: &portfolio::VerifierBase, url: String) -> microcredx::Result<S
     })
 }
 
-/// A share link of the SD-JWT VC `id` disclosing the claims at `disclose`: the presentation's
-/// KB-JWT names the verifier page as its audience, with a fresh code (`nonce`) from the window.
+/// A share link of the credential `id` showing the claims at `disclose`: an SD-JWT VC's
+/// KB-JWT names the verifier page as its audience; a credential with an ecdsa-sd-2023 base
+/// proof goes derived, in a presentation signed by the holder key. `nonce` is a fresh code
+/// from the window.
 #[tauri::command]
-pub async fn sd_jwt_link(
+pub async fn selective_link(
     state: State<'_, AppState>,
     id: String,
     disclose: Vec<String>,
@@ -197,7 +200,7 @@ pub async fn sd_jwt_link(
 ) -> IpcResult<ShareLink> {
     Ok(state.with_wallet(|w| {
         let page = w.verifier_base(base.as_deref())?;
-        let url = w.sd_jwt_link(&id, &disclose, &page, &nonce, chrono::Utc::now())?;
+        let url = w.selective_link(&id, &disclose, &page, &nonce, chrono::Utc::now())?;
         packaged(&page, url)
     })?)
 }
@@ -257,31 +260,40 @@ pub async fn open_linkedin(app: tauri::AppHandle, url: String) -> IpcResult<()> 
         .map_err(|e| microcredx::Error::Internal(format!("could not open the browser: {e}")).into())
 }
 
-/// Every claim of the SD-JWT VC `id`, with whether the learner may withhold it.
+/// Which of the credentials `ids` let the learner choose the claims a verifier sees.
 #[tauri::command(async)]
-pub fn sd_jwt_claims(state: State<'_, AppState>, id: String) -> IpcResult<Vec<SdClaim>> {
-    Ok(state.with_wallet(|w| w.sd_jwt_claims(&id))?)
+pub fn selective_ids(state: State<'_, AppState>, ids: Vec<String>) -> IpcResult<Vec<String>> {
+    Ok(state.with_wallet(|w| w.selective_ids(&ids))?)
 }
 
-/// Present the SD-JWT VC `id` to the verifier `aud` with its code `nonce`, disclosing the
-/// claims at `disclose`, signed by the wallet's P-256 holder key; also saved to `path` when
-/// one is given (the very presentation returned).
+/// Every claim of the credential `id` (an SD-JWT VC, or one with an ecdsa-sd-2023 base
+/// proof), with whether the learner may withhold it.
+#[tauri::command(async)]
+pub fn selective_claims(state: State<'_, AppState>, id: String) -> IpcResult<Vec<SdClaim>> {
+    Ok(state.with_wallet(|w| w.selective_claims(&id))?)
+}
+
+/// Present the credential `id` to the verifier `aud` with its code `nonce`, showing the claims
+/// at `disclose`: an SD-JWT VC with a KB-JWT by the wallet's P-256 holder key, a credential
+/// with an ecdsa-sd-2023 base proof derived in a presentation by the Ed25519 holder key (`aud`
+/// its domain, `nonce` its challenge); also saved to `path` when one is given (the very
+/// presentation returned).
 #[tauri::command]
-pub async fn present_sd_jwt(
+pub async fn present_selective(
     state: State<'_, AppState>,
     id: String,
     disclose: Vec<String>,
     aud: String,
     nonce: String,
     path: Option<String>,
-) -> IpcResult<SdJwtPresentation> {
+) -> IpcResult<SelectivePresentation> {
     Ok(state.with_wallet(|w| {
-        let presentation = w.present_sd_jwt(&id, &disclose, &aud, &nonce, chrono::Utc::now())?;
+        let presentation = w.present_selective(&id, &disclose, &aud, &nonce, chrono::Utc::now())?;
         let saved = match path {
             Some(p) => Some(write(&p, presentation.as_bytes(), 1)?),
             None => None,
         };
-        Ok(SdJwtPresentation {
+        Ok(SelectivePresentation {
             presentation,
             saved,
         })

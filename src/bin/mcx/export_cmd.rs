@@ -59,7 +59,10 @@ pub enum ExportCommand {
         suite: SuiteArg,
     },
     /// Present one SD-JWT VC to a verifier, disclosing only the claims chosen, with a
-    /// key-binding JWT by the wallet's P-256 key (prints it, or writes it to --out).
+    /// key-binding JWT by the wallet's P-256 key (prints it, or writes it to --out). A
+    /// credential with an ecdsa-sd-2023 base proof is derived to show only the claims chosen,
+    /// in a presentation signed by the holder key (--aud is its domain, --nonce its challenge).
+    #[command(visible_alias = "selective")]
     SdJwt {
         /// The credential (wallet id, a unique prefix of it, or its own id).
         id: String,
@@ -196,11 +199,16 @@ pub fn run(cmd: ExportCommand, wallet: Option<&Path>) -> Result<ExitCode> {
         } => {
             let rec = wallet.get(&id)?;
             if list {
-                for c in wallet.sd_jwt_claims(&rec.id)? {
+                let fixed = if rec.verification.format == microcredx::model::Format::SdJwtVc {
+                    "always shown (signed in the clear)"
+                } else {
+                    "always shown (the issuer requires it, or it names a part shown)"
+                };
+                for c in wallet.selective_claims(&rec.id)? {
                     let how = if c.can_withhold {
                         "may be withheld"
                     } else {
-                        "always shown (signed in the clear)"
+                        fixed
                     };
                     println!("{:<48} {how:<36} {}", c.path, c.value);
                 }
@@ -215,7 +223,7 @@ pub fn run(cmd: ExportCommand, wallet: Option<&Path>) -> Result<ExitCode> {
             if link {
                 let page = wallet.verifier_base(base.as_deref())?;
                 let text =
-                    wallet.sd_jwt_link(&rec.id, &disclose, &page, &nonce, chrono::Utc::now())?;
+                    wallet.selective_link(&rec.id, &disclose, &page, &nonce, chrono::Utc::now())?;
                 if let Some(warning) = page.local_only() {
                     eprintln!("warning: {warning}");
                 }
@@ -230,7 +238,8 @@ pub fn run(cmd: ExportCommand, wallet: Option<&Path>) -> Result<ExitCode> {
                 return Ok(ExitCode::SUCCESS);
             }
             let aud = aud.unwrap_or_default();
-            let vp = wallet.present_sd_jwt(&rec.id, &disclose, &aud, &nonce, chrono::Utc::now())?;
+            let vp =
+                wallet.present_selective(&rec.id, &disclose, &aud, &nonce, chrono::Utc::now())?;
             match out {
                 Some(path) => {
                     std::fs::write(&path, format!("{vp}\n"))

@@ -41,7 +41,7 @@ import type { RepairReport } from './bindings/RepairReport';
 import type { RequirementAudit } from './bindings/RequirementAudit';
 import type { RestoreReport } from './bindings/RestoreReport';
 import type { SdClaim } from './bindings/SdClaim';
-import type { SdJwtPresentation } from './bindings/SdJwtPresentation';
+import type { SelectivePresentation } from './bindings/SelectivePresentation';
 import type { ShareLink } from './bindings/ShareLink';
 import type { SortKey } from './bindings/SortKey';
 import type { StandingKind } from './bindings/StandingKind';
@@ -123,7 +123,7 @@ export type {
   RequirementAudit,
   RestoreReport,
   SdClaim,
-  SdJwtPresentation,
+  SelectivePresentation,
   ShareLink,
   SortKey,
   StackResult,
@@ -236,12 +236,13 @@ interface Commands {
   verifier_base: { args: { base: string | null }; result: VerifierBase };
   credential_links: { args: { ids: string[]; base: string | null }; result: CredentialLink[] };
   open_linkedin: { args: { url: string }; result: null };
-  sd_jwt_claims: { args: { id: string }; result: SdClaim[] };
-  present_sd_jwt: {
+  selective_claims: { args: { id: string }; result: SdClaim[] };
+  selective_ids: { args: { ids: string[] }; result: string[] };
+  present_selective: {
     args: { id: string; disclose: string[]; aud: string; nonce: string; path: string | null };
-    result: SdJwtPresentation;
+    result: SelectivePresentation;
   };
-  sd_jwt_link: {
+  selective_link: {
     args: { id: string; disclose: string[]; nonce: string; base: string | null };
     result: ShareLink;
   };
@@ -280,7 +281,8 @@ const READS: ReadonlySet<CommandName> = new Set<CommandName>([
   'stack_qualification',
   'default_export_dir',
   'choose_paths',
-  'sd_jwt_claims',
+  'selective_claims',
+  'selective_ids',
   'holder_keys',
   'verifier_base',
   'open_linkedin',
@@ -429,29 +431,36 @@ export const openLinkedin = async (url: string): Promise<void> => {
   await call('open_linkedin', { url });
 };
 
-/** Every claim of the SD-JWT VC `id`, with whether the learner may withhold it. */
-export const sdJwtClaims = (id: string): Promise<SdClaim[]> => call('sd_jwt_claims', { id });
+/** Which of the credentials `ids` let the learner choose the claims a verifier sees. */
+export const selectiveIds = (ids: string[]): Promise<string[]> => call('selective_ids', { ids });
 
 /**
- * A presentation of the SD-JWT VC `id` for the verifier `aud` and its code `nonce`, disclosing
- * the claims at `disclose` (and what they need), signed by the wallet's P-256 holder key; also
- * saved to `path` when one is given.
+ * Every claim of the credential `id` (an SD-JWT VC, or one with an ecdsa-sd-2023 base proof),
+ * with whether the learner may withhold it.
  */
-export const presentSdJwt = (
+export const selectiveClaims = (id: string): Promise<SdClaim[]> => call('selective_claims', { id });
+
+/**
+ * A presentation of the credential `id` for the verifier `aud` and its code `nonce`, showing
+ * the claims at `disclose` (and what they need): an SD-JWT VC with a key-binding JWT by the
+ * wallet's P-256 holder key, an ecdsa-sd-2023 credential derived in a W3C presentation by the
+ * Ed25519 holder key; also saved to `path` when one is given.
+ */
+export const presentSelective = (
   id: string,
   disclose: string[],
   aud: string,
   nonce: string,
   path: string | null = null,
-): Promise<SdJwtPresentation> => call('present_sd_jwt', { id, disclose, aud, nonce, path });
+): Promise<SelectivePresentation> => call('present_selective', { id, disclose, aud, nonce, path });
 
 /**
- * A share link of the SD-JWT VC `id` disclosing the claims at `disclose`, for the verifier page
- * (`base` as for `shareLink`), which the presentation names as its audience with the code
- * `nonce`; with its QR code when it fits.
+ * A share link of the credential `id` showing the claims at `disclose`, for the verifier page
+ * (`base` as for `shareLink`), with the code `nonce` (an SD-JWT VC's presentation names the
+ * page as its audience); with its QR code when it fits.
  */
-export const sdJwtLink = (id: string, disclose: string[], nonce: string, base: string | null): Promise<ShareLink> =>
-  call('sd_jwt_link', { id, disclose, nonce, base });
+export const selectiveLink = (id: string, disclose: string[], nonce: string, base: string | null): Promise<ShareLink> =>
+  call('selective_link', { id, disclose, nonce, base });
 
 /** The learner's public holder keys: Ed25519 (W3C presentations) and P-256 (SD-JWT VC). */
 export const holderKeys = (): Promise<HolderKeys> => call('holder_keys');

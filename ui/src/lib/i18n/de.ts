@@ -428,6 +428,10 @@ export const de: Catalogue = {
   'sdjwt.title': 'Wählen Sie, was der Arbeitgeber sieht: {title}',
   'sdjwt.hint':
     'Bei diesem Nachweis können Sie manche Angaben zeigen und andere für sich behalten. Entfernen Sie das Häkchen bei allem, was der Arbeitgeber nicht braucht; die Präsentation enthält nur, was angehakt ist.',
+  'derive.always': 'immer sichtbar: der Aussteller verlangt sie, oder sie benennt einen Teil, den Sie zeigen',
+  'derive.meta': 'Sie können unten auch wählen, welche Angaben Sie zeigen',
+  'derive.elsewhere':
+    'Nachweise mit selektiver Offenlegung (ecdsa-sd-2023) gehen vollständig in das PDF, den Link und die Dateien oben. Um nur einige ihrer Angaben zu zeigen, nutzen Sie ihre Karte unten.',
   'sdjwt.claims': 'Angaben dieses Nachweises',
   'sdjwt.noClaims': 'Dieser Nachweis hat keine Angaben zur Auswahl.',
   'sdjwt.show': 'Dem Arbeitgeber zeigen',

@@ -415,6 +415,10 @@ export const en = {
   'sdjwt.title': 'Choose what the employer sees: {title}',
   'sdjwt.hint':
     'This credential lets you show some claims and keep others to yourself. Untick what the employer does not need; the presentation carries only what is ticked.',
+  'derive.always': 'always shown: the issuer requires it, or it names a part you show',
+  'derive.meta': 'You can also choose which of its claims to show, below',
+  'derive.elsewhere':
+    'Credentials with selective disclosure (ecdsa-sd-2023) go whole into the PDF, the link and the files above. To show only some of their claims, use their card below.',
   'sdjwt.claims': 'Claims of this credential',
   'sdjwt.noClaims': 'This credential has no claims to choose from.',
   'sdjwt.show': 'Show to the employer',

@@ -375,9 +375,9 @@ function sdJwtBackend() {
         return [];
       case 'default_export_dir':
         return '/home/ana/Documents';
-      case 'sd_jwt_claims':
+      case 'selective_claims':
         return CLAIMS;
-      case 'present_sd_jwt': {
+      case 'present_selective': {
         const { path } = args as { path: string | null };
         return {
           presentation: 'eyJhbGciOiJFUzI1NiJ9.e30.c2ln~WyJzMSJd~eyJ0eXAiOiJrYitqd3QifQ.e30.c2ln',
@@ -401,7 +401,7 @@ describe('sharing an SD-JWT VC', () => {
     const calls = sdJwtBackend();
     render(ShareScreen);
     const boxes = (await screen.findAllByTestId('sdjwt-claim')) as HTMLInputElement[];
-    expect(calls.find((c) => c.cmd === 'sd_jwt_claims')!.args).toEqual({ id: 'sd1abcdef0123' });
+    expect(calls.find((c) => c.cmd === 'selective_claims')!.args).toEqual({ id: 'sd1abcdef0123' });
     expect(boxes.map((b) => b.dataset['path'])).toEqual(CLAIMS.map((c) => c.path));
     expect(boxes.every((b) => b.checked)).toBe(true);
     expect(boxes.map((b) => b.disabled)).toEqual(CLAIMS.map((c) => !c.canWithhold));
@@ -441,13 +441,13 @@ describe('sharing an SD-JWT VC', () => {
     // No verifier yet: asked for first, nothing made.
     await user.click(screen.getByTestId('sdjwt-create'));
     expect((await screen.findByTestId('sdjwt-notice')).textContent).toContain("Enter the verifier's address first");
-    expect(calls.some((c) => c.cmd === 'present_sd_jwt')).toBe(false);
+    expect(calls.some((c) => c.cmd === 'present_selective')).toBe(false);
 
     await user.type(screen.getByTestId('sdjwt-aud'), 'https://employer.example');
     await user.click(screen.getByTestId('sdjwt-create'));
     const text = (await screen.findByTestId('sdjwt-text')) as HTMLTextAreaElement;
     expect(text.value).toContain('~');
-    const call = calls.find((c) => c.cmd === 'present_sd_jwt')!.args as {
+    const call = calls.find((c) => c.cmd === 'present_selective')!.args as {
       id: string;
       disclose: string[];
       aud: string;
@@ -474,7 +474,7 @@ describe('sharing an SD-JWT VC', () => {
     await user.type(screen.getByTestId('sdjwt-nonce'), 'abc-123');
     await user.click(screen.getByTestId('sdjwt-save'));
     const saved = await screen.findByTestId('sdjwt-saved');
-    const call = calls.find((c) => c.cmd === 'present_sd_jwt')!.args as { disclose: string[]; nonce: string; path: string };
+    const call = calls.find((c) => c.cmd === 'present_selective')!.args as { disclose: string[]; nonce: string; path: string };
     expect(call.nonce).toBe('abc-123');
     expect(call.disclose).toEqual(['ects_credits', 'grade', 'learner', 'learner.given_name', 'learner.family_name']);
     expect(call.path).toMatch(/^\/home\/ana\/Documents\/sd-jwt-presentation-\d{4}-\d{2}-\d{2}-sd1abcde\.sdjwt$/);
@@ -500,5 +500,58 @@ describe('sharing an SD-JWT VC', () => {
     // Not chosen: no claim list.
     await user.click(items[1]!);
     expect(screen.queryByTestId('sdjwt-share')).toBeNull();
+  });
+});
+
+// Issue 18: a credential with an ecdsa-sd-2023 base proof goes whole into the PDF and links,
+// and has the same card to show only some of its claims.
+describe('sharing a credential with an ecdsa-sd-2023 base proof', () => {
+  it('shows its card with the claims, explains what cannot be withheld, and presents the choice', async () => {
+    const user = userEvent.setup();
+    const calls: { cmd: string; args: unknown }[] = [];
+    const DI_CLAIMS: SdClaim[] = [
+      { path: 'credentialSubject.result.0.value', value: 'B', canWithhold: true, labels: { en: 'Grade' } },
+      { path: 'credentialSubject.achievement.name', value: 'Digital Twins', canWithhold: false, labels: { en: 'Title' } },
+    ];
+    mockIPC(async (cmd, args) => {
+      calls.push({ cmd, args });
+      switch (cmd) {
+        case 'verifier_base':
+          return HOSTED;
+        case 'credential_links':
+          return ownLinks((args as { ids: string[] }).ids, {});
+        case 'list_credentials':
+          return { rows: [W3C], verifiedEcts: 5 };
+        case 'list_qualifications':
+          return [];
+        case 'default_export_dir':
+          return '/home/ana/Documents';
+        case 'selective_ids':
+          return (args as { ids: string[] }).ids;
+        case 'selective_claims':
+          return DI_CLAIMS;
+        case 'present_selective':
+          return { presentation: '{"type":["VerifiablePresentation"]}', saved: null };
+        default:
+          throw { code: 'internal', message: `no mock for ${cmd}` };
+      }
+    });
+    render(ShareScreen);
+    const boxes = (await screen.findAllByTestId('sdjwt-claim')) as HTMLInputElement[];
+    expect(calls.find((c) => c.cmd === 'selective_ids')!.args).toEqual({ ids: ['w3c1'] });
+    expect(boxes.map((b) => b.dataset['path'])).toEqual(DI_CLAIMS.map((c) => c.path));
+    expect(screen.getByTestId('sdjwt-always').textContent).toBe(
+      'always shown: the issuer requires it, or it names a part you show',
+    );
+    expect(screen.getByTestId('share-derive-elsewhere')).toBeTruthy();
+    await user.click(claimBox('credentialSubject.result.0.value'));
+    expect(screen.getByTestId('sdjwt-hidden').textContent).toContain('Grade');
+    await user.type(screen.getByTestId('sdjwt-aud'), 'https://employer.example');
+    await user.click(screen.getByTestId('sdjwt-create'));
+    await screen.findByTestId('sdjwt-result');
+    const call = calls.find((c) => c.cmd === 'present_selective')!.args as { id: string; disclose: string[]; aud: string };
+    expect(call.id).toBe('w3c1');
+    expect(call.disclose).toEqual([]);
+    expect(call.aud).toBe('https://employer.example');
   });
 });

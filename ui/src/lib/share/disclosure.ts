@@ -50,7 +50,7 @@ export function choose(claims: readonly SdClaim[], shown: ReadonlySet<string>, p
 }
 
 /**
- * The claim paths to send to `present_sd_jwt`: each shown claim whose inner claims are all
+ * The claim paths to send to `present_selective`: each shown claim whose inner claims are all
  * shown too. (A shown claim with a hidden one inside is brought along by the shown ones inside
  * it; sending it would bring the hidden one as well.)
  */

@@ -3,7 +3,7 @@ import type { CredentialSummary, SdClaim, ShareLink } from '$lib/api';
 import { render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import SdJwtShare from './SdJwtShare.svelte';
+import SelectiveShare from './SelectiveShare.svelte';
 
 const claim = (path: string, canWithhold: boolean, en: string): SdClaim => ({
   path,
@@ -28,15 +28,15 @@ describe('sharing an SD-JWT VC by link', () => {
     const user = userEvent.setup();
     const asked: Record<string, unknown>[] = [];
     mockIPC(async (cmd, args) => {
-      if (cmd === 'sd_jwt_claims') return CLAIMS;
-      if (cmd === 'sd_jwt_link') {
+      if (cmd === 'selective_claims') return CLAIMS;
+      if (cmd === 'selective_link') {
         asked.push(args as Record<string, unknown>);
         return LINK;
       }
       throw { code: 'internal', message: `no mock for ${cmd}` };
     });
     const credential = { id: 'c1', title: 'Digital Twins' } as CredentialSummary;
-    render(SdJwtShare, { credential, folder: '/tmp' });
+    render(SelectiveShare, { credential, folder: '/tmp' });
     const grade = (await screen.findAllByTestId('sdjwt-claim')).find(
       (b) => b.dataset['path'] === 'credentialSubject.result.0.value',
     ) as HTMLInputElement;

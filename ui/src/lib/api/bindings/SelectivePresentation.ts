@@ -4,10 +4,11 @@ import type { ExportReport } from "./ExportReport";
 /**
  * An SD-JWT VC presentation, and the file it was saved to when asked.
  */
-export type SdJwtPresentation = { 
+export type SelectivePresentation = { 
 /**
- * The presentation: the issuer-signed JWT, the chosen disclosures and the key-binding
- * JWT, in compact form (text, shown as text).
+ * The presentation: for an SD-JWT VC the issuer-signed JWT, the chosen disclosures and
+ * the key-binding JWT in compact form; for a credential with an ecdsa-sd-2023 base proof
+ * a signed W3C presentation of its derived copy (JSON). Text, shown as text.
  */
 presentation: string, 
 /**
