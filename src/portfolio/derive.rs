@@ -215,7 +215,7 @@ impl Wallet {
     /// A presentation of the credential `id` for the verifier `aud`, over its code `nonce`,
     /// showing the claims at `disclose`: an SD-JWT VC with a key-binding JWT
     /// ([`Wallet::present_sd_jwt`]), or a credential with an `ecdsa-sd-2023` base proof
-    /// derived for the choice ([`derive`]) in a W3C presentation signed by the holder key with
+    /// derived for the choice ([`derive()`]) in a W3C presentation signed by the holder key with
     /// `challenge` = `nonce` and `domain` = `aud`. Refuses, as for any share, a credential that
     /// is not verified.
     pub fn present_selective(

@@ -10,6 +10,7 @@
 pub mod clr;
 #[cfg(feature = "wallet")]
 pub mod dcql;
+#[cfg(feature = "wallet")]
 pub mod derive;
 #[cfg(feature = "wallet")]
 mod layout;

@@ -68,6 +68,21 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "How it was assessed",
         "Wie geprüft wurde",
     ),
+    (
+        "credentialSubject.achievement.fieldOfStudy",
+        "Field of study",
+        "Studienbereich",
+    ),
+    (
+        "credentialSubject.achievement.inLanguage",
+        "Language of instruction",
+        "Unterrichtssprache",
+    ),
+    (
+        "credentialSubject.achievement.achievementType",
+        "Kind of achievement",
+        "Art der Leistung",
+    ),
     ("issuer.name", "Awarding body", "Verleihende Einrichtung"),
     (
         "issuer.id",

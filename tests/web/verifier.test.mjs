@@ -353,3 +353,34 @@ test('an SD-JWT VC shared by link with the grade withheld verifies in the page a
   assert.match(page.dom, /Digital Twins/);
   assert.doesNotMatch(page.dom, /18\/20/);
 });
+
+// Issue 18: a credential with an ecdsa-sd-2023 base proof (made by the interop reference,
+// its did:key issuer checkable offline) shared by link with a claim withheld: the page verifies
+// the derived credential, and the withheld claim is nowhere in the link or on the page.
+test('an ecdsa-sd-2023 credential shared by link with a claim withheld verifies in the page and in mcx, without it', () => {
+  const dir = mkdtempSync(path.join(work, 'derive-'));
+  const w = path.join(dir, 'wallet');
+  const sh = (...args) => execFileSync(mcx, ['--wallet', w, ...args], { encoding: 'utf8' });
+  sh('import', path.join(here, '../fixtures/ecdsa/ecdsa-sd-2023/reference/base.json'));
+  const [held] = JSON.parse(sh('list', '--json'));
+  const listed = sh('export', 'selective', held.id, '--list');
+  assert.match(listed, /credentialSubject\.achievement\.fieldOfStudy\s+may be withheld\s+Mechatronics/);
+  assert.match(listed, /credentialSubject\.achievement\.name\s+always shown/);
+  const chosen = listed.split('\n').filter((l) => /may be withheld/.test(l)).map((l) => l.split(/\s+/)[0])
+    .filter((p) => p !== 'credentialSubject.achievement.fieldOfStudy');
+  const shared = sh('export', 'selective', held.id, '--disclose', chosen.join(','), '--link', '--base', base).trim();
+  const cred = unpack(shared).verifiableCredential[0];
+  assert.match(cred.proof.proofValue, /^u2V0B/, 'a derived proof');
+  assert.equal(cred.credentialSubject.achievement.creditsAvailable, 1.5);
+  assert.equal(cred.credentialSubject.achievement.fieldOfStudy, undefined);
+  const r = engine.verify(new TextEncoder().encode(shared));
+  assert.equal(r.result?.verdict, 'valid', JSON.stringify(r).slice(0, 1500));
+  assert.equal(r.result.embedded[0].verdict, 'valid');
+  assert.equal(JSON.stringify(r.result).includes('Mechatronics'), false);
+  const employer = spawnSync(mcx, ['--wallet', path.join(dir, 'employer'), 'verify', '--json', shared], { encoding: 'utf8' });
+  assert.equal(JSON.parse(employer.stdout.trim().split('\n')[0]).verdict, 'valid', employer.stdout + employer.stderr);
+  const shown = openInChromium(shared);
+  assert.equal(shown.state, 'done', shown.dom.slice(0, 500));
+  assert.match(shown.dom, /Predictive Maintenance/);
+  assert.doesNotMatch(shown.dom, /Mechatronics/);
+});
