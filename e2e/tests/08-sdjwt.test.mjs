@@ -120,3 +120,27 @@ test('the learner makes a share link with the grade withheld, and the employer v
   assert.equal(v.credential.grade ?? null, null);
   assert.ok(v.steps.some((s) => /chose not to show: Grade/.test(s.message)), JSON.stringify(v.steps));
 });
+
+test('the PDF portfolio carries the SD-JWT VC with the grade withheld, and the employer verifies it', async () => {
+  const { browser } = app;
+  // Still on the Share screen, the grade unticked on the credential's card.
+  const grade = await browser.$('[data-testid="sdjwt-claim"][data-path="credentialSubject.result.0.value"]');
+  assert.equal(await grade.isSelected(), false, 'the grade stays withheld');
+  const folder = path.join(work, 'pdf');
+  spawnSync('mkdir', ['-p', folder]);
+  await byTestId(browser, 'share-folder').setValue(folder);
+  await byTestId(browser, 'share-pdf').click();
+  const saved = byTestId(browser, 'share-saved');
+  await saved.waitForDisplayed({ timeout: 60000 });
+  const file = await saved.getAttribute('data-path');
+  const text = spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' }).stdout;
+  assert.match(text, /Digital Twins for Manufacturing/);
+  assert.doesNotMatch(text, /18\/20/);
+  const employer = path.join(work, 'employer-pdf');
+  run(['--wallet', employer, 'trust', 'import', path.join(work, 'out', 'jwt-vc-issuer.json'), path.join(work, 'vctm.json')]);
+  const r = spawnSync(mcx, ['--wallet', employer, 'verify', '--json', file], { encoding: 'utf8' });
+  const v = JSON.parse(r.stdout.trim().split('\n')[0]);
+  assert.equal(v.verdict, 'valid', JSON.stringify(v.steps));
+  assert.equal(v.embedded.length, 1);
+  assert.equal(JSON.stringify(v).includes('18/20'), false);
+});

@@ -3,15 +3,19 @@
 //! credential with its EU standard elements, learning outcomes, verification steps as of
 //! export and its QR code. The signed presentation is attached as `presentation.json`, with a
 //! `manifest.json` listing what the pages show, so `mcx verify portfolio.pdf` can check both.
+//! An SD-JWT VC, which a W3C presentation cannot carry, is attached beside it as
+//! `sd-jwt-N.sdjwt`: presented with the claims the learner chose and a key-binding JWT, its
+//! page showing only those claims.
 //! Text uses the embedded (subset) DejaVu Sans fonts, so any European script prints.
 
 use super::layout::QrMark;
 use super::layout::{Fonts, Writer, MARGIN, PAGE_W};
 use super::pages::{cover, section, Codes};
-use super::read::{Manifest, ManifestEntry, MANIFEST_FILE, PRESENTATION_FILE};
-use super::vp::presentation_of;
+use super::read::{sd_jwt_file, Manifest, ManifestEntry, MANIFEST_FILE, PRESENTATION_FILE};
+use super::vp::{shareable, signed_presentation};
 use super::{sha256_hex, PresentationOptions};
-use crate::store::Wallet;
+use crate::model::Format;
+use crate::store::{StoredCredential, Wallet};
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use lopdf::{dictionary, Object, Stream, StringFormat};
@@ -32,6 +36,9 @@ pub struct PdfOptions {
     /// The verifier page the QR codes open (the learner's setting); `None` for the one the
     /// network's registry names, else none (a page installed here opens on no phone).
     pub base: Option<String>,
+    /// For an SD-JWT VC among the credentials (by wallet id): the claims to show. One not
+    /// named here shows every claim.
+    pub disclose: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// Render the portfolio of the credentials `ids` and return the PDF's bytes.
@@ -39,9 +46,19 @@ pub fn portfolio_pdf(wallet: &Wallet, ids: &[String], opts: &PdfOptions) -> Resu
     let now = opts.now.unwrap_or_else(Utc::now);
     let mut vp_opts = opts.presentation.clone();
     vp_opts.created = vp_opts.created.or(Some(now));
-    let items = wallet.get_with_originals(ids)?;
-    let vp = presentation_of(wallet, &items, &vp_opts)?;
-    let contexts = &wallet.env()?.proof.contexts;
+    let all = wallet.get_with_originals(ids)?;
+    if all.is_empty() {
+        return Err(Error::BadInput(
+            "choose at least one credential for the portfolio".into(),
+        ));
+    }
+    // SD-JWT VCs go beside the W3C presentation, each as its own presentation.
+    let (sd_jwts, items): (Vec<_>, Vec<_>) = all
+        .into_iter()
+        .partition(|(rec, _)| rec.verification.format == Format::SdJwtVc);
+    let vp = signed_presentation(wallet, &items, &vp_opts)?;
+    let env = wallet.env()?;
+    let contexts = &env.proof.contexts;
     let vp_bytes = serde_json::to_vec_pretty(&vp).map_err(|e| Error::Internal(e.to_string()))?;
     let vp_digest = sha256_hex(&vp_bytes);
     // QR codes only for a page on the web: a file on this computer opens on no phone.
@@ -59,6 +76,43 @@ pub fn portfolio_pdf(wallet: &Wallet, ids: &[String], opts: &PdfOptions) -> Resu
                 .and_then(|b| super::share::link_of(&rec, &original, b, contexts).ok()),
         );
         records.push((rec, digest));
+    }
+    // Each SD-JWT VC with the claims chosen and a key-binding JWT for the verifier page (its
+    // QR code carries the same presentation), else for this portfolio (its challenge, a
+    // `urn:uuid:`), over that challenge. Its page shows what the presentation discloses: the
+    // presentation verified, not the credential held.
+    let reference = vp["proof"]["challenge"]
+        .as_str()
+        .map(str::to_string)
+        .unwrap_or_else(crate::issuer::new_urn_uuid);
+    let mut attached = Vec::with_capacity(sd_jwts.len());
+    for (n, (rec, _)) in sd_jwts.into_iter().enumerate() {
+        shareable(&rec, vp_opts.allow_unverified)?;
+        let disclose = match opts.disclose.get(&rec.id) {
+            Some(chosen) => chosen.clone(),
+            None => wallet
+                .sd_jwt_claims(&rec.id)?
+                .into_iter()
+                .filter(|c| c.can_withhold)
+                .map(|c| c.path)
+                .collect(),
+        };
+        let aud = base.clone().unwrap_or_else(|| reference.clone());
+        let text = wallet.present_sd_jwt(&rec.id, &disclose, &aud, &reference, now)?;
+        let bytes = text.into_bytes();
+        let shown = crate::verify::verify_bytes(&bytes, &env, now)?;
+        links.push(
+            base.as_deref()
+                .and_then(|b| super::link::encode_link(b, &bytes).ok()),
+        );
+        records.push((
+            StoredCredential {
+                verification: shown,
+                ..rec
+            },
+            sha256_hex(&bytes),
+        ));
+        attached.push((sd_jwt_file(n + 1), bytes));
     }
     let codes = Codes {
         portfolio: base.as_deref().and_then(|b| {
@@ -136,24 +190,32 @@ pub fn portfolio_pdf(wallet: &Wallet, ids: &[String], opts: &PdfOptions) -> Resu
             })
             .collect(),
     };
+
     let manifest_bytes =
         serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Internal(e.to_string()))?;
-    attach(
-        &mut pdf,
-        &[
-            (
-                MANIFEST_FILE,
-                &manifest_bytes,
-                "What the pages list (machine-readable)",
-            ),
-            (
-                PRESENTATION_FILE,
-                &vp_bytes,
-                "The signed W3C Verifiable Presentation",
-            ),
-        ],
-        now,
-    )?;
+    let mut files: Vec<(&str, &[u8], &str, &[u8])> = vec![
+        (
+            MANIFEST_FILE,
+            &manifest_bytes,
+            "What the pages list (machine-readable)",
+            b"application/json",
+        ),
+        (
+            PRESENTATION_FILE,
+            &vp_bytes,
+            "The signed W3C Verifiable Presentation",
+            b"application/json",
+        ),
+    ];
+    for (name, bytes) in &attached {
+        files.push((
+            name,
+            bytes,
+            "An SD-JWT VC with the claims the learner chose, and its key-binding JWT",
+            b"application/dc+sd-jwt",
+        ));
+    }
+    attach(&mut pdf, &files, now)?;
     compress_streams(&mut pdf);
     let mut out = Vec::new();
     pdf.save_modern(&mut out)
@@ -320,7 +382,7 @@ fn load_font(doc: &mut PdfDocument, bytes: &[u8]) -> Result<(ParsedFont, printpd
 /// associated files, and put a paperclip annotation for the presentation on the cover.
 fn attach(
     pdf: &mut lopdf::Document,
-    files: &[(&str, &[u8], &str)],
+    files: &[(&str, &[u8], &str, &[u8])],
     now: DateTime<Utc>,
 ) -> Result<()> {
     let internal = |e: lopdf::Error| Error::Internal(format!("attaching to the PDF: {e}"));
@@ -330,11 +392,11 @@ fn attach(
     let mut names = Vec::new();
     let mut specs = Vec::new();
     let mut presentation_spec = None;
-    for (name, bytes, desc) in sorted {
+    for (name, bytes, desc, mime) in sorted {
         let mut stream = Stream::new(
             dictionary! {
                 "Type" => "EmbeddedFile",
-                "Subtype" => Object::Name(b"application/json".to_vec()),
+                "Subtype" => Object::Name(mime.to_vec()),
                 "Params" => dictionary! {
                     "Size" => bytes.len() as i64,
                     "ModDate" => Object::String(date.clone().into_bytes(), StringFormat::Literal),

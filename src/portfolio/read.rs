@@ -12,6 +12,21 @@ use serde::{Deserialize, Serialize};
 pub const PRESENTATION_FILE: &str = "presentation.json";
 /// Name of the attached manifest.
 pub const MANIFEST_FILE: &str = "manifest.json";
+/// The most SD-JWT VCs a portfolio carries beside its presentation (`sd-jwt-1.sdjwt` …).
+pub const MAX_SD_JWT_FILES: usize = 100;
+
+/// The attachment name of a portfolio's `n`th SD-JWT VC presentation (from 1).
+pub fn sd_jwt_file(n: usize) -> String {
+    format!("sd-jwt-{n}.sdjwt")
+}
+
+/// Whether `name` is one of a portfolio's SD-JWT attachments.
+fn is_sd_jwt_file(name: &str) -> bool {
+    name.strip_prefix("sd-jwt-")
+        .and_then(|r| r.strip_suffix(".sdjwt"))
+        .and_then(|n| n.parse::<usize>().ok())
+        .is_some_and(|n| (1..=MAX_SD_JWT_FILES).contains(&n) && sd_jwt_file(n) == name)
+}
 
 /// What the pages of a portfolio show, in machine-readable form (`manifest.json`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -44,6 +59,8 @@ pub struct Portfolio {
     pub presentation: Vec<u8>,
     /// The attached manifest, if present.
     pub manifest: Option<Vec<u8>>,
+    /// The SD-JWT VC presentations attached beside it, by name, in their order (`sd-jwt-1`…).
+    pub sd_jwts: Vec<(String, Vec<u8>)>,
 }
 
 /// Whether the bytes are a PDF.
@@ -68,9 +85,21 @@ pub fn read_portfolio(bytes: &[u8]) -> Result<Portfolio> {
     let presentation = find(PRESENTATION_FILE).ok_or_else(|| {
         bad("this PDF has no attached presentation.json: it is not a MicroCredX portfolio")
     })?;
+    let mut sd_jwts: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .filter(|(n, _)| is_sd_jwt_file(n))
+        .cloned()
+        .collect();
+    sd_jwts.sort_by_key(|(n, _)| {
+        n.trim_start_matches("sd-jwt-")
+            .trim_end_matches(".sdjwt")
+            .parse::<usize>()
+            .unwrap_or(usize::MAX)
+    });
     Ok(Portfolio {
         presentation,
         manifest: find(MANIFEST_FILE),
+        sd_jwts,
     })
 }
 
@@ -690,7 +719,8 @@ fn collect_tree(
             return Err(bad("the PDF's attachment list is too long"));
         }
         let name = String::from_utf8_lossy(raw).to_string();
-        let wanted = [PRESENTATION_FILE, MANIFEST_FILE].contains(&name.as_str());
+        let wanted =
+            [PRESENTATION_FILE, MANIFEST_FILE].contains(&name.as_str()) || is_sd_jwt_file(&name);
         if !wanted || out.iter().any(|(n, _)| *n == name) {
             continue;
         }
@@ -708,10 +738,18 @@ fn collect_tree(
         else {
             continue;
         };
+        // Every attachment together within the size of one document: a portfolio of many
+        // SD-JWT VCs is small, and a PDF cannot inflate a hundred streams to that size each.
+        let used: usize = out.iter().map(|(_, b)| b.len()).sum();
+        let room = (2 * crate::formats::MAX_DOCUMENT_BYTES).saturating_sub(used);
         let bytes = if stream.dict.get(b"Filter").is_ok() {
             stream
-                .decompressed_content_with_limit(crate::formats::MAX_DOCUMENT_BYTES)
+                .decompressed_content_with_limit(room)
                 .map_err(|e| bad(format!("the attachment {name} cannot be decoded: {e}")))?
+        } else if stream.content.len() > room {
+            return Err(bad(format!(
+                "the PDF's attachments are larger than a portfolio's ({name} and before it)"
+            )));
         } else {
             stream.content.clone()
         };
@@ -726,6 +764,50 @@ pub fn verify_portfolio(bytes: &[u8], env: &Env, now: DateTime<Utc>) -> Result<V
     let p = read_portfolio(bytes)?;
     let doc = crate::formats::parse_document(&p.presentation)?;
     let mut v = verify::verify_document(&doc, env, now);
+    // The SD-JWT VCs beside it: each verified as the presentation it is (key-binding JWT
+    // included), listed after the presentation's credentials as the pages list them.
+    for (name, bytes) in &p.sd_jwts {
+        let checked = crate::formats::parse_document(bytes)
+            .map(|d| (d.format, verify::verify_document(&d, env, now)));
+        match checked {
+            Ok((crate::model::Format::SdJwtVc, sv)) => {
+                let title = sv.credential.title.clone().unwrap_or_else(|| name.clone());
+                let (status, message) = match sv.verdict {
+                    crate::model::Verdict::Valid => (
+                        StepStatus::Pass,
+                        format!("The SD-JWT VC “{title}” attached as {name} verifies."),
+                    ),
+                    crate::model::Verdict::Inactive => (
+                        StepStatus::Pass,
+                        format!("The SD-JWT VC “{title}” attached as {name} is genuine, and no longer in force."),
+                    ),
+                    crate::model::Verdict::Invalid => (
+                        StepStatus::Fail,
+                        format!("The SD-JWT VC “{title}” attached as {name} is not valid."),
+                    ),
+                    _ => (
+                        StepStatus::Skip,
+                        format!("The SD-JWT VC “{title}” attached as {name} could not be checked."),
+                    ),
+                };
+                v.steps.push(Step {
+                    step: StepKind::Proof,
+                    status,
+                    message,
+                    lapse: None,
+                });
+                v.embedded.push(sv);
+            }
+            _ => v.steps.push(Step {
+                step: StepKind::Format,
+                status: StepStatus::Fail,
+                message: format!(
+                    "The PDF's attachment {name} is not an SD-JWT VC: the PDF was altered."
+                ),
+                lapse: None,
+            }),
+        }
+    }
     let mut fail = |message: String| {
         v.steps.push(Step {
             step: StepKind::Format,
@@ -737,6 +819,7 @@ pub fn verify_portfolio(bytes: &[u8], env: &Env, now: DateTime<Utc>) -> Result<V
     if doc.profile() != crate::model::Format::Presentation {
         fail("The PDF's attachment is not a presentation.".into());
     }
+
     match p.manifest.as_deref().map(serde_json::from_slice::<Manifest>) {
         None => fail("The PDF has no manifest.json, so what its pages list cannot be checked against the signed presentation.".into()),
         Some(Err(e)) => fail(format!("The PDF's manifest.json is malformed ({e}).")),
@@ -782,6 +865,23 @@ pub fn verify_portfolio(bytes: &[u8], env: &Env, now: DateTime<Utc>) -> Result<V
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    /// Only a portfolio's own numbered SD-JWT attachments are read, a hundred at most.
+    #[test]
+    fn only_numbered_sd_jwt_attachments_are_read() {
+        assert!(is_sd_jwt_file("sd-jwt-1.sdjwt"));
+        assert!(is_sd_jwt_file(&sd_jwt_file(MAX_SD_JWT_FILES)));
+        for name in [
+            "sd-jwt-0.sdjwt",
+            "sd-jwt-101.sdjwt",
+            "sd-jwt-01.sdjwt",
+            "sd-jwt-+1.sdjwt",
+            "sd-jwt-1.sdjwt.exe",
+            "grade.sdjwt",
+        ] {
+            assert!(!is_sd_jwt_file(name), "{name}");
+        }
+    }
 
     /// The raw scan counts what lopdf will follow and read before the load budget sees
     /// anything, however the names are escaped, and not an outline's links.

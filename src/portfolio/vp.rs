@@ -69,6 +69,16 @@ pub(super) fn presentation_of(
             "choose at least one credential to present".into(),
         ));
     }
+    signed_presentation(wallet, items, opts)
+}
+
+/// [`presentation_of`], also of no credential (a PDF portfolio of SD-JWT VCs alone, which go
+/// beside it).
+pub(super) fn signed_presentation(
+    wallet: &Wallet,
+    items: &[(StoredCredential, Vec<u8>)],
+    opts: &PresentationOptions,
+) -> Result<Value> {
     let env = wallet.env()?;
     let mut creds = Vec::with_capacity(items.len());
     for (rec, original) in items {
@@ -110,32 +120,7 @@ pub(super) fn embed(
     allow_unverified: bool,
     contexts: &ContextLoader,
 ) -> Result<Value> {
-    let name = rec
-        .verification
-        .credential
-        .title
-        .clone()
-        .unwrap_or_else(|| rec.id.clone());
-    if !allow_unverified {
-        if rec.forced {
-            return Err(Error::BadInput(format!(
-                "\"{name}\" ({}) was imported although it did not verify; only verified credentials can be shared",
-                short(&rec.id)
-            )));
-        }
-        // Expired or revoked genuine credentials may be shared as history: the employer's
-        // verifier shows them as such.
-        if !matches!(rec.verification.verdict, Verdict::Valid | Verdict::Inactive) {
-            let why = match rec.verification.verdict {
-                Verdict::Invalid => "is invalid",
-                _ => "could not be verified",
-            };
-            return Err(Error::BadInput(format!(
-                "\"{name}\" ({}) {why}; only verified credentials can be shared",
-                short(&rec.id)
-            )));
-        }
-    }
+    let name = shareable(rec, allow_unverified)?;
     let doc = formats::parse_unwrapped(original, &formats::unwrap_container(original)?)?;
     if matches!(doc.profile(), Format::Clr2 | Format::Presentation) {
         return Err(Error::BadInput(format!(
@@ -164,6 +149,38 @@ pub(super) fn embed(
             "\"{name}\" is sealed as a European Digital Credential (JAdES), which a W3C presentation cannot carry; share its original file instead"
         ))),
     }
+}
+
+/// The credential's name for messages, when it may be shared: verified valid, or genuine but
+/// no longer in force (unless `allow_unverified`, anything). Refused by name otherwise.
+pub(super) fn shareable(rec: &StoredCredential, allow_unverified: bool) -> Result<String> {
+    let name = rec
+        .verification
+        .credential
+        .title
+        .clone()
+        .unwrap_or_else(|| rec.id.clone());
+    if !allow_unverified {
+        if rec.forced {
+            return Err(Error::BadInput(format!(
+                "\"{name}\" ({}) was imported although it did not verify; only verified credentials can be shared",
+                short(&rec.id)
+            )));
+        }
+        // Expired or revoked genuine credentials may be shared as history: the employer's
+        // verifier shows them as such.
+        if !matches!(rec.verification.verdict, Verdict::Valid | Verdict::Inactive) {
+            let why = match rec.verification.verdict {
+                Verdict::Invalid => "is invalid",
+                _ => "could not be verified",
+            };
+            return Err(Error::BadInput(format!(
+                "\"{name}\" ({}) {why}; only verified credentials can be shared",
+                short(&rec.id)
+            )));
+        }
+    }
+    Ok(name)
 }
 
 /// The JWT's signature part, exactly as in the original (after its signing input).

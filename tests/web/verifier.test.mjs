@@ -311,7 +311,9 @@ test('a one-credential link fits a QR code that decodes back to the link', (t) =
   writeFileSync(path.join(work, 'done'), '');
 });
 
-test('an SD-JWT VC shared by link with the grade withheld verifies in the page and in mcx, without the grade', () => {
+// A wallet holding one SD-JWT VC with a grade (18/20) that may be withheld, issued by mcx
+// issuer as its did:key (which the page can check offline).
+function sdJwtWallet() {
   const dir = mkdtempSync(path.join(work, 'sdjwt-'));
   const env = { ...process.env, MCX_ISSUER_PASSPHRASE: 'web-issuer-passphrase' };
   const sh = (...args) => execFileSync(mcx, args, { encoding: 'utf8', env, cwd: dir });
@@ -333,6 +335,11 @@ test('an SD-JWT VC shared by link with the grade withheld verifies in the page a
   sh('--wallet', w, 'trust', 'import', path.join(dir, 'vctm.json'));
   assert.match(sh('--wallet', w, 'import', path.join(dir, 'out', 'digital-twins-ana-sousa-1.sd-jwt')), /1 imported/);
   const id = JSON.parse(sh('--wallet', w, 'list', '--json')).find((r) => r.verdict === 'valid').id;
+  return { dir, w, sh, id };
+}
+
+test('an SD-JWT VC shared by link with the grade withheld verifies in the page and in mcx, without the grade', () => {
+  const { dir, w, sh, id } = sdJwtWallet();
   // Nothing but what is signed in the clear and not withheld: the grade stays with the learner.
   const shared = sh('--wallet', w, 'export', 'sd-jwt', id, '--link', '--base', base).trim();
   assert.ok(shared.startsWith(`${base}#`), shared.slice(0, 200));
@@ -383,4 +390,37 @@ test('an ecdsa-sd-2023 credential shared by link with a claim withheld verifies 
   assert.equal(shown.state, 'done', shown.dom.slice(0, 500));
   assert.match(shown.dom, /Predictive Maintenance/);
   assert.doesNotMatch(shown.dom, /Mechatronics/);
+});
+
+// Issue 18: a PDF portfolio carries an SD-JWT VC beside its presentation, with the claims the
+// learner chose; mcx, the page engine and the page in Chromium verify it, and the withheld
+// grade is neither attached nor printed.
+test('a PDF portfolio carries an SD-JWT VC with the grade withheld, and verifies without it', () => {
+  const { dir, w, sh, id } = sdJwtWallet();
+  const claims = sh('--wallet', w, 'export', 'sd-jwt', id, '--list')
+    .split('\n').filter((l) => /may be withheld/.test(l)).map((l) => l.split(/\s+/)[0])
+    .filter((p) => !p.startsWith('credentialSubject.result'));
+  const pdf = path.join(dir, 'portfolio.pdf');
+  sh('--wallet', w, 'export', 'pdf', pdf, '--all', '--disclose', `${id}=${claims.join(',')}`);
+  const text = execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' });
+  assert.match(text, /Digital Twins/);
+  assert.doesNotMatch(text, /18\/20/);
+  const out = path.join(dir, 'detached');
+  execFileSync('mkdir', ['-p', out]);
+  execFileSync('pdfdetach', ['-saveall', '-o', out, pdf]);
+  const attached = readFileSync(path.join(out, 'sd-jwt-1.sdjwt'), 'utf8');
+  assert.ok(attached.trim().split('~').length >= 2, attached.slice(0, 200));
+  const disclosed = attached.trim().split('~').slice(1, -1).map((d) => Buffer.from(d, 'base64url').toString('utf8'));
+  assert.ok(disclosed.every((d) => d.startsWith('[')), disclosed.join('\n'));
+  assert.equal(disclosed.some((d) => d.includes('18/20')), false, 'the grade is not disclosed');
+  const employer = spawnSync(mcx, ['--wallet', path.join(dir, 'employer'), 'verify', '--json', pdf], { encoding: 'utf8' });
+  const v = JSON.parse(employer.stdout.trim().split('\n')[0]);
+  assert.equal(v.verdict, 'valid', employer.stdout + employer.stderr);
+  assert.equal(v.embedded.length, 1);
+  assert.equal(v.embedded[0].format, 'sd-jwt-vc');
+  assert.equal(JSON.stringify(v).includes('18/20'), false);
+  assert.ok(v.steps.some((s) => /exactly those in the signed presentation/.test(s.message)), JSON.stringify(v.steps));
+  const r = engine.verify(readFileSync(pdf));
+  assert.equal(r.result?.verdict, 'valid', JSON.stringify(r).slice(0, 1500));
+  assert.equal(JSON.stringify(r.result).includes('18/20'), false);
 });

@@ -85,7 +85,8 @@ fn pretty(value: &serde_json::Value) -> microcredx::Result<Vec<u8>> {
     serde_json::to_vec_pretty(value).map_err(|e| microcredx::Error::Internal(e.to_string()))
 }
 
-/// Save a PDF portfolio of `ids` (optionally showing progress toward a qualification).
+/// Save a PDF portfolio of `ids` (optionally showing progress toward a qualification); an
+/// SD-JWT VC among them shows the claims `disclose` names for it, else every claim.
 #[tauri::command]
 pub async fn export_pdf(
     state: State<'_, AppState>,
@@ -93,6 +94,7 @@ pub async fn export_pdf(
     qualification: Option<String>,
     path: String,
     base: Option<String>,
+    disclose: Option<std::collections::BTreeMap<String, Vec<String>>>,
 ) -> IpcResult<ExportReport> {
     let base = base.filter(|b| !b.trim().is_empty());
     Ok(state.with_wallet(|w| {
@@ -101,6 +103,7 @@ pub async fn export_pdf(
             qualification,
             now: None,
             base,
+            disclose: disclose.unwrap_or_default(),
         };
         write(&path, &portfolio::portfolio_pdf(w, &ids, &opts)?, ids.len())
     })?)

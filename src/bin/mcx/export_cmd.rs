@@ -105,6 +105,11 @@ pub enum ExportCommand {
         /// names; a page that is only a file here gets no QR codes).
         #[arg(long, value_name = "URL", env = "MCX_VERIFIER_URL")]
         base: Option<String>,
+        /// For an SD-JWT VC in the portfolio, the claims to show (`--disclose ID=PATH,PATH`;
+        /// repeated for several credentials; an empty list shows only what is signed in the
+        /// clear). An SD-JWT VC not named shows every claim.
+        #[arg(long, value_name = "ID=PATH,...")]
+        disclose: Vec<String>,
     },
     /// Write a CLR 2.0 learner record of the credentials, signed with the holder key; with a
     /// qualification, the credentials that count toward it are associated with it.
@@ -282,9 +287,24 @@ pub fn run(cmd: ExportCommand, wallet: Option<&Path>) -> Result<ExitCode> {
             sel,
             qualification,
             base,
+            disclose,
         } => {
             let ids = selected(&wallet, &sel)?;
+            let mut chosen = std::collections::BTreeMap::new();
+            for d in &disclose {
+                let Some((id, paths)) = d.split_once('=') else {
+                    bail!("--disclose takes ID=PATH,PATH (for example 0b01e3a1=ects_credits,title), not {d}");
+                };
+                let paths: Vec<String> = paths
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_string)
+                    .collect();
+                chosen.insert(wallet.get(id.trim())?.id, paths);
+            }
             let opts = PdfOptions {
+                disclose: chosen,
                 base,
                 presentation: PresentationOptions {
                     expires: sel.expires,

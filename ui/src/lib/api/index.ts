@@ -227,7 +227,13 @@ interface Commands {
   list_qualifications: { args: undefined; result: StoredQualification[] };
   stack_qualification: { args: { id: string; planned: string[] }; result: StackResult };
   export_pdf: {
-    args: { ids: string[]; qualification: string | null; path: string; base: string | null };
+    args: {
+      ids: string[];
+      qualification: string | null;
+      path: string;
+      base: string | null;
+      disclose: Record<string, string[]> | null;
+    };
     result: ExportReport;
   };
   export_presentation: { args: { ids: string[]; path: string }; result: ExportReport };
@@ -388,14 +394,17 @@ export const stackQualification = (id: string, planned: string[] = []): Promise<
 
 /**
  * Save a PDF portfolio (with the signed presentation attached) of the credentials `ids`; its
- * QR codes point to the verifier page `base` (as for `shareLink`).
+ * QR codes point to the verifier page `base` (as for `shareLink`). An SD-JWT VC among them is
+ * attached beside the presentation with the claims `disclose` names for it (by wallet id),
+ * else with every claim.
  */
 export const exportPdf = (
   ids: string[],
   qualification: string | null,
   path: string,
   base: string | null = null,
-): Promise<ExportReport> => call('export_pdf', { ids, qualification, path, base });
+  disclose: Record<string, string[]> | null = null,
+): Promise<ExportReport> => call('export_pdf', { ids, qualification, path, base, disclose });
 
 /** Save the signed presentation of the credentials `ids`. */
 export const exportPresentation = (ids: string[], path: string): Promise<ExportReport> =>

@@ -395,7 +395,7 @@ export const de: Catalogue = {
   'share.chooseFirst': 'Wählen Sie zuerst mindestens einen Nachweis.',
   'share.sdjwt.meta': 'SD-JWT VC: Sie wählen unten, welche Angaben Sie zeigen',
   'share.sdjwt.elsewhere':
-    'Das PDF, der Link und die Dateien oben enthalten Ihre anderen Nachweise. Jeder gewählte SD-JWT-VC-Nachweis wird unten geteilt, mit einem eigenen Link oder für eine prüfende Stelle, nur mit den Angaben, die Sie wählen.',
+    'Das PDF enthält alle gewählten Nachweise, jeden SD-JWT-VC-Nachweis mit den Angaben, die auf seiner Karte unten angehakt sind. Der Link und die Dateien oben enthalten die anderen; jeder SD-JWT-VC-Nachweis kann unten auch mit einem eigenen Link oder für eine prüfende Stelle geteilt werden.',
   'share.sdjwt.only': 'Gewählt sind nur SD-JWT-VC-Nachweise: Legen Sie sie unten vor, mit den Angaben, die Sie wählen.',
   'share.base.loading': 'Es wird nachgesehen, wohin Links zeigen …',
   'share.base.registry': 'Links öffnen die Prüfseite von {network} unter {url}',

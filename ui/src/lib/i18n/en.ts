@@ -384,7 +384,7 @@ export const en = {
   'share.chooseFirst': 'Choose at least one credential first.',
   'share.sdjwt.meta': 'SD-JWT VC: you choose which claims to show, below',
   'share.sdjwt.elsewhere':
-    'The PDF, the link and the files above carry your other credentials. Each SD-JWT VC you chose is shared below, by a link of its own or to one verifier, with only the claims you choose.',
+    'The PDF carries every credential you chose, each SD-JWT VC with the claims ticked on its card below. The link and the files above carry the others; each SD-JWT VC can also be shared below, by a link of its own or to one verifier.',
   'share.sdjwt.only': 'Only SD-JWT VC credentials are chosen: present them below, with the claims you choose.',
   'share.base.loading': 'Looking up where links point…',
   'share.base.registry': 'Links open the verifier page of {network} at {url}',

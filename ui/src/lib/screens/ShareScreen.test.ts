@@ -481,16 +481,19 @@ describe('sharing an SD-JWT VC', () => {
     expect(saved.textContent).toContain('Saved sd-jwt-presentation-');
   });
 
-  it('keeps the SD-JWT VC out of the PDF and link, which carry the other credentials', async () => {
+  it('puts the SD-JWT VC in the PDF with the claims ticked on its card, and keeps it out of the link', async () => {
     const user = userEvent.setup();
     const calls = sdJwtBackend();
     render(ShareScreen);
     await screen.findAllByTestId('sdjwt-claim');
     expect(screen.getByTestId('share-sdjwt-elsewhere').textContent).toContain('shared below, by a link of its own');
+    await user.click(claimBox('grade'));
     await user.click(screen.getByTestId('share-pdf'));
     await screen.findByTestId('share-saved');
-    const call = calls.find((c) => c.cmd === 'export_pdf')!.args as { ids: string[] };
-    expect(call.ids).toEqual(['w3c1']);
+    const call = calls.find((c) => c.cmd === 'export_pdf')!.args as { ids: string[]; disclose: Record<string, string[]> };
+    expect(call.ids).toEqual(['w3c1', 'sd1abcdef0123']);
+    expect(call.disclose['sd1abcdef0123']).not.toContain('grade');
+    expect(call.disclose['sd1abcdef0123']).toContain('ects_credits');
     // Only the SD-JWT VC chosen: the W3C forms say where it is shared instead.
     const items = screen.getAllByTestId('share-item') as HTMLInputElement[];
     await user.click(items[0]!);
