@@ -55,6 +55,7 @@ fn main() {
         ),
         dids: json_files(&network.join("dids")),
         status_lists: json_files(&network.join("status")),
+        issuers: Vec::new(),
     };
     let bundle_text = serde_json::to_vec(&bundle).unwrap();
 

@@ -6,7 +6,7 @@
 //   node verifier/build.mjs WASM_FILE OUT_HTML [--network DIR]
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,6 +25,9 @@ const trust = {
   registry: json(path.join(network, 'registry.json')),
   dids: filesIn(path.join(network, 'dids')).map(json),
   statusLists: filesIn(path.join(network, 'status')).map(json),
+  // JWT VC Issuer Metadata (with its jwks) of the network's SD-JWT VC issuers known by a web
+  // address, when the network publishes any.
+  issuers: existsSync(path.join(network, 'issuers')) ? filesIn(path.join(network, 'issuers')).map(json) : [],
 };
 // Inside <script>, "</" must not appear; \u002f is the same JSON string.
 const trustText = JSON.stringify(trust).replaceAll('</', '<\\u002f');

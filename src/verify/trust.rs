@@ -54,7 +54,8 @@ pub fn check_signed_by_issuer(doc: &Value, what: &str) -> Result<String> {
     Ok(issuer)
 }
 
-/// Trust material as one JSON document: `{"registry": …, "dids": […], "statusLists": […]}`,
+/// Trust material as one JSON document: `{"registry": …, "dids": […], "statusLists": […],
+/// "issuers": […]}`,
 /// each member the file as its publisher signed it.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -68,6 +69,32 @@ pub struct TrustBundle {
     /// Bitstring Status List credentials.
     #[serde(default)]
     pub status_lists: Vec<Value>,
+    /// JWT VC Issuer Metadata of SD-JWT VC issuers known by a web address, each with its key
+    /// set (`jwks`) inside: what the wallet caches from `/.well-known/jwt-vc-issuer`.
+    #[serde(default)]
+    pub issuers: Vec<Value>,
+}
+
+/// Where JWT VC Issuer Metadata is published (the address it is believed for), when it is
+/// one a page can use: an `issuer` that is a web address, and its keys inside (`jwks` with at
+/// least one key; a page fetches no `jwks_uri`).
+fn issuer_metadata_address(meta: &Value) -> std::result::Result<String, String> {
+    let issuer = meta
+        .get("issuer")
+        .and_then(Value::as_str)
+        .ok_or("the issuer metadata names no issuer")?;
+    let at = super::sdjwt::jwt_vc_issuer_url(issuer)
+        .ok_or_else(|| format!("the issuer {issuer} is not a web address"))?;
+    let has_keys = meta
+        .pointer("/jwks/keys")
+        .and_then(Value::as_array)
+        .is_some_and(|k| !k.is_empty() && k.iter().all(Value::is_object));
+    if !has_keys {
+        return Err(format!(
+            "the issuer metadata of {issuer} carries no key set (jwks)"
+        ));
+    }
+    Ok(at)
 }
 
 impl Env {
@@ -81,6 +108,11 @@ impl Env {
                 .keys
                 .insert(doc.clone())
                 .map_err(|e| Error::BadInput(format!("dids[{i}]: {e}")))?;
+        }
+        for (i, meta) in bundle.issuers.iter().enumerate() {
+            let at = issuer_metadata_address(meta)
+                .map_err(|e| Error::BadInput(format!("issuers[{i}]: {e}")))?;
+            env.proof.keys.insert_at(&at, meta.clone());
         }
         for (i, list) in bundle.status_lists.iter().enumerate() {
             let url = env
@@ -169,4 +201,50 @@ pub fn published(doc: &crate::formats::Document) -> Vec<String> {
         .and_then(Value::as_str)
         .map(str::to_owned));
     out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A page's bundled JWT VC Issuer Metadata is believed at its issuer's well-known
+    /// address; metadata without a web-address issuer or without its keys is refused by name.
+    #[test]
+    fn bundled_issuer_metadata_is_kept_at_its_well_known_address() {
+        let meta = json!({"issuer": "https://uni.example/x", "jwks": {"keys": [{"kty": "EC"}]}});
+        let bundle = TrustBundle {
+            issuers: vec![meta.clone()],
+            ..TrustBundle::default()
+        };
+        let env = Env::from_bundle(&bundle).unwrap();
+        assert_eq!(
+            env.proof
+                .keys
+                .get("https://uni.example/.well-known/jwt-vc-issuer/x"),
+            Some(&meta)
+        );
+        for (bad, why) in [
+            (json!({"jwks": {"keys": [{}]}}), "names no issuer"),
+            (
+                json!({"issuer": "did:key:z6Mk", "jwks": {"keys": [{}]}}),
+                "not a web address",
+            ),
+            (
+                json!({"issuer": "https://uni.example", "jwks_uri": "https://uni.example/k"}),
+                "carries no key set",
+            ),
+        ] {
+            let bundle = TrustBundle {
+                issuers: vec![
+                    json!({"issuer": "https://ok.example", "jwks": {"keys": [{}]}}),
+                    bad,
+                ],
+                ..TrustBundle::default()
+            };
+            let e = Env::from_bundle(&bundle).unwrap_err().to_string();
+            assert!(e.contains("issuers[1]") && e.contains(why), "{e}");
+        }
+    }
 }

@@ -424,3 +424,36 @@ test('a PDF portfolio carries an SD-JWT VC with the grade withheld, and verifies
   assert.equal(r.result?.verdict, 'valid', JSON.stringify(r).slice(0, 1500));
   assert.equal(JSON.stringify(r.result).includes('18/20'), false);
 });
+
+// Issue 18: an SD-JWT VC whose issuer is known by its web address. The page fetches nothing,
+// so it checks the signature only with JWT VC Issuer Metadata it carries (a network bundles
+// its issuers' metadata from assets/network/issuers, as it bundles did:web documents):
+// without it the credential is "not checked", never valid; with it, valid.
+test('an SD-JWT VC from an https issuer is not checked without its bundled metadata, and valid with it', async () => {
+  const dir = mkdtempSync(path.join(work, 'sdjwt-https-'));
+  const env = { ...process.env, MCX_ISSUER_PASSPHRASE: 'web-issuer-passphrase', MCX_ISSUER_TEST_KDF: '1' };
+  const sh = (...args) => execFileSync(mcx, args, { encoding: 'utf8', env, cwd: dir });
+  const w = path.join(dir, 'wallet');
+  const didJwk = sh('--wallet', w, 'info').match(/SD-JWT VC, P-256\):\s+(did:jwk:\S+)/)[1];
+  sh('issuer', 'init', '--dir', 'k', '--name', 'Universidade do Litoral', '--country', 'PT', '--web-domain', 'ulitoral.example');
+  writeFileSync(path.join(dir, 'ach.json'), JSON.stringify({ id: 'https://ulitoral.example/mc/dt', name: 'Digital Twins', description: 'Modelling plants.', ects: 4, eqfLevel: 6 }));
+  writeFileSync(path.join(dir, 'learners.csv'), `id,name\n${didJwk},Ana Sousa\n`);
+  sh('issuer', 'issue', '--dir', 'k', '--achievement', 'ach.json', '--learners', 'learners.csv', '--out', 'out', '--format', 'sd-jwt');
+  const meta = path.join(dir, 'out', 'jwt-vc-issuer.json');
+  sh('--wallet', w, 'trust', 'import', meta);
+  assert.match(sh('--wallet', w, 'import', path.join(dir, 'out', 'digital-twins-ana-sousa-1.sd-jwt')), /1 imported/);
+  const id = JSON.parse(sh('--wallet', w, 'list', '--json')).find((r) => r.verdict === 'valid').id;
+  const shared = sh('--wallet', w, 'export', 'sd-jwt', id, '--link', '--base', base).trim();
+
+  const plain = engine.verify(new TextEncoder().encode(shared));
+  assert.equal(plain.result?.verdict, 'unverifiable', JSON.stringify(plain).slice(0, 1200));
+  const withMeta = await Engine.fromPage(packed[2], packed[1]);
+  const set = withMeta.setTrust(JSON.stringify({ ...trust, issuers: [JSON.parse(readFileSync(meta, 'utf8'))] }));
+  assert.equal(set.result?.issuers, 1, JSON.stringify(set));
+  const r = withMeta.verify(new TextEncoder().encode(shared));
+  assert.equal(r.result?.verdict, 'valid', JSON.stringify(r).slice(0, 1500));
+  assert.equal(r.result.credential.ects, 4);
+  // Metadata that is not an issuer's with its keys is refused by name.
+  const bad = withMeta.setTrust(JSON.stringify({ ...trust, issuers: [{ issuer: 'did:key:z6Mk', jwks: { keys: [{}] } }] }));
+  assert.match(bad.error?.message ?? '', /issuers\[0\]: the issuer did:key:z6Mk is not a web address/);
+});

@@ -357,7 +357,7 @@ async function main() {
   if (trust.result) {
     const t = trust.result;
     trustNetwork = t.registry || null;
-    note.textContent = `Built into this page: the trust registry of ${t.registry || 'no network'}, the keys of ${t.dids} institutions and ${t.statusLists} revocation lists. Issuers it does not list are shown as not confirmed; credentials whose keys are not included show as "not checked".`;
+    note.textContent = `Built into this page: the trust registry of ${t.registry || 'no network'}, the keys of ${t.dids + (t.issuers ?? 0)} institutions and ${t.statusLists} revocation lists. Issuers it does not list are shown as not confirmed; credentials whose keys are not included show as "not checked".`;
   } else {
     note.textContent = `The page's trust data could not be loaded: ${trust.error.message}`;
   }

@@ -29,7 +29,7 @@ fn error(e: &microcredx::Error) -> Value {
 }
 
 /// Load the trust material the page carries (registry, DID documents, status lists).
-/// Returns a summary (`{"result": {"dids": n, "statusLists": n, "registry": name}}`).
+/// Returns a summary (`{"result": {"dids": n, "issuers": n, "statusLists": n, "registry": name}}`).
 pub fn set_trust(bundle_json: &[u8]) -> Value {
     let bundle: TrustBundle = match serde_json::from_slice(bundle_json) {
         Ok(b) => b,
@@ -48,7 +48,7 @@ pub fn set_trust(bundle_json: &[u8]) -> Value {
                 .cloned()
                 .unwrap_or(Value::Null);
             *lock(&ENV) = Some(env);
-            json!({"result": {"dids": bundle.dids.len(), "statusLists": bundle.status_lists.len(), "registry": registry}})
+            json!({"result": {"dids": bundle.dids.len(), "issuers": bundle.issuers.len(), "statusLists": bundle.status_lists.len(), "registry": registry}})
         }
         Err(e) => error(&e),
     }
