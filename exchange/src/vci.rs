@@ -93,6 +93,7 @@ pub struct Offer {
     pub metadata: Value,
     credential_endpoint: Url,
     nonce_endpoint: Option<Url>,
+    deferred_endpoint: Option<Url>,
     notification_endpoint: Option<Url>,
     token_endpoint: Option<Url>,
     dpop_algs: Vec<String>,
@@ -418,6 +419,7 @@ pub fn resolve(http: &Http, link: &str, step: Step<'_>) -> Result<Offer> {
         login_problem,
         credential_endpoint,
         nonce_endpoint: endpoint(&metadata, "nonce_endpoint", "issuer")?,
+        deferred_endpoint: endpoint(&metadata, "deferred_credential_endpoint", "issuer")?,
         notification_endpoint: endpoint(&metadata, "notification_endpoint", "issuer")?,
         token_endpoint,
         dpop_algs,
@@ -860,16 +862,141 @@ pub fn receive(
         if !answer.ok() {
             return Err(answer.failure(&format!("the request for {}", o.id)));
         }
-        if answer.status == 202 {
-            return Err(Error::Unsupported(format!(
-                "the issuer deferred {} (it will issue it later); deferred issuance is not \
-                 supported yet, so nothing was kept: try the offer again later",
-                o.id
-            )));
-        }
+        let answer = if answer.status == 202 {
+            // §8.3, §9: issued later; asked for at the deferred endpoint with the transaction
+            // id, no sooner than the interval the issuer gives, while this exchange waits.
+            let deferred = offer.deferred_endpoint.as_ref().ok_or_else(|| {
+                Error::Malformed(format!(
+                    "the issuer deferred {} but names no deferred_credential_endpoint",
+                    o.id
+                ))
+            })?;
+            let mut pending = Pending::of(&answer, o)?;
+            step(&format!(
+                "the issuer will issue {} a little later; waiting for it (up to {} minutes)",
+                o.id,
+                MAX_DEFERRED_WAIT.as_secs() / 60
+            ));
+            let started = std::time::Instant::now();
+            loop {
+                pending.wait(http, started, o)?;
+                let authorization =
+                    format!("{} {access_token}", if bound { "DPoP" } else { "Bearer" });
+                let proof = if bound {
+                    dpop.as_ref()
+                        .map(|d| d.proof("POST", deferred, Some(&access_token)))
+                } else {
+                    None
+                };
+                let mut headers = vec![
+                    ("Authorization", authorization.as_str()),
+                    ("Accept", "application/json"),
+                ];
+                if let Some(p) = &proof {
+                    headers.push(("DPoP", p));
+                }
+                let body = json!({"transaction_id": pending.transaction_id});
+                let a = http.send("POST", deferred, &headers, Body::Json(&body))?;
+                if let (Some(d), Some(n)) = (dpop.as_mut(), &a.dpop_nonce) {
+                    d.nonce = Some(n.clone());
+                }
+                if !a.ok() && bound && dpop.as_mut().is_some_and(|d| d.wants_nonce(&a)) {
+                    continue;
+                }
+                if a.status == 202 {
+                    pending.interval = Pending::of(&a, o)
+                        .map(|p| p.interval)
+                        .unwrap_or(pending.interval);
+                    continue;
+                }
+                if !a.ok() {
+                    let e = a.failure(&format!("the deferred request for {}", o.id));
+                    // Draft 13 said "not yet" this way.
+                    if e.code() == Some("issuance_pending") {
+                        continue;
+                    }
+                    return Err(e);
+                }
+                break a;
+            }
+        } else {
+            answer
+        };
         received.extend(credentials_of(&answer, o)?);
     }
     Ok(received)
+}
+
+/// How long an exchange waits for a deferred credential before it gives up (nothing kept).
+const MAX_DEFERRED_WAIT: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// A deferred credential being waited for: its transaction id and the issuer's interval.
+struct Pending {
+    transaction_id: String,
+    interval: std::time::Duration,
+}
+
+impl Pending {
+    /// Read a 202 answer (§8.3: `transaction_id`, `interval` in seconds).
+    fn of(answer: &Answer, o: &Offered) -> Result<Pending> {
+        let v: Value = serde_json::from_slice(&answer.body).map_err(|e| {
+            Error::Malformed(format!(
+                "the issuer deferred {} with an answer that is not JSON ({e})",
+                o.id
+            ))
+        })?;
+        let transaction_id = str_of(&v, "transaction_id")
+            .filter(|t| !t.is_empty() && t.len() <= 1024)
+            .ok_or_else(|| {
+                Error::Malformed(format!(
+                    "the issuer deferred {} without a transaction_id",
+                    o.id
+                ))
+            })?
+            .to_owned();
+        // At least what it says (§8.3: the wallet waits no less), and at least a second.
+        let secs = v
+            .get("interval")
+            .and_then(Value::as_u64)
+            .unwrap_or(5)
+            .max(1);
+        Ok(Pending {
+            transaction_id,
+            interval: std::time::Duration::from_secs(secs),
+        })
+    }
+
+    /// Wait the interval, in slices so that a cancel stops it at once; refuse to wait past
+    /// [`MAX_DEFERRED_WAIT`] since `started`.
+    fn wait(&self, http: &Http, started: std::time::Instant, o: &Offered) -> Result<()> {
+        if started.elapsed() + self.interval > MAX_DEFERRED_WAIT {
+            let waited = started.elapsed().as_secs();
+            return Err(Error::Unsupported(format!(
+                "the issuer has not issued {} after {} of waiting and asks to wait {} more \
+                 seconds, past the {} minutes an exchange waits; nothing was kept: try the \
+                 offer again later",
+                o.id,
+                if waited < 60 {
+                    format!("{waited} seconds")
+                } else {
+                    format!("{} minutes", waited / 60)
+                },
+                self.interval.as_secs(),
+                MAX_DEFERRED_WAIT.as_secs() / 60
+            )));
+        }
+        let until = std::time::Instant::now() + self.interval;
+        while std::time::Instant::now() < until {
+            if http.cancelled() {
+                return Err(Error::Unsupported(format!(
+                    "you stopped waiting for {}; nothing was kept",
+                    o.id
+                )));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        Ok(())
+    }
 }
 
 fn explain_token_error(e: Error) -> Error {
