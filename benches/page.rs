@@ -56,6 +56,7 @@ fn main() {
         dids: json_files(&network.join("dids")),
         status_lists: json_files(&network.join("status")),
         issuers: Vec::new(),
+        types: Vec::new(),
     };
     let bundle_text = serde_json::to_vec(&bundle).unwrap();
 

@@ -544,3 +544,96 @@ fn issued_grades_meet_min_grade_rules_after_import() {
     assert_eq!(a["provenOptimal"], true, "{a}");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+/// Issue 18: an SD-JWT VC micro-credential, issued by `mcx issuer issue --format sd-jwt` to
+/// the wallet's P-256 key, counts toward a qualification like any other credential: its ECTS
+/// and its grade (18/20 against a rule of at least 12 out of 20) read from its disclosures.
+#[test]
+fn an_sd_jwt_micro_credential_stacks_toward_a_qualification() {
+    let t = tempfile::tempdir().unwrap();
+    let (k, w) = (t.path().join("key"), t.path().join("wallet"));
+    let init = issuer(
+        &k,
+        &[
+            "init",
+            "--name",
+            "Universidade do Litoral",
+            "--country",
+            "PT",
+        ],
+    );
+    ok(&init);
+    let did = stdout(&init).trim().to_string();
+    let info = stdout(&wallet(&w, &["info"]));
+    let holder = info
+        .split_whitespace()
+        .find(|w| w.starts_with("did:jwk:"))
+        .unwrap_or_else(|| panic!("no did:jwk in {info}"))
+        .to_string();
+    let ach = t.path().join("ach.json");
+    std::fs::write(
+        &ach,
+        serde_json::json!({"id": "https://ulitoral.example/mc/dt", "name": "Digital Twins",
+            "description": "Modelling plants.", "ects": 4, "eqfLevel": 6,
+            "keywords": ["digital twins"], "gradeName": "Final grade"})
+        .to_string(),
+    )
+    .unwrap();
+    let learners = t.path().join("learners.csv");
+    std::fs::write(
+        &learners,
+        format!("id,name,grade\n{holder},Ana Sousa,18/20\n"),
+    )
+    .unwrap();
+    let out_dir = t.path().join("out");
+    ok(&issuer(
+        &k,
+        &[
+            "issue",
+            "--achievement",
+            s(&ach),
+            "--learners",
+            s(&learners),
+            "--out",
+            s(&out_dir),
+            "--format",
+            "sd-jwt",
+        ],
+    ));
+    let credential = files(&out_dir)
+        .into_iter()
+        .find(|p| s(p).ends_with(".sd-jwt"))
+        .unwrap();
+    ok(&wallet(&w, &["import", s(&credential)]));
+    let rules = t.path().join("rules.json");
+    let doc = serde_json::json!({
+        "version": 1, "id": "https://ulitoral.example/q/industry", "title": "Certificate in Industry 4.0",
+        "awardingBody": {"id": did, "name": "Universidade do Litoral", "country": "PT"},
+        "totalEcts": 4,
+        "requirements": [
+            {"id": "TWINS", "kind": "ectsFrom", "ects": 4, "filter": {"keywords": ["digital twins"],
+                "minGrade": {"atLeast": 12, "outOf": 20}}}
+        ]
+    });
+    std::fs::write(&rules, doc.to_string()).unwrap();
+    let signed = t.path().join("rules.signed.json");
+    ok(&issuer(&k, &["sign-rules", s(&rules), "--out", s(&signed)]));
+    ok(&wallet(&w, &["qualification", "import", s(&signed)]));
+    let out = wallet(
+        &w,
+        &["stack", "https://ulitoral.example/q/industry", "--json"],
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", stdout(&out), stderr(&out)));
+    let a = &r["audit"];
+    let twins = a["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["title"] == "Digital Twins")
+        .cloned()
+        .unwrap_or_else(|| panic!("no candidate: {a}"));
+    assert_eq!(twins["countsToward"], serde_json::json!(["TWINS"]), "{a}");
+    assert_eq!(a["complete"], true, "{a}");
+    assert_eq!(a["provenOptimal"], true, "{a}");
+}

@@ -28,6 +28,8 @@ const trust = {
   // JWT VC Issuer Metadata (with its jwks) of the network's SD-JWT VC issuers known by a web
   // address, when the network publishes any.
   issuers: existsSync(path.join(network, 'issuers')) ? filesIn(path.join(network, 'issuers')).map(json) : [],
+  // SD-JWT VC type metadata of the network's own types, as exact text (vct#integrity).
+  types: existsSync(path.join(network, 'types')) ? filesIn(path.join(network, 'types')).map((f) => readFileSync(f, 'utf8')) : [],
 };
 // Inside <script>, "</" must not appear; \u002f is the same JSON string.
 const trustText = JSON.stringify(trust).replaceAll('</', '<\\u002f');

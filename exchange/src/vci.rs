@@ -904,9 +904,9 @@ pub fn receive(
                     continue;
                 }
                 if a.status == 202 {
-                    pending.interval = Pending::of(&a, o)
-                        .map(|p| p.interval)
-                        .unwrap_or(pending.interval);
+                    if let Ok(again) = Pending::of(&a, o) {
+                        (pending.interval, pending.asked) = (again.interval, again.asked);
+                    }
                     continue;
                 }
                 if !a.ok() {
@@ -934,6 +934,8 @@ const MAX_DEFERRED_WAIT: std::time::Duration = std::time::Duration::from_secs(30
 struct Pending {
     transaction_id: String,
     interval: std::time::Duration,
+    /// The interval as the issuer gave it, in seconds (for the message).
+    asked: u64,
 }
 
 impl Pending {
@@ -954,15 +956,14 @@ impl Pending {
                 ))
             })?
             .to_owned();
-        // At least what it says (§8.3: the wallet waits no less), and at least a second.
-        let secs = v
-            .get("interval")
-            .and_then(Value::as_u64)
-            .unwrap_or(5)
-            .max(1);
+        // At least what it says (§8.3: the wallet waits no less), and at least a second;
+        // past what an exchange waits, every value is the same answer.
+        let asked = v.get("interval").and_then(Value::as_u64).unwrap_or(5);
+        let secs = asked.clamp(1, MAX_DEFERRED_WAIT.as_secs() + 1);
         Ok(Pending {
             transaction_id,
             interval: std::time::Duration::from_secs(secs),
+            asked,
         })
     }
 
@@ -981,7 +982,7 @@ impl Pending {
                 } else {
                     format!("{} minutes", waited / 60)
                 },
-                self.interval.as_secs(),
+                self.asked.max(1),
                 MAX_DEFERRED_WAIT.as_secs() / 60
             )));
         }

@@ -42,12 +42,25 @@ pub fn is_derivable(credential: &Value) -> bool {
 /// Every claim of `credential` with whether the learner may withhold it; `None` when it
 /// carries no `ecdsa-sd-2023` base proof.
 pub fn claims(credential: &Value) -> Option<Vec<Leaf>> {
-    let mandatory = ecdsa_sd::base_mandatory_pointers(credential)?;
+    let pointers = ecdsa_sd::base_mandatory_pointers(credential)?;
+    // What each mandatory pointer reaches, as the selection reads it (so another spelling of
+    // the same place is the same place).
+    let mandatory: Vec<&Value> = pointers
+        .iter()
+        .filter_map(|p| ecdsa_sd::selected_by(credential, p))
+        .collect();
     let mut out = Vec::new();
     if let Value::Object(m) = credential {
         for (k, v) in m {
             if k != "@context" && k != "proof" {
-                walk(v, k, &format!("/{}", escape(k)), &mandatory, &mut out);
+                walk(
+                    v,
+                    k,
+                    &format!("/{}", escape(k)),
+                    &mandatory,
+                    false,
+                    &mut out,
+                );
             }
         }
     }
@@ -114,19 +127,17 @@ fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
 
-/// Whether the value at `pointer` is shown whatever the learner chooses: at or under a
-/// mandatory pointer.
-fn mandatory_at(pointer: &str, mandatory: &[String]) -> bool {
-    mandatory.iter().any(|m| {
-        m.is_empty()
-            || pointer == m
-            || pointer
-                .strip_prefix(m.as_str())
-                .is_some_and(|r| r.starts_with('/'))
-    })
-}
-
-fn walk(v: &Value, path: &str, pointer: &str, mandatory: &[String], out: &mut Vec<Leaf>) {
+/// Every claim at and under `v`; `inside` when `v` lies in what a mandatory pointer reaches
+/// (then it is shown whatever the learner chooses).
+fn walk(
+    v: &Value,
+    path: &str,
+    pointer: &str,
+    mandatory: &[&Value],
+    inside: bool,
+    out: &mut Vec<Leaf>,
+) {
+    let inside = inside || mandatory.iter().any(|m| std::ptr::eq(*m, v));
     let key = path.rsplit('.').next().unwrap_or(path);
     let technical = matches!(key, "id" | "@id" | "type" | "@type");
     let mut leaf = |value: String, can_withhold: bool| {
@@ -134,7 +145,7 @@ fn walk(v: &Value, path: &str, pointer: &str, mandatory: &[String], out: &mut Ve
             claim: SdClaim {
                 path: path.to_string(),
                 value,
-                can_withhold: can_withhold && !mandatory_at(pointer, mandatory),
+                can_withhold: can_withhold && !inside,
                 labels: Default::default(),
             },
             pointer: pointer.to_string(),
@@ -158,6 +169,7 @@ fn walk(v: &Value, path: &str, pointer: &str, mandatory: &[String], out: &mut Ve
                         &format!("{path}.{k}"),
                         &format!("{pointer}/{}", escape(k)),
                         mandatory,
+                        inside,
                         out,
                     );
                 }
@@ -170,6 +182,7 @@ fn walk(v: &Value, path: &str, pointer: &str, mandatory: &[String], out: &mut Ve
                     &format!("{path}.{i}"),
                     &format!("{pointer}/{i}"),
                     mandatory,
+                    inside,
                     out,
                 );
             }

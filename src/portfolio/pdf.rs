@@ -56,6 +56,23 @@ pub fn portfolio_pdf(wallet: &Wallet, ids: &[String], opts: &PdfOptions) -> Resu
     let (sd_jwts, items): (Vec<_>, Vec<_>) = all
         .into_iter()
         .partition(|(rec, _)| rec.verification.format == Format::SdJwtVc);
+    // A choice that applies to nothing would send a credential with every claim unnoticed.
+    if let Some(stray) = opts
+        .disclose
+        .keys()
+        .find(|id| !sd_jwts.iter().any(|(rec, _)| &rec.id == *id))
+    {
+        return Err(Error::BadInput(format!(
+            "claims were chosen for {stray}, which is not an SD-JWT VC in this portfolio"
+        )));
+    }
+    if sd_jwts.len() > super::read::MAX_SD_JWT_FILES {
+        return Err(Error::BadInput(format!(
+            "a portfolio carries at most {} SD-JWT VCs; {} were chosen",
+            super::read::MAX_SD_JWT_FILES,
+            sd_jwts.len()
+        )));
+    }
     let vp = signed_presentation(wallet, &items, &vp_opts)?;
     let env = wallet.env()?;
     let contexts = &env.proof.contexts;

@@ -758,6 +758,17 @@ fn collect_tree(
     Ok(())
 }
 
+/// The `nonce` of a compact key-binding JWT (its signature is checked by the verification).
+fn kb_nonce(kb: &str) -> Option<String> {
+    use base64::Engine;
+    let payload = kb.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .ok()?;
+    let v: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    v.get("nonce")?.as_str().map(str::to_owned)
+}
+
 /// Verify a portfolio PDF: the attached presentation as a presentation, and the manifest
 /// (what the pages list) against it. `Err` when it is not a portfolio at all.
 pub fn verify_portfolio(bytes: &[u8], env: &Env, now: DateTime<Utc>) -> Result<Verification> {
@@ -766,11 +777,35 @@ pub fn verify_portfolio(bytes: &[u8], env: &Env, now: DateTime<Utc>) -> Result<V
     let mut v = verify::verify_document(&doc, env, now);
     // The SD-JWT VCs beside it: each verified as the presentation it is (key-binding JWT
     // included), listed after the presentation's credentials as the pages list them.
+    // The portfolio's own challenge: each SD-JWT VC beside it was presented over it, so one
+    // taken from another presentation is not passed off as part of this portfolio.
+    let challenge = doc
+        .credential
+        .pointer("/proof/challenge")
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_owned);
     for (name, bytes) in &p.sd_jwts {
-        let checked = crate::formats::parse_document(bytes)
-            .map(|d| (d.format, verify::verify_document(&d, env, now)));
+        let checked = crate::formats::parse_document(bytes).map(|d| {
+            let nonce = match &d.envelope {
+                crate::formats::Envelope::SdJwt(sd) => sd.kb_jwt.as_deref().and_then(kb_nonce),
+                _ => None,
+            };
+            (d.format, nonce, verify::verify_document(&d, env, now))
+        });
         match checked {
-            Ok((crate::model::Format::SdJwtVc, sv)) => {
+            Ok((crate::model::Format::SdJwtVc, nonce, _))
+                if nonce.is_none() || nonce != challenge =>
+            {
+                v.steps.push(Step {
+                    step: StepKind::Proof,
+                    status: StepStatus::Fail,
+                    message: format!(
+                        "The SD-JWT VC attached as {name} was not presented for this portfolio (its key-binding JWT's nonce is not the presentation's challenge): the PDF was altered."
+                    ),
+                    lapse: None,
+                });
+            }
+            Ok((crate::model::Format::SdJwtVc, _, sv)) => {
                 let title = sv.credential.title.clone().unwrap_or_else(|| name.clone());
                 let (status, message) = match sv.verdict {
                     crate::model::Verdict::Valid => (

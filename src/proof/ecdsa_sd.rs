@@ -121,6 +121,17 @@ pub fn base_mandatory_pointers(doc: &Value) -> Option<Vec<String>> {
     }
 }
 
+/// The value a JSON pointer selects in `doc` as the selection reads pointers (the reference's
+/// leniency included), `None` when it selects nothing: how far a mandatory pointer reaches.
+pub fn selected_by<'a>(doc: &'a Value, pointer: &str) -> Option<&'a Value> {
+    if pointer.is_empty() {
+        return Some(doc);
+    }
+    resolve(doc, &parse_pointer(pointer))?
+        .last()
+        .map(|(_, v)| *v)
+}
+
 /// The `ecdsa-sd-2023` proof of `doc` that is a base proof, with its decoded value.
 fn base_proof_of(doc: &Value) -> Option<(&Value, Vec<u8>)> {
     di::proofs_of(doc).into_iter().find_map(|p| {
@@ -166,10 +177,16 @@ pub fn derive(doc: &Value, selective: &[&str], contexts: &ContextLoader) -> Resu
             "the wallet cannot name the credential's blank nodes to select what is shown ({e})"
         ))
     };
-    if let Some(missing) = selective
-        .iter()
-        .find(|ptr| !ptr.is_empty() && resolve(&unsecured, &parse_pointer(ptr)).is_none())
-    {
+    // A selective pointer must name exactly one place (RFC 6901), where the selection lands:
+    // the reference's lenient reading (`parseInt` keys, a skipped `/0`) could otherwise land
+    // on a whole object, withheld members and all.
+    let exact = |ptr: &str| {
+        let target = unsecured.pointer(ptr);
+        let landed = resolve(&unsecured, &parse_pointer(ptr))
+            .and_then(|moves| moves.last().map(|(_, v)| *v));
+        matches!((target, landed), (Some(t), Some(l)) if std::ptr::eq(t, l))
+    };
+    if let Some(missing) = selective.iter().find(|ptr| !ptr.is_empty() && !exact(ptr)) {
         return Err(Failure::Invalid(format!(
             "the credential has nothing at \"{missing}\" to show"
         )));
@@ -1631,6 +1648,20 @@ mod tests {
             format!("{again:?}").contains("no ecdsa-sd-2023 base proof"),
             "{again:?}"
         );
+        // A lenient spelling that would land on a whole object is not a claim: refused, so
+        // nothing withheld beside it goes along.
+        for lenient in [
+            "/credentialSubject/0abc",
+            "/credentialSubject/achievement/00",
+        ] {
+            assert!(
+                matches!(
+                    derive(&base, &[lenient], &contexts),
+                    Err(Failure::Invalid(_))
+                ),
+                "{lenient}"
+            );
+        }
         match derive(&base, &["/credentialSubject/grade"], &contexts) {
             Err(Failure::Invalid(m)) => {
                 assert!(m.contains("nothing at \"/credentialSubject/grade\""), "{m}")

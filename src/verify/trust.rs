@@ -55,7 +55,7 @@ pub fn check_signed_by_issuer(doc: &Value, what: &str) -> Result<String> {
 }
 
 /// Trust material as one JSON document: `{"registry": …, "dids": […], "statusLists": […],
-/// "issuers": […]}`,
+/// "issuers": […], "types": ["…"]}`,
 /// each member the file as its publisher signed it.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -73,6 +73,10 @@ pub struct TrustBundle {
     /// set (`jwks`) inside: what the wallet caches from `/.well-known/jwt-vc-issuer`.
     #[serde(default)]
     pub issuers: Vec<Value>,
+    /// SD-JWT VC type metadata, each as its exact text (a credential's `vct#integrity` is over
+    /// those bytes): the labels and disclosure rules of the network's own types.
+    #[serde(default)]
+    pub types: Vec<String>,
 }
 
 /// Where JWT VC Issuer Metadata is published (the address it is believed for), when it is
@@ -113,6 +117,20 @@ impl Env {
             let at = issuer_metadata_address(meta)
                 .map_err(|e| Error::BadInput(format!("issuers[{i}]: {e}")))?;
             env.proof.keys.insert_at(&at, meta.clone());
+        }
+        for (i, text) in bundle.types.iter().enumerate() {
+            let vct = serde_json::from_str::<Value>(text)
+                .ok()
+                .and_then(|t| t.get("vct").and_then(Value::as_str).map(str::to_owned))
+                .ok_or_else(|| {
+                    Error::BadInput(format!(
+                        "types[{i}]: not SD-JWT VC type metadata (JSON with a vct)"
+                    ))
+                })?;
+            env.proof.keys.insert_at(
+                &super::sdjwt::type_metadata_key(&vct),
+                Value::String(text.clone()),
+            );
         }
         for (i, list) in bundle.status_lists.iter().enumerate() {
             let url = env

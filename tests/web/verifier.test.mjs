@@ -338,7 +338,7 @@ function sdJwtWallet() {
   return { dir, w, sh, id };
 }
 
-test('an SD-JWT VC shared by link with the grade withheld verifies in the page and in mcx, without the grade', () => {
+test('an SD-JWT VC shared by link with the grade withheld verifies in the page and in mcx, without the grade', async () => {
   const { dir, w, sh, id } = sdJwtWallet();
   // Nothing but what is signed in the clear and not withheld: the grade stays with the learner.
   const shared = sh('--wallet', w, 'export', 'sd-jwt', id, '--link', '--base', base).trim();
@@ -354,6 +354,12 @@ test('an SD-JWT VC shared by link with the grade withheld verifies in the page a
   const v = JSON.parse(employer.stdout.trim().split('\n')[0]);
   assert.equal(v.verdict, 'valid', employer.stdout + employer.stderr);
   assert.equal(JSON.stringify(v).includes('18/20'), false);
+  // A page whose network bundles this type's metadata names what the learner withheld.
+  const typed = await Engine.fromPage(packed[2], packed[1]);
+  assert.ok(typed.setTrust(JSON.stringify({ ...trust, types: [readFileSync(path.join(dir, 'vctm.json'), 'utf8')] })).result);
+  const named = typed.verify(new TextEncoder().encode(shared));
+  assert.equal(named.result?.verdict, 'valid');
+  assert.match(JSON.stringify(named.result.steps), /The learner chose not to show: Grade\./);
   // The page itself, in headless Chromium: the verdict drawn, the grade nowhere on it.
   const page = openInChromium(shared);
   assert.equal(page.state, 'done', page.dom.slice(0, 500));
