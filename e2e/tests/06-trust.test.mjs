@@ -47,3 +47,23 @@ test('the network registry imports; a tampered copy is refused with the reason',
   assert.equal(bad.done, '');
   assert.match(bad.error, /signature does not verify/, JSON.stringify(bad));
 });
+
+// Issue 18: any trust document the wallet understands, recognised by its content, through the
+// same Settings form: an SD-JWT VC issuer's JWT VC Issuer Metadata and a type's metadata, each
+// named in the outcome; a key set without its address says what is missing.
+test('any trust document is recognised by its content: issuer metadata, type metadata, a key set needs its address', async () => {
+  const { browser } = app;
+  const meta = path.join(out, 'jwt-vc-issuer.json');
+  writeFileSync(meta, JSON.stringify({ issuer: 'https://ulitoral.example', jwks: { keys: [{ kty: 'EC', crv: 'P-256', kid: 'k1',
+    x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' }] } }));
+  const recognised = await importFile(browser, 'any', meta);
+  assert.match(recognised.done, /JWT VC Issuer Metadata of https:\/\/ulitoral\.example \(1 keys\)/, JSON.stringify(recognised));
+  const vctm = path.join(out, 'vctm.json');
+  writeFileSync(vctm, JSON.stringify({ vct: 'https://ulitoral.example/vct/mc', name: 'Micro-credential' }));
+  const typed = await importFile(browser, 'any', vctm);
+  assert.match(typed.done, /type metadata/i, JSON.stringify(typed));
+  const jwks = path.join(out, 'jwks.json');
+  writeFileSync(jwks, JSON.stringify({ keys: JSON.parse(readFileSync(meta, 'utf8')).jwks.keys }));
+  const keys = await importFile(browser, 'any', jwks);
+  assert.match(keys.error, /give the issuer's jwks_uri/, JSON.stringify(keys));
+});

@@ -29,6 +29,10 @@ pub enum TrustKind {
     Did,
     /// The network's signed catalogue of offered micro-credentials.
     Catalogue,
+    /// Any trust document the wallet understands, recognised by its content
+    /// ([`Wallet::import_trust_document`]): also JWT VC Issuer Metadata, key sets, SD-JWT VC
+    /// type metadata, status list tokens and qualification rules.
+    Any,
 }
 
 /// What a trust import brought into the wallet.
@@ -57,13 +61,33 @@ pub enum TrustImported {
         /// How many offers it has.
         offers: usize,
     },
+    /// A document recognised by its content.
+    Recognised {
+        /// What it was, in words (English): "the JWT VC Issuer Metadata of … (1 keys)".
+        what: String,
+    },
 }
 
 impl Wallet {
     /// Import trust data of `kind` from a file's bytes, checked as its own importer checks it
     /// (signature, shape); afterwards [`Wallet::reverify`] re-checks the credentials against it.
     pub fn import_trust(&self, kind: TrustKind, bytes: &[u8]) -> Result<TrustImported> {
+        self.import_trust_at(kind, bytes, None)
+    }
+
+    /// [`Wallet::import_trust`], with the address the file was published at (`url`), which a
+    /// key set needs and other documents may be checked against.
+    pub fn import_trust_at(
+        &self,
+        kind: TrustKind,
+        bytes: &[u8],
+        url: Option<&str>,
+    ) -> Result<TrustImported> {
         Ok(match kind {
+            TrustKind::Any => TrustImported::Recognised {
+                what: self
+                    .import_trust_document(bytes, url.map(str::trim).filter(|u| !u.is_empty()))?,
+            },
             TrustKind::Registry => {
                 let r = self.import_registry(bytes)?;
                 TrustImported::Registry {

@@ -85,8 +85,94 @@ pub fn committed_type_metadata(payload: &Value, env: &Env) -> Option<String> {
     let text = type_metadata(str_of(payload, "vct")?, env)?;
     match str_of(payload, "vct#integrity").map(|i| sri_matches(i, text.as_bytes())) {
         Some(Ok(false)) => None,
-        _ => Some(text),
+        _ => Some(with_extended(text, env)),
     }
+}
+
+/// The most types one type metadata may extend, one after another.
+const MAX_EXTENDS: usize = 8;
+
+/// Type metadata with what it `extends` folded in (SD-JWT VC §6.4, §8.2): the claims of each
+/// extended type the wallet has (bundled or imported; never fetched), a claim of the
+/// extending type replacing one of the same path, and its `display` if it has none. An
+/// extended type whose `extends#integrity` does not match, or that the wallet lacks, ends the
+/// chain there. Not the exact text any more: for labels and rules, never for integrity.
+fn with_extended(text: String, env: &Env) -> String {
+    let Ok(mut merged) = serde_json::from_str::<Value>(&text) else {
+        return text;
+    };
+    let mut current = merged.clone();
+    let mut seen = vec![str_of(&merged, "vct").unwrap_or_default().to_owned()];
+    for _ in 0..MAX_EXTENDS {
+        let Some(parent_vct) = str_of(&current, "extends").map(str::to_owned) else {
+            break;
+        };
+        if seen.contains(&parent_vct) {
+            break;
+        }
+        let Some(parent_text) = type_metadata(&parent_vct, env) else {
+            break;
+        };
+        if let Some(i) = str_of(&current, "extends#integrity") {
+            if !matches!(sri_matches(i, parent_text.as_bytes()), Ok(true)) {
+                break;
+            }
+        }
+        let Ok(parent) = serde_json::from_str::<Value>(&parent_text) else {
+            break;
+        };
+        let mut claims: Vec<Value> = crate::formats::text_list(parent.get("claims"))
+            .into_iter()
+            .cloned()
+            .collect();
+        for c in crate::formats::text_list(merged.get("claims")) {
+            claims.retain(|p| p.get("path") != c.get("path"));
+            claims.push(c.clone());
+        }
+        if let Some(o) = merged.as_object_mut() {
+            o.insert("claims".into(), Value::Array(claims));
+            if !o.contains_key("display") {
+                if let Some(d) = parent.get("display") {
+                    o.insert("display".into(), d.clone());
+                }
+            }
+        }
+        seen.push(parent_vct);
+        current = parent;
+    }
+    merged.to_string()
+}
+
+/// What the type `meta` extends, checked: `None` when it extends nothing, else a step.
+fn extends_step(meta: &Value, env: &Env) -> Option<(StepStatus, String)> {
+    let parent = str_of(meta, "extends")?;
+    let Some(text) = type_metadata(parent, env) else {
+        return Some((
+            StepStatus::Warn,
+            format!("Its type extends {parent}, whose type metadata the wallet does not have (bundled or imported); the labels and rules of {parent} are not used."),
+        ));
+    };
+    Some(match str_of(meta, "extends#integrity").map(|i| sri_matches(i, text.as_bytes())) {
+        None | Some(Ok(true)) => (
+            StepStatus::Pass,
+            format!(
+                "Its type extends {parent}{}.",
+                if meta.get("extends#integrity").is_some() { ", and that type's metadata matches its extends#integrity" } else { "" }
+            ),
+        ),
+        Some(Ok(false)) if imported_type_metadata(parent, env) => (
+            StepStatus::Fail,
+            format!("Its type's extends#integrity does not match the type metadata imported for {parent}: the issuer's type builds on other type metadata."),
+        ),
+        Some(Ok(false)) => (
+            StepStatus::Warn,
+            format!("Its type extends another version of {parent} than the one bundled with the wallet, so that type's labels and rules are not used."),
+        ),
+        Some(Err(e)) => (
+            StepStatus::Warn,
+            format!("Its type's extends#integrity was not checked: {e}."),
+        ),
+    })
 }
 
 /// The bundled type metadata by `vct`, parsed once per process (not on every verification).
@@ -500,10 +586,22 @@ fn type_steps(sd: &SdJwt, env: &Env, steps: &mut Vec<Step>) {
             ),
         ),
         Some(text) => {
-            let name = serde_json::from_str::<Value>(&text)
-                .ok()
-                .and_then(|m| str_of(&m, "name").map(str::to_string))
+            let parsed = serde_json::from_str::<Value>(&text).ok();
+            let name = parsed
+                .as_ref()
+                .and_then(|m| str_of(m, "name").map(str::to_string))
                 .unwrap_or_else(|| vct.to_string());
+            let matches = !matches!(
+                integrity.map(|i| sri_matches(i, text.as_bytes())),
+                Some(Ok(false))
+            );
+            if let Some((status, message)) = parsed
+                .as_ref()
+                .filter(|_| matches)
+                .and_then(|m| extends_step(m, env))
+            {
+                step(steps, StepKind::Format, status, message);
+            }
             match integrity.map(|i| sri_matches(i, text.as_bytes())) {
                 None | Some(Ok(true)) => step(
                     steps,

@@ -474,3 +474,82 @@ fn a_vct_integrity_fails_against_imported_type_metadata_and_warns_against_the_bu
         .iter()
         .any(|s| s.message.contains("matches its vct#integrity")));
 }
+
+/// Type metadata that `extends` another type (SD-JWT VC §6.4): the extended type's claims
+/// (labels, disclosure rules) are folded in when the wallet has it, its `extends#integrity` is
+/// checked as `vct#integrity` is, and a type it does not have is a warning, never a fetch.
+#[test]
+fn type_metadata_extends_a_type_the_wallet_has_and_checks_its_integrity() {
+    let i = issuer();
+    let parent = "urn:eudi:micro_credential:1";
+    let child = "https://uni.example/vct/mc";
+    let bundled = sdjwt::type_metadata(parent, &i.env).unwrap();
+    let sri = |t: &str| {
+        format!(
+            "sha256-{}",
+            base64::engine::general_purpose::STANDARD
+                .encode(<sha2::Sha256 as sha2::Digest>::digest(t.as_bytes()))
+        )
+    };
+    let (jwt, ds) = i.issue(|p| {
+        p["vct"] = json!(child);
+        p.as_object_mut().unwrap().remove("vct#integrity");
+    });
+    let with = |meta: Value| {
+        let mut env = i.env.clone();
+        env.proof.keys.insert_at(
+            &sdjwt::type_metadata_key(child),
+            Value::String(meta.to_string()),
+        );
+        env
+    };
+    // Extends the bundled type, with its integrity: passes, and its claims are folded in.
+    let env = with(
+        json!({"vct": child, "name": "Uni micro-credential", "extends": parent,
+        "extends#integrity": sri(&bundled),
+        "claims": [{"path": ["credentialSubject", "achievement", "name"], "display": [{"lang": "en", "label": "Module"}]}]}),
+    );
+    let v = verify(&compact(&jwt, &ds), &env);
+    assert_eq!(v.verdict, Verdict::Valid, "{:#?}", v.steps);
+    assert!(v.steps.iter().any(|s| s.status == StepStatus::Pass
+        && s.message
+            .contains("extends urn:eudi:micro_credential:1, and that type's metadata matches")));
+    let payload = json!({"vct": child});
+    let merged: Value =
+        serde_json::from_str(&sdjwt::committed_type_metadata(&payload, &env).unwrap()).unwrap();
+    let claims = merged["claims"].as_array().unwrap();
+    let parent_claims = serde_json::from_str::<Value>(&bundled).unwrap()["claims"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(
+        claims.len(),
+        parent_claims,
+        "the child's claim replaces the parent's"
+    );
+    assert!(claims.iter().any(|c| c["display"][0]["label"] == "Module"));
+    // Another version of the bundled parent: a warning; a type the wallet lacks: a warning.
+    let env = with(json!({"vct": child, "extends": parent, "extends#integrity": sri("other")}));
+    let v = verify(&compact(&jwt, &ds), &env);
+    assert_eq!(v.verdict, Verdict::Valid, "{:#?}", v.steps);
+    assert!(v.steps.iter().any(|s| s.status == StepStatus::Warn
+        && s.message
+            .contains("another version of urn:eudi:micro_credential:1")));
+    let env = with(json!({"vct": child, "extends": "https://elsewhere.example/vct/x"}));
+    let v = verify(&compact(&jwt, &ds), &env);
+    assert!(v.steps.iter().any(|s| s.status == StepStatus::Warn
+        && s.message
+            .contains("whose type metadata the wallet does not have")));
+    // An imported parent that does not match: a failure.
+    let mut env =
+        with(json!({"vct": child, "extends": parent, "extends#integrity": sri(&bundled)}));
+    env.proof.keys.insert_at(
+        &sdjwt::type_metadata_key(parent),
+        Value::String(format!(r#"{{"vct":"{parent}","name":"Changed"}}"#)),
+    );
+    let v = verify(&compact(&jwt, &ds), &env);
+    assert_eq!(v.verdict, Verdict::Invalid, "{:#?}", v.steps);
+    assert!(failed(&v)
+        .iter()
+        .any(|m| m.contains("builds on other type metadata")));
+}

@@ -160,16 +160,18 @@ pub async fn restore_wallet(
     })?)
 }
 
-/// Import trust data from a file (registry, status list, DID document, catalogue). Afterwards
-/// `reverify_all` re-checks the credentials against it.
+/// Import trust data from a file (registry, status list, DID document, catalogue, or any
+/// trust document recognised by its content, with the address it was published at when
+/// given). Afterwards `reverify_all` re-checks the credentials against it.
 #[tauri::command]
 pub async fn import_trust(
     state: tauri::State<'_, AppState>,
     kind: TrustKind,
     path: String,
+    url: Option<String>,
 ) -> IpcResult<TrustImported> {
     Ok(state.with_wallet(|w| {
         let bytes = std::fs::read(&path).map_err(|e| microcredx::Error::io(&path, e))?;
-        w.import_trust(kind, &bytes)
+        w.import_trust_at(kind, &bytes, url.as_deref())
     })?)
 }

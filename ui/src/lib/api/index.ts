@@ -260,7 +260,7 @@ interface Commands {
   repair_wallet: { args: { passphrase: string | null }; result: RepairReport };
   backup_wallet: { args: { path: string; passphrase: string }; result: number };
   restore_wallet: { args: { path: string; passphrase: string; merge: boolean }; result: RestoreReport };
-  import_trust: { args: { kind: TrustKind; path: string }; result: TrustImported };
+  import_trust: { args: { kind: TrustKind; path: string; url: string | null }; result: TrustImported };
   choose_paths: { args: { pick: Pick }; result: string[] };
   resolve_offer: { args: { link: string }; result: OfferView };
   receive_offer: { args: { txCode: string | null }; result: ReceiveReport };
@@ -508,8 +508,8 @@ export const restoreWallet = (path: string, passphrase: string, merge: boolean):
   call('restore_wallet', { path, passphrase, merge });
 
 /** Import trust data (registry, status list, DID document, catalogue) from a file. */
-export const importTrust = (kind: TrustKind, path: string): Promise<TrustImported> =>
-  call('import_trust', { kind, path });
+export const importTrust = (kind: TrustKind, path: string, url: string | null = null): Promise<TrustImported> =>
+  call('import_trust', { kind, path, url });
 
 /** Ask the learner for files, a folder or a place to save with the system's dialog; `[]` if cancelled. */
 export const choosePaths = (pick: Pick): Promise<string[]> => call('choose_paths', { pick });

@@ -23,4 +23,8 @@ id: string, } | { "kind": "catalogue",
 /**
  * How many offers it has.
  */
-offers: number, };
+offers: number, } | { "kind": "recognised", 
+/**
+ * What it was, in words (English): "the JWT VC Issuer Metadata of … (1 keys)".
+ */
+what: string, };

@@ -3,4 +3,4 @@
 /**
  * Kinds of trust data a learner imports from a file.
  */
-export type TrustKind = "registry" | "statusList" | "did" | "catalogue";
+export type TrustKind = "registry" | "statusList" | "did" | "catalogue" | "any";
