@@ -821,25 +821,13 @@ pub fn receive(
                 body.insert("proofs".into(), json!({"jwt": [jwt]}));
             }
             let body = Value::Object(body);
-            let authorization = format!("{} {access_token}", if bound { "DPoP" } else { "Bearer" });
-            let proof = if bound {
-                dpop.as_ref()
-                    .map(|d| d.proof("POST", &offer.credential_endpoint, Some(&access_token)))
-            } else {
-                None
-            };
-            let mut headers = vec![
-                ("Authorization", authorization.as_str()),
-                ("Accept", "application/json"),
-            ];
-            if let Some(p) = &proof {
-                headers.push(("DPoP", p));
-            }
-            let a = http.send(
-                "POST",
+            let dpop_now = dpop.as_ref().filter(|_| bound);
+            let a = post_with_token(
+                http,
                 &offer.credential_endpoint,
-                &headers,
-                Body::Json(&body),
+                &access_token,
+                dpop_now,
+                &body,
             )?;
             // Every nonce is spent once a request carried it.
             c_nonce = None;
@@ -880,23 +868,9 @@ pub fn receive(
             let started = std::time::Instant::now();
             loop {
                 pending.wait(http, started, o)?;
-                let authorization =
-                    format!("{} {access_token}", if bound { "DPoP" } else { "Bearer" });
-                let proof = if bound {
-                    dpop.as_ref()
-                        .map(|d| d.proof("POST", deferred, Some(&access_token)))
-                } else {
-                    None
-                };
-                let mut headers = vec![
-                    ("Authorization", authorization.as_str()),
-                    ("Accept", "application/json"),
-                ];
-                if let Some(p) = &proof {
-                    headers.push(("DPoP", p));
-                }
                 let body = json!({"transaction_id": pending.transaction_id});
-                let a = http.send("POST", deferred, &headers, Body::Json(&body))?;
+                let dpop_now = dpop.as_ref().filter(|_| bound);
+                let a = post_with_token(http, deferred, &access_token, dpop_now, &body)?;
                 if let (Some(d), Some(n)) = (dpop.as_mut(), &a.dpop_nonce) {
                     d.nonce = Some(n.clone());
                 }
@@ -925,6 +899,28 @@ pub fn receive(
         received.extend(credentials_of(&answer, o)?);
     }
     Ok(received)
+}
+
+/// POST `body` to a resource endpoint of the issuer with the access token: as a DPoP-bound
+/// token with a fresh proof for `url` when `dpop` is given, else as a Bearer token.
+fn post_with_token(
+    http: &Http,
+    url: &Url,
+    access_token: &str,
+    dpop: Option<&Dpop>,
+    body: &Value,
+) -> Result<Answer> {
+    let scheme = if dpop.is_some() { "DPoP" } else { "Bearer" };
+    let authorization = format!("{scheme} {access_token}");
+    let proof = dpop.map(|d| d.proof("POST", url, Some(access_token)));
+    let mut headers = vec![
+        ("Authorization", authorization.as_str()),
+        ("Accept", "application/json"),
+    ];
+    if let Some(p) = &proof {
+        headers.push(("DPoP", p));
+    }
+    http.send("POST", url, &headers, Body::Json(body))
 }
 
 /// How long an exchange waits for a deferred credential before it gives up (nothing kept).

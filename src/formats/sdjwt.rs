@@ -84,8 +84,8 @@ pub(crate) fn is_compact_sd_jwt(text: &str) -> bool {
 /// a JWS whose unprotected header carries `disclosures`.
 pub(crate) fn is_json_sd_jwt(v: &Value) -> bool {
     v.get("payload").is_some()
-        && v.get("signature").is_some()
-        && v.pointer("/header/disclosures").is_some()
+        && ((v.get("signature").is_some() && v.pointer("/header/disclosures").is_some())
+            || v.pointer("/signatures/0/header/disclosures").is_some())
 }
 
 /// Parse a compact SD-JWT.
@@ -118,8 +118,36 @@ pub(crate) fn parse_compact(text: &str) -> Result<Document, Error> {
     )
 }
 
-/// Parse the flattened JWS JSON serialisation of an SD-JWT (RFC 9901 §8.1).
+/// Parse the JWS JSON serialisation of an SD-JWT (RFC 9901 §8.1): flattened, or general with
+/// its one signature (whose unprotected header carries the disclosures). A general form with
+/// several signatures is refused: the wallet checks the one issuer signature an SD-JWT VC has.
 pub(crate) fn parse_json(v: &Value) -> Result<Document, Error> {
+    if let Some(signatures) = v.get("signatures") {
+        let one = match signatures.as_array().map(Vec::as_slice) {
+            Some([one]) => one,
+            Some([]) | None => {
+                return Err(bad(
+                    "an SD-JWT in general JSON form whose `signatures` is not a list of one",
+                ))
+            }
+            Some(more) => {
+                return Err(bad(format!(
+                    "an SD-JWT in general JSON form with {} signatures: an SD-JWT VC carries one issuer signature",
+                    more.len()
+                )))
+            }
+        };
+        let mut flat = one.clone();
+        if let (Some(o), Some(payload)) = (flat.as_object_mut(), v.get("payload")) {
+            o.insert("payload".into(), payload.clone());
+        }
+        return parse_flattened(&flat);
+    }
+    parse_flattened(v)
+}
+
+/// The flattened JWS JSON serialisation of an SD-JWT (RFC 9901 §8.1).
+fn parse_flattened(v: &Value) -> Result<Document, Error> {
     let s = |k: &str| {
         v.get(k).and_then(Value::as_str).ok_or_else(|| {
             bad(format!(
