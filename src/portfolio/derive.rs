@@ -198,7 +198,7 @@ impl Wallet {
     /// shared whole and refused here by name.
     pub fn selective_claims(&self, id: &str) -> Result<Vec<SdClaim>> {
         let original = self.original(id)?;
-        let doc = formats::parse_document(&original)?;
+        let doc = held(&original)?;
         if matches!(doc.envelope, Envelope::SdJwt(_)) {
             return self.sd_jwt_claims(id);
         }
@@ -219,7 +219,7 @@ impl Wallet {
             .into_iter()
             .filter(|(rec, original)| {
                 rec.verification.format == Format::SdJwtVc
-                    || formats::parse_document(original).is_ok_and(|d| is_derivable(&d.credential))
+                    || held(original).is_ok_and(|d| is_derivable(&d.credential))
             })
             .map(|(rec, _)| rec.id)
             .collect())
@@ -303,7 +303,7 @@ impl Wallet {
         disclose: &[String],
         opts: PresentationOptions,
     ) -> Result<Value> {
-        let doc = formats::parse_document(original)?;
+        let doc = held(original)?;
         if !is_derivable(&doc.credential) {
             return Err(not_selective(&doc));
         }
@@ -312,6 +312,12 @@ impl Wallet {
         let bytes = serde_json::to_vec(&derived).map_err(|e| Error::Internal(e.to_string()))?;
         presentation_of(self, &[(rec, bytes)], &opts)
     }
+}
+
+/// The credential a wallet original holds, out of its container (a baked badge image) as a
+/// presentation embeds it.
+fn held(original: &[u8]) -> Result<formats::Document> {
+    formats::parse_unwrapped(original, &formats::unwrap_container(original)?)
 }
 
 /// The refusal for a credential that is shared whole.

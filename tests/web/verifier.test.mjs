@@ -396,6 +396,13 @@ test('an ecdsa-sd-2023 credential shared by link with a claim withheld verifies 
   assert.equal(shown.state, 'done', shown.dom.slice(0, 500));
   assert.match(shown.dom, /Predictive Maintenance/);
   assert.doesNotMatch(shown.dom, /Mechatronics/);
+  // The same credential baked into a badge image gets the same choice.
+  const w2 = path.join(dir, 'wallet-baked');
+  const svg = path.join(dir, 'badge.svg');
+  writeFileSync(svg, `<?xml version="1.0" encoding="utf-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0" viewBox="0 0 10 10"><openbadges:credential><![CDATA[${readFileSync(path.join(here, '../fixtures/ecdsa/ecdsa-sd-2023/reference/base.json'), 'utf8')}]]></openbadges:credential></svg>`);
+  execFileSync(mcx, ['--wallet', w2, 'import', svg], { encoding: 'utf8' });
+  const [baked] = JSON.parse(execFileSync(mcx, ['--wallet', w2, 'list', '--json'], { encoding: 'utf8' }));
+  assert.match(execFileSync(mcx, ['--wallet', w2, 'export', 'selective', baked.id, '--list'], { encoding: 'utf8' }), /fieldOfStudy\s+may be withheld/);
 });
 
 // Issue 18: a PDF portfolio carries an SD-JWT VC beside its presentation, with the claims the
