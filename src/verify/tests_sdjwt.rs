@@ -585,3 +585,50 @@ fn the_json_serialisations_verify_like_the_compact_form() {
     let e = verify_bytes(two.to_string().as_bytes(), &i.env, Utc::now()).unwrap_err();
     assert!(e.to_string().contains("with 2 signatures"), "{e}");
 }
+
+/// An issuer signing with ES384 (P-384), its key in its JWT VC Issuer Metadata: valid; the
+/// same signature under a P-256 key of the same kid, or a changed payload, is not.
+#[test]
+fn an_es384_issuer_signature_verifies_from_its_metadata() {
+    use p384::ecdsa::{Signature as Signature384, SigningKey as SigningKey384};
+    let i = issuer();
+    let (jwt, ds) = i.issue(|_| {});
+    let payload: Value = serde_json::from_slice(
+        &URL_SAFE_NO_PAD
+            .decode(jwt.split('.').nth(1).unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    let key = SigningKey384::random(&mut OsRng);
+    let header = json!({"alg": "ES384", "typ": "dc+sd-jwt", "kid": "k384"});
+    let input = format!(
+        "{}.{}",
+        b64(header.to_string().as_bytes()),
+        b64(payload.to_string().as_bytes())
+    );
+    let sig: Signature384 = key.sign(input.as_bytes());
+    let signed = format!("{input}.{}", b64(&sig.to_bytes()));
+    let mut public: Value =
+        serde_json::from_str(&p384::PublicKey::from(key.verifying_key()).to_jwk_string()).unwrap();
+    public["kid"] = json!("k384");
+    let with = |jwk: Value| {
+        let mut env = i.env.clone();
+        env.proof.keys.insert_at(
+            &sdjwt::jwt_vc_issuer_url(ISS).unwrap(),
+            json!({"issuer": ISS, "jwks": {"keys": [jwk]}}),
+        );
+        env
+    };
+    let v = verify(&compact(&signed, &ds), &with(public.clone()));
+    assert_eq!(v.verdict, Verdict::Valid, "{:#?}", v.steps);
+    // A P-256 key under that kid does not verify an ES384 signature.
+    let v = verify(&compact(&signed, &ds), &with(jwk(&i.key, "k384")));
+    assert_ne!(v.verdict, Verdict::Valid, "{:#?}", v.steps);
+    // A changed payload under the genuine key: invalid.
+    let mut parts: Vec<String> = signed.split('.').map(str::to_string).collect();
+    let mut changed = payload.clone();
+    changed["title"] = json!("Something else");
+    parts[1] = b64(changed.to_string().as_bytes());
+    let v = verify(&compact(&parts.join("."), &ds), &with(public));
+    assert_eq!(v.verdict, Verdict::Invalid, "{:#?}", v.steps);
+}
