@@ -52,6 +52,25 @@ fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
+/// `mcx stack Q --json` in the wallet `w`: the output and its JSON.
+fn stack_json(w: &Path, qualification: &str) -> (Output, serde_json::Value) {
+    let out = wallet(w, &["stack", qualification, "--json"]);
+    let r = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", stdout(&out), stderr(&out)));
+    (out, r)
+}
+
+/// The audit's candidate titled `title`.
+fn candidate(audit: &serde_json::Value, title: &str) -> serde_json::Value {
+    audit["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["title"] == title)
+        .cloned()
+        .unwrap_or_else(|| panic!("no candidate {title}: {audit}"))
+}
+
 /// Run the JS reference verifier on `paths` when `MCX_INTEROP` is set.
 fn reference_verifies(paths: &[PathBuf]) {
     let Ok(interop) = std::env::var("MCX_INTEROP") else {
@@ -505,22 +524,9 @@ fn issued_grades_meet_min_grade_rules_after_import() {
     ok(&wallet(&w, &["import", s(&out_dir)]));
     ok(&wallet(&w, &["qualification", "import", s(&signed)]));
 
-    let out = wallet(
-        &w,
-        &["stack", "https://hs-rheinau.example/q/data", "--json"],
-    );
-    let r: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}\n{}", stdout(&out), stderr(&out)));
+    let (out, r) = stack_json(&w, "https://hs-rheinau.example/q/data");
     let a = &r["audit"];
-    let by_title = |title: &str| -> serde_json::Value {
-        a["candidates"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["title"] == title)
-            .cloned()
-            .unwrap_or_else(|| panic!("no candidate {title}: {a}"))
-    };
+    let by_title = |title: &str| candidate(a, title);
     for (title, req) in [
         ("Statistics", "STATS"),
         ("Data ethics", "ETHICS"),
@@ -619,20 +625,9 @@ fn an_sd_jwt_micro_credential_stacks_toward_a_qualification() {
     let signed = t.path().join("rules.signed.json");
     ok(&issuer(&k, &["sign-rules", s(&rules), "--out", s(&signed)]));
     ok(&wallet(&w, &["qualification", "import", s(&signed)]));
-    let out = wallet(
-        &w,
-        &["stack", "https://ulitoral.example/q/industry", "--json"],
-    );
-    let r: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}\n{}", stdout(&out), stderr(&out)));
+    let (_, r) = stack_json(&w, "https://ulitoral.example/q/industry");
     let a = &r["audit"];
-    let twins = a["candidates"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["title"] == "Digital Twins")
-        .cloned()
-        .unwrap_or_else(|| panic!("no candidate: {a}"));
+    let twins = candidate(a, "Digital Twins");
     assert_eq!(twins["countsToward"], serde_json::json!(["TWINS"]), "{a}");
     assert_eq!(a["complete"], true, "{a}");
     assert_eq!(a["provenOptimal"], true, "{a}");

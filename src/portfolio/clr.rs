@@ -146,7 +146,6 @@ pub fn clr(wallet: &Wallet, ids: &[String], opts: &ClrOptions) -> Result<Value> 
         domain: None,
         expires: None,
     };
-    let env = wallet.env()?;
     di::sign(&unsigned, &key, &sign, &env.proof.contexts)
 }
 

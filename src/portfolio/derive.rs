@@ -13,7 +13,7 @@
 use super::link;
 use super::sdjwt::{self, value_text, SdClaim};
 use super::share::VerifierBase;
-use super::vp::presentation_of;
+use super::vp::signed_presentation;
 use super::PresentationOptions;
 use crate::formats::{self, Envelope};
 use crate::model::Format;
@@ -200,7 +200,7 @@ impl Wallet {
         let original = self.original(id)?;
         let doc = held(&original)?;
         if matches!(doc.envelope, Envelope::SdJwt(_)) {
-            return self.sd_jwt_claims(id);
+            return self.sd_jwt_claims_of(&original);
         }
         let mut out: Vec<SdClaim> = claims(&doc.credential)
             .ok_or_else(|| not_selective(&doc))?
@@ -310,7 +310,7 @@ impl Wallet {
         let env = self.env()?;
         let derived = derive(&doc.credential, disclose, &env.proof.contexts)?;
         let bytes = serde_json::to_vec(&derived).map_err(|e| Error::Internal(e.to_string()))?;
-        presentation_of(self, &[(rec, bytes)], &opts)
+        signed_presentation(self, &[(rec, bytes)], &opts, &env)
     }
 }
 

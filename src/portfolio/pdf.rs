@@ -73,8 +73,8 @@ pub fn portfolio_pdf(wallet: &Wallet, ids: &[String], opts: &PdfOptions) -> Resu
             sd_jwts.len()
         )));
     }
-    let vp = signed_presentation(wallet, &items, &vp_opts)?;
     let env = wallet.env()?;
+    let vp = signed_presentation(wallet, &items, &vp_opts, &env)?;
     let contexts = &env.proof.contexts;
     let vp_bytes = serde_json::to_vec_pretty(&vp).map_err(|e| Error::Internal(e.to_string()))?;
     let vp_digest = sha256_hex(&vp_bytes);
@@ -103,12 +103,11 @@ pub fn portfolio_pdf(wallet: &Wallet, ids: &[String], opts: &PdfOptions) -> Resu
         .map(str::to_string)
         .unwrap_or_else(crate::issuer::new_urn_uuid);
     let mut attached = Vec::with_capacity(sd_jwts.len());
-    for (n, (rec, _)) in sd_jwts.into_iter().enumerate() {
+    for (n, (rec, original)) in sd_jwts.into_iter().enumerate() {
         shareable(&rec, vp_opts.allow_unverified)?;
         let disclose = match opts.disclose.get(&rec.id) {
             Some(chosen) => chosen.clone(),
-            None => wallet
-                .sd_jwt_claims(&rec.id)?
+            None => super::sdjwt::claims(&original)?
                 .into_iter()
                 .filter(|c| c.can_withhold)
                 .map(|c| c.path)

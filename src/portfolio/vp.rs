@@ -14,6 +14,7 @@ use crate::model::{Format, Verdict};
 use crate::proof::contexts::ContextLoader;
 use crate::proof::di::{self, SignOptions, Suite};
 use crate::store::{StoredCredential, Wallet};
+use crate::verify::Env;
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
@@ -69,17 +70,17 @@ pub(super) fn presentation_of(
             "choose at least one credential to present".into(),
         ));
     }
-    signed_presentation(wallet, items, opts)
+    signed_presentation(wallet, items, opts, &wallet.env()?)
 }
 
-/// [`presentation_of`], also of no credential (a PDF portfolio of SD-JWT VCs alone, which go
-/// beside it).
+/// [`presentation_of`] with the wallet's trust data already loaded (`env`), also of no
+/// credential (a PDF portfolio of SD-JWT VCs alone, which go beside it).
 pub(super) fn signed_presentation(
     wallet: &Wallet,
     items: &[(StoredCredential, Vec<u8>)],
     opts: &PresentationOptions,
+    env: &Env,
 ) -> Result<Value> {
-    let env = wallet.env()?;
     let mut creds = Vec::with_capacity(items.len());
     for (rec, original) in items {
         creds.push(embed(

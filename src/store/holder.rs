@@ -121,9 +121,13 @@ impl Wallet {
     /// Every claim of the SD-JWT VC `id`, with whether the learner may withhold it (the Share
     /// screen's list).
     pub fn sd_jwt_claims(&self, id: &str) -> Result<Vec<SdClaim>> {
-        let original = self.original(id)?;
-        let mut claims = sdjwt::claims(&original)?;
-        let (doc, _) = sdjwt::parse(&original)?;
+        self.sd_jwt_claims_of(&self.original(id)?)
+    }
+
+    /// [`Wallet::sd_jwt_claims`] of an original already read from the wallet.
+    pub(crate) fn sd_jwt_claims_of(&self, original: &[u8]) -> Result<Vec<SdClaim>> {
+        let mut claims = sdjwt::claims(original)?;
+        let (doc, _) = sdjwt::parse(original)?;
         let env = self.load_env()?;
         let metadata = crate::verify::sdjwt::committed_type_metadata(&doc.credential, &env);
         sdjwt::label_claims(&mut claims, metadata.as_deref());

@@ -594,17 +594,26 @@ fn open_db(dir: &Path, path: &Path) -> Result<(sled::Db, Trees)> {
 /// background flusher lets go of the database, a moment after the last handle is dropped; our
 /// own `wallet.lock` keeps other processes out, so "in use" here can only be that moment.
 fn reopen_db(dir: &Path, path: &Path) -> Result<(sled::Db, Trees)> {
+    while_sled_lets_go(|| match open_db(dir, path) {
+        Err(Error::WalletInUse(_)) => None,
+        other => Some(other),
+    })
+    .unwrap_or_else(|| Err(Error::WalletInUse(dir.to_path_buf())))
+}
+
+/// Ask `attempt` until it answers (`Some`), while it finds the index held ("in use", `None`):
+/// the moment sled takes to let go of an index this process has just closed. It waits 20 ms,
+/// then twice as long each time, about 5 s in all; `None` when the index was held throughout.
+fn while_sled_lets_go<T>(mut attempt: impl FnMut() -> Option<T>) -> Option<T> {
     let mut wait = std::time::Duration::from_millis(20);
     for _ in 0..8 {
-        match open_db(dir, path) {
-            Err(Error::WalletInUse(_)) => {
-                std::thread::sleep(wait);
-                wait *= 2;
-            }
-            other => return other,
+        if let Some(answer) = attempt() {
+            return Some(answer);
         }
+        std::thread::sleep(wait);
+        wait *= 2;
     }
-    open_db(dir, path)
+    attempt()
 }
 
 /// Hold `wallet.lock` for the wallet's lifetime: a second process gets "wallet in use".

@@ -223,24 +223,22 @@ fn open_copy(dir: &Path, index: &Path) -> Result<Option<(sled::Db, Trees, Scratc
 /// the index open. An index this process opened a moment ago (a normal open that the full
 /// disk stopped half-way) is still being let go of by sled's flusher, which may write a
 /// snapshot and delete the one before it: copying then would copy neither whole. So wait for
-/// it, as [`super::reopen_db`] does (`wallet.lock` already keeps other processes out). A
-/// medium without locks has no writer to wait for.
+/// it with the wait [`super::reopen_db`] uses (`wallet.lock` already keeps other processes
+/// out). A medium without locks has no writer to wait for.
 fn quiet_index(dir: &Path, index: &Path) -> Result<Option<std::fs::File>> {
     let Ok(file) = std::fs::File::open(index.join("db")) else {
         return Ok(None);
     };
-    let mut wait = std::time::Duration::from_millis(20);
-    for _ in 0..9 {
-        match file.try_lock_shared() {
-            Ok(()) => return Ok(Some(file)),
-            Err(std::fs::TryLockError::WouldBlock) => {
-                std::thread::sleep(wait);
-                wait *= 2;
-            }
-            Err(std::fs::TryLockError::Error(_)) => return Ok(None),
-        }
+    let locked = super::while_sled_lets_go(|| match file.try_lock_shared() {
+        Ok(()) => Some(true),
+        Err(std::fs::TryLockError::WouldBlock) => None,
+        Err(std::fs::TryLockError::Error(_)) => Some(false),
+    });
+    match locked {
+        Some(true) => Ok(Some(file)),
+        Some(false) => Ok(None),
+        None => Err(Error::WalletInUse(dir.to_path_buf())),
     }
-    Err(Error::WalletInUse(dir.to_path_buf()))
 }
 
 /// A new folder only its owner can read: the copy holds what the index holds.
