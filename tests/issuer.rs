@@ -551,13 +551,12 @@ fn issued_grades_meet_min_grade_rules_after_import() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
 
-/// Issue 18: an SD-JWT VC micro-credential, issued by `mcx issuer issue --format sd-jwt` to
-/// the wallet's P-256 key, counts toward a qualification like any other credential: its ECTS
-/// and its grade (18/20 against a rule of at least 12 out of 20) read from its disclosures.
-#[test]
-fn an_sd_jwt_micro_credential_stacks_toward_a_qualification() {
-    let t = tempfile::tempdir().unwrap();
-    let (k, w) = (t.path().join("key"), t.path().join("wallet"));
+/// An SD-JWT VC "Digital Twins" (4 ECTS, grade 18/20), issued by `mcx issuer issue --format
+/// sd-jwt` (with `type_metadata`, if given) to the P-256 key of the wallet `w`, imported there,
+/// with the signed rules of the "Certificate in Industry 4.0" (4 ECTS of digital twins, grade at
+/// least 12 of 20) and, if given, the type metadata.
+fn sd_jwt_toward_industry(t: &Path, w: &Path, type_metadata: Option<&Path>) {
+    let k = t.join("key");
     let init = issuer(
         &k,
         &[
@@ -570,13 +569,13 @@ fn an_sd_jwt_micro_credential_stacks_toward_a_qualification() {
     );
     ok(&init);
     let did = stdout(&init).trim().to_string();
-    let info = stdout(&wallet(&w, &["info"]));
+    let info = stdout(&wallet(w, &["info"]));
     let holder = info
         .split_whitespace()
         .find(|w| w.starts_with("did:jwk:"))
         .unwrap_or_else(|| panic!("no did:jwk in {info}"))
         .to_string();
-    let ach = t.path().join("ach.json");
+    let ach = t.join("ach.json");
     std::fs::write(
         &ach,
         serde_json::json!({"id": "https://ulitoral.example/mc/dt", "name": "Digital Twins",
@@ -585,33 +584,35 @@ fn an_sd_jwt_micro_credential_stacks_toward_a_qualification() {
         .to_string(),
     )
     .unwrap();
-    let learners = t.path().join("learners.csv");
+    let learners = t.join("learners.csv");
     std::fs::write(
         &learners,
         format!("id,name,grade\n{holder},Ana Sousa,18/20\n"),
     )
     .unwrap();
-    let out_dir = t.path().join("out");
-    ok(&issuer(
-        &k,
-        &[
-            "issue",
-            "--achievement",
-            s(&ach),
-            "--learners",
-            s(&learners),
-            "--out",
-            s(&out_dir),
-            "--format",
-            "sd-jwt",
-        ],
-    ));
+    let out_dir = t.join("out");
+    let mut args = vec![
+        "issue",
+        "--achievement",
+        s(&ach),
+        "--learners",
+        s(&learners),
+        "--out",
+        s(&out_dir),
+        "--format",
+        "sd-jwt",
+    ];
+    if let Some(m) = type_metadata {
+        args.extend(["--type-metadata", s(m)]);
+        ok(&wallet(w, &["trust", "import", s(m)]));
+    }
+    ok(&issuer(&k, &args));
     let credential = files(&out_dir)
         .into_iter()
         .find(|p| s(p).ends_with(".sd-jwt"))
         .unwrap();
-    ok(&wallet(&w, &["import", s(&credential)]));
-    let rules = t.path().join("rules.json");
+    ok(&wallet(w, &["import", s(&credential)]));
+    let rules = t.join("rules.json");
     let doc = serde_json::json!({
         "version": 1, "id": "https://ulitoral.example/q/industry", "title": "Certificate in Industry 4.0",
         "awardingBody": {"id": did, "name": "Universidade do Litoral", "country": "PT"},
@@ -622,13 +623,88 @@ fn an_sd_jwt_micro_credential_stacks_toward_a_qualification() {
         ]
     });
     std::fs::write(&rules, doc.to_string()).unwrap();
-    let signed = t.path().join("rules.signed.json");
+    let signed = t.join("rules.signed.json");
     ok(&issuer(&k, &["sign-rules", s(&rules), "--out", s(&signed)]));
-    ok(&wallet(&w, &["qualification", "import", s(&signed)]));
+    ok(&wallet(w, &["qualification", "import", s(&signed)]));
+}
+
+/// Issue 18: an SD-JWT VC micro-credential, issued by `mcx issuer issue --format sd-jwt` to
+/// the wallet's P-256 key, counts toward a qualification like any other credential: its ECTS
+/// and its grade (18/20 against a rule of at least 12 out of 20) read from its disclosures.
+#[test]
+fn an_sd_jwt_micro_credential_stacks_toward_a_qualification() {
+    let t = tempfile::tempdir().unwrap();
+    let w = t.path().join("wallet");
+    sd_jwt_toward_industry(t.path(), &w, None);
     let (_, r) = stack_json(&w, "https://ulitoral.example/q/industry");
     let a = &r["audit"];
     let twins = candidate(a, "Digital Twins");
     assert_eq!(twins["countsToward"], serde_json::json!(["TWINS"]), "{a}");
     assert_eq!(a["complete"], true, "{a}");
     assert_eq!(a["provenOptimal"], true, "{a}");
+}
+
+/// Issue 18: a PDF's progress toward a qualification counts what the PDF shows. With the ECTS
+/// of an SD-JWT VC withheld (its type metadata lets the learner withhold them), the cover says
+/// the qualification is not complete, though the wallet's own audit is; shown, it is complete.
+#[test]
+fn a_pdf_counts_toward_a_qualification_only_what_it_shows() {
+    let t = tempfile::tempdir().unwrap();
+    let w = t.path().join("wallet");
+    let mut metadata: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/assets/sd-jwt-vc/vctm_microcredential.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let claims = metadata["claims"].as_array_mut().unwrap();
+    for c in claims.iter_mut() {
+        if c["path"] == serde_json::json!(["credentialSubject", "achievement", "ECTS"]) {
+            c["sd"] = "allowed".into();
+        }
+    }
+    claims.push(serde_json::json!({
+        "path": ["credentialSubject", "achievement", "creditsAvailable"], "sd": "allowed",
+        "display": [{"lang": "en-US", "label": "ECTS credits"}]}));
+    let meta = t.path().join("type-metadata.json");
+    std::fs::write(&meta, metadata.to_string()).unwrap();
+    sd_jwt_toward_industry(t.path(), &w, Some(&meta));
+    let (_, r) = stack_json(&w, "https://ulitoral.example/q/industry");
+    assert_eq!(r["audit"]["complete"], true, "{r}");
+
+    let list: serde_json::Value =
+        serde_json::from_slice(&wallet(&w, &["list", "--json"]).stdout).unwrap();
+    let id = list[0]["id"].as_str().unwrap().to_string();
+    let cover = |name: &str, disclose: Option<&str>| {
+        let pdf = t.path().join(name);
+        let mut args = vec![
+            "export",
+            "pdf",
+            s(&pdf),
+            "--all",
+            "--qualification",
+            "Industry 4.0",
+        ];
+        let chosen = disclose.map(|d| format!("{id}={d}"));
+        if let Some(c) = &chosen {
+            args.extend(["--disclose", c.as_str()]);
+        }
+        ok(&wallet(&w, &args));
+        let out = std::process::Command::new("pdftotext")
+            .args(["-l", "1"])
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .expect("pdftotext (poppler-utils) runs");
+        String::from_utf8_lossy(&out.stdout).replace('\n', " ")
+    };
+    let shown = cover("shown.pdf", None);
+    assert!(shown.contains("Progress toward Certificate in Industry 4.0"), "{shown}");
+    assert!(shown.contains("Complete: every requirement is met."), "{shown}");
+    assert!(shown.contains("over the credential in this portfolio"), "{shown}");
+    let withheld = cover("withheld.pdf", Some("credentialSubject.achievement.name"));
+    assert!(withheld.contains("Not complete yet."), "{withheld}");
+    assert!(!withheld.contains("Complete: every requirement"), "{withheld}");
 }

@@ -305,6 +305,27 @@ fn build(
     })
 }
 
+/// A type metadata claim path (SD-JWT VC §9.1) as the dotted path the wallet uses for claims
+/// (`learning_outcomes.1`): keys, numbers, `name[0]` as `name.0`; `None`
+/// for a wildcard (null).
+pub fn metadata_path(path: &[Value]) -> Option<String> {
+    let mut out = Vec::new();
+    for seg in path {
+        match seg {
+            Value::String(s) => match s.strip_suffix(']').and_then(|r| r.split_once('[')) {
+                Some((k, i)) => {
+                    out.push(k.to_string());
+                    out.push(i.to_string());
+                }
+                None => out.push(s.clone()),
+            },
+            Value::Number(n) => out.push(n.to_string()),
+            _ => return None,
+        }
+    }
+    Some(out.join("."))
+}
+
 /// The digest of a disclosure's base64url text (RFC 9901 §4.2.3), base64url without padding.
 pub fn digest(alg: &str, disclosure: &str) -> Option<String> {
     let bytes = disclosure.as_bytes();

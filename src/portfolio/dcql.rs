@@ -349,6 +349,7 @@ fn label(claims: &mut [AskedClaim], metadata: Option<&str>) {
             path: c.path.clone(),
             value: String::new(),
             can_withhold: c.optional,
+            never: false,
             labels: Default::default(),
         })
         .collect();

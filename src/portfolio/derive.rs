@@ -146,6 +146,7 @@ fn walk(
                 path: path.to_string(),
                 value,
                 can_withhold: can_withhold && !inside,
+                never: false,
                 labels: Default::default(),
             },
             pointer: pointer.to_string(),

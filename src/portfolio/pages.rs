@@ -126,8 +126,9 @@ pub(super) fn cover(
             9.0,
             colour::MUTED,
             &format!(
-                "Awarded by {}. Counted by the wallet's stacking audit as of {day}.",
-                a.awarding_body
+                "Awarded by {}. Counted by the wallet's stacking audit as of {day}, over the {} in this portfolio as they are shown here.",
+                a.awarding_body,
+                if records.len() == 1 { "credential".to_string() } else { format!("{} credentials", records.len()) }
             ),
         );
         w.gap(4.0);

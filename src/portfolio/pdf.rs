@@ -114,7 +114,7 @@ pub fn portfolio_pdf(wallet: &Wallet, ids: &[String], opts: &PdfOptions) -> Resu
                 .collect(),
         };
         let aud = base.clone().unwrap_or_else(|| reference.clone());
-        let text = wallet.present_sd_jwt(&rec.id, &disclose, &aud, &reference, now)?;
+        let text = wallet.present_sd_jwt_of(&original, &disclose, &aud, &reference, now, &env)?;
         let bytes = text.into_bytes();
         let shown = crate::verify::verify_bytes(&bytes, &env, now)?;
         links.push(
@@ -141,8 +141,16 @@ pub fn portfolio_pdf(wallet: &Wallet, ids: &[String], opts: &PdfOptions) -> Resu
         .iter()
         .find_map(|(r, _)| r.verification.credential.learner.name.clone())
         .unwrap_or_else(|| "the learner".into());
+    // The cover's progress counts what this PDF carries, as it shows it: a credential left out,
+    // or ECTS the learner withheld, count for nothing here, whatever the wallet holds.
     let audit = match &opts.qualification {
-        Some(q) => Some(wallet.stack(q, &Default::default(), now)?.audit),
+        Some(q) => {
+            let shown: Vec<_> = records
+                .iter()
+                .map(|(r, _)| crate::store::candidate(r.clone()))
+                .collect();
+            Some(wallet.audit_of(q, &shown, now)?)
+        }
         None => None,
     };
 

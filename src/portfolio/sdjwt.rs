@@ -25,6 +25,9 @@ pub struct SdClaim {
     /// Whether the learner may withhold it: it has a disclosure of its own (claims the
     /// issuer signed in the clear are always shown).
     pub can_withhold: bool,
+    /// Whether the credential's type metadata says it may never be withheld (`sd: never`,
+    /// SD-JWT VC §9.3): then it is always shown, and the screen says the type decides that.
+    pub never: bool,
     /// Its name in words, by language (`en`, `de`): from the credential type's metadata
     /// where it names the claim, else the wallet's own words for the common claims; empty
     /// when neither knows it (the screen shows the path).
@@ -135,27 +138,8 @@ const TECHNICAL: &[(&str, &str, &str)] = &[
     ("id", "Identifier (technical)", "Kennung (technisch)"),
 ];
 
-/// A type metadata claim path as a dotted path: keys, numbers, `name[0]` as `name.0`; `None`
-/// for a wildcard (null).
-fn metadata_path(path: &[Value]) -> Option<String> {
-    let mut out = Vec::new();
-    for seg in path {
-        match seg {
-            Value::String(s) => match s.strip_suffix(']').and_then(|r| r.split_once('[')) {
-                Some((k, i)) => {
-                    out.push(k.to_string());
-                    out.push(i.to_string());
-                }
-                None => out.push(s.clone()),
-            },
-            Value::Number(n) => out.push(n.to_string()),
-            _ => return None,
-        }
-    }
-    Some(out.join("."))
-}
-
-/// Fill each claim's labels from `metadata` (type metadata text), else from the wallet's own words for the common claims.
+/// Fill each claim's labels from `metadata` (type metadata text), else from the wallet's own
+/// words for the common claims; a claim the metadata marks `sd: never` is always shown.
 pub fn label_claims(claims: &mut [SdClaim], metadata: Option<&str>) {
     let meta: Option<Value> = metadata.and_then(|m| serde_json::from_str(m).ok());
     let entries: Vec<(String, &Value)> = meta
@@ -164,7 +148,7 @@ pub fn label_claims(claims: &mut [SdClaim], metadata: Option<&str>) {
             crate::formats::text_list(m.get("claims"))
                 .into_iter()
                 .filter_map(|c| {
-                    let p = metadata_path(c.get("path")?.as_array()?)?;
+                    let p = formats::sdjwt_metadata_path(c.get("path")?.as_array()?)?;
                     Some((p, c))
                 })
                 .collect()
@@ -172,6 +156,10 @@ pub fn label_claims(claims: &mut [SdClaim], metadata: Option<&str>) {
         .unwrap_or_default();
     for claim in claims.iter_mut() {
         if let Some((_, c)) = entries.iter().find(|(p, _)| *p == claim.path) {
+            if c.get("sd").and_then(Value::as_str) == Some("never") {
+                claim.never = true;
+                claim.can_withhold = false;
+            }
             for d in crate::formats::text_list(c.get("display")) {
                 let lang = d
                     .get("lang")
@@ -241,6 +229,7 @@ pub fn claims(original: &[u8]) -> Result<Vec<SdClaim>> {
             path: path.clone(),
             value,
             can_withhold: true,
+            never: false,
             labels: Default::default(),
         });
     }
@@ -286,6 +275,7 @@ fn plain_leaves(v: &Value, path: &str, seen: &mut HashSet<String>, out: &mut Vec
                     path: path.to_string(),
                     value: texts.join(", "),
                     can_withhold: false,
+                    never: false,
                     labels: Default::default(),
                 });
             }
@@ -315,6 +305,7 @@ fn plain_leaves(v: &Value, path: &str, seen: &mut HashSet<String>, out: &mut Vec
                     path: path.to_string(),
                     value: value_text(leaf),
                     can_withhold: false,
+                    never: false,
                     labels: Default::default(),
                 });
             }

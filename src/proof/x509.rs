@@ -1,7 +1,9 @@
 //! X.509 certificates as JAdES seals carry them (`x5c`, RFC 7515 §4.1.6): reading the
 //! subject, issuer, validity and public key of a DER certificate (RFC 5280 §4.1, parsed with
 //! the RustCrypto `x509-cert` crate), checking that one certificate was signed by the next,
-//! and checking a JWS signature (RS256, PS256, ES256) with a certificate's key.
+//! and checking a JWS signature (RS256, PS256, ES256, ES384, EdDSA) with a certificate's key.
+//! JAdES seals, signed OpenID4VP requests (`x509_san_dns:`) and SD-JWT VCs with an `x5c`
+//! header use it.
 //!
 //! Parse and arithmetic only: this file decides nothing about trust (there is no trust
 //! anchor here) and never fetches a CRL, OCSP response or issuer certificate.
@@ -78,6 +80,25 @@ impl CertInfo {
     /// The DNS names of the certificate's subjectAltName extension (RFC 5280 §4.2.1.6).
     pub fn dns_names(&self) -> Vec<String> {
         use x509_cert::ext::pkix::name::GeneralName;
+        self.alt_names(|n| match n {
+            GeneralName::DnsName(d) => Some(d.to_string()),
+            _ => None,
+        })
+    }
+
+    /// The URIs of the certificate's subjectAltName extension (RFC 5280 §4.2.1.6).
+    pub fn uri_names(&self) -> Vec<String> {
+        use x509_cert::ext::pkix::name::GeneralName;
+        self.alt_names(|n| match n {
+            GeneralName::UniformResourceIdentifier(u) => Some(u.to_string()),
+            _ => None,
+        })
+    }
+
+    fn alt_names(
+        &self,
+        pick: impl Fn(x509_cert::ext::pkix::name::GeneralName) -> Option<String>,
+    ) -> Vec<String> {
         use x509_cert::ext::pkix::SubjectAltName;
         const SAN: &str = "2.5.29.17";
         let Some(extensions) = &self.cert.tbs_certificate.extensions else {
@@ -88,10 +109,7 @@ impl CertInfo {
             .filter(|e| e.extn_id.to_string() == SAN)
             .filter_map(|e| SubjectAltName::from_der(e.extn_value.as_bytes()).ok())
             .flat_map(|san| san.0)
-            .filter_map(|n| match n {
-                GeneralName::DnsName(d) => Some(d.to_string()),
-                _ => None,
-            })
+            .filter_map(&pick)
             .collect()
     }
 
@@ -115,8 +133,9 @@ impl CertInfo {
     }
 
     /// Check that `parent`'s key signed this certificate (RFC 5280 §4.1.1.3):
-    /// sha256/384/512WithRSAEncryption and ecdsa-with-SHA256 on P-256. `Ok(false)` means the
-    /// signature does not match; `Err` names an algorithm that is not supported.
+    /// sha256/384/512WithRSAEncryption, ecdsa-with-SHA256/384 on P-256 or P-384 (RFC 5758),
+    /// and Ed25519 (RFC 8410). `Ok(false)` means the signature does not match; `Err` names an
+    /// algorithm that is not supported.
     pub fn signed_by(&self, parent: &CertInfo) -> Result<bool, String> {
         let tbs = self
             .cert
@@ -130,19 +149,29 @@ impl CertInfo {
             "1.2.840.113549.1.1.11" => Ok(rsa_pkcs1::<sha2::Sha256>(&spki, &tbs, sig)),
             "1.2.840.113549.1.1.12" => Ok(rsa_pkcs1::<sha2::Sha384>(&spki, &tbs, sig)),
             "1.2.840.113549.1.1.13" => Ok(rsa_pkcs1::<sha2::Sha512>(&spki, &tbs, sig)),
-            "1.2.840.10045.4.3.2" => {
-                use p256::ecdsa::signature::Verifier;
-                use p256::pkcs8::DecodePublicKey;
-                let Ok(key) = p256::ecdsa::VerifyingKey::from_public_key_der(&spki) else {
-                    return Ok(false);
-                };
-                let Ok(sig) = p256::ecdsa::Signature::from_der(sig) else {
-                    return Ok(false);
-                };
-                Ok(key.verify(&tbs, &sig).is_ok())
-            }
+            "1.2.840.10045.4.3.2" => Ok(ecdsa_der(&spki, &Sha256::digest(&tbs), sig)),
+            "1.2.840.10045.4.3.3" => Ok(ecdsa_der(&spki, &sha2::Sha384::digest(&tbs), sig)),
+            "1.3.101.112" => Ok(parent.ed25519(&tbs, sig)),
             other => Err(format!("the certificate signature algorithm {other}")),
         }
+    }
+
+    /// An Ed25519 signature (RFC 8410 key, 64 raw bytes) over `msg` with this certificate's
+    /// key; false for any other key.
+    fn ed25519(&self, msg: &[u8], sig: &[u8]) -> bool {
+        const ED25519: &str = "1.3.101.112";
+        let spki = &self.cert.tbs_certificate.subject_public_key_info;
+        if spki.algorithm.oid.to_string() != ED25519 {
+            return false;
+        }
+        let key = spki
+            .subject_public_key
+            .as_bytes()
+            .and_then(|k| <[u8; 32]>::try_from(k).ok());
+        let (Some(key), Ok(sig)) = (key, ed25519_dalek::Signature::from_slice(sig)) else {
+            return false;
+        };
+        crate::proof::ed25519::verify(&key, msg, &sig).is_ok()
     }
 
     /// The subject public key info, DER.
@@ -154,7 +183,8 @@ impl CertInfo {
             .map_err(|e| format!("the certificate's public key cannot be read: {e}"))
     }
 
-    /// Check a JWS signature (RFC 7518 §3.3 RS256, §3.4 ES256, §3.5 PS256) over `input`
+    /// Check a JWS signature (RFC 7518 §3.3 RS256/384/512, §3.4 ES256/ES384, §3.5 PS256; RFC
+    /// 8037 EdDSA with an Ed25519 key) over `input`
     /// with this certificate's key. `Ok(false)`: it does not match (or the key does not fit
     /// the algorithm); `Err`: the algorithm is not supported.
     pub fn verify_jws(&self, alg: &str, input: &[u8], signature: &[u8]) -> Result<bool, String> {
@@ -186,9 +216,37 @@ impl CertInfo {
                 };
                 Ok(key.verify(input, &sig).is_ok())
             }
+            "ES384" => {
+                use p384::ecdsa::signature::Verifier;
+                use p384::pkcs8::DecodePublicKey;
+                let Ok(key) = p384::ecdsa::VerifyingKey::from_public_key_der(&spki) else {
+                    return Ok(false);
+                };
+                let Ok(sig) = p384::ecdsa::Signature::from_slice(signature) else {
+                    return Ok(false);
+                };
+                Ok(key.verify(input, &sig).is_ok())
+            }
+            "EdDSA" | "Ed25519" => Ok(self.ed25519(input, signature)),
             other => Err(format!("the signature algorithm {other}")),
         }
     }
+}
+
+/// An ECDSA signature (DER, as certificates carry it) over a prehashed message, with a P-256
+/// or P-384 key: the curve comes from the key, the hash from the signature algorithm.
+fn ecdsa_der(spki: &[u8], prehash: &[u8], sig: &[u8]) -> bool {
+    use p256::ecdsa::signature::hazmat::PrehashVerifier;
+    use p256::pkcs8::DecodePublicKey;
+    if let Ok(key) = p256::ecdsa::VerifyingKey::from_public_key_der(spki) {
+        return p256::ecdsa::Signature::from_der(sig)
+            .is_ok_and(|s| key.verify_prehash(prehash, &s).is_ok());
+    }
+    if let Ok(key) = p384::ecdsa::VerifyingKey::from_public_key_der(spki) {
+        return p384::ecdsa::Signature::from_der(sig)
+            .is_ok_and(|s| key.verify_prehash(prehash, &s).is_ok());
+    }
+    false
 }
 
 fn rsa_pkcs1<D>(spki: &[u8], msg: &[u8], sig: &[u8]) -> bool

@@ -18,6 +18,7 @@
 
 use super::Wallet;
 use crate::portfolio::sdjwt::{self, SdClaim};
+use crate::verify::Env;
 use crate::{Error, Result};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -126,18 +127,14 @@ impl Wallet {
 
     /// [`Wallet::sd_jwt_claims`] of an original already read from the wallet.
     pub(crate) fn sd_jwt_claims_of(&self, original: &[u8]) -> Result<Vec<SdClaim>> {
-        let mut claims = sdjwt::claims(original)?;
-        let (doc, _) = sdjwt::parse(original)?;
-        let env = self.load_env()?;
-        let metadata = crate::verify::sdjwt::committed_type_metadata(&doc.credential, &env);
-        sdjwt::label_claims(&mut claims, metadata.as_deref());
-        Ok(claims)
+        labelled_claims(original, &self.load_env()?)
     }
 
     /// A presentation of the SD-JWT VC `id` for the verifier `aud`, disclosing the claims at
     /// `disclose` (and what they need), with a key-binding JWT over `nonce` signed at `now` by
-    /// the wallet's P-256 holder key. Refuses an empty verifier address or code, a credential
-    /// bound to another key, and a claim the credential does not have.
+    /// the wallet's P-256 holder key, and every claim its type metadata says may never be
+    /// withheld. Refuses an empty verifier address or code, a credential bound to another key,
+    /// and a claim the credential does not have.
     pub fn present_sd_jwt(
         &self,
         id: &str,
@@ -145,6 +142,20 @@ impl Wallet {
         aud: &str,
         nonce: &str,
         now: DateTime<Utc>,
+    ) -> Result<String> {
+        let original = self.original(id)?;
+        self.present_sd_jwt_of(&original, disclose, aud, nonce, now, &self.load_env()?)
+    }
+
+    /// [`Wallet::present_sd_jwt`] of an original already read, with the trust data loaded.
+    pub(crate) fn present_sd_jwt_of(
+        &self,
+        original: &[u8],
+        disclose: &[String],
+        aud: &str,
+        nonce: &str,
+        now: DateTime<Utc>,
+        env: &Env,
     ) -> Result<String> {
         let (aud, nonce) = (aud.trim(), nonce.trim());
         if aud.is_empty() {
@@ -159,10 +170,26 @@ impl Wallet {
                 "give a code (nonce) for the presentation: the verifier's, or a random one".into(),
             ));
         }
-        let original = self.original(id)?;
         let key = self.holder_p256_key()?;
-        sdjwt::present(&original, disclose, &key, aud, nonce, now.timestamp())
+        // A claim the type metadata says may never be withheld goes with every presentation,
+        // even when its issuer made it a disclosure of its own.
+        let mut disclose = disclose.to_vec();
+        for c in labelled_claims(original, env)? {
+            if c.never && !disclose.contains(&c.path) {
+                disclose.push(c.path);
+            }
+        }
+        sdjwt::present(original, &disclose, &key, aud, nonce, now.timestamp())
     }
+}
+
+/// The claims of an SD-JWT VC original, named and ruled by the type metadata it commits to.
+fn labelled_claims(original: &[u8], env: &Env) -> Result<Vec<SdClaim>> {
+    let mut claims = sdjwt::claims(original)?;
+    let (doc, _) = sdjwt::parse(original)?;
+    let metadata = crate::verify::sdjwt::committed_type_metadata(&doc.credential, env);
+    sdjwt::label_claims(&mut claims, metadata.as_deref());
+    Ok(claims)
 }
 
 /// A P-256 key from its stored 32-byte secret scalar; `None` when it is not one.
@@ -221,6 +248,11 @@ mod tests {
     /// An SD-JWT VC issued by `ISS` and bound to `holder` (`cnf.jwk`): `ects_credits` and
     /// `grade` disclosable, `title` in the clear. Also the issuer's JWT VC Issuer Metadata.
     fn issue(holder: &Value) -> (String, String) {
+        issue_typed(holder, "urn:eudi:micro_credential:1")
+    }
+
+    /// [`issue`] with the type `vct`.
+    fn issue_typed(holder: &Value, vct: &str) -> (String, String) {
         let key = SigningKey::random(&mut rand_core::OsRng);
         let mut issuer_jwk: Value =
             serde_json::from_str(&p256::PublicKey::from(key.verifying_key()).to_jwk_string())
@@ -230,7 +262,7 @@ mod tests {
         let (grade, grade_dg) = disclosure(json!(["s2", "grade", "1.7"]));
         let payload = json!({
             "iss": ISS, "iat": 1_750_000_000, "exp": 4_000_000_000u64,
-            "vct": "urn:eudi:micro_credential:1",
+            "vct": vct,
             "cnf": {"jwk": holder},
             "title": "Predictive Maintenance",
             "_sd": [ects_dg, grade_dg],
@@ -434,5 +466,64 @@ mod tests {
             .present_sd_jwt(&id, &["grade".into()], "https://e.example", "n", Utc::now())
             .unwrap_err();
         assert!(e.to_string().contains("bound to another key"), "{e}");
+    }
+
+    /// Issue 18: a claim its type metadata marks `sd: never` is always shown: the list says so
+    /// (not the learner's choice), and every presentation carries it even though its issuer
+    /// made it a disclosure. Verification warns of the issuer's breach of its type's rules
+    /// (`grade` a disclosure though `never`, `title` in the clear though `always`).
+    #[test]
+    fn a_claim_its_type_says_never_to_withhold_goes_with_every_presentation() {
+        let tmp = tempfile::tempdir().unwrap();
+        let w = Wallet::open(tmp.path()).unwrap();
+        let (sd_jwt, metadata) = issue_typed(&w.holder_p256_jwk().unwrap(), "urn:test:never:1");
+        w.import_trust_document(metadata.as_bytes(), None).unwrap();
+        let type_metadata = json!({
+            "vct": "urn:test:never:1", "name": "Test micro-credential",
+            "claims": [
+                {"path": ["grade"], "sd": "never", "display": [{"lang": "en", "label": "Grade"}]},
+                {"path": ["title"], "sd": "always"},
+                {"path": ["ects_credits"], "sd": "allowed"},
+            ],
+        });
+        w.import_trust_document(type_metadata.to_string().as_bytes(), None)
+            .unwrap();
+        let id = import(&w, sd_jwt.as_bytes());
+
+        let claims = w.sd_jwt_claims(&id).unwrap();
+        let find = |p: &str| claims.iter().find(|c| c.path == p).unwrap();
+        assert!(find("grade").never && !find("grade").can_withhold);
+        assert!(find("ects_credits").can_withhold && !find("ects_credits").never);
+        assert!(
+            !find("title").never,
+            "in the clear, but not by the type's rule"
+        );
+
+        let now = Utc::now();
+        let vp = w
+            .present_sd_jwt(&id, &[], "https://employer.example", "n-1", now)
+            .unwrap();
+        let env = w.env().unwrap();
+        let v = crate::verify::verify_bytes(vp.as_bytes(), &env, now).unwrap();
+        assert_eq!(v.verdict, Verdict::Valid, "{:#?}", v.steps);
+        assert_eq!(v.credential.grade.as_deref(), Some("1.7"), "never withheld");
+        assert_eq!(v.credential.ects, None, "withheld as chosen");
+
+        let held = crate::verify::verify_bytes(sd_jwt.as_bytes(), &env, now).unwrap();
+        let warned: Vec<&str> = held
+            .steps
+            .iter()
+            .filter(|s| s.status == crate::model::StepStatus::Warn)
+            .map(|s| s.message.as_str())
+            .collect();
+        assert!(
+            warned
+                .iter()
+                .any(|m| m.contains("did not follow its type's rules")
+                    && m.contains("grade is a disclosure of its own")
+                    && m.contains("title is signed in the clear")
+                    && !m.contains("ects_credits")),
+            "{warned:#?}"
+        );
     }
 }

@@ -39,6 +39,7 @@ pub use import::{collect, ImportItem, ImportOutcome, ImportReport, Progress, Rep
 pub use index::{CredentialSummary, StoredCredential, MIN_ID_PREFIX};
 pub use listing::{sort_rows, Listing, SortKey, FIRST_PAGE};
 pub use qualifications::{StackOptions, StackResult, StoredQualification};
+pub(crate) use qualifications::candidate;
 pub use repair::OldIndex;
 pub use trust::{check_signed_by_issuer, Registry, TrustImported, TrustKind};
 

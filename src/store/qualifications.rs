@@ -118,28 +118,27 @@ impl Wallet {
 
     /// The wallet's credentials as stacking candidates.
     pub fn candidates(&self) -> Result<Vec<Candidate>> {
+        Ok(self.records()?.into_iter().map(candidate).collect())
+    }
+
+    /// Audit exactly `candidates` (say, the credentials of a portfolio as it shows them)
+    /// against a qualification of the wallet (by id or a part of its title).
+    pub(crate) fn audit_of(
+        &self,
+        qualification: &str,
+        candidates: &[Candidate],
+        now: DateTime<Utc>,
+    ) -> Result<crate::stack::Audit> {
+        let (_, rules) = self.qualification(qualification)?;
+        let ctx = AuditContext::new(now, self.network_members()?);
+        Ok(stack::audit(&rules, candidates, &ctx))
+    }
+
+    fn network_members(&self) -> Result<Vec<String>> {
         Ok(self
-            .records()?
-            .into_iter()
-            .map(|r| {
-                let lapsed = |kinds: &[LapseKind]| {
-                    r.verification
-                        .steps
-                        .iter()
-                        .filter_map(|s| s.lapse.as_ref())
-                        .any(|l| kinds.contains(&l.kind))
-                };
-                Candidate {
-                    id: r.id.clone(),
-                    revoked: lapsed(&[LapseKind::Revoked, LapseKind::Suspended]),
-                    expired: lapsed(&[LapseKind::Expired]),
-                    forced: r.forced,
-                    verdict: r.verification.verdict,
-                    credential: r.verification.credential,
-                    hypothetical: false,
-                }
-            })
-            .collect())
+            .registry()?
+            .map(|r| r.members.into_iter().map(|m| m.id).collect())
+            .unwrap_or_default())
     }
 
     /// Audit the wallet against a qualification (by id or a part of its title). `options` may
@@ -169,11 +168,7 @@ impl Wallet {
         let what_if = hypothetical.as_slice();
         let (q, rules) = self.qualification(qualification)?;
         let candidates = self.candidates()?;
-        let network: Vec<String> = self
-            .registry()?
-            .map(|r| r.members.into_iter().map(|m| m.id).collect())
-            .unwrap_or_default();
-        let ctx = AuditContext::new(now, network);
+        let ctx = AuditContext::new(now, self.network_members()?);
         let audit = if what_if.is_empty() {
             stack::audit(&rules, &candidates, &ctx)
         } else {
@@ -195,5 +190,25 @@ impl Wallet {
             offers,
             planned: planned.to_vec(),
         })
+    }
+}
+
+/// A stored credential as a stacking candidate: its view as verified, and whether it lapsed.
+pub(crate) fn candidate(r: crate::store::StoredCredential) -> Candidate {
+    let lapsed = |kinds: &[LapseKind]| {
+        r.verification
+            .steps
+            .iter()
+            .filter_map(|s| s.lapse.as_ref())
+            .any(|l| kinds.contains(&l.kind))
+    };
+    Candidate {
+        id: r.id.clone(),
+        revoked: lapsed(&[LapseKind::Revoked, LapseKind::Suspended]),
+        expired: lapsed(&[LapseKind::Expired]),
+        forced: r.forced,
+        verdict: r.verification.verdict,
+        credential: r.verification.credential,
+        hypothetical: false,
     }
 }

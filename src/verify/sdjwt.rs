@@ -408,6 +408,100 @@ fn check_issuer_signature(
     Ok((key, said))
 }
 
+/// The host an issuer identifier names: `https://HOST[:port]/…`, or RFC 4501's `dns:HOST`.
+fn issuer_host(iss: &str) -> Option<&str> {
+    if let Some(rest) = iss.strip_prefix("dns:") {
+        return Some(rest.trim_start_matches('/')).filter(|h| !h.is_empty());
+    }
+    let rest = iss.strip_prefix("https://")?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = host.split(':').next().unwrap_or("");
+    (!host.is_empty()).then_some(host)
+}
+
+/// Who signed, by an `x5c` chain (SD-JWT VC §3.5, HAIP 1.0): the leaf certificate must name
+/// the issuer in its subjectAltName (a dNSName for the issuer's host, or the whole `iss` as a
+/// uniformResourceIdentifier), and each certificate must have been valid when the credential
+/// was issued (`iat`, else now). A certificate that has expired since is said, as for any
+/// genuine credential that has aged; trust in its authority needs the EU trusted lists,
+/// which are not bundled.
+fn x5c_identity_step(
+    iss: &str,
+    chain: &[CertInfo],
+    payload: &Value,
+    now: DateTime<Utc>,
+    steps: &mut Vec<Step>,
+) {
+    let leaf = &chain[0];
+    let by_uri = leaf.uri_names().iter().any(|u| u == iss);
+    let by_dns = issuer_host(iss).is_some_and(|h| {
+        leaf.dns_names()
+            .iter()
+            .any(|d| d.trim_end_matches('.').eq_ignore_ascii_case(h))
+    });
+    if !by_uri && !by_dns {
+        let mut names = leaf.dns_names();
+        names.extend(leaf.uri_names());
+        let names = if names.is_empty() {
+            "no names at all".to_string()
+        } else {
+            names.join(", ")
+        };
+        step(
+            steps,
+            StepKind::IssuerIdentity,
+            StepStatus::Fail,
+            format!(
+                "The credential says it is from {iss}, but it was signed with the certificate of {}, which names {names}: a certificate of one party cannot speak for another.",
+                leaf.short_subject()
+            ),
+        );
+        return;
+    }
+    let issued = payload
+        .get("iat")
+        .and_then(Value::as_i64)
+        .and_then(|s| DateTime::from_timestamp(s, 0))
+        .unwrap_or(now);
+    let day = |t: DateTime<Utc>| t.format("%Y-%m-%d").to_string();
+    if let Some(c) = chain.iter().find(|c| !c.valid_at(issued)) {
+        step(
+            steps,
+            StepKind::IssuerIdentity,
+            StepStatus::Fail,
+            format!(
+                "The certificate of {} was not valid when the credential was issued ({}): it is valid from {} to {}.",
+                c.short_subject(),
+                day(issued),
+                day(c.not_before),
+                day(c.not_after)
+            ),
+        );
+        return;
+    }
+    let since = chain
+        .iter()
+        .find(|c| !c.valid_at(now))
+        .map(|c| {
+            format!(
+                " The certificate of {} has expired since ({}); it was valid when the credential was issued.",
+                c.short_subject(),
+                day(c.not_after)
+            )
+        })
+        .unwrap_or_default();
+    step(
+        steps,
+        StepKind::IssuerIdentity,
+        StepStatus::Warn,
+        format!(
+            "Sealed with the certificate of {} for {iss}; the EU trusted lists are not bundled, so whether its certificate authority is trusted was not checked offline.{since}",
+            leaf.short_subject()
+        ),
+    );
+}
+
 fn failure(steps: &mut Vec<Step>, kind: StepKind, what: &str, f: &Failure) {
     match f {
         Failure::Invalid(m) => step(
@@ -471,7 +565,12 @@ pub(super) fn steps(
         }
     };
     disclosure_steps(sd, steps);
-    withheld_step(sd, claims, env, steps);
+    let meta = committed_type_metadata(&sd.payload, env)
+        .and_then(|t| serde_json::from_str::<Value>(&t).ok());
+    if let Some(meta) = &meta {
+        disclosure_rules_step(sd, meta, steps);
+        withheld_step(sd, claims, meta, steps);
+    }
     holder_steps(sd, env, steps);
     match &signed {
         Some(IssuerKey::Metadata { at, .. }) => {
@@ -491,7 +590,15 @@ pub(super) fn steps(
                 (Some(reg), Some(d)) => !reg.contains_key(iss) && reg.contains_key(d),
                 _ => false,
             };
-            registry_step(if listed { did_web.as_deref().unwrap_or(iss) } else { iss }, env, steps);
+            registry_step(
+                if listed {
+                    did_web.as_deref().unwrap_or(iss)
+                } else {
+                    iss
+                },
+                env,
+                steps,
+            );
         }
         Some(IssuerKey::Did { .. }) => {
             step(
@@ -502,15 +609,7 @@ pub(super) fn steps(
             );
             registry_step(iss, env, steps);
         }
-        Some(IssuerKey::X5c { chain }) => step(
-            steps,
-            StepKind::IssuerIdentity,
-            StepStatus::Warn,
-            format!(
-                "Sealed with the certificate of {}; the EU trusted lists are not bundled, so whether its certificate authority is trusted was not checked offline.",
-                chain[0].short_subject()
-            ),
-        ),
+        Some(IssuerKey::X5c { chain }) => x5c_identity_step(iss, chain, &sd.payload, now, steps),
         None => {}
     }
     let _ = cred;
@@ -672,18 +771,71 @@ fn disclosure_steps(sd: &SdJwt, steps: &mut Vec<Step>) {
     }
 }
 
+/// Whether the issuer followed its type's rules for selective disclosure (SD-JWT VC §9.3): a
+/// claim marked `never` must not be a disclosure, and one marked `always` must not be signed in
+/// the clear. Both are the issuer's duty, not signs of tampering, so a breach is a warning
+/// naming the claims; whatever the verifier sees is still what the issuer signed.
+fn disclosure_rules_step(sd: &SdJwt, meta: &Value, steps: &mut Vec<Step>) {
+    let mut broken = Vec::new();
+    for c in crate::formats::text_list(meta.get("claims")) {
+        let rule = c.get("sd").and_then(Value::as_str);
+        let Some(path) = c
+            .get("path")
+            .and_then(Value::as_array)
+            .and_then(|p| crate::formats::sdjwt_metadata_path(p))
+        else {
+            continue;
+        };
+        match rule {
+            Some("never") if sd.disclosure_paths.iter().flatten().any(|p| *p == path) => {
+                broken.push(format!("{path} is a disclosure of its own, though its type says it must never be withheld"));
+            }
+            Some("always") if in_the_clear(&sd.payload, &path) => {
+                broken.push(format!("{path} is signed in the clear, though its type says the learner must always be able to withhold it"));
+            }
+            _ => {}
+        }
+    }
+    if !broken.is_empty() {
+        step(
+            steps,
+            StepKind::Format,
+            StepStatus::Warn,
+            format!(
+                "The issuer did not follow its type's rules for what may be withheld: {}.",
+                broken.join("; ")
+            ),
+        );
+    }
+}
+
+/// Whether the value at the dotted `path` is in the issuer-signed payload itself, not behind a
+/// disclosure (a disclosed value, or one inside it, is not in the payload).
+fn in_the_clear(payload: &Value, path: &str) -> bool {
+    path.split('.')
+        .try_fold(payload, |cur, seg| match cur {
+            Value::Object(m) => m.get(seg),
+            // With element disclosures in the array, the indexes after them depend on what
+            // is disclosed, so the place the path names is not known: not counted as clear.
+            Value::Array(a) if !a.iter().any(is_placeholder) => {
+                seg.parse::<usize>().ok().and_then(|i| a.get(i))
+            }
+            _ => None,
+        })
+        .is_some()
+}
+
+fn is_placeholder(v: &Value) -> bool {
+    matches!(v, Value::Object(o) if o.len() == 1 && o.contains_key("..."))
+}
+
 /// In a presentation (a KB-JWT is present), the claims of the credential's type that the
 /// holder chose not to show, by the type metadata's labels: "the learner chose not to show:
 /// grade". Without type metadata only the count of unopened digests is known (above).
-fn withheld_step(sd: &SdJwt, claims: &Value, env: &Env, steps: &mut Vec<Step>) {
+fn withheld_step(sd: &SdJwt, claims: &Value, meta: &Value, steps: &mut Vec<Step>) {
     if sd.kb_jwt.is_none() || sd.withheld_digests == 0 {
         return;
     }
-    let Some(meta) = committed_type_metadata(&sd.payload, env)
-        .and_then(|t| serde_json::from_str::<Value>(&t).ok())
-    else {
-        return;
-    };
     let mut hidden = Vec::new();
     let mut hidden_paths: Vec<Vec<&str>> = Vec::new();
     for c in crate::formats::text_list(meta.get("claims")) {

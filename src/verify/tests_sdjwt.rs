@@ -632,3 +632,272 @@ fn an_es384_issuer_signature_verifies_from_its_metadata() {
     let v = verify(&compact(&parts.join("."), &ds), &with(public));
     assert_eq!(v.verdict, Verdict::Invalid, "{:#?}", v.steps);
 }
+
+/// A test key or certificate of `tests/fixtures/sdjwt-x5c/` (made with openssl; README there).
+fn pki(name: &str) -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/tests/fixtures/sdjwt-x5c/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+/// The payload of [`Issuer::issue`], issued now, and its disclosures.
+fn payload_now(i: &Issuer) -> (Value, Vec<String>) {
+    let (jwt, ds) = i.issue(|p| p["iat"] = json!(Utc::now().timestamp()));
+    let payload = serde_json::from_slice(
+        &URL_SAFE_NO_PAD
+            .decode(jwt.split('.').nth(1).unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    (payload, ds)
+}
+
+/// A JWT over `header` and `payload`, signed by `sign`.
+fn signed_by(header: &Value, payload: &Value, sign: impl Fn(&[u8]) -> Vec<u8>) -> String {
+    let input = format!(
+        "{}.{}",
+        b64(header.to_string().as_bytes()),
+        b64(payload.to_string().as_bytes())
+    );
+    format!("{input}.{}", b64(&sign(input.as_bytes())))
+}
+
+/// Signs a JWS signing input, giving the signature bytes.
+type JwsSigner = Box<dyn Fn(&[u8]) -> Vec<u8>>;
+
+/// The leaf key of a test chain, as a signer for its JWS algorithm.
+fn leaf_signer(chain: &str) -> JwsSigner {
+    let der = pki(&format!("{chain}-leaf.key.p8.der"));
+    match chain {
+        "p256" => {
+            use p256::pkcs8::DecodePrivateKey;
+            let key = SigningKey::from_pkcs8_der(&der).unwrap();
+            Box::new(move |m| Signer::<Signature>::sign(&key, m).to_bytes().to_vec())
+        }
+        "p384" => {
+            use p384::pkcs8::DecodePrivateKey;
+            let key = p384::ecdsa::SigningKey::from_pkcs8_der(&der).unwrap();
+            Box::new(move |m| {
+                Signer::<p384::ecdsa::Signature>::sign(&key, m)
+                    .to_bytes()
+                    .to_vec()
+            })
+        }
+        _ => {
+            // PKCS #8 for Ed25519 (RFC 8410) ends with the 32-byte seed.
+            let seed: [u8; 32] = der[der.len() - 32..].try_into().unwrap();
+            let key = ed25519_dalek::SigningKey::from_bytes(&seed);
+            Box::new(move |m| ed25519_dalek::Signer::sign(&key, m).to_bytes().to_vec())
+        }
+    }
+}
+
+/// An issuer signing with RS256, its RSA key in its JWT VC Issuer Metadata: valid; a changed
+/// payload or another key under the same kid is not.
+#[test]
+fn an_rs256_issuer_signature_verifies_from_its_metadata() {
+    use rsa::pkcs8::DecodePrivateKey;
+    use rsa::signature::{SignatureEncoding, Signer as _};
+    use rsa::traits::PublicKeyParts;
+    let i = issuer();
+    let (payload, ds) = payload_now(&i);
+    let key = rsa::RsaPrivateKey::from_pkcs8_der(&pki("rs256.key.p8.der")).unwrap();
+    let public = key.to_public_key();
+    let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(key);
+    let header = json!({"alg": "RS256", "typ": "dc+sd-jwt", "kid": "rsa-1"});
+    let jwt = signed_by(&header, &payload, |m| signer.sign(m).to_vec());
+    let rsa_jwk = json!({"kty": "RSA", "kid": "rsa-1",
+        "n": b64(&public.n().to_bytes_be()), "e": b64(&public.e().to_bytes_be())});
+    let with = |jwk: Value| {
+        let mut env = i.env.clone();
+        env.proof.keys.insert_at(
+            &sdjwt::jwt_vc_issuer_url(ISS).unwrap(),
+            json!({"issuer": ISS, "jwks": {"keys": [jwk]}}),
+        );
+        env
+    };
+    let v = verify(&compact(&jwt, &ds), &with(rsa_jwk.clone()));
+    assert_eq!(v.verdict, Verdict::Valid, "{:#?}", v.steps);
+    assert!(v
+        .steps
+        .iter()
+        .any(|s| s.message.contains("RS256 signature matches")));
+    // An EC key under that kid does not verify an RS256 signature.
+    let v = verify(&compact(&jwt, &ds), &with(jwk(&i.key, "rsa-1")));
+    assert_ne!(v.verdict, Verdict::Valid, "{:#?}", v.steps);
+    let mut changed = payload.clone();
+    changed["title"] = json!("Something else");
+    let parts: Vec<&str> = jwt.split('.').collect();
+    let forged = format!(
+        "{}.{}.{}",
+        parts[0],
+        b64(changed.to_string().as_bytes()),
+        parts[2]
+    );
+    let v = verify(&compact(&forged, &ds), &with(rsa_jwk));
+    assert_eq!(v.verdict, Verdict::Invalid, "{:#?}", v.steps);
+}
+
+/// An issuer that signs with the key of an X.509 certificate (`x5c`, leaf then CA) verifies
+/// offline with ES256, ES384 and EdDSA, with no metadata in the wallet: the chain is checked,
+/// the leaf must name the issuer, and trust in the CA is a warning (no EU trusted lists).
+/// A changed payload, a leaf under a CA that did not sign it, a certificate of another party,
+/// and a credential issued before its certificate was valid are each caught by name.
+#[test]
+fn an_x5c_issuer_signature_verifies_with_es256_es384_and_eddsa() {
+    let std64 = |d: &[u8]| base64::engine::general_purpose::STANDARD.encode(d);
+    let i = issuer();
+    let no_metadata = Env::default();
+    for (chain, alg) in [("p256", "ES256"), ("p384", "ES384"), ("ed25519", "EdDSA")] {
+        let sign = leaf_signer(chain);
+        let (payload, ds) = payload_now(&i);
+        let x5c = |ca: &str| {
+            json!([
+                std64(&pki(&format!("{chain}-leaf.der"))),
+                std64(&pki(&format!("{ca}-ca.der")))
+            ])
+        };
+        let header = json!({"alg": alg, "typ": "dc+sd-jwt", "x5c": x5c(chain)});
+        let jwt = signed_by(&header, &payload, &sign);
+        let v = verify(&compact(&jwt, &ds), &no_metadata);
+        assert_eq!(v.verdict, Verdict::Valid, "{chain}: {:#?}", v.steps);
+        assert!(
+            v.steps.iter().any(|s| s.status == StepStatus::Warn
+                && s.message
+                    .contains("certificate of Example University for https://uni.example")
+                && s.message.contains("EU trusted lists")),
+            "{chain}: {:#?}",
+            v.steps
+        );
+        assert_eq!(v.credential.grade.as_deref(), Some("1.7"));
+
+        let mut changed = payload.clone();
+        changed["title"] = json!("Something else");
+        let parts: Vec<&str> = jwt.split('.').collect();
+        let forged = format!(
+            "{}.{}.{}",
+            parts[0],
+            b64(changed.to_string().as_bytes()),
+            parts[2]
+        );
+        let v = verify(&compact(&forged, &ds), &no_metadata);
+        assert_eq!(v.verdict, Verdict::Invalid, "{chain}: {:#?}", v.steps);
+
+        // The leaf with a CA that did not sign it.
+        let other = if chain == "p256" { "p384" } else { "p256" };
+        let wrong_ca = json!({"alg": alg, "typ": "dc+sd-jwt", "x5c": x5c(other)});
+        let v = verify(
+            &compact(&signed_by(&wrong_ca, &payload, &sign), &ds),
+            &no_metadata,
+        );
+        assert_eq!(v.verdict, Verdict::Invalid, "{chain}: {:#?}", v.steps);
+        assert!(
+            failed(&v)
+                .iter()
+                .any(|m| m.contains("is not signed by the next one")),
+            "{chain}: {:#?}",
+            v.steps
+        );
+
+        // A genuine certificate of uni.example cannot speak for another issuer.
+        let mut elsewhere = payload.clone();
+        elsewhere["iss"] = json!("https://other.example");
+        let v = verify(
+            &compact(&signed_by(&header, &elsewhere, &sign), &ds),
+            &no_metadata,
+        );
+        assert_eq!(v.verdict, Verdict::Invalid, "{chain}: {:#?}", v.steps);
+        assert!(
+            failed(&v)
+                .iter()
+                .any(|m| m.contains("says it is from https://other.example")
+                    && m.contains("uni.example")),
+            "{chain}: {:#?}",
+            v.steps
+        );
+
+        // Issued (iat) before the certificate was valid.
+        let mut early = payload.clone();
+        early["iat"] = json!(1_750_000_000);
+        let v = verify(
+            &compact(&signed_by(&header, &early, &sign), &ds),
+            &no_metadata,
+        );
+        assert_eq!(v.verdict, Verdict::Invalid, "{chain}: {:#?}", v.steps);
+        assert!(
+            failed(&v)
+                .iter()
+                .any(|m| m.contains("was not valid when the credential was issued (2025-06-15)")),
+            "{chain}: {:#?}",
+            v.steps
+        );
+    }
+}
+
+/// The DC4EU ELM type (`urn:eudi:elm:1`): an ELM credential under `elm` reads with the
+/// European Digital Credential mapping, giving the view the same ELM read as a file gives,
+/// and a withheld part of it (the learner's names here) is simply absent.
+#[test]
+fn an_elm_sd_jwt_vc_reads_with_the_european_digital_credential_mapping() {
+    let sample = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/fixtures/eu-elm/JSON-LD_Examples_ELM_v3/Sample-MC-Annex1-unsigned.jsonld"
+    ))
+    .unwrap();
+    let file = verify_bytes(&sample, &Env::default(), Utc::now())
+        .unwrap()
+        .credential;
+    let mut elm: Value = serde_json::from_slice(&sample).unwrap();
+    let subject = elm["credentialSubject"].as_object_mut().unwrap();
+    let mut names = Vec::new();
+    let mut digests = Vec::new();
+    for (n, k) in ["fullName", "givenName", "familyName"].iter().enumerate() {
+        let v = subject.remove(*k).unwrap();
+        let (d, dg) = disclosure(json!([format!("salt-{n}"), k, v]));
+        names.push(d);
+        digests.push(dg);
+    }
+    subject.insert("_sd".into(), json!(digests));
+    let i = issuer();
+    let (jwt, _) = i.issue(|p| {
+        *p = json!({
+            "iss": ISS, "iat": 1_750_000_000, "exp": 4_000_000_000u64,
+            "vct": "urn:eudi:elm:1", "cnf": p["cnf"].clone(),
+            "elm": elm, "_sd_alg": "sha-256",
+        });
+    });
+    let v = verify(&compact(&jwt, &names), &i.env);
+    assert_eq!(v.verdict, Verdict::Valid, "{:#?}", v.steps);
+    let c = &v.credential;
+    assert!(file.title.is_some() && file.ects.is_some(), "{file:#?}");
+    assert_eq!(c.title, file.title);
+    assert_eq!(c.description, file.description);
+    assert_eq!(c.ects, file.ects);
+    assert_eq!(c.eqf_level, file.eqf_level);
+    assert_eq!(c.learning_outcomes, file.learning_outcomes);
+    assert_eq!(c.grade, file.grade);
+    assert_eq!(c.assessment_type, file.assessment_type);
+    assert_eq!(c.participation_form, file.participation_form);
+    assert_eq!(c.quality_assurance, file.quality_assurance);
+    assert_eq!(
+        c.awarding_bodies
+            .iter()
+            .map(|p| &p.name)
+            .collect::<Vec<_>>(),
+        file.awarding_bodies
+            .iter()
+            .map(|p| &p.name)
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(c.skills, file.skills);
+    assert!(!c.skills.is_empty());
+    assert_eq!(c.learner.name, file.learner.name);
+    assert!(c.learner.name.is_some());
+    // The names withheld: still valid, and the view has no name.
+    let v = verify(&compact(&jwt, &[]), &i.env);
+    assert_eq!(v.verdict, Verdict::Valid, "{:#?}", v.steps);
+    assert_eq!(v.credential.learner.name, None);
+    assert_eq!(v.credential.title, file.title);
+}

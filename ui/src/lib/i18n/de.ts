@@ -436,6 +436,7 @@ export const de: Catalogue = {
   'sdjwt.noClaims': 'Dieser Nachweis hat keine Angaben zur Auswahl.',
   'sdjwt.show': 'Dem Arbeitgeber zeigen',
   'sdjwt.always': 'immer sichtbar: der Aussteller hat sie offen signiert',
+  'sdjwt.never': 'immer sichtbar: ihr Typ erlaubt nicht, sie zu verbergen',
   'sdjwt.seen': 'Der Arbeitgeber sieht:',
   'sdjwt.seenNone': 'nur den Aussteller und die Daten',
   'sdjwt.hidden': 'Bleibt verborgen:',

@@ -423,6 +423,7 @@ export const en = {
   'sdjwt.noClaims': 'This credential has no claims to choose from.',
   'sdjwt.show': 'Show to the employer',
   'sdjwt.always': 'always shown: the issuer signed it in the clear',
+  'sdjwt.never': 'always shown: its type says it may never be hidden',
   'sdjwt.seen': 'The employer will see:',
   'sdjwt.seenNone': 'nothing but the issuer and the dates',
   'sdjwt.hidden': 'Stays hidden:',

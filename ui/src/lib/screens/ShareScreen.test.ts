@@ -351,13 +351,13 @@ const SD_JWT = { ...summary('sd1abcdef0123', 'Predictive Maintenance', 'valid'),
 const W3C = { ...summary('w3c1', 'Digital Twins', 'valid'), format: 'open-badges3' } as CredentialSummary;
 
 const CLAIMS: SdClaim[] = [
-  { path: 'ects_credits', value: '5', canWithhold: true, labels: {} },
-  { path: 'grade', value: '1.7', canWithhold: true, labels: { en: 'Grade', de: 'Note' } },
-  { path: 'learner', value: '…', canWithhold: true, labels: {} },
-  { path: 'learner.given_name', value: 'Maria', canWithhold: true, labels: {} },
-  { path: 'learner.family_name', value: 'Ionescu', canWithhold: true, labels: {} },
-  { path: 'title', value: '<b>Predictive Maintenance</b>', canWithhold: false, labels: {} },
-  { path: 'issuer_name', value: 'TH Nordstadt', canWithhold: false, labels: {} },
+  { path: 'ects_credits', value: '5', canWithhold: true, never: false, labels: {} },
+  { path: 'grade', value: '1.7', canWithhold: true, never: false, labels: { en: 'Grade', de: 'Note' } },
+  { path: 'learner', value: '…', canWithhold: true, never: false, labels: {} },
+  { path: 'learner.given_name', value: 'Maria', canWithhold: true, never: false, labels: {} },
+  { path: 'learner.family_name', value: 'Ionescu', canWithhold: true, never: false, labels: {} },
+  { path: 'title', value: '<b>Predictive Maintenance</b>', canWithhold: false, never: false, labels: {} },
+  { path: 'issuer_name', value: 'TH Nordstadt', canWithhold: false, never: true, labels: {} },
 ];
 
 function sdJwtBackend() {
@@ -407,7 +407,12 @@ describe('sharing an SD-JWT VC', () => {
     expect(boxes.map((b) => b.disabled)).toEqual(CLAIMS.map((c) => !c.canWithhold));
     const always = screen.getAllByTestId('sdjwt-always');
     expect(always).toHaveLength(2);
-    for (const note of always) expect(note.textContent).toBe('always shown: the issuer signed it in the clear');
+    // Why each is shown: the issuer signed it in the clear, or its type never lets it be hidden.
+    expect(always.map((n) => n.textContent)).toEqual([
+      'always shown: the issuer signed it in the clear',
+      'always shown: its type says it may never be hidden',
+    ]);
+    expect(claimBox('issuer_name').closest('li')!.textContent).toContain('its type says it may never be hidden');
     expect(claimBox('title').closest('li')!.textContent).toContain('always shown');
     expect(claimBox('grade').closest('li')!.textContent).not.toContain('always shown');
     expect(claimBox('grade').closest('label')!.textContent).toContain('Show to the employer');
@@ -513,8 +518,8 @@ describe('sharing a credential with an ecdsa-sd-2023 base proof', () => {
     const user = userEvent.setup();
     const calls: { cmd: string; args: unknown }[] = [];
     const DI_CLAIMS: SdClaim[] = [
-      { path: 'credentialSubject.result.0.value', value: 'B', canWithhold: true, labels: { en: 'Grade' } },
-      { path: 'credentialSubject.achievement.name', value: 'Digital Twins', canWithhold: false, labels: { en: 'Title' } },
+      { path: 'credentialSubject.result.0.value', value: 'B', canWithhold: true, never: false, labels: { en: 'Grade' } },
+      { path: 'credentialSubject.achievement.name', value: 'Digital Twins', canWithhold: false, never: false, labels: { en: 'Title' } },
     ];
     mockIPC(async (cmd, args) => {
       calls.push({ cmd, args });

@@ -9,6 +9,7 @@ const claim = (path: string, canWithhold: boolean, en: string): SdClaim => ({
   path,
   value: `${path}-value`,
   canWithhold,
+  never: false,
   labels: { en },
 });
 const CLAIMS = [

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SdClaim } from '$lib/api';
 import { choose, disclosure, initialChoice, isInside, randomCode, split } from './disclosure';
 
-const c = (path: string, canWithhold = true): SdClaim => ({ path, value: path, canWithhold, labels: {} });
+const c = (path: string, canWithhold = true): SdClaim => ({ path, value: path, canWithhold, never: false, labels: {} });
 const CLAIMS = [
   c('ects_credits'),
   c('learner'),

@@ -18,6 +18,11 @@ value: string,
  */
 canWithhold: boolean, 
 /**
+ * Whether the credential's type metadata says it may never be withheld (`sd: never`,
+ * SD-JWT VC §9.3): then it is always shown, and the screen says the type decides that.
+ */
+never: boolean, 
+/**
  * Its name in words, by language (`en`, `de`): from the credential type's metadata
  * where it names the claim, else the wallet's own words for the common claims; empty
  * when neither knows it (the screen shows the path).
