@@ -28,7 +28,10 @@ before(async () => {
   run(['issuer', 'init', '--dir', 'uni', '--name', 'Universidade do Litoral', '--country', 'PT', '--web-domain', 'ulitoral.example']);
   writeFileSync(path.join(work, 'vctm.json'), JSON.stringify({
     vct: 'urn:eudi:micro_credential:1', name: 'Micro-credential',
-    claims: [{ path: ['credentialSubject', 'result[0]', 'value'], sd: 'allowed', display: [{ lang: 'en', label: 'Grade' }] }],
+    claims: [
+      { path: ['credentialSubject', 'result[0]', 'value'], sd: 'allowed', display: [{ lang: 'en', label: 'Grade' }] },
+      { path: ['credentialSubject', 'achievement', 'name'], sd: 'never', display: [{ lang: 'en', label: 'Title' }] },
+    ],
   }));
   writeFileSync(path.join(work, 'ach.json'), JSON.stringify({
     id: 'https://ulitoral.example/mc/dt', name: 'Digital Twins for Manufacturing', description: 'Modelling production lines.',
@@ -76,7 +79,13 @@ test('on the Share screen the learner withholds the grade and presents the rest 
   // A claim the issuer signed in the clear cannot be hidden, and says so.
   const fixed = await browser.$('[data-testid="sdjwt-claim"][data-path="credentialSubject.achievement.name"]');
   assert.equal(await fixed.isEnabled(), false);
-  assert.ok((await browser.$$('[data-testid="sdjwt-always"]')).length > 0);
+  // Why each fixed claim is shown: its type never lets it be hidden (the title), or the issuer
+  // signed it in the clear (the description).
+  const note = (p) => browser.execute((path) =>
+    document.querySelector(`[data-testid="sdjwt-claim"][data-path="${path}"]`).closest('li')
+      .querySelector('[data-testid="sdjwt-always"]').textContent, p);
+  assert.equal(await note('credentialSubject.achievement.name'), 'always shown: its type says it may never be hidden');
+  assert.equal(await note('credentialSubject.achievement.description'), 'always shown: the issuer signed it in the clear');
   await grade.click();
   assert.match(await byTestId(browser, 'sdjwt-hidden').getText(), /Grade/);
   await fill(browser, 'sdjwt-aud', 'https://employer.example');
