@@ -701,10 +701,22 @@ fn a_pdf_counts_toward_a_qualification_only_what_it_shows() {
         String::from_utf8_lossy(&out.stdout).replace('\n', " ")
     };
     let shown = cover("shown.pdf", None);
-    assert!(shown.contains("Progress toward Certificate in Industry 4.0"), "{shown}");
-    assert!(shown.contains("Complete: every requirement is met."), "{shown}");
-    assert!(shown.contains("over the credential in this portfolio"), "{shown}");
+    assert!(
+        shown.contains("Progress toward Certificate in Industry 4.0"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("Complete: every requirement is met."),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("over the credential in this portfolio"),
+        "{shown}"
+    );
     let withheld = cover("withheld.pdf", Some("credentialSubject.achievement.name"));
     assert!(withheld.contains("Not complete yet."), "{withheld}");
-    assert!(!withheld.contains("Complete: every requirement"), "{withheld}");
+    assert!(
+        !withheld.contains("Complete: every requirement"),
+        "{withheld}"
+    );
 }

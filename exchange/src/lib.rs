@@ -11,6 +11,7 @@
 
 pub mod http;
 pub mod jose;
+pub mod jwe;
 pub mod keep;
 pub mod login;
 pub mod vci;

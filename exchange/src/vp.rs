@@ -1,6 +1,6 @@
 //! Presenting by OpenID4VP 1.0 (final, 2025): the authorization request by value or by
-//! reference (`request_uri`, RFC 9101), and the `direct_post` response (§8.2) or an error
-//! response (§8.5). This module carries the request and the answer; the caller checks the
+//! reference (`request_uri`, RFC 9101), and the `direct_post` response (§8.2), encrypted for
+//! the verifier with `direct_post.jwt` (§8.3, [`crate::jwe`]), or an error response (§8.5). This module carries the request and the answer; the caller checks the
 //! request object's signature and the client id (with the core's keys) and decides what to
 //! send.
 
@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 use url::Url;
 
 use crate::http::{check_url, Body, Http};
+use crate::jwe::Recipient;
 use crate::keep::{Cached, Keep};
 use crate::{Error, Result};
 
@@ -213,28 +214,28 @@ pub fn request_from_link(http: &Http, link: &str) -> Result<Request> {
     }
 }
 
-/// Where the answer goes (`response_uri` of `direct_post`).
+/// Where the answer goes (`response_uri` of `direct_post` or `direct_post.jwt`).
 pub fn response_uri(request: &Request) -> Result<Url> {
     match request.param("response_mode") {
-        Some("direct_post") | None if request.param("response_uri").is_some() => {}
-        Some("direct_post.jwt") => {
-            return Err(Error::Unsupported(
-                "the verifier wants its answer encrypted (direct_post.jwt), which the wallet \
-                 cannot do yet"
-                    .into(),
-            ))
-        }
-        Some(m) if m != "direct_post" => {
+        None | Some("direct_post" | "direct_post.jwt") => {}
+        Some(m) => {
             return Err(Error::Unsupported(format!(
-                "the verifier wants its answer by {m}; the wallet answers by direct_post"
+                "the verifier wants its answer by {m}; the wallet answers by direct_post or direct_post.jwt"
             )))
         }
-        _ => {}
     }
     let uri = request
         .param("response_uri")
         .ok_or_else(|| Error::Malformed("the request names no response_uri to answer to".into()))?;
     check_url(uri, "the verifier's response_uri")
+}
+
+/// For `direct_post.jwt` (§8.3), whom the answer is encrypted for; `None` for `direct_post`.
+pub fn encryption(request: &Request) -> Result<Option<Recipient>> {
+    if request.param("response_mode") != Some("direct_post.jwt") {
+        return Ok(None);
+    }
+    Recipient::from_client_metadata(request.params.get("client_metadata")).map(Some)
 }
 
 /// What a request the wallet answers carries: the verifier's nonce and its DCQL query.
@@ -285,6 +286,8 @@ pub fn accept<'a>(http: &Http, request: &'a Request) -> Result<Accepted<'a>> {
         return Err(refuse("invalid_request", e));
     };
     response_uri(request)?;
+    // An answer that cannot be encrypted cannot be sent, not even as an error.
+    encryption(request)?;
     Ok(Accepted { nonce, query })
 }
 
@@ -304,17 +307,40 @@ pub fn check_client<K: Keep>(
     keep.check_client(&request.client_id, &request.params, request.signed_parts())
 }
 
-/// Post a form to the request's `response_uri`, with its `state`.
-fn post<'a>(
-    http: &Http,
-    request: &'a Request,
-    mut form: Vec<(&'a str, &'a str)>,
-    what: &str,
-) -> Result<Value> {
+/// Post the answer's parameters to the request's `response_uri`, with its `state`: as a form
+/// (`direct_post`), or as one JWE in the form's `response` (`direct_post.jwt`, §8.3), whose
+/// payload holds them as top-level members (`vp_token` as its JSON object).
+fn post(http: &Http, request: &Request, params: Vec<(&str, Value)>, what: &str) -> Result<Value> {
     let to = response_uri(request)?;
+    let mut params = params;
     if let Some(state) = request.param("state") {
-        form.push(("state", state));
+        params.push(("state", Value::String(state.to_owned())));
     }
+    let form_text: Vec<(String, String)> = match encryption(request)? {
+        None => params
+            .into_iter()
+            .map(|(k, v)| {
+                let text = match v {
+                    Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                (k.to_owned(), text)
+            })
+            .collect(),
+        Some(recipient) => {
+            let payload: serde_json::Map<String, Value> =
+                params.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+            let jwe = recipient.encrypt(
+                Value::Object(payload).to_string().as_bytes(),
+                request.param("nonce").map(str::as_bytes),
+            )?;
+            vec![("response".to_owned(), jwe)]
+        }
+    };
+    let form: Vec<(&str, &str)> = form_text
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let answer = http.send(
         "POST",
         &to,
@@ -329,11 +355,10 @@ fn post<'a>(
 
 /// Send the `vp_token` (§8.2). Returns the verifier's answer (it may hold a `redirect_uri`).
 pub fn post_response(http: &Http, request: &Request, vp_token: &Value) -> Result<Value> {
-    let token = vp_token.to_string();
     post(
         http,
         request,
-        vec![("vp_token", &token)],
+        vec![("vp_token", vp_token.clone())],
         "the verifier refused the answer",
     )
 }
@@ -341,11 +366,14 @@ pub fn post_response(http: &Http, request: &Request, vp_token: &Value) -> Result
 /// Tell the verifier the request is not answered (§8.5): `access_denied` when the learner
 /// declined, `invalid_request` and others when the request cannot be answered.
 pub fn post_error(http: &Http, request: &Request, error: &str, description: &str) -> Result<()> {
-    let form = vec![("error", error), ("error_description", description)];
+    let params = vec![
+        ("error", Value::String(error.to_owned())),
+        ("error_description", Value::String(description.to_owned())),
+    ];
     post(
         http,
         request,
-        form,
+        params,
         "the verifier refused the error response",
     )
     .map(|_| ())

@@ -1,6 +1,7 @@
 //! Untrusted exchange messages (issue 19), without any network: offer links and offers
 //! (OpenID4VCI §4.1), an issuer's credential configurations (§12.2.4), request links and
-//! request objects (OpenID4VP §5), and the verifier check of the core on what they carry.
+//! request objects (OpenID4VP §5) with the encryption key of direct_post.jwt (§8.3), and the
+//! verifier check of the core on what they carry.
 //! The input is read as text; links that name an address to fetch stop at the address check.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
@@ -13,6 +14,11 @@ use serde_json::Value;
 fn check_request(r: &Request) {
     let _ = r.client();
     let _ = vp::response_uri(r);
+    // direct_post.jwt: the verifier's encryption key and content encryption, then an answer
+    // encrypted for it.
+    if let Ok(Some(recipient)) = vp::encryption(r) {
+        let _ = recipient.encrypt(b"{}", r.param("nonce").map(str::as_bytes));
+    }
     let parts = RequestParts {
         client_id: &r.client_id,
         params: &r.params,

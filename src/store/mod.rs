@@ -38,8 +38,8 @@ pub use holder::HolderKeys;
 pub use import::{collect, ImportItem, ImportOutcome, ImportReport, Progress, RepairReport};
 pub use index::{CredentialSummary, StoredCredential, MIN_ID_PREFIX};
 pub use listing::{sort_rows, Listing, SortKey, FIRST_PAGE};
-pub use qualifications::{StackOptions, StackResult, StoredQualification};
 pub(crate) use qualifications::candidate;
+pub use qualifications::{StackOptions, StackResult, StoredQualification};
 pub use repair::OldIndex;
 pub use trust::{check_signed_by_issuer, Registry, TrustImported, TrustKind};
 

@@ -23,6 +23,10 @@ export function startDeferringIssuer(ref, ...flags) {
   return startLines([path.join(import.meta.dirname, 'deferring-issuer.mjs'), ref, ...flags]);
 }
 
+export function startEncryptingVerifier(ref, ...flags) {
+  return startLines([path.join(import.meta.dirname, 'encrypting-verifier.mjs'), ref, ...flags]);
+}
+
 // A role prints its ready line within a second or two. Node 20 has been seen to hang at start
 // (the main thread waiting on a futex before any module ran, the inspector unreachable): a
 // role silent this long is killed and started again, twice at most, so a start-up hang of
