@@ -2,6 +2,7 @@
 //! No domain logic lives here; every command is a few lines over the `microcredx` library.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod appimage;
 mod commands;
 mod ipc;
 mod state;
@@ -26,6 +27,7 @@ fn watch_links(window: tauri::WebviewWindow, dir: std::path::PathBuf) {
 }
 
 fn main() {
+    appimage::register_in_background();
     let state = state::AppState::open(state::wallet_arg(std::env::args_os()));
     let link = state::link_arg(std::env::args_os());
     // A link clicked while the app is already open on this wallet goes to that app: this
