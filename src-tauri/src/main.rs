@@ -5,6 +5,7 @@
 mod appimage;
 mod commands;
 mod ipc;
+mod screen;
 mod state;
 
 #[cfg(test)]
@@ -115,6 +116,7 @@ fn main() {
             commands::send_presentation,
             commands::decline_request,
             commands::read_qr_image,
+            commands::read_qr_screen,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -136,22 +136,42 @@ pub fn decode_png(bytes: &[u8]) -> Result<Vec<String>> {
         // Transparent pixels read as the white they show on.
         ((v * alpha + 255 * (255 - alpha)) / 255) as u8
     };
-    let mut img = rqrr::PreparedImage::prepare_from_greyscale(
-        frame.width as usize,
-        frame.height as usize,
-        luma,
-    );
-    let texts: Vec<String> = img
-        .detect_grids()
-        .into_iter()
-        .filter_map(|g| g.decode().ok().map(|(_, text)| text))
-        .collect();
+    let texts = decode_grey(frame.width as usize, frame.height as usize, luma, None);
     if texts.is_empty() {
         return Err(Error::BadInput(
             "no QR code could be read in the picture; try a sharper or larger one, or paste the link".into(),
         ));
     }
     Ok(texts)
+}
+
+/// The texts of every QR code in a greyscale picture of `width` × `height` (`luma(x, y)`, 0
+/// black to 255 white): nearest `near` first (the pointer on a screen), else in the order
+/// found. Empty when none reads.
+pub fn decode_grey(
+    width: usize,
+    height: usize,
+    luma: impl FnMut(usize, usize) -> u8,
+    near: Option<(usize, usize)>,
+) -> Vec<String> {
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(width, height, luma);
+    let mut found: Vec<(i64, String)> = img
+        .detect_grids()
+        .into_iter()
+        .filter_map(|g| {
+            let (cx, cy) = g.bounds.iter().fold((0i64, 0i64), |(x, y), p| {
+                (x + i64::from(p.x), y + i64::from(p.y))
+            });
+            let distance = near.map_or(0, |(nx, ny)| {
+                let (dx, dy) = (cx / 4 - nx as i64, cy / 4 - ny as i64);
+                dx * dx + dy * dy
+            });
+            g.decode().ok().map(|(_, text)| (distance, text))
+        })
+        .collect();
+    // Stable: codes equally near keep the order they were found in.
+    found.sort_by_key(|(d, _)| *d);
+    found.into_iter().map(|(_, t)| t).collect()
 }
 
 #[cfg(test)]
@@ -177,6 +197,44 @@ mod decode_tests {
         }
         let e = decode_png(&out).unwrap_err();
         assert!(e.to_string().contains("no QR code"), "{e}");
+    }
+
+    /// Two codes side by side, as on a screen: the one nearer the pointer comes first.
+    #[test]
+    fn the_code_nearest_the_pointer_comes_first() {
+        let (left, right) = (
+            "openid4vp://?client_id=left",
+            "openid4vp://?client_id=right",
+        );
+        let bitmap = |t: &str| for_print(t, 60.0, 60.0).unwrap().0;
+        let (a, b) = (bitmap(left), bitmap(right));
+        let scale = 6;
+        let margin = 40;
+        let side = a.side.max(b.side) * scale;
+        let (w, h) = (2 * side + 3 * margin, side + 2 * margin);
+        let pixel = |m: &Bitmap, x: usize, y: usize| {
+            let (mx, my) = (x / scale, y / scale);
+            if mx < m.side && my < m.side && m.dark[my * m.side + mx] {
+                0
+            } else {
+                255
+            }
+        };
+        let luma = |x: usize, y: usize| {
+            if (margin..margin + side).contains(&y) && (margin..margin + side).contains(&x) {
+                pixel(&a, x - margin, y - margin)
+            } else if (margin..margin + side).contains(&y)
+                && (2 * margin + side..2 * margin + 2 * side).contains(&x)
+            {
+                pixel(&b, x - 2 * margin - side, y - margin)
+            } else {
+                255
+            }
+        };
+        let at_right = decode_grey(w, h, luma, Some((w - margin, h / 2)));
+        assert_eq!(at_right, [right, left]);
+        let at_left = decode_grey(w, h, luma, Some((margin, h / 2)));
+        assert_eq!(at_left, [left, right]);
     }
 }
 

@@ -395,6 +395,26 @@ pub fn decline_request(exchange: State<'_, ExchangeState>) -> IpcResult<()> {
     .map_err(exchange_error)
 }
 
+/// The texts of the QR codes on the screen around the pointer, the nearest first (an offer or
+/// request shown in a browser or another program).
+#[tauri::command(async)]
+pub fn read_qr_screen() -> IpcResult<Vec<String>> {
+    let around = crate::screen::around_pointer().map_err(microcredx::Error::BadInput)?;
+    let texts = microcredx::portfolio::qr_decode_grey(
+        around.width,
+        around.height,
+        |x, y| around.luma[y * around.width + x],
+        Some(around.pointer),
+    );
+    if texts.is_empty() {
+        return Err(microcredx::Error::BadInput(
+            "no QR code could be read under the pointer; point at the middle of the code, or choose a screenshot of it as a picture".into(),
+        )
+        .into());
+    }
+    Ok(texts)
+}
+
 /// The texts of the QR codes in a PNG picture (a saved offer or request).
 #[tauri::command(async)]
 pub fn read_qr_image(path: String) -> IpcResult<Vec<String>> {

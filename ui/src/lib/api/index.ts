@@ -269,6 +269,7 @@ interface Commands {
   send_presentation: { args: { chosen: Choice[] }; result: PresentReport };
   decline_request: { args: undefined; result: null };
   read_qr_image: { args: { path: string }; result: string[] };
+  read_qr_screen: { args: undefined; result: string[] };
 }
 
 export type CommandName = keyof Commands;
@@ -600,3 +601,5 @@ export const declineRequest = async (): Promise<void> => {
 
 /** The texts of the QR codes in a PNG picture. */
 export const readQrImage = (path: string): Promise<string[]> => call('read_qr_image', { path });
+/** The QR codes on the screen around the pointer, the nearest first. */
+export const readQrScreen = (): Promise<string[]> => call('read_qr_screen');

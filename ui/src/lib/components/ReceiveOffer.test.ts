@@ -39,3 +39,40 @@ describe('receiving an offer that needs a login', () => {
     expect(screen.queryByTestId('receive-cancel')).toBeNull();
   });
 });
+
+describe('reading an offer off the screen', () => {
+  it('counts down while the learner points at the code, then reads the offer under the pointer', async () => {
+    const user = userEvent.setup();
+    const looked: string[] = [];
+    mockIPC(async (cmd, args) => {
+      // The nearest code first: a share link, then the offer further away.
+      if (cmd === 'read_qr_screen') return ['https://verify.example/#vp=x', 'openid-credential-offer://?credential_offer_uri=y'];
+      if (cmd === 'resolve_offer') {
+        looked.push((args as { link: string }).link);
+        return { ...OFFER, needsLogin: false, loginAt: null };
+      }
+      throw { code: 'internal', message: `no mock for ${cmd}` };
+    });
+    render(ReceiveOffer, { onreports: () => {} });
+    await user.click(await screen.findByTestId('receive-screen'));
+    expect((await screen.findByTestId('receive-countdown')).textContent).toBe(
+      'Point at the QR code on the screen: it is read in 3 s.',
+    );
+    expect((screen.getByTestId('receive-screen') as HTMLButtonElement).disabled).toBe(true);
+    await screen.findByTestId('receive-offer', {}, { timeout: 4500 });
+    expect(looked).toEqual(['openid-credential-offer://?credential_offer_uri=y']);
+    expect(screen.queryByTestId('receive-countdown')).toBeNull();
+    expect((screen.getByTestId('receive-link') as HTMLInputElement).value).toBe('openid-credential-offer://?credential_offer_uri=y');
+  }, 8000);
+
+  it('says so when the code under the pointer is not an offer', async () => {
+    const user = userEvent.setup();
+    mockIPC(async (cmd) => {
+      if (cmd === 'read_qr_screen') return ['https://verify.example/#vp=x'];
+      throw { code: 'internal', message: `no mock for ${cmd}` };
+    });
+    render(ReceiveOffer, { onreports: () => {} });
+    await user.click(await screen.findByTestId('receive-screen'));
+    expect(await screen.findByText('The QR code under the pointer holds no link for this.', {}, { timeout: 4500 })).toBeTruthy();
+  }, 8000);
+});

@@ -1,6 +1,7 @@
 // A link (an issuer's offer, a verifier's request) read from a picture of its QR code that the
-// learner chooses with the system dialog; the core decodes the picture.
-import { ApiError, choosePaths, readQrImage } from '$lib/api';
+// learner chooses with the system dialog, or from the screen under the pointer; the core
+// decodes the picture.
+import { ApiError, choosePaths, readQrImage, readQrScreen } from '$lib/api';
 import { t } from '$lib/i18n';
 
 /**
@@ -12,5 +13,15 @@ export async function linkFromPicture(marker: string): Promise<string | null> {
   if (!path) return null;
   const found = (await readQrImage(path)).find((x) => x.includes(marker));
   if (!found) throw new ApiError('bad_input', t('receive.noLink'));
+  return found;
+}
+
+/**
+ * The QR code text nearest the pointer on the screen that contains `marker`. Throws an
+ * `ApiError` when no code is there, or none fits.
+ */
+export async function linkFromScreen(marker: string): Promise<string> {
+  const found = (await readQrScreen()).find((x) => x.includes(marker));
+  if (!found) throw new ApiError('bad_input', t('receive.screenNoLink'));
   return found;
 }
