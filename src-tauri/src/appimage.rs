@@ -49,15 +49,22 @@ impl Dirs {
 }
 
 /// The desktop entry that opens links with the AppImage at `appimage` (Desktop Entry
-/// Specification 1.5: the program quoted, its reserved characters escaped).
-pub fn desktop_entry(appimage: &Path) -> String {
+/// Specification 1.5, "The Exec key": the program quoted, its reserved characters escaped
+/// with a backslash, then every backslash escaped again as the string rule asks; `%` doubled).
+/// `None` for a path with a control character, which no entry can hold.
+pub fn desktop_entry(appimage: &Path) -> Option<String> {
+    let path = appimage.to_string_lossy();
+    if path.chars().any(char::is_control) {
+        return None;
+    }
     let mut quoted = String::from('"');
-    for c in appimage.to_string_lossy().chars() {
+    for c in path.chars() {
         match c {
-            '"' | '`' | '$' | '\\' => {
-                quoted.push('\\');
+            '"' | '`' | '$' => {
+                quoted.push_str("\\\\");
                 quoted.push(c);
             }
+            '\\' => quoted.push_str("\\\\\\\\"),
             '%' => quoted.push_str("%%"),
             c => quoted.push(c),
         }
@@ -67,9 +74,9 @@ pub fn desktop_entry(appimage: &Path) -> String {
         .iter()
         .map(|s| format!("x-scheme-handler/{s};"))
         .collect();
-    format!(
+    Some(format!(
         "[Desktop Entry]\nType=Application\nName=MicroCredX Wallet (AppImage)\nComment=Receives and presents micro-credentials from links\nExec={quoted} %u\nTerminal=false\nNoDisplay=true\nMimeType={mime}\n"
-    )
+    ))
 }
 
 /// Write the entry for `appimage` under `dirs` and make it the handler of every scheme that
@@ -92,7 +99,11 @@ pub fn register(appimage: &Path, dirs: &Dirs) -> std::io::Result<Vec<&'static st
     let apps = dirs.data_home.join("applications");
     std::fs::create_dir_all(&apps)?;
     let file = apps.join(ENTRY);
-    let entry = desktop_entry(appimage);
+    let entry = desktop_entry(appimage).ok_or_else(|| {
+        std::io::Error::other(
+            "the AppImage's path has a control character, which a desktop entry cannot hold",
+        )
+    })?;
     if std::fs::read_to_string(&file).ok().as_deref() != Some(entry.as_str()) {
         // Written whole, then renamed: a desktop that reads it meanwhile sees the old or the new.
         let tmp = apps.join(format!(".{ENTRY}.tmp"));
@@ -146,11 +157,15 @@ mod tests {
 
     #[test]
     fn the_entry_quotes_the_appimage_and_lists_every_scheme() {
-        let e = desktop_entry(Path::new("/home/ana/Apps/Micro \"Cred\" $X 100%.AppImage"));
+        let e = desktop_entry(Path::new(
+            "/home/ana/Apps/Micro \"Cred\" $X \\ 100%.AppImage",
+        ))
+        .unwrap();
         assert!(
-            e.contains(r#"Exec="/home/ana/Apps/Micro \"Cred\" \$X 100%%.AppImage" %u"#),
+            e.contains(r#"Exec="/home/ana/Apps/Micro \\"Cred\\" \\$X \\\\ 100%%.AppImage" %u"#),
             "{e}"
         );
+        assert_eq!(desktop_entry(Path::new("/tmp/a\nb.AppImage")), None);
         assert!(e.contains("MimeType=x-scheme-handler/openid-credential-offer;x-scheme-handler/openid4vp;x-scheme-handler/haip;x-scheme-handler/haip-vci;x-scheme-handler/haip-vp;"));
     }
 
@@ -194,7 +209,7 @@ mod tests {
         );
         let entry =
             std::fs::read_to_string(dirs.data_home.join("applications").join(ENTRY)).unwrap();
-        assert_eq!(entry, desktop_entry(img));
+        assert_eq!(Some(entry), desktop_entry(img));
         let list = std::fs::read_to_string(dirs.config_home.join("mimeapps.list")).unwrap();
         assert!(
             list.contains(&format!("x-scheme-handler/openid4vp={ENTRY}")),

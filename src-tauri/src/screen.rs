@@ -7,6 +7,11 @@
 /// picture or a web page fits, and the picture stays small to read.
 const REACH: i32 = 450;
 
+/// Whether the desktop is a Wayland one, where the X server (XWayland) shows X11 windows only.
+pub fn on_wayland() -> bool {
+    std::env::var_os("WAYLAND_DISPLAY").is_some()
+}
+
 /// A greyscale part of the screen, with the pointer's place in it.
 pub struct Around {
     pub width: usize,
@@ -44,7 +49,8 @@ pub fn around_pointer() -> Result<Around, String> {
     );
     let (px, py) = (i32::from(pointer.root_x), i32::from(pointer.root_y));
     let span = |p: i32, size: i32| {
-        let lo = (p - REACH).clamp(0, size.max(1) - 1);
+        let size = size.max(1);
+        let lo = (p - REACH).clamp(0, size - 1);
         let hi = (p + REACH).clamp(lo + 1, size);
         (lo, hi - lo)
     };
@@ -91,8 +97,8 @@ pub fn around_pointer() -> Result<Around, String> {
         if mask == 0 {
             return 0;
         }
-        let v = (value & mask) >> mask.trailing_zeros();
-        let max = mask >> mask.trailing_zeros();
+        let v = u64::from((value & mask) >> mask.trailing_zeros());
+        let max = u64::from(mask >> mask.trailing_zeros());
         v * 255 / max
     };
     let mut luma = Vec::with_capacity(w * h);

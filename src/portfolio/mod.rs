@@ -35,6 +35,7 @@ pub use clr::{clr, ClrOptions};
 pub use pdf::{portfolio_pdf, PdfOptions};
 #[cfg(feature = "wallet")]
 pub use qr::decode_grey as qr_decode_grey;
+#[cfg(feature = "wallet")]
 pub use qr::decode_png as qr_decode_png;
 #[cfg(feature = "wallet")]
 pub use qr::png as qr_png;

@@ -114,7 +114,7 @@ pub fn portfolio_pdf(wallet: &Wallet, ids: &[String], opts: &PdfOptions) -> Resu
                 .collect(),
         };
         let aud = base.clone().unwrap_or_else(|| reference.clone());
-        let text = wallet.present_sd_jwt_of(&original, &disclose, &aud, &reference, now, &env)?;
+        let text = wallet.present_sd_jwt_of(&original, &disclose, &aud, &reference, now)?;
         let bytes = text.into_bytes();
         let shown = crate::verify::verify_bytes(&bytes, &env, now)?;
         links.push(

@@ -155,16 +155,17 @@ pub fn decode_grey(
     near: Option<(usize, usize)>,
 ) -> Vec<String> {
     let mut img = rqrr::PreparedImage::prepare_from_greyscale(width, height, luma);
-    let mut found: Vec<(i64, String)> = img
+    let mut found: Vec<(i128, String)> = img
         .detect_grids()
         .into_iter()
         .filter_map(|g| {
-            let (cx, cy) = g.bounds.iter().fold((0i64, 0i64), |(x, y), p| {
-                (x + i64::from(p.x), y + i64::from(p.y))
+            let (cx, cy) = g.bounds.iter().fold((0i128, 0i128), |(x, y), p| {
+                (x + i128::from(p.x), y + i128::from(p.y))
             });
             let distance = near.map_or(0, |(nx, ny)| {
-                let (dx, dy) = (cx / 4 - nx as i64, cy / 4 - ny as i64);
-                dx * dx + dy * dy
+                let at = |n: usize| i128::try_from(n).unwrap_or(i128::MAX / 4);
+                let (dx, dy) = (cx / 4 - at(nx), cy / 4 - at(ny));
+                dx.saturating_mul(dx).saturating_add(dy.saturating_mul(dy))
             });
             g.decode().ok().map(|(_, text)| (distance, text))
         })

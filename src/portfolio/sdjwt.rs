@@ -25,8 +25,10 @@ pub struct SdClaim {
     /// Whether the learner may withhold it: it has a disclosure of its own (claims the
     /// issuer signed in the clear are always shown).
     pub can_withhold: bool,
-    /// Whether the credential's type metadata says it may never be withheld (`sd: never`,
-    /// SD-JWT VC §9.3): then it is always shown, and the screen says the type decides that.
+    /// Whether the credential's type metadata says the issuer must never make it withholdable
+    /// (`sd: never`, SD-JWT VC §9.3). Such a claim signed in the clear is shown with that
+    /// reason; one its issuer made a disclosure anyway stays the learner's choice (the
+    /// wallet never sends more than the learner chose), and verification warns of the breach.
     pub never: bool,
     /// Its name in words, by language (`en`, `de`): from the credential type's metadata
     /// where it names the claim, else the wallet's own words for the common claims; empty
@@ -139,7 +141,7 @@ const TECHNICAL: &[(&str, &str, &str)] = &[
 ];
 
 /// Fill each claim's labels from `metadata` (type metadata text), else from the wallet's own
-/// words for the common claims; a claim the metadata marks `sd: never` is always shown.
+/// words for the common claims, and mark the claims it says are never withholdable.
 pub fn label_claims(claims: &mut [SdClaim], metadata: Option<&str>) {
     let meta: Option<Value> = metadata.and_then(|m| serde_json::from_str(m).ok());
     let entries: Vec<(String, &Value)> = meta
@@ -156,10 +158,7 @@ pub fn label_claims(claims: &mut [SdClaim], metadata: Option<&str>) {
         .unwrap_or_default();
     for claim in claims.iter_mut() {
         if let Some((_, c)) = entries.iter().find(|(p, _)| *p == claim.path) {
-            if c.get("sd").and_then(Value::as_str) == Some("never") {
-                claim.never = true;
-                claim.can_withhold = false;
-            }
+            claim.never = c.get("sd").and_then(Value::as_str) == Some("never");
             for d in crate::formats::text_list(c.get("display")) {
                 let lang = d
                     .get("lang")

@@ -132,9 +132,8 @@ impl Wallet {
 
     /// A presentation of the SD-JWT VC `id` for the verifier `aud`, disclosing the claims at
     /// `disclose` (and what they need), with a key-binding JWT over `nonce` signed at `now` by
-    /// the wallet's P-256 holder key, and every claim its type metadata says may never be
-    /// withheld. Refuses an empty verifier address or code, a credential bound to another key,
-    /// and a claim the credential does not have.
+    /// the wallet's P-256 holder key. Refuses an empty verifier address or code, a credential
+    /// bound to another key, and a claim the credential does not have.
     pub fn present_sd_jwt(
         &self,
         id: &str,
@@ -144,10 +143,10 @@ impl Wallet {
         now: DateTime<Utc>,
     ) -> Result<String> {
         let original = self.original(id)?;
-        self.present_sd_jwt_of(&original, disclose, aud, nonce, now, &self.load_env()?)
+        self.present_sd_jwt_of(&original, disclose, aud, nonce, now)
     }
 
-    /// [`Wallet::present_sd_jwt`] of an original already read, with the trust data loaded.
+    /// [`Wallet::present_sd_jwt`] of an original already read.
     pub(crate) fn present_sd_jwt_of(
         &self,
         original: &[u8],
@@ -155,7 +154,6 @@ impl Wallet {
         aud: &str,
         nonce: &str,
         now: DateTime<Utc>,
-        env: &Env,
     ) -> Result<String> {
         let (aud, nonce) = (aud.trim(), nonce.trim());
         if aud.is_empty() {
@@ -171,15 +169,7 @@ impl Wallet {
             ));
         }
         let key = self.holder_p256_key()?;
-        // A claim the type metadata says may never be withheld goes with every presentation,
-        // even when its issuer made it a disclosure of its own.
-        let mut disclose = disclose.to_vec();
-        for c in labelled_claims(original, env)? {
-            if c.never && !disclose.contains(&c.path) {
-                disclose.push(c.path);
-            }
-        }
-        sdjwt::present(original, &disclose, &key, aud, nonce, now.timestamp())
+        sdjwt::present(original, disclose, &key, aud, nonce, now.timestamp())
     }
 }
 
@@ -468,12 +458,12 @@ mod tests {
         assert!(e.to_string().contains("bound to another key"), "{e}");
     }
 
-    /// Issue 18: a claim its type metadata marks `sd: never` is always shown: the list says so
-    /// (not the learner's choice), and every presentation carries it even though its issuer
-    /// made it a disclosure. Verification warns of the issuer's breach of its type's rules
-    /// (`grade` a disclosure though `never`, `title` in the clear though `always`).
+    /// Issue 18: the claims its type metadata marks `sd: never` are named so. One its issuer
+    /// made a disclosure anyway stays the learner's choice: the wallet sends no more than the
+    /// learner chose. Verification warns of the issuer's breach of its type's rules (`grade` a
+    /// disclosure though `never`, `title` in the clear though `always`).
     #[test]
-    fn a_claim_its_type_says_never_to_withhold_goes_with_every_presentation() {
+    fn the_type_rules_are_named_and_the_learners_choice_is_kept() {
         let tmp = tempfile::tempdir().unwrap();
         let w = Wallet::open(tmp.path()).unwrap();
         let (sd_jwt, metadata) = issue_typed(&w.holder_p256_jwk().unwrap(), "urn:test:never:1");
@@ -492,12 +482,9 @@ mod tests {
 
         let claims = w.sd_jwt_claims(&id).unwrap();
         let find = |p: &str| claims.iter().find(|c| c.path == p).unwrap();
-        assert!(find("grade").never && !find("grade").can_withhold);
+        assert!(find("grade").never && find("grade").can_withhold);
         assert!(find("ects_credits").can_withhold && !find("ects_credits").never);
-        assert!(
-            !find("title").never,
-            "in the clear, but not by the type's rule"
-        );
+        assert!(!find("title").never && !find("title").can_withhold);
 
         let now = Utc::now();
         let vp = w
@@ -506,7 +493,7 @@ mod tests {
         let env = w.env().unwrap();
         let v = crate::verify::verify_bytes(vp.as_bytes(), &env, now).unwrap();
         assert_eq!(v.verdict, Verdict::Valid, "{:#?}", v.steps);
-        assert_eq!(v.credential.grade.as_deref(), Some("1.7"), "never withheld");
+        assert_eq!(v.credential.grade, None, "withheld, as the learner chose");
         assert_eq!(v.credential.ects, None, "withheld as chosen");
 
         let held = crate::verify::verify_bytes(sd_jwt.as_bytes(), &env, now).unwrap();

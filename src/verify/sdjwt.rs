@@ -411,7 +411,13 @@ fn check_issuer_signature(
 /// The host an issuer identifier names: `https://HOST[:port]/…`, or RFC 4501's `dns:HOST`.
 fn issuer_host(iss: &str) -> Option<&str> {
     if let Some(rest) = iss.strip_prefix("dns:") {
-        return Some(rest.trim_start_matches('/')).filter(|h| !h.is_empty());
+        // RFC 4501: `dns:[//authority/]name[?query]`; the authority is a DNS server.
+        let rest = match rest.strip_prefix("//") {
+            Some(r) => r.split_once('/').map_or("", |(_, name)| name),
+            None => rest,
+        };
+        let name = rest.split(['?', ';']).next().unwrap_or("");
+        return (!name.is_empty()).then_some(name);
     }
     let rest = iss.strip_prefix("https://")?;
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
@@ -440,40 +446,57 @@ fn x5c_identity_step(
             .iter()
             .any(|d| d.trim_end_matches('.').eq_ignore_ascii_case(h))
     });
-    if !by_uri && !by_dns {
-        let mut names = leaf.dns_names();
-        names.extend(leaf.uri_names());
-        let names = if names.is_empty() {
-            "no names at all".to_string()
-        } else {
-            names.join(", ")
-        };
+    let mut names = leaf.dns_names();
+    names.extend(leaf.uri_names());
+    // A leaf naming other parties cannot speak for this issuer; one naming none (no
+    // subjectAltName, as some deployments issue them) does not say whose it is.
+    if !by_uri && !by_dns && !names.is_empty() {
         step(
             steps,
             StepKind::IssuerIdentity,
             StepStatus::Fail,
             format!(
-                "The credential says it is from {iss}, but it was signed with the certificate of {}, which names {names}: a certificate of one party cannot speak for another.",
-                leaf.short_subject()
+                "The credential says it is from {iss}, but it was signed with the certificate of {}, which names {}: a certificate of one party cannot speak for another.",
+                leaf.short_subject(),
+                names.join(", ")
             ),
         );
         return;
     }
-    let issued = payload
+    let unnamed = if names.is_empty() {
+        format!(" The certificate names no internet address (no subjectAltName), so that it is {iss}'s was not confirmed.")
+    } else {
+        String::new()
+    };
+    let iat = payload
         .get("iat")
-        .and_then(Value::as_i64)
-        .and_then(|s| DateTime::from_timestamp(s, 0))
-        .unwrap_or(now);
+        .and_then(Value::as_f64)
+        .and_then(|s| DateTime::from_timestamp(s.floor() as i64, 0));
+    let issued = iat.unwrap_or(now);
     let day = |t: DateTime<Utc>| t.format("%Y-%m-%d").to_string();
     if let Some(c) = chain.iter().find(|c| !c.valid_at(issued)) {
+        let (status, when) = match iat {
+            Some(_) => (
+                StepStatus::Fail,
+                format!("when the credential was issued ({})", day(issued)),
+            ),
+            // Without an issue date, today is all there is to judge by: a certificate that
+            // has expired since may well have been valid then.
+            None => (
+                StepStatus::Skip,
+                format!(
+                    "today ({}), and the credential gives no issue date (iat) to judge by",
+                    day(issued)
+                ),
+            ),
+        };
         step(
             steps,
             StepKind::IssuerIdentity,
-            StepStatus::Fail,
+            status,
             format!(
-                "The certificate of {} was not valid when the credential was issued ({}): it is valid from {} to {}.",
+                "The certificate of {} is not valid {when}: it is valid from {} to {}.",
                 c.short_subject(),
-                day(issued),
                 day(c.not_before),
                 day(c.not_after)
             ),
@@ -496,7 +519,7 @@ fn x5c_identity_step(
         StepKind::IssuerIdentity,
         StepStatus::Warn,
         format!(
-            "Sealed with the certificate of {} for {iss}; the EU trusted lists are not bundled, so whether its certificate authority is trusted was not checked offline.{since}",
+            "Sealed with the certificate of {}; the EU trusted lists are not bundled, so whether its certificate authority is trusted was not checked offline.{unnamed}{since}",
             leaf.short_subject()
         ),
     );

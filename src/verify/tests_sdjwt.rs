@@ -671,7 +671,7 @@ type JwsSigner = Box<dyn Fn(&[u8]) -> Vec<u8>>;
 fn leaf_signer(chain: &str) -> JwsSigner {
     let der = pki(&format!("{chain}-leaf.key.p8.der"));
     match chain {
-        "p256" => {
+        "p256" | "p256-nosan" => {
             use p256::pkcs8::DecodePrivateKey;
             let key = SigningKey::from_pkcs8_der(&der).unwrap();
             Box::new(move |m| Signer::<Signature>::sign(&key, m).to_bytes().to_vec())
@@ -765,8 +765,8 @@ fn an_x5c_issuer_signature_verifies_with_es256_es384_and_eddsa() {
         assert_eq!(v.verdict, Verdict::Valid, "{chain}: {:#?}", v.steps);
         assert!(
             v.steps.iter().any(|s| s.status == StepStatus::Warn
-                && s.message
-                    .contains("certificate of Example University for https://uni.example")
+                && s.message.contains("Sealed with the certificate of Example University;")
+                && !s.message.contains("names no internet address")
                 && s.message.contains("EU trusted lists")),
             "{chain}: {:#?}",
             v.steps
@@ -785,55 +785,95 @@ fn an_x5c_issuer_signature_verifies_with_es256_es384_and_eddsa() {
         let v = verify(&compact(&forged, &ds), &no_metadata);
         assert_eq!(v.verdict, Verdict::Invalid, "{chain}: {:#?}", v.steps);
 
+        // Invalid, with a failed step that says why.
+        let invalid = |header: &Value, payload: &Value, why: &[&str]| {
+            let v = verify(
+                &compact(&signed_by(header, payload, &sign), &ds),
+                &no_metadata,
+            );
+            assert_eq!(v.verdict, Verdict::Invalid, "{chain}: {:#?}", v.steps);
+            assert!(
+                failed(&v).iter().any(|m| why.iter().all(|w| m.contains(w))),
+                "{chain}: {why:?} in {:#?}",
+                v.steps
+            );
+        };
         // The leaf with a CA that did not sign it.
         let other = if chain == "p256" { "p384" } else { "p256" };
         let wrong_ca = json!({"alg": alg, "typ": "dc+sd-jwt", "x5c": x5c(other)});
-        let v = verify(
-            &compact(&signed_by(&wrong_ca, &payload, &sign), &ds),
-            &no_metadata,
-        );
-        assert_eq!(v.verdict, Verdict::Invalid, "{chain}: {:#?}", v.steps);
-        assert!(
-            failed(&v)
-                .iter()
-                .any(|m| m.contains("is not signed by the next one")),
-            "{chain}: {:#?}",
-            v.steps
-        );
-
+        invalid(&wrong_ca, &payload, &["is not signed by the next one"]);
         // A genuine certificate of uni.example cannot speak for another issuer.
         let mut elsewhere = payload.clone();
         elsewhere["iss"] = json!("https://other.example");
-        let v = verify(
-            &compact(&signed_by(&header, &elsewhere, &sign), &ds),
-            &no_metadata,
+        invalid(
+            &header,
+            &elsewhere,
+            &["says it is from https://other.example", "uni.example"],
         );
-        assert_eq!(v.verdict, Verdict::Invalid, "{chain}: {:#?}", v.steps);
-        assert!(
-            failed(&v)
-                .iter()
-                .any(|m| m.contains("says it is from https://other.example")
-                    && m.contains("uni.example")),
-            "{chain}: {:#?}",
-            v.steps
-        );
-
         // Issued (iat) before the certificate was valid.
         let mut early = payload.clone();
         early["iat"] = json!(1_750_000_000);
-        let v = verify(
-            &compact(&signed_by(&header, &early, &sign), &ds),
-            &no_metadata,
-        );
-        assert_eq!(v.verdict, Verdict::Invalid, "{chain}: {:#?}", v.steps);
-        assert!(
-            failed(&v)
-                .iter()
-                .any(|m| m.contains("was not valid when the credential was issued (2025-06-15)")),
-            "{chain}: {:#?}",
-            v.steps
+        invalid(
+            &header,
+            &early,
+            &["is not valid when the credential was issued (2025-06-15)"],
         );
     }
+}
+
+/// The edges of `x5c` issuer identity: a leaf that names no one (no subjectAltName) does not
+/// fail, and the step says the issuer was not confirmed by it; a `dns:` issuer (RFC 4501, with
+/// or without a DNS server named) is matched against the leaf's dNSName; a fractional `iat`
+/// before the certificate was valid is still caught.
+#[test]
+fn x5c_issuers_unnamed_by_dns_and_with_a_fractional_iat() {
+    let std64 = |d: &[u8]| base64::engine::general_purpose::STANDARD.encode(d);
+    let i = issuer();
+    let no_metadata = Env::default();
+    let (payload, ds) = payload_now(&i);
+    let unnamed = json!({"alg": "ES256", "typ": "dc+sd-jwt",
+        "x5c": [std64(&pki("p256-nosan-leaf.der"))]});
+    let v = verify(
+        &compact(
+            &signed_by(&unnamed, &payload, leaf_signer("p256-nosan")),
+            &ds,
+        ),
+        &no_metadata,
+    );
+    assert_eq!(v.verdict, Verdict::Valid, "{:#?}", v.steps);
+    assert!(
+        v.steps.iter().any(|s| s.status == StepStatus::Warn
+            && s.message.contains("names no internet address")
+            && s.message
+                .contains("https://uni.example's was not confirmed")),
+        "{:#?}",
+        v.steps
+    );
+    let named = json!({"alg": "ES256", "typ": "dc+sd-jwt",
+        "x5c": [std64(&pki("p256-leaf.der")), std64(&pki("p256-ca.der"))]});
+    for iss in ["dns:uni.example", "dns://192.0.2.53/uni.example?type=A"] {
+        let mut p = payload.clone();
+        p["iss"] = json!(iss);
+        let v = verify(
+            &compact(&signed_by(&named, &p, leaf_signer("p256")), &ds),
+            &no_metadata,
+        );
+        assert_eq!(v.verdict, Verdict::Valid, "{iss}: {:#?}", v.steps);
+    }
+    let mut early = payload.clone();
+    early["iat"] = json!(1_750_000_000.5);
+    let v = verify(
+        &compact(&signed_by(&named, &early, leaf_signer("p256")), &ds),
+        &no_metadata,
+    );
+    assert_eq!(v.verdict, Verdict::Invalid, "{:#?}", v.steps);
+    assert!(
+        failed(&v)
+            .iter()
+            .any(|m| m.contains("is not valid when the credential was issued (2025-06-15)")),
+        "{:#?}",
+        v.steps
+    );
 }
 
 /// The DC4EU ELM type (`urn:eudi:elm:1`): an ELM credential under `elm` reads with the

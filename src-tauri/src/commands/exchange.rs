@@ -407,9 +407,14 @@ pub fn read_qr_screen() -> IpcResult<Vec<String>> {
         Some(around.pointer),
     );
     if texts.is_empty() {
-        return Err(microcredx::Error::BadInput(
-            "no QR code could be read under the pointer; point at the middle of the code, or choose a screenshot of it as a picture".into(),
-        )
+        let wayland = if crate::screen::on_wayland() {
+            " On this Wayland desktop the wallet sees only the windows of X11 programs; a code in another window needs a screenshot."
+        } else {
+            ""
+        };
+        return Err(microcredx::Error::BadInput(format!(
+            "no QR code could be read under the pointer; point at the middle of the code, or choose a screenshot of it as a picture.{wayland}"
+        ))
         .into());
     }
     Ok(texts)

@@ -18,8 +18,10 @@ value: string,
  */
 canWithhold: boolean, 
 /**
- * Whether the credential's type metadata says it may never be withheld (`sd: never`,
- * SD-JWT VC §9.3): then it is always shown, and the screen says the type decides that.
+ * Whether the credential's type metadata says the issuer must never make it withholdable
+ * (`sd: never`, SD-JWT VC §9.3). Such a claim signed in the clear is shown with that
+ * reason; one its issuer made a disclosure anyway stays the learner's choice (the
+ * wallet never sends more than the learner chose), and verification warns of the breach.
  */
 never: boolean, 
 /**
