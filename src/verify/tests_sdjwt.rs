@@ -765,7 +765,8 @@ fn an_x5c_issuer_signature_verifies_with_es256_es384_and_eddsa() {
         assert_eq!(v.verdict, Verdict::Valid, "{chain}: {:#?}", v.steps);
         assert!(
             v.steps.iter().any(|s| s.status == StepStatus::Warn
-                && s.message.contains("Sealed with the certificate of Example University;")
+                && s.message
+                    .contains("Sealed with the certificate of Example University;")
                 && !s.message.contains("names no internet address")
                 && s.message.contains("EU trusted lists")),
             "{chain}: {:#?}",
