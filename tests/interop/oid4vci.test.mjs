@@ -86,6 +86,14 @@ test('an offer by value: a wrong or missing transaction code is refused and noth
   assert.equal(list(wallet).length, 0);
 });
 
+test('control: an issuer that accepts any transaction code issues to a wrong one, so the refusal above is the issuer\'s own answer', async () => {
+  const iss = await issuer('--tx-code', '4711', '--bad', 'wrong-tx-code-accepted', '--formats', 'ldp_vc');
+  const wallet = newWallet();
+  const wrong = mcxRun(wallet, 'receive', iss.credential_offer, '--tx-code', '1234');
+  assert.equal(wrong.status, 0, wrong.stdout + wrong.stderr);
+  assert.equal(list(wallet).length, 1);
+});
+
 test('a tampered credential is not stored, and says why', async () => {
   const iss = await issuer('--bad', 'tampered-credential', '--formats', 'ldp_vc,dc+sd-jwt');
   const wallet = newWallet();

@@ -257,3 +257,42 @@ test('a verifier named by its certificate (x509_san_dns): checked, answered at i
     other.server.close();
   }
 });
+
+test('a redirect_uri client by reference (an unsigned request object at request_uri): answered, shown as unverified', async () => {
+  const v = start('verifier', '--formats', 'ldp_vc', '--client-id-prefix', 'redirect_uri_by_reference', '--preset', 'title,ects');
+  const ready = await v.next();
+  assert.match(ready.authorization_request, /request_uri=/);
+  const r = mcxRun('present', ready.authorization_request, '--yes', '--json');
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.equal(JSON.parse(r.stdout).verifier.verified, false);
+  const result = await v.next();
+  assert.equal(result.verified, true, JSON.stringify(result));
+  assert.equal(result.client_id_prefix, 'redirect_uri_by_reference');
+});
+
+test('two credentials answer the query: --select chooses which one goes, read from a picture of the QR request', async () => {
+  // A second issuance: the wallet now holds two SD-JWT micro-credentials that fit.
+  const again = start('issuer');
+  const more = mcxRun('receive', (await again.next()).credential_offer);
+  assert.equal(more.status, 0, more.stdout + more.stderr);
+  const v = start('verifier', '--formats', 'dc+sd-jwt', '--preset', 'title,ects');
+  const ready = await v.next();
+  // The request as a QR code picture (the wallet's encoder, examples/qr.rs).
+  const picture = path.join(work, 'request.png');
+  const qr = path.join(path.dirname(path.dirname(mcx)), 'debug', 'examples', 'qr');
+  const made = spawnSync(qr, [ready.authorization_request, picture], { encoding: 'utf8' });
+  assert.equal(made.status, 0, `examples/qr (cargo build --example qr): ${made.error?.code ?? made.stderr}`);
+  const look = mcxRun('present', picture, '--decline', '--json');
+  const candidates = JSON.parse(look.stdout).answer.queries[0].candidates;
+  assert.equal(candidates.length, 2, look.stdout);
+  assert.equal((await v.next()).verified, false, 'declined');
+  const v2 = start('verifier', '--formats', 'dc+sd-jwt', '--preset', 'title,ects');
+  const ready2 = await v2.next();
+  const second = candidates[1].id;
+  const r = mcxRun('present', ready2.authorization_request, '--select', `micro_sd_jwt=${second.slice(0, 8)}`, '--yes', '--json');
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout).sent.micro_sd_jwt.ids, [second]);
+  assert.equal((await v2.next()).verified, true);
+  const wrong = mcxRun('present', ready2.authorization_request, '--select', 'micro_sd_jwt=ffffffff', '--yes');
+  assert.notEqual(wrong.status, 0);
+});
