@@ -279,7 +279,7 @@ export const de: Catalogue = {
   'receive.cached': "Für spätere Offline-Prüfungen aufbewahrt: {count} Dokumente des Ausstellers (seine Schlüssel, Statuslisten).",
   'receive.cacheFailed': "{url} konnte nicht für Offline-Prüfungen aufbewahrt werden: {reason}",
   'present.title': "Auf die Anfrage einer prüfenden Stelle antworten",
-  'present.lead': "Fügen Sie den Anfragelink (openid4vp://…) ein, den Ihnen ein Arbeitgeber oder Dienst gegeben hat, oder lesen Sie seinen QR-Code: auf dem Bildschirm oder aus einem Bild. Sie sehen, wer fragt und was genau gesendet würde; nichts wird gesendet, bevor Sie zustimmen.",
+  'present.lead': "Fügen Sie den Anfragelink (openid4vp://…) ein, den Ihnen ein Arbeitgeber oder Dienst gegeben hat, oder lesen Sie seinen QR-Code: auf dem Bildschirm oder aus einem Bild. Die Wallet verbindet sich nur dann mit der prüfenden Stelle, wenn Sie die Anfrage ansehen; Sie sehen, wer fragt und was genau gesendet würde, und nichts wird gesendet, bevor Sie zustimmen.",
   'present.label': "Anfragelink",
   'present.look': "Anfrage ansehen",
   'present.verified': "Geprüfte Stelle",

@@ -271,7 +271,7 @@ export const en = {
   'receive.cached': "Kept for checking offline later: {count} documents of the issuer (its keys, status lists).",
   'receive.cacheFailed': "Could not keep {url} for offline checks: {reason}",
   'present.title': "Answer a verifier’s request",
-  'present.lead': "Paste the request link (openid4vp://…) that an employer or service gave you, or read its QR code: on the screen, or from a picture. You see who asks and exactly what would be sent; nothing is sent until you agree.",
+  'present.lead': "Paste the request link (openid4vp://…) that an employer or service gave you, or read its QR code: on the screen, or from a picture. The wallet contacts the verifier only when you look at the request; you see who asks and exactly what would be sent, and nothing is sent until you agree.",
   'present.label': "Request link",
   'present.look': "Look at the request",
   'present.verified': "Verified verifier",
