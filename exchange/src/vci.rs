@@ -587,11 +587,26 @@ fn proof_plan(config: &Value) -> std::result::Result<Option<(Binding, Key, &'sta
 
 /// DPoP (RFC 9449): a key for this exchange and the server nonces seen so far.
 struct Dpop {
-    key: Ed25519,
+    key: Box<dyn Signer>,
     nonce: Option<String>,
 }
 
 impl Dpop {
+    /// A fresh key for the first algorithm of the server's `dpop_signing_alg_values_supported`
+    /// that the wallet signs with: ES256 first (what HAIP 1.0 requires), else EdDSA; `None`
+    /// when the server asks for no DPoP, or only for algorithms the wallet does not sign with.
+    fn for_server(algs: &[String]) -> Option<Dpop> {
+        let offers = |names: &[&str]| algs.iter().any(|a| names.contains(&a.as_str()));
+        let key: Box<dyn Signer> = if offers(&["ES256"]) {
+            Box::new(P256(p256::ecdsa::SigningKey::random(&mut rand_core::OsRng)))
+        } else if offers(&["EdDSA", "Ed25519"]) {
+            Box::new(Ed25519::generate())
+        } else {
+            return None;
+        };
+        Some(Dpop { key, nonce: None })
+    }
+
     /// A DPoP proof for `method url`, bound to `access_token` when calling a resource.
     fn proof(&self, method: &str, url: &Url, access_token: Option<&str>) -> String {
         let mut htu = url.clone();
@@ -612,7 +627,7 @@ impl Dpop {
         sign_jwt(
             json!({"typ": "dpop+jwt", "jwk": self.key.public_jwk()}),
             &payload,
-            &self.key,
+            self.key.as_ref(),
         )
     }
 
@@ -726,13 +741,7 @@ pub fn receive(
         put("client_id", crate::login::CLIENT_ID);
     }
     let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let mut dpop = ["EdDSA", "Ed25519"]
-        .iter()
-        .any(|a| offer.dpop_algs.iter().any(|x| x == a))
-        .then(|| Dpop {
-            key: Ed25519::generate(),
-            nonce: None,
-        });
+    let mut dpop = Dpop::for_server(&offer.dpop_algs);
 
     step(&format!(
         "asking {} for an access token",
@@ -1171,6 +1180,50 @@ pub fn notify(http: &Http, offer: &Offer, notification_id: &str, accepted: bool)
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    /// DPoP signs with ES256 where the server offers it (HAIP 1.0), else EdDSA, else not at
+    /// all; the proof verifies with the key in its own header and names the request and token.
+    #[test]
+    fn dpop_prefers_es256_and_its_proof_verifies_with_its_own_key() {
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        use base64::Engine as _;
+        use p256::ecdsa::signature::Verifier as _;
+        let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            Dpop::for_server(&strings(&["EdDSA", "ES256"]))
+                .unwrap()
+                .key
+                .alg(),
+            "ES256"
+        );
+        assert_eq!(
+            Dpop::for_server(&strings(&["EdDSA"])).unwrap().key.alg(),
+            "EdDSA"
+        );
+        assert!(Dpop::for_server(&strings(&["RS256"])).is_none());
+        assert!(Dpop::for_server(&[]).is_none());
+        let mut dpop = Dpop::for_server(&strings(&["ES256"])).unwrap();
+        dpop.nonce = Some("n-1".into());
+        let url = Url::parse("https://as.example/token?x=1").unwrap();
+        let proof = dpop.proof("POST", &url, Some("tok"));
+        let parts: Vec<&str> = proof.split('.').collect();
+        let json =
+            |p: &str| serde_json::from_slice::<Value>(&URL_SAFE_NO_PAD.decode(p).unwrap()).unwrap();
+        let (header, payload) = (json(parts[0]), json(parts[1]));
+        assert_eq!(header["typ"], "dpop+jwt");
+        assert_eq!(header["alg"], "ES256");
+        assert_eq!(payload["htm"], "POST");
+        assert_eq!(payload["htu"], "https://as.example/token");
+        assert_eq!(payload["nonce"], "n-1");
+        assert_eq!(payload["ath"], b64(&Sha256::digest(b"tok")));
+        let jwk = &header["jwk"];
+        let key = p256::PublicKey::from_jwk_str(&jwk.to_string()).unwrap();
+        let signature =
+            p256::ecdsa::Signature::from_slice(&URL_SAFE_NO_PAD.decode(parts[2]).unwrap()).unwrap();
+        p256::ecdsa::VerifyingKey::from(key)
+            .verify(format!("{}.{}", parts[0], parts[1]).as_bytes(), &signature)
+            .unwrap();
+    }
 
     #[test]
     fn an_offer_is_read_by_value_from_any_scheme() {
