@@ -6,8 +6,9 @@
 // the reference's answer is kept, and the wallet is told 202 with a transaction_id and an
 // interval of 1 s. The deferred endpoint answers 202 ("not yet") --pending times (default 1),
 // then the kept credentials; with --never it never issues; --interval S asks the wallet to
-// wait S seconds between requests. Every request is an event line.
-//   node tests/interop/deferring-issuer.mjs REF [--pending N] [--never] [--interval S]
+// wait S seconds between requests; with --fail-after N it does not defer, and every credential
+// request after the first N fails. Every request is an event line.
+//   node tests/interop/deferring-issuer.mjs REF [--pending N] [--never] [--interval S] [--fail-after N]
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -22,6 +23,11 @@ const pendingTimes = at >= 0 ? Number(flags[at + 1]) : 1;
 const never = flags.includes('--never');
 const ii = flags.indexOf('--interval');
 const interval = ii >= 0 ? Number(flags[ii + 1]) : 1;
+// --fail-after N: the first N credential requests are answered at once, as the reference
+// answered them; every later one fails with a server error (an exchange broken half-way).
+const fa = flags.indexOf('--fail-after');
+const failAfter = fa >= 0 ? Number(flags[fa + 1]) : null;
+let answered = 0;
 const load = (p) => import(pathToFileURL(path.join(ref, p)).href);
 const { startIssuer } = await load('lib/issuer.mjs');
 const { startServer, reply, oauthError } = await load('lib/common.mjs');
@@ -41,6 +47,12 @@ const server = await startServer({
       });
       const body = await answer.json();
       if (!answer.ok) return reply(answer.status, body);
+      if (failAfter !== null) {
+        answered += 1;
+        emit({ event: 'credential', n: answered, failed: answered > failAfter });
+        if (answered > failAfter) return reply(500, { error: 'server_error', error_description: 'the issuer broke down half-way' });
+        return reply(200, body);
+      }
       const id = randomBytes(12).toString('base64url');
       kept.set(id, { authorization: req.headers.get('authorization'), body, polls: 0 });
       emit({ event: 'deferred', transaction_id: id });

@@ -54,3 +54,15 @@ test('an issuer that asks to wait longer than an exchange waits: a clear message
   const held = run(wallet, 'list', '--json');
   assert.ok(!held.stdout.trim() || JSON.parse(held.stdout).length === 0, held.stdout);
 });
+
+test('an issuer that breaks down after the first credential: nothing is kept, not even the one that came', async () => {
+  const iss = await deferring('--fail-after', '1');
+  const wallet = path.join(work, 'wallet-half');
+  const r = run(wallet, 'receive', iss.credential_offer);
+  assert.notEqual(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stderr, /server_error/);
+  assert.match(r.stderr, /nothing was kept/);
+  assert.equal((await iss.next()).failed, false, 'the first credential did arrive');
+  assert.equal((await iss.next()).failed, true);
+  assert.equal(JSON.parse(run(wallet, 'list', '--json').stdout).length, 0);
+});
