@@ -86,6 +86,18 @@ impl Issuer {
     }
 }
 
+impl Issuer {
+    /// The issuer's trust data with `jwk` as the one key of its JWT VC Issuer Metadata.
+    fn env_with_key(&self, jwk: Value) -> Env {
+        let mut env = self.env.clone();
+        env.proof.keys.insert_at(
+            &sdjwt::jwt_vc_issuer_url(ISS).unwrap(),
+            json!({"issuer": ISS, "jwks": {"keys": [jwk]}}),
+        );
+        env
+    }
+}
+
 fn compact(jwt: &str, disclosures: &[String]) -> String {
     let mut s = format!("{jwt}~");
     for d in disclosures {
@@ -611,14 +623,7 @@ fn an_es384_issuer_signature_verifies_from_its_metadata() {
     let mut public: Value =
         serde_json::from_str(&p384::PublicKey::from(key.verifying_key()).to_jwk_string()).unwrap();
     public["kid"] = json!("k384");
-    let with = |jwk: Value| {
-        let mut env = i.env.clone();
-        env.proof.keys.insert_at(
-            &sdjwt::jwt_vc_issuer_url(ISS).unwrap(),
-            json!({"issuer": ISS, "jwks": {"keys": [jwk]}}),
-        );
-        env
-    };
+    let with = |jwk: Value| i.env_with_key(jwk);
     let v = verify(&compact(&signed, &ds), &with(public.clone()));
     assert_eq!(v.verdict, Verdict::Valid, "{:#?}", v.steps);
     // A P-256 key under that kid does not verify an ES384 signature.
@@ -710,14 +715,7 @@ fn an_rs256_issuer_signature_verifies_from_its_metadata() {
     let jwt = signed_by(&header, &payload, |m| signer.sign(m).to_vec());
     let rsa_jwk = json!({"kty": "RSA", "kid": "rsa-1",
         "n": b64(&public.n().to_bytes_be()), "e": b64(&public.e().to_bytes_be())});
-    let with = |jwk: Value| {
-        let mut env = i.env.clone();
-        env.proof.keys.insert_at(
-            &sdjwt::jwt_vc_issuer_url(ISS).unwrap(),
-            json!({"issuer": ISS, "jwks": {"keys": [jwk]}}),
-        );
-        env
-    };
+    let with = |jwk: Value| i.env_with_key(jwk);
     let v = verify(&compact(&jwt, &ds), &with(rsa_jwk.clone()));
     assert_eq!(v.verdict, Verdict::Valid, "{:#?}", v.steps);
     assert!(v
