@@ -592,9 +592,9 @@ struct Dpop {
 }
 
 impl Dpop {
-    /// A fresh key for the first algorithm of the server's `dpop_signing_alg_values_supported`
-    /// that the wallet signs with: ES256 first (what HAIP 1.0 requires), else EdDSA; `None`
-    /// when the server asks for no DPoP, or only for algorithms the wallet does not sign with.
+    /// A fresh key for the server's `dpop_signing_alg_values_supported`: ES256 where it is
+    /// listed (what HAIP 1.0 requires), else EdDSA; `None` when the server lists neither (no
+    /// DPoP, or only algorithms the wallet does not sign with).
     fn for_server(algs: &[String]) -> Option<Dpop> {
         let offers = |names: &[&str]| algs.iter().any(|a| names.contains(&a.as_str()));
         let key: Box<dyn Signer> = if offers(&["ES256"]) {

@@ -6,7 +6,10 @@
 // KDF of RFC 7518 §4.6.2, AES-GCM). Each SD-JWT presentation is then checked by the reference's
 // verifySdJwt (key binding to this client id and nonce). Prints a ready line, then one result
 // line per answer.
-//   node tests/interop/encrypting-verifier.mjs REF [--enc A128GCM|A256GCM] [--key ec|rsa]
+// With --bad no-nonce or --bad code, the request leaves out its nonce, or asks for
+// response_type code, for the wallet to refuse (the link is then written here, since the
+// library refuses to make such a request).
+//   node tests/interop/encrypting-verifier.mjs REF [--enc A128GCM|A256GCM] [--key ec|rsa] [--bad no-nonce|code]
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -22,6 +25,7 @@ const flag = (name, fallback) => {
 };
 const enc = flag('--enc', 'A128GCM');
 const keyKind = flag('--key', 'ec');
+const bad = flag('--bad', null);
 const load = (p) => import(pathToFileURL(path.join(ref, p)).href);
 const { startServer, reply, oauthError, makeCallbacks, randomId } = await load('lib/common.mjs');
 const { presetQuery } = await load('lib/verifier.mjs');
@@ -126,6 +130,17 @@ const payload = {
     vp_formats_supported: { 'dc+sd-jwt': { 'sd-jwt_alg_values': ['ES256', 'EdDSA'], 'kb-jwt_alg_values': ['ES256', 'EdDSA'] } },
   },
 };
-const created = await verifier.createOpenId4vpAuthorizationRequest({ authorizationRequestPayload: payload });
-txs.set(id, { clientId, payload: created.authorizationRequestPayload ?? payload });
-emit({ event: 'ready', role: 'encrypting-verifier', url, authorization_request: created.authorizationRequest, client_id: clientId, nonce: payload.nonce });
+let link;
+if (bad) {
+  if (bad === 'no-nonce') delete payload.nonce;
+  else if (bad === 'code') payload.response_type = 'code';
+  else throw new Error(`--bad is no-nonce or code, not ${bad}`);
+  const params = Object.entries(payload).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]);
+  link = `openid4vp://?${new URLSearchParams(params)}`;
+  txs.set(id, { clientId, payload });
+} else {
+  const created = await verifier.createOpenId4vpAuthorizationRequest({ authorizationRequestPayload: payload });
+  link = created.authorizationRequest;
+  txs.set(id, { clientId, payload: created.authorizationRequestPayload ?? payload });
+}
+emit({ event: 'ready', role: 'encrypting-verifier', url, authorization_request: link, client_id: clientId, nonce: payload.nonce });

@@ -71,3 +71,16 @@ test('a verifier that offers only an RSA key gets nothing, and the learner is to
   const silence = await Promise.race([v.next(), new Promise((res) => setTimeout(() => res('nothing'), 1500))]);
   assert.equal(silence, 'nothing', 'the verifier got no answer');
 });
+
+for (const [bad, code, said] of [['no-nonce', 'invalid_request', /has no nonce/], ['code', 'unsupported_response_type', /response_type code/]]) {
+  test(`a request the wallet does not answer (${bad}) is refused, and the verifier is told ${code}, encrypted`, async () => {
+    const v = startEncryptingVerifier(ref, '--bad', bad);
+    const ready = await v.next();
+    const r = mcxRun('present', ready.authorization_request, '--yes');
+    assert.notEqual(r.status, 0, r.stdout);
+    assert.match(r.stderr, said);
+    const result = await v.next();
+    assert.equal(result.jwe_header?.alg, 'ECDH-ES', JSON.stringify(result));
+    assert.equal(result.error, code, JSON.stringify(result));
+  });
+}
