@@ -6,11 +6,11 @@
 // sends them; then answers a request that lets the grade be left out, with the grade unticked.
 // The reference verifier's own verdict is what counts.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { startReference, stopAll } from '../../tests/interop/oid4vc-ref.mjs';
+import { gradeOptionalQuery, startReference, stopAll } from '../../tests/interop/oid4vc-ref.mjs';
 import { byTestId, fill, openApp, screenshot } from '../harness.mjs';
 
 const ref = process.env.MCX_OID4VC;
@@ -74,12 +74,7 @@ test('a request pasted on the Share screen: a verified verifier, exactly the det
 });
 
 test('a request that lets the grade be left out: the learner unticks it, and the verifier gets exactly title, ECTS and EQF level', { skip: !ref && 'MCX_OID4VC is not set' }, async () => {
-  const query = path.join(work, 'grade-optional.json');
-  writeFileSync(query, JSON.stringify({ credentials: [{ id: 'micro_sd_jwt', format: 'dc+sd-jwt',
-    meta: { vct_values: ['urn:eudi:micro_credential:1'] },
-    claims: [{ id: 'title', path: ['title'] }, { id: 'ects', path: ['ects_credits'] },
-      { id: 'eqf', path: ['eqf_level'] }, { id: 'grade', path: ['grade'] }],
-    claim_sets: [['title', 'ects', 'eqf', 'grade'], ['title', 'ects', 'eqf']] }] }));
+  const query = gradeOptionalQuery(work);
   const verifier = start('verifier', '--query', query, '--strict');
   const ready = await verifier.next();
   const { browser } = app;

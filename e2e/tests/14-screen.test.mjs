@@ -7,11 +7,11 @@
 // and verifier on 127.0.0.1.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { startReference, stopAll } from '../../tests/interop/oid4vc-ref.mjs';
+import { gradeOptionalQuery, startReference, stopAll } from '../../tests/interop/oid4vc-ref.mjs';
 import { byTestId, openApp, screenshot } from '../harness.mjs';
 
 const ref = process.env.MCX_OID4VC;
@@ -70,12 +70,7 @@ test('the offer under the pointer is read off the screen, opened and received', 
 });
 
 test('a verifier\'s QR request is read off the screen and answered with the grade withheld', { skip }, async () => {
-  const query = path.join(work, 'grade-optional.json');
-  writeFileSync(query, JSON.stringify({ credentials: [{ id: 'micro_sd_jwt', format: 'dc+sd-jwt',
-    meta: { vct_values: ['urn:eudi:micro_credential:1'] },
-    claims: [{ id: 'title', path: ['title'] }, { id: 'ects', path: ['ects_credits'] },
-      { id: 'eqf', path: ['eqf_level'] }, { id: 'grade', path: ['grade'] }],
-    claim_sets: [['title', 'ects', 'eqf', 'grade'], ['title', 'ects', 'eqf']] }] }));
+  const query = gradeOptionalQuery(work);
   const verifier = startReference(ref, 'verifier', '--query', query, '--strict');
   const ready = await verifier.next();
   const { browser } = app;

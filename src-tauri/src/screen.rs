@@ -3,6 +3,8 @@
 //! through XWayland, which shows only X11 windows) and read by the core's QR decoder, the code
 //! nearest the pointer first. Nothing is kept.
 
+use microcredx::Error;
+
 /// How far around the pointer the screen is read (pixels each way): a code on a phone-sized
 /// picture or a web page fits, and the picture stays small to read.
 const REACH: i32 = 450;
@@ -21,18 +23,19 @@ pub struct Around {
 }
 
 #[cfg(target_os = "linux")]
-pub fn around_pointer() -> Result<Around, String> {
+pub fn around_pointer() -> Result<Around, Error> {
     use x11rb::connection::Connection;
     use x11rb::protocol::xproto::{ConnectionExt, ImageFormat, ImageOrder};
 
     let wayland_only =
         std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_some();
     if wayland_only {
-        return Err("this desktop (Wayland, without X11) does not let the wallet read the screen; take a screenshot and choose it as a picture".into());
+        return Err(Error::BadInput("this desktop (Wayland, without X11) does not let the wallet read the screen; take a screenshot and choose it as a picture".into()));
     }
     let (conn, n) = x11rb::connect(None)
-        .map_err(|e| format!("the screen cannot be read (no X11 display: {e}); take a screenshot and choose it as a picture"))?;
-    let failed = |e: &dyn std::fmt::Display| format!("the screen could not be read: {e}");
+        .map_err(|e| Error::BadInput(format!("the screen cannot be read (no X11 display: {e}); take a screenshot and choose it as a picture")))?;
+    let failed =
+        |e: &dyn std::fmt::Display| Error::Internal(format!("the screen could not be read: {e}"));
     let setup = conn.setup();
     let screen = setup
         .roots
@@ -132,7 +135,7 @@ pub fn around_pointer() -> Result<Around, String> {
 }
 
 #[cfg(not(target_os = "linux"))]
-pub fn around_pointer() -> Result<Around, String> {
+pub fn around_pointer() -> Result<Around, Error> {
     Err(
         "reading the screen is done on Linux only; take a screenshot and choose it as a picture"
             .into(),

@@ -35,7 +35,8 @@ pub use clr::{clr_parts, embedded_credentials, Association, ClrParts};
 pub use container::unwrap_container;
 pub use detect::{detect_format, is_credential_like, is_presentation_like};
 pub use sdjwt::{
-    digest as sd_digest, metadata_path as sdjwt_metadata_path, SdJwt, MAX_DISCLOSURES,
+    claim_at as sdjwt_claim_at, digest as sd_digest, metadata_path as sdjwt_metadata_path, SdJwt,
+    MAX_DISCLOSURES,
 };
 pub use text::iso_duration_hours;
 pub(crate) use text::list as text_list;

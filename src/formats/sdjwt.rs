@@ -326,6 +326,15 @@ pub fn metadata_path(path: &[Value]) -> Option<String> {
     Some(out.join("."))
 }
 
+/// The value at a dotted claim path (`learner.family_name`, `learning_outcomes.1`).
+pub fn claim_at<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.').try_fold(v, |cur, seg| match cur {
+        Value::Object(m) => m.get(seg),
+        Value::Array(a) => seg.parse::<usize>().ok().and_then(|i| a.get(i)),
+        _ => None,
+    })
+}
+
 /// The digest of a disclosure's base64url text (RFC 9901 §4.2.3), base64url without padding.
 pub fn digest(alg: &str, disclosure: &str) -> Option<String> {
     let bytes = disclosure.as_bytes();

@@ -243,7 +243,7 @@ impl Wallet {
         let (aud, nonce) = (aud.trim(), nonce.trim());
         let (rec, original) = self.get_with_original(id)?;
         if matches!(rec.verification.format, Format::SdJwtVc) {
-            return self.present_sd_jwt(&rec.id, disclose, aud, nonce, now);
+            return self.present_sd_jwt_of(&original, disclose, aud, nonce, now);
         }
         if aud.is_empty() || nonce.is_empty() {
             return Err(Error::BadInput(
@@ -278,7 +278,7 @@ impl Wallet {
     ) -> Result<String> {
         let (rec, original) = self.get_with_original(id)?;
         if matches!(rec.verification.format, Format::SdJwtVc) {
-            return self.sd_jwt_link(&rec.id, disclose, page, nonce, now);
+            return self.sd_jwt_link_of(&original, disclose, page, nonce, now);
         }
         let vp = self.derived_presentation(
             rec,

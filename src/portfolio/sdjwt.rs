@@ -221,7 +221,7 @@ pub fn claims(original: &[u8]) -> Result<Vec<SdClaim>> {
     let (doc, sd) = parse(original)?;
     let mut out = Vec::new();
     for path in sd.disclosure_paths.iter().flatten() {
-        let value = pointer(&doc.credential, path)
+        let value = formats::sdjwt_claim_at(&doc.credential, path)
             .map(value_text)
             .unwrap_or_default();
         out.push(SdClaim {
@@ -312,15 +312,6 @@ fn plain_leaves(v: &Value, path: &str, seen: &mut HashSet<String>, out: &mut Vec
     }
 }
 
-/// The value at a dotted claim path (`learner.family_name`, `learning_outcomes.1`).
-fn pointer<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
-    path.split('.').try_fold(v, |cur, seg| match cur {
-        Value::Object(m) => m.get(seg),
-        Value::Array(a) => seg.parse::<usize>().ok().and_then(|i| a.get(i)),
-        _ => None,
-    })
-}
-
 /// Whether the disclosure at `path` is needed to show the chosen `paths`: it is one of them,
 /// lies around one (an ancestor), or inside one (a member of a chosen object).
 fn needed(path: &str, chosen: &[String]) -> bool {
@@ -353,7 +344,7 @@ pub fn present(
         )));
     }
     for c in disclose {
-        if pointer(&doc.credential, c).is_none() {
+        if formats::sdjwt_claim_at(&doc.credential, c).is_none() {
             return Err(Error::BadInput(format!(
                 "the credential has no claim {c} to disclose"
             )));

@@ -82,7 +82,19 @@ impl Wallet {
         nonce: &str,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<String> {
-        let presentation = self.present_sd_jwt(id, disclose, &page.url, nonce, now)?;
+        self.sd_jwt_link_of(&self.original(id)?, disclose, page, nonce, now)
+    }
+
+    /// [`Wallet::sd_jwt_link`] of an original already read.
+    pub(crate) fn sd_jwt_link_of(
+        &self,
+        original: &[u8],
+        disclose: &[String],
+        page: &VerifierBase,
+        nonce: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<String> {
+        let presentation = self.present_sd_jwt_of(original, disclose, &page.url, nonce, now)?;
         link::encode_link(&page.url, presentation.as_bytes())
     }
 

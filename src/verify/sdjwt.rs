@@ -440,14 +440,13 @@ fn x5c_identity_step(
     steps: &mut Vec<Step>,
 ) {
     let leaf = &chain[0];
-    let by_uri = leaf.uri_names().iter().any(|u| u == iss);
+    let (dns, uris) = (leaf.dns_names(), leaf.uri_names());
+    let by_uri = uris.iter().any(|u| u == iss);
     let by_dns = issuer_host(iss).is_some_and(|h| {
-        leaf.dns_names()
-            .iter()
+        dns.iter()
             .any(|d| d.trim_end_matches('.').eq_ignore_ascii_case(h))
     });
-    let mut names = leaf.dns_names();
-    names.extend(leaf.uri_names());
+    let names: Vec<String> = dns.into_iter().chain(uris).collect();
     // A leaf naming other parties cannot speak for this issuer; one naming none (no
     // subjectAltName, as some deployments issue them) does not say whose it is.
     if !by_uri && !by_dns && !names.is_empty() {
@@ -860,36 +859,24 @@ fn withheld_step(sd: &SdJwt, claims: &Value, meta: &Value, steps: &mut Vec<Step>
         return;
     }
     let mut hidden = Vec::new();
-    let mut hidden_paths: Vec<Vec<&str>> = Vec::new();
+    let mut hidden_paths: Vec<String> = Vec::new();
     for c in crate::formats::text_list(meta.get("claims")) {
-        let Some(path) = c.get("path").and_then(Value::as_array) else {
-            continue;
-        };
-        // Object keys, array indexes (a number, or `name[0]` in the DC4EU notation); a
-        // wildcard (null) is not named one by one.
-        let Some(segments) = path
-            .iter()
-            .map(Value::as_str)
-            .collect::<Option<Vec<&str>>>()
+        // A wildcard (null) path is not named one by one.
+        let Some(path) = c
+            .get("path")
+            .and_then(Value::as_array)
+            .and_then(|p| crate::formats::sdjwt_metadata_path(p))
         else {
             continue;
         };
-        let present = segments
-            .iter()
-            .try_fold(claims, |cur, seg| {
-                match seg.strip_suffix(']').and_then(|r| r.split_once('[')) {
-                    Some((k, i)) => cur.get(k).and_then(|a| a.get(i.parse::<usize>().ok()?)),
-                    None => cur.get(*seg),
-                }
-            })
-            .is_some();
-        let inside_hidden = hidden_paths
-            .iter()
-            .any(|h: &Vec<&str>| segments.starts_with(h));
+        let present = crate::formats::sdjwt_claim_at(claims, &path).is_some();
+        let inside_hidden = hidden_paths.iter().any(|h| {
+            path.strip_prefix(h.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+        });
         if present || inside_hidden || c.get("sd").and_then(Value::as_str) == Some("never") {
             continue;
         }
-        hidden_paths.push(segments.clone());
         let label = crate::formats::text_list(c.get("display"))
             .iter()
             .find_map(|d| {
@@ -898,7 +885,8 @@ fn withheld_step(sd: &SdJwt, claims: &Value, meta: &Value, steps: &mut Vec<Step>
                     .and_then(Value::as_str)
             })
             .map(str::to_string)
-            .unwrap_or_else(|| segments.join("."));
+            .unwrap_or_else(|| path.clone());
+        hidden_paths.push(path);
         hidden.push(label);
     }
     if !hidden.is_empty() {

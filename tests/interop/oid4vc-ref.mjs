@@ -3,6 +3,7 @@
 // are read one by one with `next()`. Every role started is stopped by `stopAll()`.
 // Shared by tests/interop/ and e2e/tests/.
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -21,6 +22,18 @@ export function startLoginIssuer(ref, ...flags) {
 /** Start the issuer that issues later (./deferring-issuer.mjs) on `ref`. */
 export function startDeferringIssuer(ref, ...flags) {
   return startLines([path.join(import.meta.dirname, 'deferring-issuer.mjs'), ref, ...flags]);
+}
+
+/** Write, in `dir`, a DCQL query for the reference's SD-JWT micro-credential whose claim sets
+ * (OpenID4VP 1.0 §6.4.1) let the grade be left out; the verifier prefers it. Returns its path. */
+export function gradeOptionalQuery(dir) {
+  const file = path.join(dir, 'grade-optional.json');
+  writeFileSync(file, JSON.stringify({ credentials: [{ id: 'micro_sd_jwt', format: 'dc+sd-jwt',
+    meta: { vct_values: ['urn:eudi:micro_credential:1'] },
+    claims: [{ id: 'title', path: ['title'] }, { id: 'ects', path: ['ects_credits'] },
+      { id: 'eqf', path: ['eqf_level'] }, { id: 'grade', path: ['grade'] }],
+    claim_sets: [['title', 'ects', 'eqf', 'grade'], ['title', 'ects', 'eqf']] }] }));
+  return file;
 }
 
 export function startEncryptingVerifier(ref, ...flags) {

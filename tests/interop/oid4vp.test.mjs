@@ -11,7 +11,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { startReference, stopAll } from './oid4vc-ref.mjs';
+import { gradeOptionalQuery, startReference, stopAll } from './oid4vc-ref.mjs';
 
 const mcx = process.env.MCX_BIN;
 const ref = process.env.MCX_OID4VC;
@@ -53,15 +53,7 @@ test('an SD-JWT VC to a verifier that signs its request: exactly title, ECTS and
 
 // A query whose claim sets let the grade be left out (OpenID4VP 1.0 §6.4.1): the verifier
 // prefers it, and accepts the credential without it.
-const gradeOptional = () => {
-  const file = path.join(work, 'grade-optional.json');
-  writeFileSync(file, JSON.stringify({ credentials: [{ id: 'micro_sd_jwt', format: 'dc+sd-jwt',
-    meta: { vct_values: ['urn:eudi:micro_credential:1'] },
-    claims: [{ id: 'title', path: ['title'] }, { id: 'ects', path: ['ects_credits'] },
-      { id: 'eqf', path: ['eqf_level'] }, { id: 'grade', path: ['grade'] }],
-    claim_sets: [['title', 'ects', 'eqf', 'grade'], ['title', 'ects', 'eqf']] }] }));
-  return file;
-};
+const gradeOptional = () => gradeOptionalQuery(work);
 
 test('the grade withheld (--withhold grade): the reference verifier gets exactly title, ECTS and EQF level, and verifies them', async () => {
   const v = start('verifier', '--query', gradeOptional(), '--strict');

@@ -399,7 +399,7 @@ pub fn decline_request(exchange: State<'_, ExchangeState>) -> IpcResult<()> {
 /// request shown in a browser or another program).
 #[tauri::command(async)]
 pub fn read_qr_screen() -> IpcResult<Vec<String>> {
-    let around = crate::screen::around_pointer().map_err(microcredx::Error::BadInput)?;
+    let around = crate::screen::around_pointer()?;
     let texts = microcredx::portfolio::qr_decode_grey(
         around.width,
         around.height,
