@@ -5,7 +5,7 @@
 //! This file owns only generators and checks; it must not depend on the case table.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use super::engine::{solve, Choice, Item, Leaf, Node, Problem};
+use super::engine::{solve, solve_with, Choice, Item, Leaf, Node, Problem};
 use super::rules::{Body, Caps, Filter, Kind};
 use super::*;
 use crate::model::Party;
@@ -177,6 +177,14 @@ fn engine_matches_brute_force() {
         let mut best = None;
         brute(&p, &items, 0, &mut Vec::new(), &mut best);
         assert_eq!(Some(got), best, "round {round}: {p:?} {items:?} {sol:?}");
+        // The same with the progress cap and the neighbourhood search after one node.
+        let phased = solve_with(&p, &items, 1_000_000, Some(1));
+        assert!(phased.proven, "round {round}: not proven in phases");
+        assert_eq!(
+            score(&p, &items, &phased.choice),
+            best,
+            "round {round}: phases {phased:?}"
+        );
     }
 }
 
@@ -378,6 +386,13 @@ fn generated_problems_match_brute_force_and_their_proofs() {
         let mut best = None;
         brute(&p, &items, 0, &mut Vec::new(), &mut best);
         assert_eq!(Some(got), best, "seed {seed}: {p:?} {items:?} {sol:?}");
+        let phased = solve_with(&p, &items, 1_000_000, Some(1));
+        assert!(phased.proven, "seed {seed}: not proven in phases");
+        assert_eq!(
+            score(&p, &items, &phased.choice),
+            best,
+            "seed {seed}: phases {phased:?}"
+        );
     }
     assert!(
         compared > 200,

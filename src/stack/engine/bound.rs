@@ -45,6 +45,42 @@ pub(super) fn subset_sums(items: &[Item], cap: u64) -> Vec<Vec<u64>> {
     rows
 }
 
+/// The search nodes after which the dearer credentials bounds are computed (most audits are
+/// proven before, and would only pay for the tables).
+const REFINE_AFTER: u64 = 2_000;
+/// The most cells (positions × sums) of the table [`fewest_exact`] builds.
+const FEWEST_CELLS_LIMIT: usize = 1 << 22;
+/// "No subset has this sum" in a [`fewest_exact`] row.
+pub(super) const NO_SUBSET: u8 = u8::MAX;
+
+/// Per position `i` (search order) and sum `s` up to `cap`, the fewest external items at
+/// `i..` whose ECTS add up to exactly `s` ([`NO_SUBSET`] when none do; copies of one
+/// achievement are not told apart, which can only lower the count). Empty when the table
+/// would be too large.
+pub(super) fn fewest_exact(items: &[Item], cap: u64) -> Vec<Vec<u8>> {
+    let width = cap as usize + 1;
+    if width.saturating_mul(items.len() + 1) > FEWEST_CELLS_LIMIT {
+        return Vec::new();
+    }
+    let mut rows = vec![vec![NO_SUBSET; width]; items.len() + 1];
+    rows[items.len()][0] = 0;
+    for i in (0..items.len()).rev() {
+        let mut row = rows[i + 1].clone();
+        let e = items[i].ects as usize;
+        if items[i].external && e <= cap as usize {
+            let next = &rows[i + 1];
+            for s in e..width {
+                let n = next[s - e];
+                if n < NO_SUBSET - 1 && n + 1 < row[s] {
+                    row[s] = n + 1;
+                }
+            }
+        }
+        rows[i] = row;
+    }
+    rows
+}
+
 /// The largest sum in `set` (a [`subset_sums`] row) that is at most `room`.
 pub(super) fn largest_at_most(set: &[u64], room: u64) -> u64 {
     let top = (room / 64) as usize;
@@ -250,7 +286,7 @@ impl Search<'_> {
     /// counts) only the largest left, none of a group already used. Leaves `self.int_leaf`
     /// with the internal part per leaf; returns the ECTS of the internal and of the external
     /// items so counted.
-    fn optimistic(&mut self, i: usize, ext_room: u64, opt: &mut [u64]) -> (u64, u64) {
+    pub(super) fn optimistic(&mut self, i: usize, ext_room: u64, opt: &mut [u64]) -> (u64, u64) {
         let p = self.p;
         let mut int = std::mem::take(&mut self.int_leaf);
         int.clone_from(&self.grouped_int[i]);
@@ -321,7 +357,9 @@ impl Search<'_> {
         let ects_opt = self.ects + int_total + ext_best;
         let (complete, optimistic_met) = self.eval(&opt, ects_opt);
         let ects_ub = ects_opt.min(p.total);
-        let cheap = self.score_bound(i, complete, optimistic_met, optimistic_met, ects_ub);
+        // No assignment makes more progress than the cap proven before the search (`progress.rs`).
+        let capped = optimistic_met.min(self.met_cap);
+        let cheap = self.score_bound(i, &opt, complete, capped, optimistic_met, ects_ub);
         if cheap <= self.best {
             self.buf = opt;
             return cheap;
@@ -343,17 +381,20 @@ impl Search<'_> {
             c &= c2;
             m = m.min(m2);
         }
+        let bound = if (complete && c, capped.min(m)) == (complete, capped) {
+            cheap
+        } else {
+            self.score_bound(
+                i,
+                &opt,
+                complete && c,
+                capped.min(m),
+                optimistic_met,
+                ects_ub,
+            )
+        };
         self.buf = opt;
-        if (complete && c, optimistic_met.min(m)) == (complete, optimistic_met) {
-            return cheap;
-        }
-        self.score_bound(
-            i,
-            complete && c,
-            optimistic_met.min(m),
-            optimistic_met,
-            ects_ub,
-        )
+        bound
     }
 
     /// The bound for (complete, progress) = (`complete`, `met`), given the optimistic progress
@@ -362,6 +403,7 @@ impl Search<'_> {
     fn score_bound(
         &mut self,
         i: usize,
+        opt: &[u64],
         complete: bool,
         met: u32,
         optimistic_met: u32,
@@ -395,8 +437,29 @@ impl Search<'_> {
         } else {
             0
         };
-        let by_ects = self.fewest_for_ects(i, ects_ub.saturating_sub(self.ects), ext_room);
-        let creds_lb = by_ects.max(excl).max(shared_max);
+        let by_ects = self.fewest_for_ects(i, ects_ub.saturating_sub(self.ects), ext_room, false);
+        let mut creds_lb = by_ects.max(excl).max(shared_max);
+        if self.creds_decide(complete, met, ects_ub, creds_lb) {
+            // Dearer, and needed only where the credentials decide: the least credentials over
+            // every way of meeting requirements worth the progress bound (when the resource
+            // bound or the cap lowered it), and external credits only in the sums their
+            // subsets have.
+            if met < optimistic_met && self.resource_ok {
+                let mut cost = std::mem::take(&mut self.leaf_cost);
+                cost.clone_from(&need);
+                for (l, slot) in cost.iter_mut().enumerate() {
+                    if p.leaves[l].shared {
+                        *slot = 0;
+                    } else if opt[l] < p.leaves[l].need {
+                        *slot = UNREACHABLE;
+                    }
+                }
+                creds_lb = creds_lb.max(self.least_for_progress(&cost, met));
+                self.leaf_cost = cost;
+            }
+            let exact = self.fewest_for_ects(i, ects_ub.saturating_sub(self.ects), ext_room, true);
+            creds_lb = creds_lb.max(exact);
+        }
         let mut cost_lb = 0;
         let mut offers_lb = 0;
         if complete && self.any_cost {
@@ -463,6 +526,59 @@ impl Search<'_> {
         external: Option<&[u64]>,
     ) -> (bool, u32) {
         let p = self.p;
+        let mut cost = std::mem::take(&mut self.leaf_cost);
+        cost.clear();
+        cost.extend(p.leaves.iter().enumerate().map(|(l, leaf)| {
+            let d = leaf.need.saturating_sub(self.sums[l]);
+            if opt[l] < leaf.need {
+                return UNREACHABLE;
+            }
+            match (leaf.shared, leaf.by_count) {
+                (true, _) => 0,
+                _ if d == 0 => 0,
+                // External ECTS: what the internal items left cannot give.
+                (false, true) if external.is_some() => 0,
+                (false, false) => match external {
+                    Some(int) => d.saturating_sub(int[l]),
+                    None => d,
+                },
+                (false, true) => d.saturating_mul(self.suffix_min_ects[i][l]),
+            }
+        }));
+        self.tree_dp(&cost);
+        self.leaf_cost = cost;
+        let width: usize = p.roots.iter().map(|&r| self.vmax[r]).sum::<usize>() + 1;
+        let acc = self.all_of(&p.roots, width);
+        let complete = acc.0.iter().any(|&c| c <= resource);
+        let best = (0..width)
+            .rev()
+            .find(|&v| acc.0[v].min(acc.1[v]) <= resource)
+            .unwrap_or(0);
+        self.dp_acc = acc;
+        (complete, best as u32)
+    }
+
+    /// The least total of per-leaf costs `cost` (`UNREACHABLE`: the leaf cannot be met) for
+    /// an assignment of progress at least `value`: the tree knapsack of [`Self::tree_dp`].
+    pub(super) fn least_for_progress(&mut self, cost: &[u64], value: u32) -> u64 {
+        self.tree_dp(cost);
+        let p = self.p;
+        let width: usize = p.roots.iter().map(|&r| self.vmax[r]).sum::<usize>() + 1;
+        let acc = self.all_of(&p.roots, width);
+        let least = (value as usize..width)
+            .map(|v| acc.0[v].min(acc.1[v]))
+            .min()
+            .unwrap_or(UNREACHABLE);
+        self.dp_acc = acc;
+        least
+    }
+
+    /// Per node (in `self.dp`), the least total of the per-leaf costs `cost` of its met
+    /// leaves for each (met, progress value): a knapsack over the requirement tree, an
+    /// `allOf` by min-plus products, an `nOf` over how many children count toward its value
+    /// and how many are met.
+    fn tree_dp(&mut self, cost: &[u64]) {
+        let p = self.p;
         for (ni, node) in p.nodes.iter().enumerate() {
             let w = self.vmax[ni] + 1;
             let mut t = std::mem::take(&mut self.dp[ni]);
@@ -470,22 +586,8 @@ impl Search<'_> {
             t.resize(2 * w, UNREACHABLE);
             match node {
                 Node::Leaf(l) => {
-                    let leaf = &p.leaves[*l];
                     t[0] = 0;
-                    if opt[*l] >= leaf.need {
-                        let d = leaf.need.saturating_sub(self.sums[*l]);
-                        t[w + 1] = match (leaf.shared, leaf.by_count) {
-                            (true, _) => 0,
-                            _ if d == 0 => 0,
-                            // External ECTS: what the internal items left cannot give.
-                            (false, true) if external.is_some() => 0,
-                            (false, false) => match external {
-                                Some(int) => d.saturating_sub(int[*l]),
-                                None => d,
-                            },
-                            (false, true) => d.saturating_mul(self.suffix_min_ects[i][*l]),
-                        };
-                    }
+                    t[w + 1] = cost[*l];
                 }
                 Node::All(ch) => {
                     let acc = self.all_of(ch, w);
@@ -547,15 +649,6 @@ impl Search<'_> {
             }
             self.dp[ni] = t;
         }
-        let width: usize = p.roots.iter().map(|&r| self.vmax[r]).sum::<usize>() + 1;
-        let acc = self.all_of(&p.roots, width);
-        let complete = acc.0.iter().any(|&c| c <= resource);
-        let best = (0..width)
-            .rev()
-            .find(|&v| acc.0[v].min(acc.1[v]) <= resource)
-            .unwrap_or(0);
-        self.dp_acc = acc;
-        (complete, best as u32)
     }
 
     /// The (all met, not all met) least-resource tables of `width` values for meeting all of
@@ -578,11 +671,29 @@ impl Search<'_> {
         acc
     }
 
+    /// Whether a bound of (`complete`, `met`, `ects`) with at least `creds_lb` more
+    /// credentials ties the incumbent on everything before the credentials and still beats
+    /// it on them: only then can a better credentials bound prune (and only once the search
+    /// is past its first [`REFINE_AFTER`] nodes).
+    fn creds_decide(&self, complete: bool, met: u32, ects: u64, creds_lb: u64) -> bool {
+        let b = &self.best;
+        self.nodes > REFINE_AFTER
+            && !self.any_cost
+            && b.complete == complete
+            && b.met == met
+            && b.ects == ects
+            && b.neg_cost == 0
+            && -(i64::from(self.creds).saturating_add(creds_lb.min(1 << 40) as i64)) > b.neg_creds
+    }
+
     /// Fewest items from position `i` on that add `d` ECTS, external ones within `room`; of
     /// copies of one achievement only the largest left can count, and of a used group none.
     /// The search order keeps the internal and the external items each largest first, so
     /// one scan lists both largest first.
-    fn fewest_for_ects(&mut self, i: usize, d: u64, room: u64) -> u64 {
+    ///
+    /// With `exact`, external credits add only sums their subsets have (see
+    /// [`fewest_exact`]); the table is built on first use.
+    fn fewest_for_ects(&mut self, i: usize, d: u64, room: u64, exact: bool) -> u64 {
         if d == 0 {
             return 0;
         }
@@ -607,7 +718,33 @@ impl Search<'_> {
             let last = cum[cum.len() - 1];
             cum.push(last + it.ects);
         }
-        let n = fewest_of(&int, &ext, d, room);
+        let mut n = fewest_of(&int, &ext, d, room);
+        if exact && self.ext_fewest.is_none() {
+            self.ext_fewest = Some(
+                self.p
+                    .ext_cap
+                    .map(|cap| fewest_exact(&self.items, cap))
+                    .unwrap_or_default(),
+            );
+        }
+        let table = if exact {
+            self.ext_fewest.as_ref()
+        } else {
+            None
+        };
+        if let Some(row) = table.and_then(|t| t.get(i)) {
+            // External credits add up only to the sums their subsets have: the fewest of them
+            // with each exact sum, and internal ones for the rest.
+            let top = room.min(row.len() as u64 - 1) as usize;
+            let exact = (0..=top)
+                .filter(|&s| row[s] != NO_SUBSET)
+                .map(|s| {
+                    u64::from(row[s]).saturating_add(fewest(&int, 0, d.saturating_sub(s as u64)))
+                })
+                .min()
+                .unwrap_or(UNREACHABLE);
+            n = n.max(exact);
+        }
         self.scratch_int = int;
         self.scratch_ext = ext;
         n

@@ -27,6 +27,8 @@
 use std::collections::HashMap;
 
 mod bound;
+mod lns;
+mod progress;
 
 /// A leaf requirement: `need` units of count (achievement) or centi-ECTS (ectsFrom).
 #[derive(Debug, Clone)]
@@ -145,6 +147,9 @@ struct Search<'a> {
     /// Per position: the sums of subsets of the external items from there on, as a bitset up
     /// to the external cap (empty when there is no cap or the table would be too large).
     ext_reach: Vec<Vec<u64>>,
+    /// Per position and sum up to the external cap: the fewest external items from there on
+    /// with exactly that sum (empty without a cap or when too large).
+    ext_fewest: Option<Vec<Vec<u8>>>,
     /// Per leaf: its class of interchangeable leaves (the smallest leaf index in the class).
     leaf_class: Vec<usize>,
     /// The classes of two or more interchangeable leaves, each in leaf order.
@@ -154,6 +159,14 @@ struct Search<'a> {
     vmax: Vec<usize>,
     /// Scratch tables of the resource bound, one per node.
     dp: Vec<Vec<u64>>,
+    /// Scratch: per leaf, its cost in the tree knapsack.
+    leaf_cost: Vec<u64>,
+    /// No assignment makes more progress than this (proven by `progress.rs`; else `u32::MAX`).
+    met_cap: u32,
+    /// Stop at the first complete assignment (a feasibility question, see `progress.rs`).
+    goal: bool,
+    /// Scratch of `progress.rs`: the core of the last impossible probe.
+    core: Vec<usize>,
     dp_acc: (Vec<u64>, Vec<u64>),
     dp_next: (Vec<u64>, Vec<u64>),
     /// Per leaf: positions of the internal / external items that fit it, and cumulative
@@ -244,6 +257,49 @@ fn rank(code: u32) -> u32 {
 /// external cap), once one is left unused every smaller one is too, since swapping a used
 /// smaller item for an unused larger one never makes the objective worse.
 pub(crate) fn solve(p: &Problem, items: &[Item], budget: u64) -> Solution {
+    solve_with(p, items, budget, Some(FIRST_PASS))
+}
+
+/// The search nodes of the first pass; a search not proven within them improves its
+/// incumbent by neighbourhood search (`lns.rs`) and then searches again from it.
+const FIRST_PASS: u64 = 5_000;
+/// The share of the budget the neighbourhood search may take (percent).
+const IMPROVE_SHARE: u64 = 30;
+/// The share of the budget the progress cap may take (percent).
+const CAP_SHARE: u64 = 25;
+
+/// [`solve`] with a first pass of `first_pass` nodes, after which an unproven search caps the
+/// progress and improves its incumbent before it searches again; `None`: one pass only (the
+/// residuals and feasibility questions of those phases).
+pub(crate) fn solve_with(
+    p: &Problem,
+    items: &[Item],
+    budget: u64,
+    first_pass: Option<u64>,
+) -> Solution {
+    let (mut s, order) = prepare(p, items, budget);
+    let budget = budget.max(1);
+    if let Some(first) = first_pass.filter(|&f| budget > 2 * f) {
+        s.budget = first;
+        s.dfs(0, 0);
+        if s.stopped {
+            s.cap_progress(budget * CAP_SHARE / 100);
+            s.improve(budget * IMPROVE_SHARE / 100);
+            // The memo holds states the stopped pass left unexplored: start afresh, with the
+            // better incumbent and the budget left.
+            s.memo.clear();
+            s.stopped = false;
+            s.budget = budget;
+            s.dfs(0, 0);
+        }
+    } else {
+        s.dfs(0, 0);
+    }
+    s.solution(&order)
+}
+
+/// The search of a problem, its tables built, and the search order (position → input index).
+fn prepare<'a>(p: &'a Problem, items: &[Item], budget: u64) -> (Search<'a>, Vec<usize>) {
     let n = items.len();
     let nl = p.leaves.len();
     let mut order: Vec<usize> = (0..n).collect();
@@ -448,11 +504,16 @@ pub(crate) fn solve(p: &Problem, items: &[Item], budget: u64) -> Solution {
         suffix_ext,
         suffix_free_ects,
         suffix_min_ects,
+        ext_fewest: None,
         ext_reach,
         leaf_class,
         leaf_groups,
         any_leaf_class,
         dp: vec![Vec::new(); p.nodes.len()],
+        leaf_cost: Vec::new(),
+        met_cap: u32::MAX,
+        goal: false,
+        core: Vec::new(),
         dp_acc: (Vec::new(), Vec::new()),
         dp_next: (Vec::new(), Vec::new()),
         vmax,
@@ -509,22 +570,7 @@ pub(crate) fn solve(p: &Problem, items: &[Item], budget: u64) -> Solution {
         scratch_ext: Vec::new(),
     };
     s.best = s.score_now();
-    s.dfs(0, 0);
-    let mut choice = vec![Choice::Unused; n];
-    for (pos, &orig) in order.iter().enumerate() {
-        let code = s.best_choice[pos] as usize;
-        let it = &s.items[pos];
-        choice[orig] = match code {
-            0 => Choice::Unused,
-            c if c <= it.exclusive.len() => Choice::Leaf(it.exclusive[c - 1]),
-            _ => Choice::SharedOnly,
-        };
-    }
-    Solution {
-        choice,
-        proven: !s.stopped,
-        nodes: s.nodes,
-    }
+    (s, order)
 }
 
 /// Interchangeable leaves: same need and kind, children of the same node (or both roots),
@@ -571,6 +617,25 @@ fn leaf_classes(p: &Problem, items: &[Item]) -> Vec<usize> {
 }
 
 impl Search<'_> {
+    /// The best assignment found, indexed like the input items (`order`: position → index).
+    fn solution(&self, order: &[usize]) -> Solution {
+        let mut choice = vec![Choice::Unused; order.len()];
+        for (pos, &orig) in order.iter().enumerate() {
+            let code = self.best_choice[pos] as usize;
+            let it = &self.items[pos];
+            choice[orig] = match code {
+                0 => Choice::Unused,
+                c if c <= it.exclusive.len() => Choice::Leaf(it.exclusive[c - 1]),
+                _ => Choice::SharedOnly,
+            };
+        }
+        Solution {
+            choice,
+            proven: !self.stopped,
+            nodes: self.nodes,
+        }
+    }
+
     /// Fill `self.met` for leaf sums `sums`; (complete, met count) with counted ECTS `ects`.
     fn score_now(&mut self) -> Score {
         let sums = std::mem::take(&mut self.sums);
@@ -746,6 +811,10 @@ impl Search<'_> {
         if now > self.best {
             self.best = now;
             self.best_choice.clone_from(&self.choice);
+            if self.goal && now.complete {
+                self.stopped = true;
+                return;
+            }
         }
         if i == self.items.len() || self.upper_bound(i) <= self.best {
             return;
