@@ -54,6 +54,10 @@ impl Search<'_> {
                 if score > self.best {
                     self.best = score;
                     self.best_choice = codes;
+                    // Proven already: nothing can beat it.
+                    if self.upper_bound(0) <= self.best {
+                        return;
+                    }
                 }
             }
         }

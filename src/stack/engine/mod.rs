@@ -284,13 +284,13 @@ pub(crate) fn solve_with(
         s.dfs(0, 0);
         if s.stopped {
             s.cap_progress(budget * CAP_SHARE / 100);
-            s.improve(budget * IMPROVE_SHARE / 100);
-            // The memo holds states the stopped pass left unexplored: start afresh, with the
-            // better incumbent and the budget left.
-            s.memo.clear();
-            s.stopped = false;
-            s.budget = budget;
-            s.dfs(0, 0);
+            // A short pass with the cap first: with it, most searches are proven at once. The
+            // memo holds states a stopped pass left unexplored, so each pass starts afresh.
+            s.restart(s.nodes.saturating_add(first * 2).min(budget));
+            if s.stopped {
+                s.improve(budget * IMPROVE_SHARE / 100);
+                s.restart(budget);
+            }
         }
     } else {
         s.dfs(0, 0);
@@ -617,6 +617,15 @@ fn leaf_classes(p: &Problem, items: &[Item]) -> Vec<usize> {
 }
 
 impl Search<'_> {
+    /// Search again from the start, with the incumbent and the cap so far, until `budget`
+    /// nodes in all.
+    fn restart(&mut self, budget: u64) {
+        self.memo.clear();
+        self.stopped = false;
+        self.budget = budget;
+        self.dfs(0, 0);
+    }
+
     /// The best assignment found, indexed like the input items (`order`: position → index).
     fn solution(&self, order: &[usize]) -> Solution {
         let mut choice = vec![Choice::Unused; order.len()];
