@@ -69,7 +69,7 @@ fn fixed() -> &'static Fixed {
 /// and 2,000,000 nodes, about 0.2 and 2 s in a release build) take 40 times as long under
 /// the fuzzing build's instrumentation: the harness looks for work that the node budget does
 /// not bound (per node, or before the search), so it gives the search a small one.
-const NODES: u64 = 10_000;
+const NODES: u64 = 20_000;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {

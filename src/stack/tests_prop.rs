@@ -177,8 +177,8 @@ fn engine_matches_brute_force() {
         let mut best = None;
         brute(&p, &items, 0, &mut Vec::new(), &mut best);
         assert_eq!(Some(got), best, "round {round}: {p:?} {items:?} {sol:?}");
-        // The same with the progress cap and the neighbourhood search after one node.
-        let phased = solve_with(&p, &items, 1_000_000, Some(1));
+        // The same with every phase and bound from the first node on.
+        let phased = solve_with(&p, &items, 1_000_000, Some(1), 0);
         assert!(phased.proven, "round {round}: not proven in phases");
         assert_eq!(
             score(&p, &items, &phased.choice),
@@ -386,7 +386,7 @@ fn generated_problems_match_brute_force_and_their_proofs() {
         let mut best = None;
         brute(&p, &items, 0, &mut Vec::new(), &mut best);
         assert_eq!(Some(got), best, "seed {seed}: {p:?} {items:?} {sol:?}");
-        let phased = solve_with(&p, &items, 1_000_000, Some(1));
+        let phased = solve_with(&p, &items, 1_000_000, Some(1), 0);
         assert!(phased.proven, "seed {seed}: not proven in phases");
         assert_eq!(
             score(&p, &items, &phased.choice),
@@ -497,4 +497,48 @@ fn a_suggestion_is_proven_by_the_fewest_offers_that_can_add_the_missing_ects() {
         .collect();
     assert_eq!(used.len(), 10);
     assert_eq!(used.iter().sum::<u64>(), p.total);
+}
+
+/// Twenty pairs of requirements, each pair fitted by one credential only: every pair is a
+/// core of the progress cap, and the sets it could expand through them number 2^20. Each
+/// set taken counts toward the node budget, so the search stops within it, with the optimum
+/// (one requirement of each pair).
+#[test]
+fn the_progress_cap_stops_at_the_budget_with_many_cores() {
+    let pairs = 20;
+    let leaves = (0..2 * pairs)
+        .map(|_| Leaf {
+            need: 1,
+            by_count: true,
+            shared: false,
+        })
+        .collect();
+    let mut nodes: Vec<Node> = (0..2 * pairs).map(Node::Leaf).collect();
+    nodes.push(Node::All((0..2 * pairs).collect()));
+    let p = Problem {
+        leaves,
+        nodes,
+        roots: vec![2 * pairs],
+        total: 1,
+        ext_cap: None,
+    };
+    let items: Vec<Item> = (0..pairs)
+        .map(|i| Item {
+            ects: 500,
+            exclusive: vec![2 * i, 2 * i + 1],
+            shared: vec![],
+            external: false,
+            cost: 0,
+            group: None,
+        })
+        .collect();
+    let budget = 20_000;
+    let sol = solve_with(&p, &items, budget, Some(1), 0);
+    assert!(sol.nodes <= budget + 1, "{} nodes", sol.nodes);
+    let met = sol
+        .choice
+        .iter()
+        .filter(|c| matches!(c, Choice::Leaf(_)))
+        .count();
+    assert_eq!(met, pairs, "{sol:?}");
 }

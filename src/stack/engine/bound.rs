@@ -47,15 +47,16 @@ pub(super) fn subset_sums(items: &[Item], cap: u64) -> Vec<Vec<u64>> {
 
 /// The search nodes after which the dearer credentials bounds are computed (most audits are
 /// proven before, and would only pay for the tables).
-const REFINE_AFTER: u64 = 2_000;
+pub(super) const REFINE_AFTER: u64 = 2_000;
 /// The most cells (positions × sums) of the table [`fewest_exact`] builds.
 const FEWEST_CELLS_LIMIT: usize = 1 << 22;
 /// "No subset has this sum" in a [`fewest_exact`] row.
 pub(super) const NO_SUBSET: u8 = u8::MAX;
 
 /// Per position `i` (search order) and sum `s` up to `cap`, the fewest external items at
-/// `i..` whose ECTS add up to exactly `s` ([`NO_SUBSET`] when none do; copies of one
-/// achievement are not told apart, which can only lower the count). Empty when the table
+/// `i..` whose ECTS add up to exactly `s` ([`NO_SUBSET`] when none do, `NO_SUBSET - 1` for
+/// that many or more; copies of one achievement are not told apart, which can only lower
+/// the count). Empty when the table
 /// would be too large.
 pub(super) fn fewest_exact(items: &[Item], cap: u64) -> Vec<Vec<u8>> {
     let width = cap as usize + 1;
@@ -71,8 +72,13 @@ pub(super) fn fewest_exact(items: &[Item], cap: u64) -> Vec<Vec<u8>> {
             let next = &rows[i + 1];
             for s in e..width {
                 let n = next[s - e];
-                if n < NO_SUBSET - 1 && n + 1 < row[s] {
-                    row[s] = n + 1;
+                // Saturated at NO_SUBSET - 1, which then means "at least that many": still a
+                // lower bound, never "no subset".
+                if n != NO_SUBSET {
+                    let m = (n + 1).min(NO_SUBSET - 1);
+                    if m < row[s] {
+                        row[s] = m;
+                    }
                 }
             }
         }
@@ -457,8 +463,15 @@ impl Search<'_> {
                 creds_lb = creds_lb.max(self.least_for_progress(&cost, met));
                 self.leaf_cost = cost;
             }
-            let exact = self.fewest_for_ects(i, ects_ub.saturating_sub(self.ects), ext_room, true);
+            let d = ects_ub.saturating_sub(self.ects);
+            let exact = self.fewest_for_ects(i, d, ext_room, true);
             creds_lb = creds_lb.max(exact);
+            // The leaves every assignment of that progress meets take their fewest items
+            // each, and those items bring at most their largest ECTS: the rest of the ECTS
+            // needs items of its own.
+            let (k, u) = self.forced_covers(i, opt, &need, met, ext_room);
+            let rest = self.fewest_for_ects(i, d.saturating_sub(u), ext_room, true);
+            creds_lb = creds_lb.max(k.saturating_add(rest));
         }
         let mut cost_lb = 0;
         let mut offers_lb = 0;
@@ -671,13 +684,61 @@ impl Search<'_> {
         acc
     }
 
+    /// Over the exclusive leaves that every assignment of progress `met` must meet (given
+    /// the optimistic sums `opt`: without the leaf the progress falls below `met`), the sum
+    /// of their fewest items `fewest` and an upper bound on the ECTS those items can bring
+    /// (the ECTS of as many of the largest internal, and of the largest external within
+    /// `room`, items left that fit the leaf). Leaves `self.met`/`self.val` as `opt` gives.
+    fn forced_covers(
+        &mut self,
+        i: usize,
+        opt: &[u64],
+        fewest: &[u64],
+        met: u32,
+        room: u64,
+    ) -> (u64, u64) {
+        let p = self.p;
+        let mut trial = std::mem::take(&mut self.grp_scratch);
+        trial.clear();
+        trial.extend_from_slice(opt);
+        let (mut k, mut u) = (0u64, 0u64);
+        for l in 0..p.leaves.len() {
+            let leaf = &p.leaves[l];
+            let f = fewest[l];
+            if leaf.shared || f == 0 || f >= UNREACHABLE || opt[l] < leaf.need {
+                continue;
+            }
+            trial[l] = 0;
+            let (_, without) = self.eval(&trial, 0);
+            trial[l] = opt[l];
+            if without >= met {
+                continue;
+            }
+            let largest = |list: &(Vec<usize>, Vec<u64>)| -> u64 {
+                let from = list.0.partition_point(|&x| x < i);
+                list.0[from..]
+                    .iter()
+                    .take(f as usize)
+                    .map(|&pos| self.items[pos].ects)
+                    .fold(0, u64::saturating_add)
+            };
+            let brought =
+                largest(&self.leaf_int[l]).saturating_add(largest(&self.leaf_ext[l]).min(room));
+            k = k.saturating_add(f);
+            u = u.saturating_add(brought);
+        }
+        self.eval(opt, 0);
+        self.grp_scratch = trial;
+        (k, u)
+    }
+
     /// Whether a bound of (`complete`, `met`, `ects`) with at least `creds_lb` more
     /// credentials ties the incumbent on everything before the credentials and still beats
     /// it on them: only then can a better credentials bound prune (and only once the search
-    /// is past its first [`REFINE_AFTER`] nodes).
+    /// is past its first `refine_after` nodes, [`REFINE_AFTER`] but in tests).
     fn creds_decide(&self, complete: bool, met: u32, ects: u64, creds_lb: u64) -> bool {
         let b = &self.best;
-        self.nodes > REFINE_AFTER
+        self.nodes > self.refine_after
             && !self.any_cost
             && b.complete == complete
             && b.met == met
@@ -748,5 +809,31 @@ impl Search<'_> {
         self.scratch_int = int;
         self.scratch_ext = ext;
         n
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A sum that needs more external items than a byte counts is "at least 254 items", a
+    /// lower bound, never "no subset" (which would make a bound on credentials too high).
+    #[test]
+    fn exact_sums_needing_many_items_saturate() {
+        let one = Item {
+            ects: 1,
+            exclusive: vec![0],
+            shared: vec![],
+            external: true,
+            cost: 0,
+            group: None,
+        };
+        let items = vec![one; 300];
+        let rows = fewest_exact(&items, 300);
+        assert_eq!(rows[0][0], 0);
+        assert_eq!(rows[0][200], 200);
+        assert_eq!(rows[0][254], NO_SUBSET - 1);
+        assert_eq!(rows[0][300], NO_SUBSET - 1);
+        assert_eq!(rows[299][2], NO_SUBSET, "one item left cannot make 2");
     }
 }

@@ -68,7 +68,7 @@ impl Search<'_> {
     /// chosen leaf, and every unused item, is free.
     fn neighbourhood(&self, fitting: &[Vec<usize>], size: usize, rng: &mut u64) -> Vec<bool> {
         let nl = fitting.len();
-        // Every other time, start from a leaf the best assignment leaves unmet.
+        // Half the time (at random), start from a leaf the best assignment leaves unmet.
         let unmet = |l: usize| {
             let sum: u64 = fitting[l]
                 .iter()
@@ -165,7 +165,7 @@ impl Search<'_> {
             ext_cap: p.ext_cap.map(|c| c.saturating_sub(ext)),
         };
         let items: Vec<Item> = positions.iter().map(|&k| self.items[k].clone()).collect();
-        let sol = solve_with(&residual, &items, budget.max(1), None);
+        let sol = solve_with(&residual, &items, budget.max(1), None, self.refine_after);
         self.nodes += sol.nodes;
         let mut codes = self.best_choice.clone();
         for (code, _) in codes.iter_mut().zip(free).filter(|(_, &f)| f) {

@@ -167,6 +167,8 @@ struct Search<'a> {
     goal: bool,
     /// Scratch of `progress.rs`: the core of the last impossible probe.
     core: Vec<usize>,
+    /// The search nodes after which the dearer credentials bounds are computed.
+    refine_after: u64,
     dp_acc: (Vec<u64>, Vec<u64>),
     dp_next: (Vec<u64>, Vec<u64>),
     /// Per leaf: positions of the internal / external items that fit it, and cumulative
@@ -257,7 +259,7 @@ fn rank(code: u32) -> u32 {
 /// external cap), once one is left unused every smaller one is too, since swapping a used
 /// smaller item for an unused larger one never makes the objective worse.
 pub(crate) fn solve(p: &Problem, items: &[Item], budget: u64) -> Solution {
-    solve_with(p, items, budget, Some(FIRST_PASS))
+    solve_with(p, items, budget, Some(FIRST_PASS), bound::REFINE_AFTER)
 }
 
 /// The search nodes of the first pass; a search not proven within them improves its
@@ -269,26 +271,31 @@ const IMPROVE_SHARE: u64 = 30;
 const CAP_SHARE: u64 = 25;
 
 /// [`solve`] with a first pass of `first_pass` nodes, after which an unproven search caps the
-/// progress and improves its incumbent before it searches again; `None`: one pass only (the
-/// residuals and feasibility questions of those phases).
+/// progress and improves its incumbent before it searches again (`None`: one pass only, as
+/// for the residuals and feasibility questions of those phases); the dearer credentials
+/// bounds are computed after `refine_after` nodes. The tests run every phase and bound from
+/// the first node on.
 pub(crate) fn solve_with(
     p: &Problem,
     items: &[Item],
     budget: u64,
     first_pass: Option<u64>,
+    refine_after: u64,
 ) -> Solution {
     let (mut s, order) = prepare(p, items, budget);
+    s.refine_after = refine_after;
     let budget = budget.max(1);
     if let Some(first) = first_pass.filter(|&f| budget > 2 * f) {
         s.budget = first;
         s.dfs(0, 0);
         if s.stopped {
-            s.cap_progress(budget * CAP_SHARE / 100);
+            s.cap_progress(budget / 100 * CAP_SHARE);
             // A short pass with the cap first: with it, most searches are proven at once. The
             // memo holds states a stopped pass left unexplored, so each pass starts afresh.
             s.restart(s.nodes.saturating_add(first * 2).min(budget));
-            if s.stopped {
-                s.improve(budget * IMPROVE_SHARE / 100);
+            let left = budget.saturating_sub(s.nodes);
+            if s.stopped && left > 0 {
+                s.improve((budget / 100 * IMPROVE_SHARE).min(left));
                 s.restart(budget);
             }
         }
@@ -514,6 +521,7 @@ fn prepare<'a>(p: &'a Problem, items: &[Item], budget: u64) -> (Search<'a>, Vec<
         met_cap: u32::MAX,
         goal: false,
         core: Vec::new(),
+        refine_after: bound::REFINE_AFTER,
         dp_acc: (Vec::new(), Vec::new()),
         dp_next: (Vec::new(), Vec::new()),
         vmax,
@@ -622,6 +630,10 @@ impl Search<'_> {
     fn restart(&mut self, budget: u64) {
         self.memo.clear();
         self.stopped = false;
+        if self.upper_bound(0) <= self.best {
+            // Proven already (by the cap or the incumbent of the phase before).
+            return;
+        }
         self.budget = budget;
         self.dfs(0, 0);
     }

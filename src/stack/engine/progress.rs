@@ -18,12 +18,14 @@
 
 use std::collections::{BinaryHeap, HashSet};
 
-use super::{prepare, Choice, Item, Node, Problem, Search};
+use super::{prepare, Choice, Item, Node, Problem, Score, Search};
 
 /// The most search nodes one feasibility question may take.
 const CHECK_BUDGET: u64 = 5_000;
 /// Above this many leaves the cap is not computed (sets are kept as vectors of flags).
 const MAX_LEAVES: usize = 256;
+/// The most sets remembered.
+const MAX_SETS: usize = 100_000;
 
 /// The answer to "can every leaf of this set be met at once?".
 enum Meet {
@@ -57,6 +59,9 @@ impl Search<'_> {
         heap.push((self.progress_of(&universe), universe.clone()));
         seen.insert(universe);
         while let Some((value, set)) = heap.pop() {
+            // Every set taken counts as a search node, so that expanding sets through known
+            // cores (which asks no question) also stops at the budget.
+            self.nodes += 1;
             if value <= self.best.met {
                 self.met_cap = self.best.met;
                 return;
@@ -90,8 +95,13 @@ impl Search<'_> {
             for &l in &core {
                 let mut child = set.clone();
                 child[l] = false;
-                if seen.insert(child.clone()) {
+                if seen.len() < MAX_SETS && seen.insert(child.clone()) {
+                    self.nodes += 1;
                     heap.push((self.progress_of(&child), child));
+                } else if seen.len() >= MAX_SETS {
+                    // Too many sets to remember: the best one left still bounds the rest.
+                    self.met_cap = value;
+                    return;
                 }
             }
         }
@@ -178,19 +188,30 @@ impl Search<'_> {
     /// has only those leaves, each a requirement of its own, no total and no costs.
     fn can_meet(&mut self, set: &[bool], budget: u64) -> Meet {
         let p = self.p;
+        // Only the wanted leaves, renumbered: the question's tables are items × those.
         let wanted: Vec<usize> = (0..set.len()).filter(|&l| set[l]).collect();
+        let mut renumber = vec![usize::MAX; set.len()];
+        for (j, &l) in wanted.iter().enumerate() {
+            renumber[l] = j;
+        }
         let problem = Problem {
-            leaves: p.leaves.clone(),
-            nodes: wanted.iter().map(|&l| Node::Leaf(l)).collect(),
+            leaves: wanted.iter().map(|&l| p.leaves[l].clone()).collect(),
+            nodes: (0..wanted.len()).map(Node::Leaf).collect(),
             roots: (0..wanted.len()).collect(),
             total: 0,
             ext_cap: p.ext_cap,
         };
         let mut positions = Vec::new();
         let mut items = Vec::new();
+        let within = |ls: &[usize]| -> Vec<usize> {
+            ls.iter()
+                .filter(|&&l| set[l])
+                .map(|&l| renumber[l])
+                .collect()
+        };
         for (k, it) in self.items.iter().enumerate() {
-            let exclusive: Vec<usize> = it.exclusive.iter().copied().filter(|&l| set[l]).collect();
-            let shared: Vec<usize> = it.shared.iter().copied().filter(|&l| set[l]).collect();
+            let exclusive = within(&it.exclusive);
+            let shared = within(&it.shared);
             if exclusive.is_empty() && shared.is_empty() {
                 continue;
             }
@@ -206,10 +227,22 @@ impl Search<'_> {
         }
         let (mut s, order) = prepare(&problem, &items, budget);
         s.goal = true;
+        s.refine_after = self.refine_after;
         if !s.best.complete {
+            // Only a complete assignment answers the question: every node whose bound cannot
+            // complete is cut, and nothing is spent on incomplete assignments.
+            s.best = Score {
+                complete: false,
+                neg_cost_if_complete: i64::MAX,
+                neg_offers_if_complete: i64::MAX,
+                met: u32::MAX,
+                ects: u64::MAX,
+                neg_cost: i64::MAX,
+                neg_creds: i64::MAX,
+            };
             s.dfs(0, 0);
         }
-        self.nodes += s.nodes;
+        self.nodes += s.nodes.max(1);
         if !s.best.complete {
             return if s.stopped {
                 Meet::Unknown(None)
@@ -223,7 +256,7 @@ impl Search<'_> {
             let it = &self.items[k];
             codes[k] = match choice {
                 Choice::Unused => 0,
-                Choice::Leaf(l) => match it.exclusive.iter().position(|e| e == l) {
+                Choice::Leaf(j) => match it.exclusive.iter().position(|&e| e == wanted[*j]) {
                     Some(at) => at as u32 + 1,
                     None => return Meet::Unknown(None),
                 },
