@@ -443,7 +443,7 @@ impl Search<'_> {
         } else {
             0
         };
-        let by_ects = self.fewest_for_ects(i, ects_ub.saturating_sub(self.ects), ext_room, false);
+        let by_ects = self.fewest_for_ects(i, ects_ub.saturating_sub(self.ects), ext_room, None);
         let mut creds_lb = by_ects.max(excl).max(shared_max);
         if self.creds_decide(complete, met, ects_ub, creds_lb) {
             // Dearer, and needed only where the credentials decide: the least credentials over
@@ -464,13 +464,41 @@ impl Search<'_> {
                 self.leaf_cost = cost;
             }
             let d = ects_ub.saturating_sub(self.ects);
-            let exact = self.fewest_for_ects(i, d, ext_room, true);
+            // External credentials the requirements need: a leaf's deficit beyond what every
+            // internal item fitting it could give comes from external ones, the fewest
+            // largest within the allowance; over the sets of leaves worth the progress.
+            let ext_min = if p.ext_cap.is_some() && self.resource_ok {
+                let mut cost = std::mem::take(&mut self.leaf_cost);
+                cost.clear();
+                for (l, leaf) in p.leaves.iter().enumerate() {
+                    let rest = leaf
+                        .need
+                        .saturating_sub(self.sums[l])
+                        .saturating_sub(self.int_leaf[l]);
+                    cost.push(if opt[l] < leaf.need {
+                        UNREACHABLE
+                    } else if leaf.shared || rest == 0 {
+                        0
+                    } else if leaf.by_count {
+                        rest
+                    } else {
+                        let (ep, ec) = &self.leaf_ext[l];
+                        fewest_split((&[], &[0]), (ep, ec), i, rest, ext_room)
+                    });
+                }
+                let least = self.least_for_progress(&cost, met);
+                self.leaf_cost = cost;
+                least
+            } else {
+                0
+            };
+            let exact = self.fewest_for_ects(i, d, ext_room, Some(ext_min));
             creds_lb = creds_lb.max(exact);
             // The leaves every assignment of that progress meets take their fewest items
             // each, and those items bring at most their largest ECTS: the rest of the ECTS
             // needs items of its own.
             let (k, u) = self.forced_covers(i, opt, &need, met, ext_room);
-            let rest = self.fewest_for_ects(i, d.saturating_sub(u), ext_room, true);
+            let rest = self.fewest_for_ects(i, d.saturating_sub(u), ext_room, Some(0));
             creds_lb = creds_lb.max(k.saturating_add(rest));
         }
         let mut cost_lb = 0;
@@ -752,9 +780,9 @@ impl Search<'_> {
     /// The search order keeps the internal and the external items each largest first, so
     /// one scan lists both largest first.
     ///
-    /// With `exact`, external credits add only sums their subsets have (see
-    /// [`fewest_exact`]); the table is built on first use.
-    fn fewest_for_ects(&mut self, i: usize, d: u64, room: u64, exact: bool) -> u64 {
+    /// With `exact = Some(k)`, external credits add only sums their subsets have (see
+    /// [`fewest_exact`]; the table is built on first use), and at least `k` of them are used.
+    fn fewest_for_ects(&mut self, i: usize, d: u64, room: u64, exact: Option<u64>) -> u64 {
         if d == 0 {
             return 0;
         }
@@ -780,7 +808,7 @@ impl Search<'_> {
             cum.push(last + it.ects);
         }
         let mut n = fewest_of(&int, &ext, d, room);
-        if exact && self.ext_fewest.is_none() {
+        if exact.is_some() && self.ext_fewest.is_none() {
             self.ext_fewest = Some(
                 self.p
                     .ext_cap
@@ -788,19 +816,25 @@ impl Search<'_> {
                     .unwrap_or_default(),
             );
         }
-        let table = if exact {
+        let ext_min = exact.unwrap_or(0);
+        let table = if exact.is_some() {
             self.ext_fewest.as_ref()
         } else {
             None
         };
         if let Some(row) = table.and_then(|t| t.get(i)) {
             // External credits add up only to the sums their subsets have: the fewest of them
-            // with each exact sum, and internal ones for the rest.
+            // with each exact sum (and no fewer than the requirements need), and internal ones
+            // for the rest.
             let top = room.min(row.len() as u64 - 1) as usize;
             let exact = (0..=top)
                 .filter(|&s| row[s] != NO_SUBSET)
                 .map(|s| {
-                    u64::from(row[s]).saturating_add(fewest(&int, 0, d.saturating_sub(s as u64)))
+                    u64::from(row[s]).max(ext_min).saturating_add(fewest(
+                        &int,
+                        0,
+                        d.saturating_sub(s as u64),
+                    ))
                 })
                 .min()
                 .unwrap_or(UNREACHABLE);
