@@ -21,7 +21,7 @@ use std::collections::{BinaryHeap, HashSet};
 use super::{prepare, Choice, Item, Node, Problem, Score, Search};
 
 /// The most search nodes one feasibility question may take.
-const CHECK_BUDGET: u64 = 5_000;
+const CHECK_BUDGET: u64 = 20_000;
 /// Above this many leaves the cap is not computed (sets are kept as vectors of flags).
 const MAX_LEAVES: usize = 256;
 /// The most sets remembered.
