@@ -165,6 +165,18 @@ fn random_problem(r: &mut Rng) -> (Problem, Vec<Item>) {
     (problem, items)
 }
 
+/// The search with every phase and bound from the first node on (progress cap, neighbourhood
+/// search, credentials bounds) proves the same optimum `best` as brute force.
+fn assert_phases_agree(p: &Problem, items: &[Item], best: Option<Score>, what: &str) {
+    let phased = solve_with(p, items, 1_000_000, Some(1), 0);
+    assert!(phased.proven, "{what}: not proven in phases");
+    assert_eq!(
+        score(p, items, &phased.choice),
+        best,
+        "{what}: phases {phased:?}"
+    );
+}
+
 #[test]
 fn engine_matches_brute_force() {
     let mut r = Rng(0x9E37_79B9_7F4A_7C15);
@@ -177,14 +189,7 @@ fn engine_matches_brute_force() {
         let mut best = None;
         brute(&p, &items, 0, &mut Vec::new(), &mut best);
         assert_eq!(Some(got), best, "round {round}: {p:?} {items:?} {sol:?}");
-        // The same with every phase and bound from the first node on.
-        let phased = solve_with(&p, &items, 1_000_000, Some(1), 0);
-        assert!(phased.proven, "round {round}: not proven in phases");
-        assert_eq!(
-            score(&p, &items, &phased.choice),
-            best,
-            "round {round}: phases {phased:?}"
-        );
+        assert_phases_agree(&p, &items, best, &format!("round {round}"));
     }
 }
 
@@ -386,13 +391,7 @@ fn generated_problems_match_brute_force_and_their_proofs() {
         let mut best = None;
         brute(&p, &items, 0, &mut Vec::new(), &mut best);
         assert_eq!(Some(got), best, "seed {seed}: {p:?} {items:?} {sol:?}");
-        let phased = solve_with(&p, &items, 1_000_000, Some(1), 0);
-        assert!(phased.proven, "seed {seed}: not proven in phases");
-        assert_eq!(
-            score(&p, &items, &phased.choice),
-            best,
-            "seed {seed}: phases {phased:?}"
-        );
+        assert_phases_agree(&p, &items, best, &format!("seed {seed}"));
     }
     assert!(
         compared > 200,
