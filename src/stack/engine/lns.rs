@@ -13,7 +13,7 @@
 //! residual. The residual's objective is then the whole objective shifted by constants, so
 //! its optimum is the best reassignment of the free items.
 
-use super::{contrib, solve_with, Choice, Item, Leaf, Problem, Search};
+use super::{contrib, solve_with, Item, Leaf, Problem, Search};
 
 /// Items fitting more leaves than this are not used to choose a neighbourhood's leaves (an
 /// open elective fits nearly everything and would make every leaf a neighbour).
@@ -72,7 +72,11 @@ impl Search<'_> {
         let unmet = |l: usize| {
             let sum: u64 = fitting[l]
                 .iter()
-                .filter(|&&k| leaves_of(&self.items[k], self.best_choice[k]).any(|&m| m == l))
+                .filter(|&&k| {
+                    self.items[k]
+                        .leaves_under(self.best_choice[k])
+                        .any(|&m| m == l)
+                })
                 .map(|&k| contrib(&self.p.leaves[l], &self.items[k]))
                 .sum();
             sum < self.p.leaves[l].need
@@ -132,7 +136,7 @@ impl Search<'_> {
                 continue;
             }
             let it = &self.items[k];
-            for &l in leaves_of(it, code) {
+            for &l in it.leaves_under(code) {
                 fixed[l] += contrib(&p.leaves[l], it);
             }
             ects += it.ects;
@@ -171,13 +175,8 @@ impl Search<'_> {
         for (code, _) in codes.iter_mut().zip(free).filter(|(_, &f)| f) {
             *code = 0;
         }
-        for (&k, choice) in positions.iter().zip(&sol.choice) {
-            let it = &self.items[k];
-            codes[k] = match choice {
-                Choice::Unused => 0,
-                Choice::Leaf(l) => it.exclusive.iter().position(|e| e == l)? as u32 + 1,
-                Choice::SharedOnly => it.exclusive.len() as u32 + 1,
-            };
+        for (&k, &choice) in positions.iter().zip(&sol.choice) {
+            codes[k] = self.items[k].code_of(choice)?;
         }
         Some(codes)
     }
@@ -197,16 +196,6 @@ impl Search<'_> {
         }
         score
     }
-}
-
-/// The leaves an item adds to under choice `code`: none when unused, else its shared
-/// leaves and the exclusive one chosen.
-fn leaves_of(it: &Item, code: u32) -> impl Iterator<Item = &usize> {
-    let exclusive = (code as usize)
-        .checked_sub(1)
-        .and_then(|k| it.exclusive.get(k));
-    let shared = if code == 0 { &[][..] } else { &it.shared[..] };
-    shared.iter().chain(exclusive)
 }
 
 /// xorshift64.

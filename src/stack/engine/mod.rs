@@ -68,6 +68,37 @@ pub(crate) struct Item {
     pub group: Option<usize>,
 }
 
+impl Item {
+    /// The leaves this item adds to under choice code `code` (0 unused, `k` its `k`-th
+    /// exclusive leaf, one more: shared leaves only): none when unused, else its shared leaves
+    /// and the exclusive one chosen.
+    fn leaves_under(&self, code: u32) -> impl Iterator<Item = &usize> {
+        let exclusive = (code as usize)
+            .checked_sub(1)
+            .and_then(|k| self.exclusive.get(k));
+        let shared = if code == 0 { &[][..] } else { &self.shared[..] };
+        shared.iter().chain(exclusive)
+    }
+
+    /// The choice a code stands for.
+    fn choice_of(&self, code: u32) -> Choice {
+        match code as usize {
+            0 => Choice::Unused,
+            c if c <= self.exclusive.len() => Choice::Leaf(self.exclusive[c - 1]),
+            _ => Choice::SharedOnly,
+        }
+    }
+
+    /// The code of a choice (`None`: a leaf this item has no option for).
+    fn code_of(&self, choice: Choice) -> Option<u32> {
+        Some(match choice {
+            Choice::Unused => 0,
+            Choice::Leaf(l) => self.exclusive.iter().position(|&e| e == l)? as u32 + 1,
+            Choice::SharedOnly => self.exclusive.len() as u32 + 1,
+        })
+    }
+}
+
 /// Where an item went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Choice {
@@ -642,13 +673,7 @@ impl Search<'_> {
     fn solution(&self, order: &[usize]) -> Solution {
         let mut choice = vec![Choice::Unused; order.len()];
         for (pos, &orig) in order.iter().enumerate() {
-            let code = self.best_choice[pos] as usize;
-            let it = &self.items[pos];
-            choice[orig] = match code {
-                0 => Choice::Unused,
-                c if c <= it.exclusive.len() => Choice::Leaf(it.exclusive[c - 1]),
-                _ => Choice::SharedOnly,
-            };
+            choice[orig] = self.items[pos].choice_of(self.best_choice[pos]);
         }
         Solution {
             choice,
@@ -729,10 +754,7 @@ impl Search<'_> {
 
     fn apply(&mut self, i: usize, code: u32, add: bool) {
         let it = &self.items[i];
-        let exclusive = (code as usize)
-            .checked_sub(1)
-            .and_then(|k| it.exclusive.get(k));
-        for &l in it.shared.iter().chain(exclusive) {
+        for &l in it.leaves_under(code) {
             let c = contrib(&self.p.leaves[l], it);
             if add {
                 self.sums[l] += c;

@@ -252,16 +252,16 @@ impl Search<'_> {
         }
         let found = s.solution(&order);
         let mut codes = vec![0u32; self.items.len()];
-        for (&k, choice) in positions.iter().zip(&found.choice) {
-            let it = &self.items[k];
-            codes[k] = match choice {
-                Choice::Unused => 0,
-                Choice::Leaf(j) => match it.exclusive.iter().position(|&e| e == wanted[*j]) {
-                    Some(at) => at as u32 + 1,
-                    None => return Meet::Unknown(None),
-                },
-                Choice::SharedOnly => it.exclusive.len() as u32 + 1,
+        for (&k, &choice) in positions.iter().zip(&found.choice) {
+            // Back from the question's leaf numbers to the problem's.
+            let choice = match choice {
+                Choice::Leaf(j) => Choice::Leaf(wanted[j]),
+                other => other,
             };
+            match self.items[k].code_of(choice) {
+                Some(code) => codes[k] = code,
+                None => return Meet::Unknown(None),
+            }
         }
         Meet::Yes(codes)
     }
