@@ -28,6 +28,7 @@ use std::collections::HashMap;
 
 mod bound;
 mod lns;
+mod local;
 mod progress;
 
 /// A leaf requirement: `need` units of count (achievement) or centi-ECTS (ectsFrom).

@@ -18,7 +18,7 @@
 
 use std::collections::{BinaryHeap, HashSet};
 
-use super::{prepare, Choice, Item, Node, Problem, Score, Search};
+use super::{local, prepare, Choice, Item, Node, Problem, Score, Search};
 
 /// The most search nodes one feasibility question may take.
 const CHECK_BUDGET: u64 = 20_000;
@@ -72,6 +72,17 @@ impl Search<'_> {
                 return;
             }
             let known = cores.iter().find(|c| c.iter().all(|&l| set[l])).cloned();
+            if known.is_none() {
+                // A quick "yes" first: the local search meets many sets the exact search is
+                // slow to find an assignment for (it cannot say "no").
+                let moves = local::MOVES.min(left);
+                if let Some(codes) = self.local_meet(&set, moves) {
+                    self.met_cap = value;
+                    let codes = self.polish(codes);
+                    self.offer(codes);
+                    return;
+                }
+            }
             let core = match known {
                 Some(core) => core,
                 None => match self.probe(&set, &slack, budget, start) {
