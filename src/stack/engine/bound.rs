@@ -218,12 +218,19 @@ impl Search<'_> {
                     ch.iter().map(|&c| self.val[c]).sum(),
                 ),
                 Node::NOf(k, ch) => {
-                    let mut v: Vec<u32> = ch.iter().map(|&c| self.val[c]).collect();
-                    v.sort_unstable_by(|a, b| b.cmp(a));
-                    (
-                        ch.iter().filter(|&&c| self.met[c]).count() >= *k,
-                        v.iter().take(*k).sum(),
-                    )
+                    let mut v = std::mem::take(&mut self.nof_vals);
+                    v.clear();
+                    v.extend(ch.iter().map(|&c| self.val[c]));
+                    let best: u32 = if *k >= v.len() {
+                        v.iter().sum()
+                    } else if *k == 0 {
+                        0
+                    } else {
+                        v.select_nth_unstable_by(*k - 1, |a, b| b.cmp(a));
+                        v[..*k].iter().sum()
+                    };
+                    self.nof_vals = v;
+                    (ch.iter().filter(|&&c| self.met[c]).count() >= *k, best)
                 }
             };
             self.met[i] = m;
@@ -643,14 +650,19 @@ impl Search<'_> {
                     let vw = w - 1;
                     // (children counted for value ≤ k, children met capped at k, value).
                     let idx = |j: usize, m: usize, v: usize| (j * (k + 1) + m) * vw + v;
-                    let mut acc = vec![UNREACHABLE; (k + 1) * (k + 1) * vw];
+                    let cells = (k + 1) * (k + 1) * vw;
+                    let mut acc = std::mem::take(&mut self.nof_acc);
+                    let mut next = std::mem::take(&mut self.nof_next);
+                    acc.clear();
+                    acc.resize(cells, UNREACHABLE);
                     acc[0] = 0;
                     for &c in ch {
                         let cw = self.vmax[c] + 1;
                         let ct = &self.dp[c];
                         let min_un = ct[..cw].iter().copied().min().unwrap_or(UNREACHABLE);
                         let min_met = ct[cw..].iter().copied().min().unwrap_or(UNREACHABLE);
-                        let mut next = vec![UNREACHABLE; acc.len()];
+                        next.clear();
+                        next.resize(cells, UNREACHABLE);
                         for j in 0..=k {
                             for m in 0..=k {
                                 let m1 = (m + 1).min(k);
@@ -675,7 +687,7 @@ impl Search<'_> {
                                 }
                             }
                         }
-                        acc = next;
+                        std::mem::swap(&mut acc, &mut next);
                     }
                     for j in 0..=k {
                         for m in 0..=k {
@@ -686,6 +698,8 @@ impl Search<'_> {
                             }
                         }
                     }
+                    self.nof_acc = acc;
+                    self.nof_next = next;
                 }
             }
             self.dp[ni] = t;

@@ -203,6 +203,10 @@ struct Search<'a> {
     refine_after: u64,
     dp_acc: (Vec<u64>, Vec<u64>),
     dp_next: (Vec<u64>, Vec<u64>),
+    /// Scratch of the `nOf` knapsack and of [`Search::eval`]'s `nOf` values.
+    nof_acc: Vec<u64>,
+    nof_next: Vec<u64>,
+    nof_vals: Vec<u32>,
     /// Per leaf: positions of the internal / external items that fit it, and cumulative
     /// contributions (each list is largest first).
     leaf_int: Vec<(Vec<usize>, Vec<u64>)>,
@@ -556,6 +560,9 @@ fn prepare<'a>(p: &'a Problem, items: &[Item], budget: u64) -> (Search<'a>, Vec<
         refine_after: bound::REFINE_AFTER,
         dp_acc: (Vec::new(), Vec::new()),
         dp_next: (Vec::new(), Vec::new()),
+        nof_acc: Vec::new(),
+        nof_next: Vec::new(),
+        nof_vals: Vec::new(),
         vmax,
         leaf_int,
         leaf_ext,

@@ -108,7 +108,17 @@ impl Search<'_> {
                 child[l] = false;
                 if seen.len() < MAX_SETS && seen.insert(child.clone()) {
                     self.nodes += 1;
-                    heap.push((self.progress_of(&child), child));
+                    let worth = self.progress_of(&child);
+                    if worth < value && worth > self.best.met {
+                        // A set worth less than those still to refute may be met already:
+                        // its assignment is a better incumbent while the cap is proven.
+                        let left = budget.saturating_sub(self.nodes - start);
+                        if let Some(codes) = self.local_meet(&child, local::MOVES.min(left)) {
+                            let codes = self.polish(codes);
+                            self.offer(codes);
+                        }
+                    }
+                    heap.push((worth, child));
                 } else if seen.len() >= MAX_SETS {
                     // Too many sets to remember: the best one left still bounds the rest.
                     self.met_cap = value;
