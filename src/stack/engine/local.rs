@@ -23,6 +23,32 @@ impl Search<'_> {
     /// searched from the incumbent within `moves` moves (counted in `self.nodes`), or `None`.
     /// Call only between searches (no item applied).
     pub(super) fn local_meet(&mut self, set: &[bool], moves: u64) -> Option<Vec<u32>> {
+        self.walk(set, moves, false)
+    }
+
+    /// A better incumbent from the moves toward every leaf that can be met at all: each time
+    /// the moves leave fewer leaves unmet than before, the assignment is scored and kept if it
+    /// beats the incumbent. Within `moves` moves (counted in `self.nodes`).
+    pub(super) fn local_improve(&mut self, moves: u64) {
+        let p = self.p;
+        let mut opt = vec![0u64; p.leaves.len()];
+        self.optimistic(0, p.ext_cap.unwrap_or(u64::MAX), &mut opt);
+        let universe: Vec<bool> = (0..p.leaves.len())
+            .map(|l| opt[l] >= p.leaves[l].need)
+            .collect();
+        if let Some(codes) = self.walk(&universe, moves, true) {
+            let codes = self.polish(codes);
+            let score = self.score_of(&codes);
+            if score > self.best {
+                self.best = score;
+                self.best_choice = codes;
+            }
+        }
+    }
+
+    /// The moves of [`Self::local_meet`]; with `keep`, every assignment that leaves fewer
+    /// leaves unmet than any before is polished and offered as the incumbent on the way.
+    fn walk(&mut self, set: &[bool], moves: u64, keep: bool) -> Option<Vec<u32>> {
         let p = self.p;
         let nl = p.leaves.len();
         let n = self.items.len();
@@ -78,12 +104,22 @@ impl Search<'_> {
         };
         let mut rng = 0x9E37_79B9_7F4A_7C15_u64 ^ (n as u64) << 32 ^ nl as u64;
         let mut unmet: Vec<usize> = Vec::new();
+        let mut fewest_unmet = usize::MAX;
         for _ in 0..moves {
             self.nodes += 1;
             unmet.clear();
             unmet.extend((0..nl).filter(|&l| set[l] && sums[l] < p.leaves[l].need));
             if unmet.is_empty() {
                 return Some(codes);
+            }
+            if keep && unmet.len() < fewest_unmet {
+                fewest_unmet = unmet.len();
+                let polished = self.polish(codes.clone());
+                let score = self.score_of(&polished);
+                if score > self.best {
+                    self.best = score;
+                    self.best_choice = polished;
+                }
             }
             let target = unmet[(next(&mut rng) % unmet.len() as u64) as usize];
             // The best move of an item to `target`: (change of the weighted shortfall, item,

@@ -301,6 +301,8 @@ pub(crate) fn solve(p: &Problem, items: &[Item], budget: u64) -> Solution {
 /// The search nodes of the first pass; a search not proven within them improves its
 /// incumbent by neighbourhood search (`lns.rs`) and then searches again from it.
 const FIRST_PASS: u64 = 5_000;
+/// The moves of the local search for a better incumbent after the first pass.
+const LOCAL_MOVES: u64 = 2_000;
 /// The share of the budget the neighbourhood search may take (percent).
 const IMPROVE_SHARE: u64 = 30;
 /// The share of the budget the progress cap may take (percent).
@@ -325,6 +327,7 @@ pub(crate) fn solve_with(
         s.budget = first;
         s.dfs(0, 0);
         if s.stopped {
+            s.local_improve(LOCAL_MOVES.min(budget - s.nodes));
             s.cap_progress(budget / 100 * CAP_SHARE);
             // A short pass with the cap first: with it, most searches are proven at once. The
             // memo holds states a stopped pass left unexplored, so each pass starts afresh.
