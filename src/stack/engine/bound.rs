@@ -208,36 +208,70 @@ impl Search<'_> {
     /// plus all its children's (allOf) or its `n` best children's (nOf).
     pub(super) fn eval(&mut self, sums: &[u64], ects: u64) -> (bool, u32) {
         for (i, node) in self.p.nodes.iter().enumerate() {
-            let (m, v) = match node {
-                Node::Leaf(l) => {
-                    let m = sums[*l] >= self.p.leaves[*l].need;
-                    (m, 0)
-                }
-                Node::All(ch) => (
-                    ch.iter().all(|&c| self.met[c]),
-                    ch.iter().map(|&c| self.val[c]).sum(),
-                ),
-                Node::NOf(k, ch) => {
-                    let mut v = std::mem::take(&mut self.nof_vals);
-                    v.clear();
-                    v.extend(ch.iter().map(|&c| self.val[c]));
-                    let best: u32 = if *k >= v.len() {
-                        v.iter().sum()
-                    } else if *k == 0 {
-                        0
-                    } else {
-                        v.select_nth_unstable_by(*k - 1, |a, b| b.cmp(a));
-                        v[..*k].iter().sum()
-                    };
-                    self.nof_vals = v;
-                    (ch.iter().filter(|&&c| self.met[c]).count() >= *k, best)
+            let m = match node {
+                Node::Leaf(l) => sums[*l] >= self.p.leaves[*l].need,
+                _ => {
+                    self.eval_node(i);
+                    continue;
                 }
             };
             self.met[i] = m;
-            self.val[i] = v + u32::from(m);
+            self.val[i] = u32::from(m);
         }
         let complete = ects >= self.p.total && self.p.roots.iter().all(|&r| self.met[r]);
         (complete, self.p.roots.iter().map(|&r| self.val[r]).sum())
+    }
+
+    /// Set `self.met[i]` and `self.val[i]` of the `allOf`/`nOf` node `i` from its children's.
+    fn eval_node(&mut self, i: usize) {
+        let (m, v) = match &self.p.nodes[i] {
+            Node::Leaf(_) => return,
+            Node::All(ch) => (
+                ch.iter().all(|&c| self.met[c]),
+                ch.iter().map(|&c| self.val[c]).sum(),
+            ),
+            Node::NOf(k, ch) => {
+                let mut v = std::mem::take(&mut self.nof_vals);
+                v.clear();
+                v.extend(ch.iter().map(|&c| self.val[c]));
+                let best: u32 = if *k >= v.len() {
+                    v.iter().sum()
+                } else if *k == 0 {
+                    0
+                } else {
+                    v.select_nth_unstable_by(*k - 1, |a, b| b.cmp(a));
+                    v[..*k].iter().sum()
+                };
+                self.nof_vals = v;
+                (ch.iter().filter(|&&c| self.met[c]).count() >= *k, best)
+            }
+        };
+        self.met[i] = m;
+        self.val[i] = v + u32::from(m);
+    }
+
+    /// The progress of the sums last given to [`Self::eval`] with leaf `l` unmet: only the
+    /// nodes from the leaf up to its root change, and they are put back afterwards.
+    fn progress_without(&mut self, l: usize) -> u32 {
+        let mut saved = std::mem::take(&mut self.path_scratch);
+        saved.clear();
+        let mut n = self.leaf_node[l];
+        saved.push((n, self.met[n], self.val[n]));
+        self.met[n] = false;
+        self.val[n] = 0;
+        n = self.parent[n];
+        while n != usize::MAX {
+            saved.push((n, self.met[n], self.val[n]));
+            self.eval_node(n);
+            n = self.parent[n];
+        }
+        let progress = self.p.roots.iter().map(|&r| self.val[r]).sum();
+        for &(n, m, v) in saved.iter().rev() {
+            self.met[n] = m;
+            self.val[n] = v;
+        }
+        self.path_scratch = saved;
+        progress
     }
 
     /// Least credentials to reach the progress in `self.val` (just computed by [`eval`] on
@@ -646,64 +680,113 @@ impl Search<'_> {
                     self.dp_acc = acc;
                 }
                 Node::NOf(k, ch) => {
-                    let k = *k;
-                    let vw = w - 1;
-                    // (children counted for value ≤ k, children met capped at k, value).
-                    let idx = |j: usize, m: usize, v: usize| (j * (k + 1) + m) * vw + v;
-                    let cells = (k + 1) * (k + 1) * vw;
-                    let mut acc = std::mem::take(&mut self.nof_acc);
-                    let mut next = std::mem::take(&mut self.nof_next);
-                    acc.clear();
-                    acc.resize(cells, UNREACHABLE);
-                    acc[0] = 0;
-                    for &c in ch {
-                        let cw = self.vmax[c] + 1;
-                        let ct = &self.dp[c];
-                        let min_un = ct[..cw].iter().copied().min().unwrap_or(UNREACHABLE);
-                        let min_met = ct[cw..].iter().copied().min().unwrap_or(UNREACHABLE);
-                        next.clear();
-                        next.resize(cells, UNREACHABLE);
-                        for j in 0..=k {
-                            for m in 0..=k {
-                                let m1 = (m + 1).min(k);
-                                for v in 0..vw {
-                                    let a = acc[idx(j, m, v)];
-                                    if a >= UNREACHABLE {
-                                        continue;
-                                    }
-                                    let s = &mut next[idx(j, m, v)];
-                                    *s = (*s).min(add(a, min_un));
-                                    let s = &mut next[idx(j, m1, v)];
-                                    *s = (*s).min(add(a, min_met));
-                                    if j == k {
-                                        continue;
-                                    }
-                                    for x in 0..cw.min(vw - v) {
-                                        let s = &mut next[idx(j + 1, m, v + x)];
-                                        *s = (*s).min(add(a, ct[x]));
-                                        let s = &mut next[idx(j + 1, m1, v + x)];
-                                        *s = (*s).min(add(a, ct[cw + x]));
-                                    }
-                                }
-                            }
+                    let leaves_only = ch.iter().all(|&c| matches!(p.nodes[c], Node::Leaf(_)));
+                    if leaves_only {
+                        self.nof_of_leaves(*k, ch, w, &mut t);
+                        #[cfg(test)]
+                        {
+                            let mut general = vec![UNREACHABLE; 2 * w];
+                            self.nof_general(*k, ch, w, &mut general);
+                            assert_eq!(t, general, "nOf of leaves: fast table differs");
                         }
-                        std::mem::swap(&mut acc, &mut next);
+                    } else {
+                        self.nof_general(*k, ch, w, &mut t);
                     }
-                    for j in 0..=k {
-                        for m in 0..=k {
-                            for v in 0..vw {
-                                let a = acc[idx(j, m, v)];
-                                let slot = if m >= k { w + v + 1 } else { v };
-                                t[slot] = t[slot].min(a);
-                            }
-                        }
-                    }
-                    self.nof_acc = acc;
-                    self.nof_next = next;
                 }
             }
             self.dp[ni] = t;
         }
+    }
+
+    /// The `nOf` step of [`Self::tree_dp`] for any children: over how many children count
+    /// toward its value (at most `k`), how many are met (capped at `k`) and the value.
+    fn nof_general(&mut self, k: usize, ch: &[usize], w: usize, t: &mut [u64]) {
+        let vw = w - 1;
+        // (children counted for value ≤ k, children met capped at k, value).
+        let idx = |j: usize, m: usize, v: usize| (j * (k + 1) + m) * vw + v;
+        let cells = (k + 1) * (k + 1) * vw;
+        let mut acc = std::mem::take(&mut self.nof_acc);
+        let mut next = std::mem::take(&mut self.nof_next);
+        acc.clear();
+        acc.resize(cells, UNREACHABLE);
+        acc[0] = 0;
+        for &c in ch {
+            let cw = self.vmax[c] + 1;
+            let ct = &self.dp[c];
+            let min_un = ct[..cw].iter().copied().min().unwrap_or(UNREACHABLE);
+            let min_met = ct[cw..].iter().copied().min().unwrap_or(UNREACHABLE);
+            next.clear();
+            next.resize(cells, UNREACHABLE);
+            for j in 0..=k {
+                for m in 0..=k {
+                    let m1 = (m + 1).min(k);
+                    for v in 0..vw {
+                        let a = acc[idx(j, m, v)];
+                        if a >= UNREACHABLE {
+                            continue;
+                        }
+                        let s = &mut next[idx(j, m, v)];
+                        *s = (*s).min(add(a, min_un));
+                        let s = &mut next[idx(j, m1, v)];
+                        *s = (*s).min(add(a, min_met));
+                        if j == k {
+                            continue;
+                        }
+                        for x in 0..cw.min(vw - v) {
+                            let s = &mut next[idx(j + 1, m, v + x)];
+                            *s = (*s).min(add(a, ct[x]));
+                            let s = &mut next[idx(j + 1, m1, v + x)];
+                            *s = (*s).min(add(a, ct[cw + x]));
+                        }
+                    }
+                }
+            }
+            std::mem::swap(&mut acc, &mut next);
+        }
+        for j in 0..=k {
+            for m in 0..=k {
+                for v in 0..vw {
+                    let a = acc[idx(j, m, v)];
+                    let slot = if m >= k { w + v + 1 } else { v };
+                    t[slot] = t[slot].min(a);
+                }
+            }
+        }
+        self.nof_acc = acc;
+        self.nof_next = next;
+    }
+
+    /// The `nOf` step of [`Self::tree_dp`] when every child is a leaf (an elective group):
+    /// with `m` children met the value is `min(m, k)` plus one when `m ≥ k`, and the least
+    /// cost of `m` met is the sum of the `m` cheapest. The same table as
+    /// [`Self::nof_general`] (checked in the tests), in O(children log children).
+    fn nof_of_leaves(&mut self, k: usize, ch: &[usize], w: usize, t: &mut [u64]) {
+        let mut costs = std::mem::take(&mut self.nof_acc);
+        costs.clear();
+        // A leaf's table: unmet at 0, met (value 1) at its width + 1 = 3.
+        costs.extend(ch.iter().map(|&c| self.dp[c][3]));
+        costs.sort_unstable();
+        let vw = w - 1;
+        let mut sum = 0u64;
+        for v in 0..vw {
+            if v < k {
+                t[v] = sum;
+            }
+            if v < costs.len() {
+                sum = add(sum, costs[v]);
+            } else {
+                sum = UNREACHABLE;
+            }
+        }
+        let least_k = if k <= costs.len() {
+            costs[..k].iter().fold(0, |a, &c| add(a, c))
+        } else {
+            UNREACHABLE
+        };
+        for v in 0..vw {
+            t[w + v + 1] = least_k;
+        }
+        self.nof_acc = costs;
     }
 
     /// The (all met, not all met) least-resource tables of `width` values for meeting all of
@@ -740,9 +823,7 @@ impl Search<'_> {
         room: u64,
     ) -> (u64, u64) {
         let p = self.p;
-        let mut trial = std::mem::take(&mut self.grp_scratch);
-        trial.clear();
-        trial.extend_from_slice(opt);
+        self.eval(opt, 0);
         let (mut k, mut u) = (0u64, 0u64);
         for l in 0..p.leaves.len() {
             let leaf = &p.leaves[l];
@@ -750,10 +831,7 @@ impl Search<'_> {
             if leaf.shared || f == 0 || f >= UNREACHABLE || opt[l] < leaf.need {
                 continue;
             }
-            trial[l] = 0;
-            let (_, without) = self.eval(&trial, 0);
-            trial[l] = opt[l];
-            if without >= met {
+            if self.progress_without(l) >= met {
                 continue;
             }
             let largest = |list: &(Vec<usize>, Vec<u64>)| -> u64 {
@@ -769,8 +847,6 @@ impl Search<'_> {
             k = k.saturating_add(f);
             u = u.saturating_add(brought);
         }
-        self.eval(opt, 0);
-        self.grp_scratch = trial;
         (k, u)
     }
 

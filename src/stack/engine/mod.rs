@@ -221,6 +221,10 @@ struct Search<'a> {
     any_cost: bool,
     mandatory: Vec<bool>,
     leaf_node: Vec<usize>,
+    /// Per node: its parent (`usize::MAX` for a root).
+    parent: Vec<usize>,
+    /// Scratch of `progress_without`: (node, met, value) to put back.
+    path_scratch: Vec<(usize, bool, u32)>,
     sums: Vec<u64>,
     ects: u64,
     ext: u64,
@@ -444,9 +448,15 @@ fn prepare<'a>(p: &'a Problem, items: &[Item], budget: u64) -> (Search<'a>, Vec<
         }
     }
     let mut leaf_node = vec![0; nl];
+    let mut parent = vec![usize::MAX; p.nodes.len()];
     for (i, node) in p.nodes.iter().enumerate() {
-        if let Node::Leaf(l) = node {
-            leaf_node[*l] = i;
+        match node {
+            Node::Leaf(l) => leaf_node[*l] = i,
+            Node::All(ch) | Node::NOf(_, ch) => {
+                for &c in ch {
+                    parent[c] = i;
+                }
+            }
         }
     }
     let ext_reach = p
@@ -575,6 +585,8 @@ fn prepare<'a>(p: &'a Problem, items: &[Item], budget: u64) -> (Search<'a>, Vec<
         leaf_min_cost,
         mandatory,
         leaf_node,
+        parent,
+        path_scratch: Vec::new(),
         sums: vec![0; nl],
         ects: 0,
         ext: 0,
