@@ -501,7 +501,7 @@ impl Search<'_> {
                         *slot = UNREACHABLE;
                     }
                 }
-                creds_lb = creds_lb.max(self.least_for_progress(&cost, met));
+                creds_lb = creds_lb.max(self.least_for_progress(2, &cost, met));
                 self.leaf_cost = cost;
             }
             let d = ects_ub.saturating_sub(self.ects);
@@ -527,7 +527,7 @@ impl Search<'_> {
                         fewest_split((&[], &[0]), (ep, ec), i, rest, ext_room)
                     });
                 }
-                let least = self.least_for_progress(&cost, met);
+                let least = self.least_for_progress(3, &cost, met);
                 self.leaf_cost = cost;
                 least
             } else {
@@ -627,7 +627,7 @@ impl Search<'_> {
                 (false, true) => d.saturating_mul(self.suffix_min_ects[i][l]),
             }
         }));
-        self.tree_dp(&cost);
+        self.tree_dp(usize::from(external.is_some()), &cost);
         self.leaf_cost = cost;
         let width: usize = p.roots.iter().map(|&r| self.vmax[r]).sum::<usize>() + 1;
         let acc = self.all_of(&p.roots, width);
@@ -642,8 +642,8 @@ impl Search<'_> {
 
     /// The least total of per-leaf costs `cost` (`UNREACHABLE`: the leaf cannot be met) for
     /// an assignment of progress at least `value`: the tree knapsack of [`Self::tree_dp`].
-    pub(super) fn least_for_progress(&mut self, cost: &[u64], value: u32) -> u64 {
-        self.tree_dp(cost);
+    pub(super) fn least_for_progress(&mut self, slot: usize, cost: &[u64], value: u32) -> u64 {
+        self.tree_dp(slot, cost);
         let p = self.p;
         let width: usize = p.roots.iter().map(|&r| self.vmax[r]).sum::<usize>() + 1;
         let acc = self.all_of(&p.roots, width);
@@ -659,9 +659,56 @@ impl Search<'_> {
     /// leaves for each (met, progress value): a knapsack over the requirement tree, an
     /// `allOf` by min-plus products, an `nOf` over how many children count toward its value
     /// and how many are met.
-    fn tree_dp(&mut self, cost: &[u64]) {
+    ///
+    /// Each caller has its own `slot` of tables, kept from its last call: only the nodes above
+    /// a leaf whose cost changed since are computed again (between two search nodes only the
+    /// leaves the decided item fits change), and every table is a function of the costs
+    /// under it alone.
+    fn tree_dp(&mut self, slot: usize, cost: &[u64]) {
+        let p = self.p;
+        if self.dp_slot != slot {
+            if let Some(cur) = self.dp_cache.get_mut(self.dp_slot) {
+                std::mem::swap(&mut self.dp, &mut cur.0);
+            }
+            std::mem::swap(&mut self.dp, &mut self.dp_cache[slot].0);
+            self.dp_slot = slot;
+        }
+        let mut last = std::mem::take(&mut self.dp_cache[slot].1);
+        let fresh = last.len() != cost.len() || self.dp.len() != p.nodes.len();
+        if fresh {
+            self.dp = vec![Vec::new(); p.nodes.len()];
+        }
+        let mut dirty = std::mem::take(&mut self.dp_dirty);
+        dirty.clear();
+        for node in &p.nodes {
+            let d = fresh
+                || match node {
+                    Node::Leaf(l) => last[*l] != cost[*l],
+                    Node::All(ch) | Node::NOf(_, ch) => ch.iter().any(|&c| dirty[c]),
+                };
+            dirty.push(d);
+        }
+        last.clear();
+        last.extend_from_slice(cost);
+        self.dp_cache[slot].1 = last;
+        self.tree_dp_nodes(cost, &dirty);
+        #[cfg(test)]
+        {
+            // The kept tables are those a computation from scratch gives.
+            let kept = self.dp.clone();
+            self.tree_dp_nodes(cost, &vec![true; p.nodes.len()]);
+            assert_eq!(kept, self.dp, "tree knapsack: a kept table is stale");
+        }
+        self.dp_dirty = dirty;
+    }
+
+    /// The tables of the nodes marked in `dirty`, children before parents.
+    fn tree_dp_nodes(&mut self, cost: &[u64], dirty: &[bool]) {
         let p = self.p;
         for (ni, node) in p.nodes.iter().enumerate() {
+            if !dirty[ni] {
+                continue;
+            }
             let w = self.vmax[ni] + 1;
             let mut t = std::mem::take(&mut self.dp[ni]);
             t.clear();

@@ -191,6 +191,12 @@ struct Search<'a> {
     vmax: Vec<usize>,
     /// Scratch tables of the resource bound, one per node.
     dp: Vec<Vec<u64>>,
+    /// The tables of the tree knapsack per caller (resource, allowance, and the two
+    /// credentials bounds) and the leaf costs they were computed for; the slot whose tables
+    /// are in `dp` holds an empty placeholder. Scratch: the nodes to compute again.
+    dp_cache: Vec<(Vec<Vec<u64>>, Vec<u64>)>,
+    dp_slot: usize,
+    dp_dirty: Vec<bool>,
     /// Scratch: per leaf, its cost in the tree knapsack.
     leaf_cost: Vec<u64>,
     /// No assignment makes more progress than this (proven by `progress.rs`; else `u32::MAX`).
@@ -566,6 +572,9 @@ fn prepare<'a>(p: &'a Problem, items: &[Item], budget: u64) -> (Search<'a>, Vec<
         leaf_groups,
         any_leaf_class,
         dp: vec![Vec::new(); p.nodes.len()],
+        dp_cache: vec![(Vec::new(), Vec::new()); 4],
+        dp_slot: usize::MAX,
+        dp_dirty: Vec::new(),
         leaf_cost: Vec::new(),
         met_cap: u32::MAX,
         goal: false,
