@@ -627,16 +627,15 @@ impl Search<'_> {
                 (false, true) => d.saturating_mul(self.suffix_min_ects[i][l]),
             }
         }));
-        self.tree_dp(usize::from(external.is_some()), &cost);
+        let slot = usize::from(external.is_some());
+        self.tree_dp(slot, &cost);
         self.leaf_cost = cost;
-        let width: usize = p.roots.iter().map(|&r| self.vmax[r]).sum::<usize>() + 1;
-        let acc = self.all_of(&p.roots, width);
+        let acc = &self.dp_cache[slot].2;
         let complete = acc.0.iter().any(|&c| c <= resource);
-        let best = (0..width)
+        let best = (0..acc.0.len())
             .rev()
             .find(|&v| acc.0[v].min(acc.1[v]) <= resource)
             .unwrap_or(0);
-        self.dp_acc = acc;
         (complete, best as u32)
     }
 
@@ -644,15 +643,11 @@ impl Search<'_> {
     /// an assignment of progress at least `value`: the tree knapsack of [`Self::tree_dp`].
     pub(super) fn least_for_progress(&mut self, slot: usize, cost: &[u64], value: u32) -> u64 {
         self.tree_dp(slot, cost);
-        let p = self.p;
-        let width: usize = p.roots.iter().map(|&r| self.vmax[r]).sum::<usize>() + 1;
-        let acc = self.all_of(&p.roots, width);
-        let least = (value as usize..width)
+        let acc = &self.dp_cache[slot].2;
+        (value as usize..acc.0.len())
             .map(|v| acc.0[v].min(acc.1[v]))
             .min()
-            .unwrap_or(UNREACHABLE);
-        self.dp_acc = acc;
-        least
+            .unwrap_or(UNREACHABLE)
     }
 
     /// Per node (in `self.dp`), the least total of the per-leaf costs `cost` of its met
@@ -692,12 +687,21 @@ impl Search<'_> {
         last.extend_from_slice(cost);
         self.dp_cache[slot].1 = last;
         self.tree_dp_nodes(cost, &dirty);
+        // The roots together, as one `allOf` without a flag of its own.
+        let width: usize = p.roots.iter().map(|&r| self.vmax[r]).sum::<usize>() + 1;
+        if self.dp_cache[slot].2 .0.len() != width || p.roots.iter().any(|&r| dirty[r]) {
+            let acc = self.all_of(&p.roots, width);
+            self.dp_acc = std::mem::replace(&mut self.dp_cache[slot].2, acc);
+        }
         #[cfg(test)]
         {
             // The kept tables are those a computation from scratch gives.
             let kept = self.dp.clone();
             self.tree_dp_nodes(cost, &vec![true; p.nodes.len()]);
             assert_eq!(kept, self.dp, "tree knapsack: a kept table is stale");
+            let acc = self.all_of(&p.roots, width);
+            assert_eq!(acc, self.dp_cache[slot].2, "tree knapsack: stale roots");
+            self.dp_acc = acc;
         }
         self.dp_dirty = dirty;
     }

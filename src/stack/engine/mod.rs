@@ -162,6 +162,10 @@ impl Reached {
     }
 }
 
+/// One caller's tree knapsack: per node its table, the leaf costs they were computed for, and
+/// the roots' combined (all met, not all met) tables.
+type DpSlot = (Vec<Vec<u64>>, Vec<u64>, (Vec<u64>, Vec<u64>));
+
 /// Non-dominated arrivals kept per remembered state.
 const MEMO_FRONT: usize = 6;
 
@@ -191,10 +195,10 @@ struct Search<'a> {
     vmax: Vec<usize>,
     /// Scratch tables of the resource bound, one per node.
     dp: Vec<Vec<u64>>,
-    /// The tables of the tree knapsack per caller (resource, allowance, and the two
-    /// credentials bounds) and the leaf costs they were computed for; the slot whose tables
-    /// are in `dp` holds an empty placeholder. Scratch: the nodes to compute again.
-    dp_cache: Vec<(Vec<Vec<u64>>, Vec<u64>)>,
+    /// The tree knapsack per caller (resource, allowance, and the two credentials bounds);
+    /// the slot whose node tables are in `dp` holds an empty placeholder for them. Scratch:
+    /// the nodes to compute again.
+    dp_cache: Vec<DpSlot>,
     dp_slot: usize,
     dp_dirty: Vec<bool>,
     /// Scratch: per leaf, its cost in the tree knapsack.
@@ -572,7 +576,7 @@ fn prepare<'a>(p: &'a Problem, items: &[Item], budget: u64) -> (Search<'a>, Vec<
         leaf_groups,
         any_leaf_class,
         dp: vec![Vec::new(); p.nodes.len()],
-        dp_cache: vec![(Vec::new(), Vec::new()); 4],
+        dp_cache: vec![DpSlot::default(); 4],
         dp_slot: usize::MAX,
         dp_dirty: Vec::new(),
         leaf_cost: Vec::new(),
