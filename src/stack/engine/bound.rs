@@ -458,6 +458,7 @@ impl Search<'_> {
     ) -> Score {
         let p = self.p;
         let ext_room = p.ext_cap.map_or(u64::MAX, |c| c.saturating_sub(self.ext));
+        self.fewest_filled = false;
         // Credentials, for an assignment that ties on everything before them.
         let mut need = std::mem::take(&mut self.buf2);
         let mut shared_max = 0u64;
@@ -916,20 +917,11 @@ impl Search<'_> {
             && -(i64::from(self.creds).saturating_add(creds_lb.min(1 << 40) as i64)) > b.neg_creds
     }
 
-    /// Fewest items from position `i` on that add `d` ECTS, external ones within `room`; of
-    /// copies of one achievement only the largest left can count, and of a used group none.
-    /// The search order keeps the internal and the external items each largest first, so
-    /// one scan lists both largest first.
-    ///
-    /// With `exact = Some(k)`, external credits add only sums their subsets have (see
-    /// [`fewest_exact`]; the table is built on first use), and at least `k` of them are used.
-    fn fewest_for_ects(&mut self, i: usize, d: u64, room: u64, exact: Option<u64>) -> u64 {
-        if d == 0 {
-            return 0;
-        }
-        let mut int = std::mem::take(&mut self.scratch_int);
-        let mut ext = std::mem::take(&mut self.scratch_ext);
-        for cum in [&mut int, &mut ext] {
+    /// The cumulative ECTS (largest first) of the internal and the external items from
+    /// position `i` on, of copies of one achievement only the first (the largest), none of a
+    /// copy group in use.
+    fn fill_fewest(&mut self, i: usize, int: &mut Vec<u64>, ext: &mut Vec<u64>) {
+        for cum in [&mut *int, &mut *ext] {
             cum.clear();
             cum.push(0);
         }
@@ -944,9 +936,30 @@ impl Search<'_> {
             } else if it.group.is_some_and(|g| self.group_used[g]) {
                 continue;
             }
-            let cum = if it.external { &mut ext } else { &mut int };
+            let cum = if it.external { &mut *ext } else { &mut *int };
             let last = cum[cum.len() - 1];
             cum.push(last + it.ects);
+        }
+    }
+
+    /// Fewest items from position `i` on that add `d` ECTS, external ones within `room`; of
+    /// copies of one achievement only the largest left can count, and of a used group none.
+    /// The search order keeps the internal and the external items each largest first, so
+    /// one scan lists both largest first.
+    ///
+    /// With `exact = Some(k)`, external credits add only sums their subsets have (see
+    /// [`fewest_exact`]; the table is built on first use), and at least `k` of them are used.
+    fn fewest_for_ects(&mut self, i: usize, d: u64, room: u64, exact: Option<u64>) -> u64 {
+        if d == 0 {
+            return 0;
+        }
+        let mut int = std::mem::take(&mut self.scratch_int);
+        let mut ext = std::mem::take(&mut self.scratch_ext);
+        // The cumulative ECTS of the items left, for every call of one bound (`score_bound`
+        // clears the flag: the items left and the copy groups in use are those of one state).
+        if !self.fewest_filled {
+            self.fewest_filled = true;
+            self.fill_fewest(i, &mut int, &mut ext);
         }
         let mut n = fewest_of(&int, &ext, d, room);
         if exact.is_some() && self.ext_fewest.is_none() {

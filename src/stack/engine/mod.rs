@@ -282,6 +282,8 @@ struct Search<'a> {
     grp_scratch: Vec<u64>,
     scratch_int: Vec<u64>,
     scratch_ext: Vec<u64>,
+    /// `scratch_int`/`scratch_ext` hold the items of the state being bounded.
+    fewest_filled: bool,
 }
 
 fn contrib(leaf: &Leaf, item: &Item) -> u64 {
@@ -643,6 +645,7 @@ fn prepare<'a>(p: &'a Problem, items: &[Item], budget: u64) -> (Search<'a>, Vec<
         grp_mixed,
         scratch_int: Vec::new(),
         scratch_ext: Vec::new(),
+        fewest_filled: false,
     };
     s.best = s.score_now();
     (s, order)
