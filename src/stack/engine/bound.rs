@@ -762,6 +762,9 @@ impl Search<'_> {
         acc.clear();
         acc.resize(cells, UNREACHABLE);
         acc[0] = 0;
+        // Only the cells the children so far can reach: at most `seen` counted or met, a
+        // value of at most `vtop`.
+        let (mut seen, mut vtop) = (0usize, 0usize);
         for &c in ch {
             let cw = self.vmax[c] + 1;
             let ct = &self.dp[c];
@@ -769,10 +772,10 @@ impl Search<'_> {
             let min_met = ct[cw..].iter().copied().min().unwrap_or(UNREACHABLE);
             next.clear();
             next.resize(cells, UNREACHABLE);
-            for j in 0..=k {
-                for m in 0..=k {
+            for j in 0..=k.min(seen) {
+                for m in 0..=k.min(seen) {
                     let m1 = (m + 1).min(k);
-                    for v in 0..vw {
+                    for v in 0..=vtop.min(vw - 1) {
                         let a = acc[idx(j, m, v)];
                         if a >= UNREACHABLE {
                             continue;
@@ -794,6 +797,8 @@ impl Search<'_> {
                 }
             }
             std::mem::swap(&mut acc, &mut next);
+            seen += 1;
+            vtop += cw - 1;
         }
         for j in 0..=k {
             for m in 0..=k {
