@@ -923,6 +923,7 @@ impl Search<'_> {
             } else {
                 0
             };
+            let before = self.best;
             self.dfs(i + 1, next_min);
             if code > 0 {
                 self.apply(i, code, false);
@@ -930,7 +931,9 @@ impl Search<'_> {
             if closes {
                 self.class_closed[class] = false;
             }
-            if self.stopped || self.upper_bound(i) <= self.best {
+            // The state is the one this node was bounded in: only a better incumbent can
+            // make its bound prune now.
+            if self.stopped || (self.best != before && self.upper_bound(i) <= self.best) {
                 return;
             }
         }
