@@ -986,17 +986,19 @@ impl Search<'_> {
             // with each exact sum (and no fewer than the requirements need), and internal ones
             // for the rest.
             let top = room.min(row.len() as u64 - 1) as usize;
-            let exact = (0..=top)
-                .filter(|&s| row[s] != NO_SUBSET)
-                .map(|s| {
-                    u64::from(row[s]).max(ext_min).saturating_add(fewest(
-                        &int,
-                        0,
-                        d.saturating_sub(s as u64),
-                    ))
-                })
-                .min()
-                .unwrap_or(UNREACHABLE);
+            // From the largest sum down: the internal items the rest needs only grow, so once
+            // they alone (with the external ones the requirements need) reach the best so
+            // far, no smaller sum does better.
+            let mut exact = UNREACHABLE;
+            for s in (0..=top).rev() {
+                let internal = fewest(&int, 0, d.saturating_sub(s as u64));
+                if ext_min.saturating_add(internal) >= exact {
+                    break;
+                }
+                if row[s] != NO_SUBSET {
+                    exact = exact.min(u64::from(row[s]).max(ext_min).saturating_add(internal));
+                }
+            }
             n = n.max(exact);
         }
         self.scratch_int = int;
