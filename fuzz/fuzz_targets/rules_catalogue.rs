@@ -65,8 +65,8 @@ fn fixed() -> &'static Fixed {
 }
 
 /// The search nodes each audit and suggestion may take here. Running out of nodes is a
-/// designed outcome ("not proven optimal"), not a finding, and the product's budgets (200,000
-/// and 2,000,000 nodes, about 0.2 and 2 s in a release build) take 40 times as long under
+/// designed outcome ("not proven optimal"), not a finding, and the product's budgets (1,000,000
+/// and 2,000,000 nodes, about 2.5 and 5 s in a release build) take 40 times as long under
 /// the fuzzing build's instrumentation: the harness looks for work that the node budget does
 /// not bound (per node, or before the search), so it gives the search a small one.
 const NODES: u64 = 20_000;
