@@ -318,6 +318,20 @@ pub fn suggest(
     suggest_with_budget(rules, candidates, ctx, catalogue, SUGGEST_NODE_BUDGET)
 }
 
+/// [`suggest`] given the audit of the learner's own credentials (`base`, from [`audit`] of the
+/// same rules, candidates and context), so that a caller showing both searches it once.
+///
+/// [`audit`]: super::audit
+pub fn suggest_after(
+    rules: &QualificationRules,
+    candidates: &[Candidate],
+    ctx: &AuditContext,
+    catalogue: &Catalogue,
+    base: Audit,
+) -> Suggestion {
+    suggest_from(rules, candidates, ctx, catalogue, SUGGEST_NODE_BUDGET, base)
+}
+
 /// [`suggest`] with at most `budget` search nodes for the offers (the audit of the learner's
 /// own credentials keeps the audit's budget).
 pub fn suggest_with_budget(
@@ -328,6 +342,17 @@ pub fn suggest_with_budget(
     budget: u64,
 ) -> Suggestion {
     let base = run(rules, candidates, ctx, super::DEFAULT_NODE_BUDGET, &[]);
+    suggest_from(rules, candidates, ctx, catalogue, budget, base)
+}
+
+fn suggest_from(
+    rules: &QualificationRules,
+    candidates: &[Candidate],
+    ctx: &AuditContext,
+    catalogue: &Catalogue,
+    budget: u64,
+    base: Audit,
+) -> Suggestion {
     if base.complete {
         return Suggestion {
             qualification_id: rules.id.clone(),

@@ -45,8 +45,8 @@ mod tests_grade;
 mod tests_prop;
 
 pub use catalogue::{
-    available, parse_catalogue, suggest, suggest_with_budget, what_if, Catalogue, CatalogueItem,
-    Mode, SuggestedItem, Suggestion,
+    available, parse_catalogue, suggest, suggest_after, suggest_with_budget, what_if, Catalogue,
+    CatalogueItem, Mode, SuggestedItem, Suggestion,
 };
 pub use report::{
     audit, audit_with_budget, search_problem_json, Audit, CandidateAudit, Counting,

@@ -279,6 +279,11 @@ fn case_table() {
         if let (Some(cat), Some(want)) = (&case.catalogue, &case.suggestion) {
             let cat = parse_catalogue(&cat.to_string()).unwrap();
             let s = suggest(&rules, &cands, &ctx, &cat);
+            // Given the audit it would make itself, it suggests the same.
+            let after = suggest_after(&rules, &cands, &ctx, &cat, a.clone());
+            if serde_json::to_value(&after).unwrap() != serde_json::to_value(&s).unwrap() {
+                errs.push(format!("{name}: suggest_after differs from suggest"));
+            }
             let mut got: Vec<String> = s.items.iter().map(|i| i.id.clone()).collect();
             got.sort();
             let mut items = want.items.clone();

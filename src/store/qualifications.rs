@@ -169,12 +169,19 @@ impl Wallet {
         let (q, rules) = self.qualification(qualification)?;
         let candidates = self.candidates()?;
         let ctx = AuditContext::new(now, self.network_members()?);
-        let audit = if what_if.is_empty() {
-            stack::audit(&rules, &candidates, &ctx)
+        // A suggestion starts from the audit of the learner's own credentials: searched once.
+        let own = || stack::audit(&rules, &candidates, &ctx);
+        let (audit, base) = if what_if.is_empty() {
+            let audit = own();
+            let base = catalogue.map(|_| audit.clone());
+            (audit, base)
         } else {
-            stack::what_if(&rules, &candidates, &ctx, what_if)
+            let audit = stack::what_if(&rules, &candidates, &ctx, what_if);
+            (audit, catalogue.map(|_| own()))
         };
-        let suggestion = catalogue.map(|c| stack::suggest(&rules, &candidates, &ctx, c));
+        let suggestion = catalogue
+            .zip(base)
+            .map(|(c, base)| stack::suggest_after(&rules, &candidates, &ctx, c, base));
         let offers = catalogue
             .map(|c| {
                 stack::available(c, &candidates, now)

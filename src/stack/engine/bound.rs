@@ -657,9 +657,9 @@ impl Search<'_> {
     /// and how many are met.
     ///
     /// Each caller has its own `slot` of tables, kept from its last call: only the nodes above
-    /// a leaf whose cost changed since are computed again (between two search nodes only the
-    /// leaves the decided item fits change), and every table is a function of the costs
-    /// under it alone.
+    /// a leaf whose cost changed since are computed again (between a node and its child
+    /// usually few: those the decided item fits, more when the allowance left or a copy
+    /// group changes), and every table is a function of the costs under it alone.
     fn tree_dp(&mut self, slot: usize, cost: &[u64]) {
         let p = self.p;
         if self.dp_slot != slot {

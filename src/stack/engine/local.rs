@@ -68,6 +68,7 @@ impl Search<'_> {
             }
         }
         if (0..nl).any(|l| set[l] && fitting[l].is_empty() && p.leaves[l].need > 0) {
+            self.nodes += 1;
             return None;
         }
         // From the incumbent, without the items that add to no leaf of the set (they would
@@ -105,7 +106,9 @@ impl Search<'_> {
         let mut rng = 0x9E37_79B9_7F4A_7C15_u64 ^ (n as u64) << 32 ^ nl as u64;
         let mut unmet: Vec<usize> = Vec::new();
         let mut fewest_unmet = usize::MAX;
-        for _ in 0..moves {
+        // The polishing on the way counts toward the same moves.
+        let stop = self.nodes.saturating_add(moves);
+        while self.nodes < stop {
             self.nodes += 1;
             unmet.clear();
             unmet.extend((0..nl).filter(|&l| set[l] && sums[l] < p.leaves[l].need));
@@ -125,6 +128,9 @@ impl Search<'_> {
             // The best move of an item to `target`: (change of the weighted shortfall, item,
             // code).
             let mut best: Option<(f64, usize, u32, Option<usize>)> = None;
+            // The external items in use, cheapest loss first (listed once per move, when an
+            // item is blocked by the allowance).
+            let mut room: Option<Vec<(f64, usize)>> = None;
             for &(k, code) in &fitting[target] {
                 let it = &self.items[k];
                 let now = codes[k];
@@ -154,26 +160,32 @@ impl Search<'_> {
                             continue;
                         }
                         // The external item in use whose loss costs least and makes room.
-                        let mut least: Option<(f64, usize)> = None;
-                        for (r, &rc) in codes.iter().enumerate() {
-                            let e = &self.items[r];
-                            if rc == 0 || r == k || !e.external || ext - e.ects + it.ects > cap {
-                                continue;
-                            }
-                            let loss: f64 = e
-                                .leaves_under(rc)
-                                .map(|&l| {
-                                    let s = sums[l];
-                                    short(l, s - contrib(&p.leaves[l], e), &weight)
-                                        - short(l, s, &weight)
+                        let list = room.get_or_insert_with(|| {
+                            let mut list: Vec<(f64, usize)> = codes
+                                .iter()
+                                .enumerate()
+                                .filter(|&(r, &rc)| rc > 0 && self.items[r].external)
+                                .map(|(r, &rc)| {
+                                    let e = &self.items[r];
+                                    let loss = e
+                                        .leaves_under(rc)
+                                        .map(|&l| {
+                                            let s = sums[l];
+                                            short(l, s - contrib(&p.leaves[l], e), &weight)
+                                                - short(l, s, &weight)
+                                        })
+                                        .sum();
+                                    (loss, r)
                                 })
-                                .sum();
-                            if least.is_none_or(|(d, _)| loss < d) {
-                                least = Some((loss, r));
-                            }
-                        }
-                        match least {
-                            Some((_, r)) => evict = Some(r),
+                                .collect();
+                            list.sort_by(|a, b| a.0.total_cmp(&b.0));
+                            list
+                        });
+                        let fits = |&&(_, r): &&(f64, usize)| {
+                            r != k && ext - self.items[r].ects + it.ects <= cap
+                        };
+                        match list.iter().find(fits) {
+                            Some(&(_, r)) => evict = Some(r),
                             None => continue,
                         }
                     }
@@ -187,12 +199,12 @@ impl Search<'_> {
                         })
                         .sum()
                 });
-                let candidates: Vec<u32> = if code == u32::MAX {
-                    (1..=it.exclusive.len() as u32 + 1).collect()
+                let codes_to_try = if code == u32::MAX {
+                    1..=it.exclusive.len() as u32 + 1
                 } else {
-                    vec![code]
+                    code..=code
                 };
-                for c in candidates {
+                for c in codes_to_try {
                     let mut delta = evict_loss;
                     let mut touch = |l: usize, add: i64| {
                         let s = sums[l];
@@ -277,9 +289,10 @@ impl Search<'_> {
         None
     }
 
-    /// `codes` improved without losing a leaf: unused items added while the total is not
-    /// reached (largest first, to their first code), then used items dropped (smallest
-    /// first) wherever that scores no worse. Within the copy groups and the allowance.
+    /// `codes` scored higher where it can be: unused items added wherever that raises the
+    /// score (largest first, to their first code: ECTS while the total is not reached), then
+    /// used items dropped (smallest first) wherever the score does not fall. Within the copy
+    /// groups and the allowance.
     pub(super) fn polish(&mut self, mut codes: Vec<u32>) -> Vec<u32> {
         // Each of the 2 × items assignments scored counts as a search node.
         self.nodes += 2 * codes.len() as u64;

@@ -1,9 +1,10 @@
 //! The progress cap: the most progress any assignment can make, proven before the main
 //! search when its first pass did not prove the optimum.
 //!
-//! This file owns the search over sets of leaves that are met together. It asks the exact
-//! search, in its feasibility mode (stop at the first complete assignment), whether every
-//! leaf of a set can be met at once, and remembers each set it proves impossible, shrunk to a
+//! This file owns the search over sets of leaves that are met together. It asks the local
+//! moves (`local.rs`, which can only say "yes") and then the exact search, in its
+//! feasibility mode (stop at the first complete assignment), whether every leaf of a set can
+//! be met at once, and remembers each set it proves impossible, shrunk to a
 //! minimal *core*: every set that contains a core is impossible too, without asking again.
 //! Sets are taken by their progress, most first, each impossible one giving way to itself
 //! minus one leaf of its core. So the first possible set has the most progress any
