@@ -56,7 +56,7 @@ pub use rules::{parse_rules, Kind, QualificationRules, Requirement};
 
 /// Search nodes an audit may explore before it returns its best assignment unproven: about
 /// 2.5 s in a release build on the generated 100 × 30 wallets that use it all
-/// (`docs/stacking.md`), where 200,000 nodes proved 40 of 60 of them and 1,000,000 prove 46.
+/// (`docs/stacking.md`), where 200,000 nodes proved 40 of 60 of them and 1,000,000 prove 47.
 pub const DEFAULT_NODE_BUDGET: u64 = 1_000_000;
 
 /// One credential offered to the engine, with what the wallet knows about it.

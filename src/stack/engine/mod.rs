@@ -321,8 +321,10 @@ pub(crate) fn solve(p: &Problem, items: &[Item], budget: u64) -> Solution {
 const FIRST_PASS: u64 = 5_000;
 /// The moves of the local search for a better incumbent after the first pass.
 const LOCAL_MOVES: u64 = 2_000;
-/// The share of the budget the neighbourhood search may take (percent).
-const IMPROVE_SHARE: u64 = 30;
+/// The share of the budget the neighbourhood search may take (percent; 30 before the local
+/// moves, which now find most of what it found: at 10, one more of the 60 generated 100 × 30
+/// wallets is proven and the median halves, with the same answers).
+const IMPROVE_SHARE: u64 = 10;
 /// The share of the budget the progress cap may take (percent).
 const CAP_SHARE: u64 = 25;
 
