@@ -13,7 +13,7 @@
 //! each time the search is stuck while the leaf is unmet (breakout), so that leaves that
 //! keep losing get their turn. Copy groups and the external allowance are never exceeded.
 
-use super::{contrib, Search};
+use super::{contrib, Item, Search};
 
 /// The most moves one question may take (each counts as a search node).
 pub(super) const MOVES: u64 = 200;
@@ -30,20 +30,16 @@ impl Search<'_> {
     /// the moves leave fewer leaves unmet than before, the assignment is scored and kept if it
     /// beats the incumbent. Within `moves` moves (counted in `self.nodes`).
     pub(super) fn local_improve(&mut self, moves: u64) {
-        let p = self.p;
-        let mut opt = vec![0u64; p.leaves.len()];
-        self.optimistic(0, p.ext_cap.unwrap_or(u64::MAX), &mut opt);
-        let universe: Vec<bool> = (0..p.leaves.len())
-            .map(|l| opt[l] >= p.leaves[l].need)
-            .collect();
+        let (_, universe) = self.meetable();
         if let Some(codes) = self.walk(&universe, moves, true) {
-            let codes = self.polish(codes);
-            let score = self.score_of(&codes);
-            if score > self.best {
-                self.best = score;
-                self.best_choice = codes;
-            }
+            self.offer_polished(codes);
         }
+    }
+
+    /// [`Self::polish`] `codes` and take them as the incumbent if they score higher.
+    pub(super) fn offer_polished(&mut self, codes: Vec<u32>) {
+        let codes = self.polish(codes);
+        self.offer(codes);
     }
 
     /// The moves of [`Self::local_meet`]; with `keep`, every assignment that leaves fewer
@@ -103,6 +99,12 @@ impl Search<'_> {
             let need = p.leaves[l].need;
             w[l] * need.saturating_sub(s) as f64 / need.max(1) as f64
         };
+        // What taking item `e` out of use (under code `rc`) adds to the weighted shortfall.
+        let loss = |e: &Item, rc: u32, sums: &[u64], w: &[f64]| -> f64 {
+            e.leaves_under(rc)
+                .map(|&l| short(l, sums[l] - contrib(&p.leaves[l], e), w) - short(l, sums[l], w))
+                .sum()
+        };
         let mut rng = 0x9E37_79B9_7F4A_7C15_u64 ^ (n as u64) << 32 ^ nl as u64;
         let mut unmet: Vec<usize> = Vec::new();
         let mut fewest_unmet = usize::MAX;
@@ -117,12 +119,7 @@ impl Search<'_> {
             }
             if keep && unmet.len() < fewest_unmet {
                 fewest_unmet = unmet.len();
-                let polished = self.polish(codes.clone());
-                let score = self.score_of(&polished);
-                if score > self.best {
-                    self.best = score;
-                    self.best_choice = polished;
-                }
+                self.offer_polished(codes.clone());
             }
             let target = unmet[(next(&mut rng) % unmet.len() as u64) as usize];
             // The best move of an item to `target`: (change of the weighted shortfall, item,
@@ -165,18 +162,7 @@ impl Search<'_> {
                                 .iter()
                                 .enumerate()
                                 .filter(|&(r, &rc)| rc > 0 && self.items[r].external)
-                                .map(|(r, &rc)| {
-                                    let e = &self.items[r];
-                                    let loss = e
-                                        .leaves_under(rc)
-                                        .map(|&l| {
-                                            let s = sums[l];
-                                            short(l, s - contrib(&p.leaves[l], e), &weight)
-                                                - short(l, s, &weight)
-                                        })
-                                        .sum();
-                                    (loss, r)
-                                })
+                                .map(|(r, &rc)| (loss(&self.items[r], rc, &sums, &weight), r))
                                 .collect();
                             list.sort_by(|a, b| a.0.total_cmp(&b.0));
                             list
@@ -190,15 +176,8 @@ impl Search<'_> {
                         }
                     }
                 }
-                let evict_loss = evict.map_or(0.0, |r| {
-                    let e = &self.items[r];
-                    e.leaves_under(codes[r])
-                        .map(|&l| {
-                            let s = sums[l];
-                            short(l, s - contrib(&p.leaves[l], e), &weight) - short(l, s, &weight)
-                        })
-                        .sum()
-                });
+                let evict_loss =
+                    evict.map_or(0.0, |r| loss(&self.items[r], codes[r], &sums, &weight));
                 let codes_to_try = if code == u32::MAX {
                     1..=it.exclusive.len() as u32 + 1
                 } else {

@@ -47,9 +47,7 @@ impl Search<'_> {
         if nl == 0 || nl > MAX_LEAVES {
             return;
         }
-        let mut opt = vec![0u64; nl];
-        self.optimistic(0, p.ext_cap.unwrap_or(u64::MAX), &mut opt);
-        let universe: Vec<bool> = (0..nl).map(|l| opt[l] >= p.leaves[l].need).collect();
+        let (opt, universe) = self.meetable();
         // Leaves are added to a probe tightest first: least supply for their need.
         let mut slack: Vec<usize> = (0..nl).collect();
         slack.sort_by_key(|&l| (opt[l].saturating_mul(1000) / p.leaves[l].need.max(1), l));
@@ -79,8 +77,7 @@ impl Search<'_> {
                 let moves = local::MOVES.min(left);
                 if let Some(codes) = self.local_meet(&set, moves) {
                     self.met_cap = value;
-                    let codes = self.polish(codes);
-                    self.offer(codes);
+                    self.offer_polished(codes);
                     return;
                 }
             }
@@ -115,8 +112,7 @@ impl Search<'_> {
                         // its assignment is a better incumbent while the cap is proven.
                         let left = budget.saturating_sub(self.nodes - start);
                         if let Some(codes) = self.local_meet(&child, local::MOVES.min(left)) {
-                            let codes = self.polish(codes);
-                            self.offer(codes);
+                            self.offer_polished(codes);
                         }
                     }
                     heap.push((worth, child));
@@ -163,8 +159,20 @@ impl Search<'_> {
         }
     }
 
+    /// Per leaf, what every item left could add to it (from the start, within the allowance),
+    /// and whether that meets it: the leaves any assignment can meet at all.
+    pub(super) fn meetable(&mut self) -> (Vec<u64>, Vec<bool>) {
+        let p = self.p;
+        let mut opt = vec![0u64; p.leaves.len()];
+        self.optimistic(0, p.ext_cap.unwrap_or(u64::MAX), &mut opt);
+        let universe = (0..p.leaves.len())
+            .map(|l| opt[l] >= p.leaves[l].need)
+            .collect();
+        (opt, universe)
+    }
+
     /// Take the assignment `codes` as the incumbent if it scores higher.
-    fn offer(&mut self, codes: Vec<u32>) {
+    pub(super) fn offer(&mut self, codes: Vec<u32>) {
         let score = self.score_of(&codes);
         if score > self.best {
             self.best = score;
