@@ -487,6 +487,10 @@ impl Search<'_> {
         };
         let by_ects = self.fewest_for_ects(i, ects_ub.saturating_sub(self.ects), ext_room, None);
         let mut creds_lb = by_ects.max(excl).max(shared_max);
+        if self.resource_ok && self.creds_could_decide(complete, met, ects_ub, creds_lb) {
+            let d = ects_ub.saturating_sub(self.ects);
+            creds_lb = creds_lb.max(self.waste_bound(i, opt, &need, met, d));
+        }
         if self.creds_decide(complete, met, ects_ub, creds_lb) {
             // Dearer, and needed only where the credentials decide: the least credentials over
             // every way of meeting requirements worth the progress bound (when the resource
@@ -907,14 +911,81 @@ impl Search<'_> {
         (k, u)
     }
 
+    /// The fewest items left for an assignment of progress at least `met` that adds `d` ECTS,
+    /// by what the leaves it meets waste: with `s` the most ECTS of one item left, `n` items
+    /// add at most `n·s` less what each falls short of `s`. The items meeting an exclusive leaf
+    /// are its own, at least its `fewest[l]` items, and those fall short together by at least
+    /// `fewest[l]·s` less the ECTS of as many of the largest items fitting it; over the sets of
+    /// leaves worth `met` (the tree knapsack), the least such shortfall `w` gives
+    /// `n ≥ (d + w) / s`. Where every credential is worth the same, this is what shows that a
+    /// requirement only small credentials fit costs credentials beyond the total's.
+    fn waste_bound(&mut self, i: usize, opt: &[u64], fewest: &[u64], met: u32, d: u64) -> u64 {
+        let p = self.p;
+        let s = self.suffix_max_ects[i];
+        if s == 0 {
+            return 0;
+        }
+        let mut cost = std::mem::take(&mut self.leaf_cost);
+        cost.clear();
+        for (l, leaf) in p.leaves.iter().enumerate() {
+            let f = fewest[l];
+            cost.push(if leaf.shared || f == 0 {
+                0
+            } else if f >= UNREACHABLE || opt[l] < leaf.need {
+                UNREACHABLE
+            } else {
+                f.saturating_mul(s)
+                    .saturating_sub(self.largest_fitting(i, l, f))
+            });
+        }
+        let w = self.least_for_progress(4, &cost, met);
+        self.leaf_cost = cost;
+        if w >= UNREACHABLE {
+            return UNREACHABLE;
+        }
+        d.saturating_add(w).div_ceil(s)
+    }
+
+    /// The ECTS of the `k` largest items from position `i` on that fit leaf `l`.
+    fn largest_fitting(&self, i: usize, l: usize, k: u64) -> u64 {
+        let (ip, ep) = (&self.leaf_int[l].0, &self.leaf_ext[l].0);
+        let mut a = ip[ip.partition_point(|&x| x < i)..].iter().peekable();
+        let mut b = ep[ep.partition_point(|&x| x < i)..].iter().peekable();
+        let mut sum = 0u64;
+        for _ in 0..k {
+            let next = match (a.peek(), b.peek()) {
+                (Some(&&x), Some(&&y)) => {
+                    if self.items[x].ects >= self.items[y].ects {
+                        a.next()
+                    } else {
+                        b.next()
+                    }
+                }
+                (Some(_), None) => a.next(),
+                (None, _) => b.next(),
+            };
+            match next {
+                Some(&pos) => sum = sum.saturating_add(self.items[pos].ects),
+                None => break,
+            }
+        }
+        sum
+    }
+
     /// Whether a bound of (`complete`, `met`, `ects`) with at least `creds_lb` more
     /// credentials ties the incumbent on everything before the credentials and still beats
     /// it on them: only then can a better credentials bound prune (and only once the search
     /// is past its first `refine_after` nodes, [`REFINE_AFTER`] but in tests).
     fn creds_decide(&self, complete: bool, met: u32, ects: u64, creds_lb: u64) -> bool {
+        self.nodes > self.refine_after && self.creds_could_decide(complete, met, ects, creds_lb)
+    }
+
+    /// Whether a bound of (`complete`, `met`, `ects`) with at least `creds_lb` more
+    /// credentials ties the incumbent on everything before the credentials and still beats
+    /// it on them.
+    fn creds_could_decide(&self, complete: bool, met: u32, ects: u64, creds_lb: u64) -> bool {
         let b = &self.best;
-        self.nodes > self.refine_after
-            && !self.any_cost
+        !self.any_cost
             && b.complete == complete
             && b.met == met
             && b.ects == ects
@@ -1030,5 +1101,51 @@ mod tests {
         assert_eq!(rows[0][254], NO_SUBSET - 1);
         assert_eq!(rows[0][300], NO_SUBSET - 1);
         assert_eq!(rows[299][2], NO_SUBSET, "one item left cannot make 2");
+    }
+
+    /// Three of four requirements that only a 2.5-ECTS credential each fits, and 60 ECTS in
+    /// all from 7.5-ECTS credentials otherwise: the three small ones fall 15 ECTS short of
+    /// three large ones, so 10 credentials are needed, not the 8 the total alone asks. No
+    /// small requirement is met by every assignment, so only the waste bound sees it, at the
+    /// root.
+    #[test]
+    fn what_small_credentials_waste_counts_at_the_root() {
+        let leaf = |need, by_count| super::super::Leaf {
+            need,
+            by_count,
+            shared: false,
+        };
+        let item = |ects, exclusive| Item {
+            ects,
+            exclusive,
+            shared: vec![],
+            external: false,
+            cost: 0,
+            group: None,
+        };
+        let mut leaves = vec![leaf(1500, false)];
+        leaves.extend((0..4).map(|_| leaf(1, true)));
+        let p = Problem {
+            leaves,
+            nodes: vec![
+                Node::Leaf(0),
+                Node::Leaf(1),
+                Node::Leaf(2),
+                Node::Leaf(3),
+                Node::Leaf(4),
+                Node::NOf(3, vec![1, 2, 3, 4]),
+            ],
+            roots: vec![0, 5],
+            total: 6000,
+            ext_cap: None,
+        };
+        let mut items: Vec<Item> = (0..10).map(|_| item(750, vec![0])).collect();
+        items.extend((1..5).map(|l| item(250, vec![l])));
+        let (mut s, _) = super::super::prepare(&p, &items, 100_000);
+        s.dfs(0, 0);
+        assert!(!s.stopped);
+        assert!(s.best.complete);
+        assert_eq!(s.best.neg_creds, -10);
+        assert_eq!(s.upper_bound(0).neg_creds, -10, "the root bound proves 10");
     }
 }

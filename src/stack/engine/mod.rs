@@ -180,6 +180,8 @@ struct Search<'a> {
     suffix_free_ects: Vec<u64>,
     /// Per position and leaf: the fewest ECTS of one item that fits it.
     suffix_min_ects: Vec<Vec<u64>>,
+    /// Per position: the most ECTS of one item from there on.
+    suffix_max_ects: Vec<u64>,
     /// Per position: the sums of subsets of the external items from there on, as a bitset up
     /// to the external cap (empty when there is no cap or the table would be too large).
     ext_reach: Vec<Vec<u64>>,
@@ -403,7 +405,9 @@ fn prepare<'a>(p: &'a Problem, items: &[Item], budget: u64) -> (Search<'a>, Vec<
     let mut suffix_free_ects = vec![0u64; n + 1];
     let mut suffix_min_ects = vec![vec![UNREACHABLE; nl]; n + 1];
     let mut leaf_min_cost = vec![UNREACHABLE; nl];
+    let mut suffix_max_ects = vec![0u64; n + 1];
     for i in (0..n).rev() {
+        suffix_max_ects[i] = suffix_max_ects[i + 1].max(sorted[i].ects);
         let it = &sorted[i];
         let mut free_row = suffix_free[i + 1].clone();
         let mut min_row = suffix_min_ects[i + 1].clone();
@@ -576,13 +580,14 @@ fn prepare<'a>(p: &'a Problem, items: &[Item], budget: u64) -> (Search<'a>, Vec<
         suffix_ext,
         suffix_free_ects,
         suffix_min_ects,
+        suffix_max_ects,
         ext_fewest: None,
         ext_reach,
         leaf_class,
         leaf_groups,
         any_leaf_class,
         dp: vec![Vec::new(); p.nodes.len()],
-        dp_cache: vec![DpSlot::default(); 4],
+        dp_cache: vec![DpSlot::default(); 5],
         dp_slot: usize::MAX,
         dp_dirty: Vec::new(),
         leaf_cost: Vec::new(),
