@@ -108,6 +108,7 @@ impl Search<'_> {
         let mut rng = 0x9E37_79B9_7F4A_7C15_u64 ^ (n as u64) << 32 ^ nl as u64;
         let mut unmet: Vec<usize> = Vec::new();
         let mut fewest_unmet = usize::MAX;
+        let mut most_progress = 0u32;
         // The polishing on the way counts toward the same moves.
         let stop = self.nodes.saturating_add(moves);
         while self.nodes < stop {
@@ -117,9 +118,15 @@ impl Search<'_> {
             if unmet.is_empty() {
                 return Some(codes);
             }
-            if keep && unmet.len() < fewest_unmet {
-                fewest_unmet = unmet.len();
-                self.offer_polished(codes.clone());
+            if keep {
+                // Fewer leaves unmet, or more progress: the two differ where an `nOf` counts
+                // only its best children, or an `allOf` its own flag.
+                let (_, progress) = self.eval(&sums, 0);
+                if unmet.len() < fewest_unmet || progress > most_progress {
+                    fewest_unmet = fewest_unmet.min(unmet.len());
+                    most_progress = most_progress.max(progress);
+                    self.offer_polished(codes.clone());
+                }
             }
             let target = unmet[(next(&mut rng) % unmet.len() as u64) as usize];
             // The best move of an item to `target`: (change of the weighted shortfall, item,
