@@ -27,8 +27,8 @@ impl Search<'_> {
     }
 
     /// A better incumbent from the moves toward every leaf that can be met at all: each time
-    /// the moves leave fewer leaves unmet than before, the assignment is scored and kept if it
-    /// beats the incumbent. Within `moves` moves (counted in `self.nodes`).
+    /// the moves leave fewer leaves unmet, or make more progress, than before, the assignment
+    /// is scored and kept if it beats the incumbent. Within `moves` moves (counted in `self.nodes`).
     pub(super) fn local_improve(&mut self, moves: u64) {
         let (_, universe) = self.meetable();
         if let Some(codes) = self.walk(&universe, moves, true) {
@@ -43,7 +43,8 @@ impl Search<'_> {
     }
 
     /// The moves of [`Self::local_meet`]; with `keep`, every assignment that leaves fewer
-    /// leaves unmet than any before is polished and offered as the incumbent on the way.
+    /// leaves unmet, or makes more progress, than any before is polished and offered as the
+    /// incumbent on the way.
     fn walk(&mut self, set: &[bool], moves: u64, keep: bool) -> Option<Vec<u32>> {
         let p = self.p;
         let nl = p.leaves.len();
