@@ -582,12 +582,41 @@ fn temporary_trees(db: &sled::Db) -> Result<Trees> {
 }
 
 fn open_db(dir: &Path, path: &Path) -> Result<(sled::Db, Trees)> {
+    discard_partial_snapshots(path).map_err(|e| Error::io(path, e).in_wallet(dir, None))?;
     let db = sled::Config::new()
         .path(path)
         .open()
         .map_err(|e| map_sled_open_error(dir, e))?;
     let trees = trees_of(dir, &db)?;
     Ok((db, trees))
+}
+
+/// Whether `name` is a snapshot sled 0.34 began to write and did not finish
+/// (`snap.<lsn>.generating`, renamed only once complete).
+pub(super) fn is_partial_snapshot(name: &str) -> bool {
+    name.starts_with("snap.") && name.ends_with(".generating")
+}
+
+/// Remove the snapshots sled began to write in the index at `path` and did not finish. sled
+/// 0.34 writes a snapshot while it opens an index; when the disk fills during that write, it
+/// leaves the partial file, and every later open takes it for the newest snapshot and fails
+/// as corrupted (spacejam/sled#1527; seen once on a filling disk in `tests/faults.rs`). Such a
+/// file never holds the index's state: the snapshot before it and the log after that are
+/// still there, and sled rebuilds the same state from them, as after a crash during the write.
+/// Called with `wallet.lock` held, so no other open is writing one meanwhile.
+fn discard_partial_snapshots(path: &Path) -> std::io::Result<()> {
+    let entries = match std::fs::read_dir(path) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let entry = entry?;
+        if is_partial_snapshot(&entry.file_name().to_string_lossy()) {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
 }
 
 /// Open an index while holding `wallet.lock`, which may be one this process has just closed.

@@ -162,3 +162,33 @@ fn a_lock_whose_index_cannot_be_reopened_leaves_the_wallet_as_it_was() {
         );
     }
 }
+
+/// A snapshot sled began to write while opening the index and did not finish (the disk
+/// filled: spacejam/sled#1527, seen once in `tests/faults.rs`) would make every later open
+/// fail as "damaged". The next open discards it and has every credential; a read-only open
+/// reads a copy without it and leaves the wallet as it is.
+#[test]
+fn a_snapshot_cut_short_by_a_full_disk_is_discarded_on_the_next_open() {
+    use super::readonly::tests_support::partial_snapshot_in;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let before = wallet_of_three(dir, false);
+    for encrypted in [false, true] {
+        if encrypted {
+            reopen(dir).set_passphrase(PASS, FAST).unwrap();
+        }
+        let partial = partial_snapshot_in(dir);
+        let pass = encrypted.then_some(PASS);
+        let w =
+            super::Wallet::open_read_only(dir, pass, crate::ReadOnlyReason::NotWritable).unwrap();
+        assert!(!w.rebuilt_from_packs(), "the copy opens as an index");
+        assert_eq!(ids(&w), before);
+        drop(w);
+        assert!(
+            partial.exists(),
+            "a read-only open writes nothing in the wallet"
+        );
+        assert_eq!(ids(&reopen(dir)), before);
+        assert!(!partial.exists());
+    }
+}
