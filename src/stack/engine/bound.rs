@@ -500,10 +500,10 @@ impl Search<'_> {
                 let mut cost = std::mem::take(&mut self.leaf_cost);
                 cost.clone_from(&need);
                 for (l, slot) in cost.iter_mut().enumerate() {
-                    if p.leaves[l].shared {
-                        *slot = 0;
-                    } else if opt[l] < p.leaves[l].need {
+                    if opt[l] < p.leaves[l].need {
                         *slot = UNREACHABLE;
+                    } else if p.leaves[l].shared {
+                        *slot = 0;
                     }
                 }
                 creds_lb = creds_lb.max(self.least_for_progress(2, &cost, met));
@@ -929,9 +929,11 @@ impl Search<'_> {
         cost.clear();
         for (l, leaf) in p.leaves.iter().enumerate() {
             let f = fewest[l];
-            cost.push(if leaf.shared || f == 0 {
+            cost.push(if opt[l] < leaf.need {
+                UNREACHABLE
+            } else if leaf.shared || f == 0 {
                 0
-            } else if f >= UNREACHABLE || opt[l] < leaf.need {
+            } else if f >= UNREACHABLE {
                 UNREACHABLE
             } else {
                 f.saturating_mul(s)
