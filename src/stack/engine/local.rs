@@ -28,7 +28,8 @@ impl Search<'_> {
 
     /// A better incumbent from the moves toward every leaf that can be met at all: each time
     /// the moves leave fewer leaves unmet, or make more progress, than before, the assignment
-    /// is scored and kept if it beats the incumbent. Within `moves` moves (counted in `self.nodes`).
+    /// is scored and kept if it beats the incumbent. Within `moves` moves (counted in
+    /// `self.nodes`).
     pub(super) fn local_improve(&mut self, moves: u64) {
         let (_, universe) = self.meetable();
         if let Some(codes) = self.walk(&universe, moves, true) {
