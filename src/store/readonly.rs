@@ -276,20 +276,6 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
-pub(super) mod tests_support {
-    /// A snapshot sled began to write in the wallet `dir`'s index and did not finish: its
-    /// path.
-    pub(in crate::store) fn partial_snapshot_in(dir: &std::path::Path) -> std::path::PathBuf {
-        let path = dir
-            .join(super::super::INDEX)
-            .join("snap.FFFFFFFFFFFFFFFF.generating");
-        std::fs::write(&path, b"\x01\x02\x03").unwrap();
-        path
-    }
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::super::test_util::signed;
     use super::super::ImportItem;

@@ -169,7 +169,14 @@ fn a_lock_whose_index_cannot_be_reopened_leaves_the_wallet_as_it_was() {
 /// reads a copy without it and leaves the wallet as it is.
 #[test]
 fn a_snapshot_cut_short_by_a_full_disk_is_discarded_on_the_next_open() {
-    use super::readonly::tests_support::partial_snapshot_in;
+    // A snapshot sled began to write in the wallet's index and did not finish.
+    let partial_snapshot_in = |dir: &std::path::Path| {
+        let path = dir
+            .join(super::INDEX)
+            .join("snap.FFFFFFFFFFFFFFFF.generating");
+        std::fs::write(&path, b"\x01\x02\x03").unwrap();
+        path
+    };
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     let before = wallet_of_three(dir, false);

@@ -485,10 +485,11 @@ impl Search<'_> {
         } else {
             0
         };
-        let by_ects = self.fewest_for_ects(i, ects_ub.saturating_sub(self.ects), ext_room, None);
+        // The ECTS an assignment that ties the bound's still adds.
+        let d = ects_ub.saturating_sub(self.ects);
+        let by_ects = self.fewest_for_ects(i, d, ext_room, None);
         let mut creds_lb = by_ects.max(excl).max(shared_max);
         if self.resource_ok && self.creds_could_decide(complete, met, ects_ub, creds_lb) {
-            let d = ects_ub.saturating_sub(self.ects);
             creds_lb = creds_lb.max(self.waste_bound(i, opt, &need, met, d));
         }
         if self.creds_decide(complete, met, ects_ub, creds_lb) {
@@ -500,16 +501,13 @@ impl Search<'_> {
                 let mut cost = std::mem::take(&mut self.leaf_cost);
                 cost.clone_from(&need);
                 for (l, slot) in cost.iter_mut().enumerate() {
-                    if opt[l] < p.leaves[l].need {
-                        *slot = UNREACHABLE;
-                    } else if p.leaves[l].shared {
-                        *slot = 0;
+                    if let Some(fixed) = self.fixed_cost(l, opt) {
+                        *slot = fixed;
                     }
                 }
                 creds_lb = creds_lb.max(self.least_for_progress(2, &cost, met));
                 self.leaf_cost = cost;
             }
-            let d = ects_ub.saturating_sub(self.ects);
             // External credentials the requirements need: a leaf's deficit beyond what every
             // internal item fitting it could give comes from external ones, the fewest
             // largest within the allowance; over the sets of leaves worth the progress.
@@ -521,9 +519,9 @@ impl Search<'_> {
                         .need
                         .saturating_sub(self.sums[l])
                         .saturating_sub(self.int_leaf[l]);
-                    cost.push(if opt[l] < leaf.need {
-                        UNREACHABLE
-                    } else if leaf.shared || rest == 0 {
+                    cost.push(if let Some(fixed) = self.fixed_cost(l, opt) {
+                        fixed
+                    } else if rest == 0 {
                         0
                     } else if leaf.by_count {
                         rest
@@ -617,19 +615,18 @@ impl Search<'_> {
         cost.clear();
         cost.extend(p.leaves.iter().enumerate().map(|(l, leaf)| {
             let d = leaf.need.saturating_sub(self.sums[l]);
-            if opt[l] < leaf.need {
-                return UNREACHABLE;
+            if let Some(fixed) = self.fixed_cost(l, opt) {
+                return fixed;
             }
-            match (leaf.shared, leaf.by_count) {
-                (true, _) => 0,
+            match leaf.by_count {
                 _ if d == 0 => 0,
                 // External ECTS: what the internal items left cannot give.
-                (false, true) if external.is_some() => 0,
-                (false, false) => match external {
+                true if external.is_some() => 0,
+                false => match external {
                     Some(int) => d.saturating_sub(int[l]),
                     None => d,
                 },
-                (false, true) => d.saturating_mul(self.suffix_min_ects[i][l]),
+                true => d.saturating_mul(self.suffix_min_ects[i][l]),
             }
         }));
         let slot = usize::from(external.is_some());
@@ -642,6 +639,22 @@ impl Search<'_> {
             .find(|&v| acc.0[v].min(acc.1[v]) <= resource)
             .unwrap_or(0);
         (complete, best as u32)
+    }
+
+    /// A leaf's cost in every tree knapsack where it does not depend on the knapsack's own
+    /// measure: a leaf the items left cannot meet (optimistic sums `opt`) is unreachable, a
+    /// shared one is free (its items are counted where they are exclusive). In that order: a
+    /// shared leaf nothing can meet counted as met at no cost, and let sets of impossible
+    /// requirements through.
+    fn fixed_cost(&self, l: usize, opt: &[u64]) -> Option<u64> {
+        let leaf = &self.p.leaves[l];
+        if opt[l] < leaf.need {
+            Some(UNREACHABLE)
+        } else if leaf.shared {
+            Some(0)
+        } else {
+            None
+        }
     }
 
     /// The least total of per-leaf costs `cost` (`UNREACHABLE`: the leaf cannot be met) for
@@ -920,18 +933,16 @@ impl Search<'_> {
     /// `n ≥ (d + w) / s`. Where every credential is worth the same, this is what shows that a
     /// requirement only small credentials fit costs credentials beyond the total's.
     fn waste_bound(&mut self, i: usize, opt: &[u64], fewest: &[u64], met: u32, d: u64) -> u64 {
-        let p = self.p;
         let s = self.suffix_max_ects[i];
         if s == 0 {
             return 0;
         }
         let mut cost = std::mem::take(&mut self.leaf_cost);
         cost.clear();
-        for (l, leaf) in p.leaves.iter().enumerate() {
-            let f = fewest[l];
-            cost.push(if opt[l] < leaf.need {
-                UNREACHABLE
-            } else if leaf.shared || f == 0 {
+        for (l, &f) in fewest.iter().enumerate() {
+            cost.push(if let Some(fixed) = self.fixed_cost(l, opt) {
+                fixed
+            } else if f == 0 {
                 0
             } else if f >= UNREACHABLE {
                 UNREACHABLE
